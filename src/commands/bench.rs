@@ -1,0 +1,28 @@
+//! `dgnn bench <workload>`: run one canonical workload of BENCHMARKS.md at its default size (or
+//! the sizes given as flags) and print exactly one JSON line on stdout.
+
+use crate::workloads;
+
+/// Arguments of `dgnn bench`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Worker threads (default: all cores).
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+    /// The workload and its size flags.
+    #[command(subcommand)]
+    pub workload: Workload,
+}
+
+/// The canonical workloads.
+#[derive(Debug, clap::Subcommand)]
+pub enum Workload {}
+
+/// Runs one workload inside a thread pool of the requested size and prints its JSON line.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+    let line = pool.install(|| -> anyhow::Result<serde_json::Value> { match args.workload {} })?;
+    println!("{}", serde_json::to_string(&workloads::with_threads(line, threads))?);
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! One module per `dgnn` subcommand: argument definitions and the glue from arguments to
+//! library calls to a result folder.
+
+pub mod bench;
+pub mod simulate;

@@ -1,0 +1,39 @@
+//! The application layer of the `dgnn` command line: each subcommand reads its input, calls the
+//! library crates and writes a result folder (figures as CSV/JSON, the config and seed as RON,
+//! plots as SVG/PNG). Library crates know nothing of terminals or folders; this layer knows
+//! nothing of the models beyond their public APIs.
+//!
+//! The canonical benchmark workloads of `BENCHMARKS.md` live in [`workloads`], shared by
+//! `dgnn bench` and the criterion benches in `benches/`.
+
+pub mod commands;
+pub mod output;
+pub mod workloads;
+
+use clap::{Parser, Subcommand};
+
+/// Energy-constrained neural architecture search over deep glial-neural networks.
+#[derive(Debug, Parser)]
+#[command(name = "dgnn", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands of `dgnn`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Integrate a phase SDE, an ensemble or an oscillator network from a RON config.
+    Simulate(commands::simulate::Args),
+    /// Run one canonical benchmark workload and print one JSON line.
+    Bench(commands::bench::Args),
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Simulate(args) => commands::simulate::run(args),
+        Command::Bench(args) => commands::bench::run(args),
+    }
+}

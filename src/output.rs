@@ -1,0 +1,125 @@
+//! Result folders and terminal progress for the commands.
+//!
+//! A [`RunFolder`] is a fresh directory (never one that already holds results) into which a
+//! command writes its envelope (`result.json` and `result.ron`: command, version, seed, config,
+//! figures), CSV tables and plots. [`TerminalProgress`] adapts an indicatif bar to the
+//! libraries' [`Progress`] trait; it draws nothing when stderr is not a terminal.
+
+use anyhow::Context;
+use dgnn_core::{Envelope, Progress};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The version recorded in every result envelope.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A directory that receives one run's results.
+#[derive(Debug, Clone)]
+pub struct RunFolder {
+    path: PathBuf,
+}
+
+impl RunFolder {
+    /// Creates `path` for a new run; refuses a directory that already holds files.
+    pub fn create(path: &Path) -> anyhow::Result<Self> {
+        let path = dgnn_core::create_run_dir(path)?;
+        Ok(Self { path })
+    }
+
+    /// Creates `out` if given, else the first free `runs/<command>-<n>` (n = 1, 2, …) under the
+    /// current directory, so that consecutive runs never collide.
+    pub fn create_or_default(out: Option<&Path>, command: &str) -> anyhow::Result<Self> {
+        if let Some(path) = out {
+            return Self::create(path);
+        }
+        let base = Path::new("runs");
+        let free = (1u32..)
+            .map(|n| base.join(format!("{command}-{n}")))
+            .find(|candidate| !candidate.exists())
+            .context("no free run folder name")?;
+        Self::create(&free)
+    }
+
+    /// The folder's path.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The path of a file inside the folder.
+    #[must_use]
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+
+    /// Writes the envelope as `result.json` and `result.ron`.
+    pub fn write_envelope<C: Serialize, F: Serialize>(&self, envelope: &Envelope<C, F>) -> anyhow::Result<()> {
+        envelope.write_json(&self.file("result.json"))?;
+        envelope.write_ron(&self.file("result.ron"))?;
+        Ok(())
+    }
+
+    /// Writes serialisable rows as a CSV table with a header row.
+    pub fn write_csv<R: Serialize>(&self, name: &str, rows: &[R]) -> anyhow::Result<()> {
+        let path = self.file(name);
+        let mut writer = csv::Writer::from_path(&path).with_context(|| format!("writing {}", path.display()))?;
+        for row in rows {
+            writer.serialize(row).with_context(|| format!("writing {}", path.display()))?;
+        }
+        writer.flush().with_context(|| format!("writing {}", path.display()))?;
+        Ok(())
+    }
+
+    /// Draws a plot as `<stem>.svg` and `<stem>.png`.
+    pub fn write_plot(&self, stem: &str, plot: &dgnn_plot::Plot) -> anyhow::Result<()> {
+        plot.save_both(&self.path, stem)?;
+        Ok(())
+    }
+}
+
+/// A terminal progress bar behind the libraries' [`Progress`] trait.
+#[derive(Debug)]
+pub struct TerminalProgress {
+    bar: indicatif::ProgressBar,
+}
+
+impl TerminalProgress {
+    /// A hidden-until-started bar on stderr.
+    #[must_use]
+    pub fn new() -> Self {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{prefix:>12} [{elapsed_precise}] {wide_bar} {pos}/{len} (eta {eta}) {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Self { bar }
+    }
+}
+
+impl Default for TerminalProgress {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Progress for TerminalProgress {
+    fn start(&self, total: u64, label: &str) {
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.bar.set_prefix(label.to_string());
+    }
+
+    fn advance(&self, amount: u64) {
+        self.bar.inc(amount);
+    }
+
+    fn message(&self, text: &str) {
+        self.bar.set_message(text.to_string());
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
