@@ -53,7 +53,10 @@ impl RunFolder {
     }
 
     /// Writes the envelope as `result.json` and `result.ron`.
-    pub fn write_envelope<C: Serialize, F: Serialize>(&self, envelope: &Envelope<C, F>) -> anyhow::Result<()> {
+    pub fn write_envelope<C: Serialize, F: Serialize>(
+        &self,
+        envelope: &Envelope<C, F>,
+    ) -> anyhow::Result<()> {
         envelope.write_json(&self.file("result.json"))?;
         envelope.write_ron(&self.file("result.ron"))?;
         Ok(())
@@ -62,7 +65,8 @@ impl RunFolder {
     /// Writes serialisable rows as a CSV table with a header row.
     pub fn write_csv<R: Serialize>(&self, name: &str, rows: &[R]) -> anyhow::Result<()> {
         let path = self.file(name);
-        let mut writer = csv::Writer::from_path(&path).with_context(|| format!("writing {}", path.display()))?;
+        let mut writer =
+            csv::Writer::from_path(&path).with_context(|| format!("writing {}", path.display()))?;
         for row in rows {
             writer.serialize(row).with_context(|| format!("writing {}", path.display()))?;
         }

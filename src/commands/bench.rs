@@ -20,7 +20,8 @@ pub enum Workload {}
 
 /// Runs one workload inside a thread pool of the requested size and prints its JSON line.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let threads =
+        args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
     let line = pool.install(|| -> anyhow::Result<serde_json::Value> { match args.workload {} })?;
     println!("{}", serde_json::to_string(&workloads::with_threads(line, threads))?);

@@ -13,8 +13,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The canonical workloads of BENCHMARKS.md that `dgnn bench` knows, in order.
-const WORKLOADS: &[&str] =
-    &["hkb-ensemble", "arnold-tongues", "kuramoto", "zdt1-nsga2", "nm-sync", "nas-wdbc", "mlp-train"];
+const WORKLOADS: &[&str] = &[
+    "hkb-ensemble",
+    "arnold-tongues",
+    "kuramoto",
+    "zdt1-nsga2",
+    "nm-sync",
+    "nas-wdbc",
+    "mlp-train",
+];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,7 +39,10 @@ fn main() -> Result<()> {
 
 /// The workspace root (the parent of this crate's directory).
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
 }
 
 /// Runs a command in `dir`, failing with its name when it fails.

@@ -53,7 +53,8 @@ fn dependencies_point_down() {
     for package in meta["packages"].as_array().unwrap() {
         let name = package["name"].as_str().unwrap();
         let Some((_, allowed)) = ALLOWED.iter().find(|(crate_name, _)| *crate_name == name) else {
-            problems.push(format!("{name} is not placed in the crate map (xtask/src/tidy.rs ALLOWED)"));
+            problems
+                .push(format!("{name} is not placed in the crate map (xtask/src/tidy.rs ALLOWED)"));
             continue;
         };
         for dep in package["dependencies"].as_array().unwrap() {
@@ -100,7 +101,11 @@ fn every_file_has_a_module_doc() {
         })
         .map(|p| p.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "files without a leading `//!` doc comment:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "files without a leading `//!` doc comment:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -122,5 +127,10 @@ fn no_bare_todo() {
             }
         }
     }
-    assert!(bare.is_empty(), "to-do markers must read `{}(name, #issue)`:\n{}", markers[0], bare.join("\n"));
+    assert!(
+        bare.is_empty(),
+        "to-do markers must read `{}(name, #issue)`:\n{}",
+        markers[0],
+        bare.join("\n")
+    );
 }

@@ -64,9 +64,8 @@ impl CircularStats {
         if angles_rad.is_empty() {
             return None;
         }
-        let (sum_cos, sum_sin) = angles_rad
-            .iter()
-            .fold((0.0, 0.0), |(c, s), &theta| (c + theta.cos(), s + theta.sin()));
+        let (sum_cos, sum_sin) =
+            angles_rad.iter().fold((0.0, 0.0), |(c, s), &theta| (c + theta.cos(), s + theta.sin()));
         let n = angles_rad.len() as f64;
         let (mean_cos, mean_sin) = (sum_cos / n, sum_sin / n);
         Some(Self {

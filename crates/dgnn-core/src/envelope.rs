@@ -33,7 +33,14 @@ pub struct Envelope<C, F> {
 impl<C: Serialize, F: Serialize> Envelope<C, F> {
     /// Wraps `figures` with the configuration, seed and version that produced them.
     pub fn new(command: &str, version: &str, seed: Option<Seed>, config: C, figures: F) -> Self {
-        Self { tool: "dgnn".into(), version: version.into(), command: command.into(), seed, config, figures }
+        Self {
+            tool: "dgnn".into(),
+            version: version.into(),
+            command: command.into(),
+            seed,
+            config,
+            figures,
+        }
     }
 
     /// Writes the envelope as pretty JSON, atomically.
@@ -49,31 +56,49 @@ impl<C: Serialize, F: Serialize> Envelope<C, F> {
 
 /// Serialises `value` as pretty JSON and writes it atomically to `path`.
 pub fn write_json<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<(), CoreError> {
-    let text = serde_json::to_string_pretty(value)
-        .map_err(|e| CoreError::Format { format: "JSON", path: path.into(), message: e.to_string() })?;
+    let text = serde_json::to_string_pretty(value).map_err(|e| CoreError::Format {
+        format: "JSON",
+        path: path.into(),
+        message: e.to_string(),
+    })?;
     atomic_write(path, text.as_bytes())
 }
 
 /// Serialises `value` as pretty RON and writes it atomically to `path`.
 pub fn write_ron<T: Serialize + ?Sized>(path: &Path, value: &T) -> Result<(), CoreError> {
-    let text = ron::ser::to_string_pretty(value, ron::ser::PrettyConfig::default())
-        .map_err(|e| CoreError::Format { format: "RON", path: path.into(), message: e.to_string() })?;
+    let text =
+        ron::ser::to_string_pretty(value, ron::ser::PrettyConfig::default()).map_err(|e| {
+            CoreError::Format { format: "RON", path: path.into(), message: e.to_string() }
+        })?;
     atomic_write(path, text.as_bytes())
 }
 
 /// Reads and parses a RON file.
 pub fn read_ron<T: DeserializeOwned>(path: &Path) -> Result<T, CoreError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| CoreError::Io { action: "read", path: path.into(), source })?;
-    ron::from_str(&text).map_err(|e| CoreError::Format { format: "RON", path: path.into(), message: e.to_string() })
+    let text = std::fs::read_to_string(path).map_err(|source| CoreError::Io {
+        action: "read",
+        path: path.into(),
+        source,
+    })?;
+    ron::from_str(&text).map_err(|e| CoreError::Format {
+        format: "RON",
+        path: path.into(),
+        message: e.to_string(),
+    })
 }
 
 /// Reads and parses a JSON file.
 pub fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, CoreError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| CoreError::Io { action: "read", path: path.into(), source })?;
-    serde_json::from_str(&text)
-        .map_err(|e| CoreError::Format { format: "JSON", path: path.into(), message: e.to_string() })
+    let text = std::fs::read_to_string(path).map_err(|source| CoreError::Io {
+        action: "read",
+        path: path.into(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| CoreError::Format {
+        format: "JSON",
+        path: path.into(),
+        message: e.to_string(),
+    })
 }
 
 /// Writes `bytes` to `path` so that readers see either the old file or the complete new one:
@@ -118,7 +143,8 @@ mod tests {
     #[test]
     fn envelope_round_trips_through_json_and_ron() {
         let dir = tempfile::tempdir().unwrap();
-        let env = Envelope::new("test", "0.0.0", Some(Seed(3)), vec![1u32, 2], Figures { mean: 0.5 });
+        let env =
+            Envelope::new("test", "0.0.0", Some(Seed(3)), vec![1u32, 2], Figures { mean: 0.5 });
         env.write_json(&dir.path().join("r.json")).unwrap();
         env.write_ron(&dir.path().join("r.ron")).unwrap();
         let from_json: Envelope<Vec<u32>, Figures> = read_json(&dir.path().join("r.json")).unwrap();

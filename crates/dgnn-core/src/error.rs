@@ -22,7 +22,11 @@ pub struct ParamError {
 
 impl ParamError {
     /// A new error for `field` holding `value`, with the fix in `requirement`.
-    pub fn new(field: impl Into<String>, value: impl ToString, requirement: impl Into<String>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        value: impl ToString,
+        requirement: impl Into<String>,
+    ) -> Self {
         Self { field: field.into(), value: value.to_string(), requirement: requirement.into() }
     }
 
@@ -67,7 +71,11 @@ pub enum CoreError {
 
 /// Checks that `value` is finite (not NaN, not ±∞).
 pub fn finite(field: &str, value: f64) -> Result<f64, ParamError> {
-    if value.is_finite() { Ok(value) } else { Err(ParamError::new(field, value, "must be a finite number")) }
+    if value.is_finite() {
+        Ok(value)
+    } else {
+        Err(ParamError::new(field, value, "must be a finite number"))
+    }
 }
 
 /// Checks that `value` is finite and strictly positive.
@@ -99,7 +107,11 @@ pub fn in_range(field: &str, value: f64, low: f64, high: f64) -> Result<f64, Par
 
 /// Checks that a count is at least `min`.
 pub fn at_least(field: &str, value: usize, min: usize) -> Result<usize, ParamError> {
-    if value >= min { Ok(value) } else { Err(ParamError::new(field, value, format!("must be at least {min}"))) }
+    if value >= min {
+        Ok(value)
+    } else {
+        Err(ParamError::new(field, value, format!("must be at least {min}")))
+    }
 }
 
 #[cfg(test)]

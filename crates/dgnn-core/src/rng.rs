@@ -58,7 +58,8 @@ impl From<u64> for Seed {
 pub fn stream_id(name: &str, path: &[u64]) -> u64 {
     const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
     const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut hash = name.bytes().fold(FNV_OFFSET, |h, byte| (h ^ u64::from(byte)).wrapping_mul(FNV_PRIME));
+    let mut hash =
+        name.bytes().fold(FNV_OFFSET, |h, byte| (h ^ u64::from(byte)).wrapping_mul(FNV_PRIME));
     for &index in path {
         hash = splitmix64(hash ^ splitmix64(index.wrapping_add(0x9e37_79b9_7f4a_7c15)));
     }
@@ -90,7 +91,11 @@ impl StreamState {
     #[must_use]
     pub fn capture(rng: &StreamRng) -> Self {
         let pos = rng.get_word_pos();
-        Self { key: rng.get_seed(), stream: rng.get_stream(), word_pos: [(pos >> 64) as u64, pos as u64] }
+        Self {
+            key: rng.get_seed(),
+            stream: rng.get_stream(),
+            word_pos: [(pos >> 64) as u64, pos as u64],
+        }
     }
 
     /// Rebuilds the generator at the captured position.

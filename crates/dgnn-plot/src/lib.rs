@@ -205,7 +205,11 @@ impl Plot {
     }
 
     /// Adds points `(x, y, value)` coloured by value (viridis), with a colour bar.
-    pub fn coloured_points(mut self, points: Vec<(f64, f64, f64)>, colour_label: impl Into<String>) -> Self {
+    pub fn coloured_points(
+        mut self,
+        points: Vec<(f64, f64, f64)>,
+        colour_label: impl Into<String>,
+    ) -> Self {
         self.coloured_points.extend(points);
         self.colour_label = Some(colour_label.into());
         self
@@ -215,7 +219,10 @@ impl Plot {
     pub fn save(&self, path: &Path) -> Result<(), PlotError> {
         register_font();
         let shown = path.display().to_string();
-        let backend_error = |e: &dyn std::fmt::Display| PlotError::Backend { path: shown.clone(), message: e.to_string() };
+        let backend_error = |e: &dyn std::fmt::Display| PlotError::Backend {
+            path: shown.clone(),
+            message: e.to_string(),
+        };
         match path.extension().and_then(|e| e.to_str()) {
             Some("svg") => {
                 let root = SVGBackend::new(path, self.size).into_drawing_area();
@@ -284,7 +291,8 @@ impl Plot {
     }
 
     fn colour_span(&self) -> (f64, f64) {
-        let values = self.cells.iter().map(|c| c.value).chain(self.coloured_points.iter().map(|p| p.2));
+        let values =
+            self.cells.iter().map(|c| c.value).chain(self.coloured_points.iter().map(|p| p.2));
         let (low, high) = values
             .filter(|v| v.is_finite())
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(v), h.max(v)));
@@ -311,7 +319,9 @@ impl Plot {
             .map_err(|e| fail(&e))?;
         let ticks = self.category_ticks.clone();
         let mut mesh = chart.configure_mesh();
-        mesh.x_desc(self.x_label.as_str()).y_desc(self.y_label.as_str()).label_style(("sans-serif", 14));
+        mesh.x_desc(self.x_label.as_str())
+            .y_desc(self.y_label.as_str())
+            .label_style(("sans-serif", 14));
         let formatter = move |x: &f64| -> String {
             match &ticks {
                 Some(names) => {
@@ -332,7 +342,8 @@ impl Plot {
         mesh.draw().map_err(|e| fail(&e))?;
 
         let (c_low, c_high) = self.colour_span();
-        let colour_of = |v: f64| ViridisRGB::get_color_normalized(v as f32, c_low as f32, c_high as f32);
+        let colour_of =
+            |v: f64| ViridisRGB::get_color_normalized(v as f32, c_low as f32, c_high as f32);
         if !self.cells.is_empty() {
             chart
                 .draw_series(self.cells.iter().filter(|c| c.value.is_finite()).map(|c| {
@@ -353,15 +364,15 @@ impl Plot {
         let mut any_named = false;
         for (i, s) in self.series.iter().enumerate() {
             let colour = PALETTE[i % PALETTE.len()];
-            let finite: Vec<(f64, f64)> = s.points.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
+            let finite: Vec<(f64, f64)> =
+                s.points.iter().copied().filter(|p| p.0.is_finite() && p.1.is_finite()).collect();
             let drawn = match s.mark {
                 Mark::Line => chart.draw_series(LineSeries::new(finite, colour.stroke_width(2))),
-                Mark::Points => chart.draw_series(finite.into_iter().map(|p| Circle::new(p, 3, colour.filled()))),
-                Mark::Bars(w) => chart.draw_series(
-                    finite
-                        .into_iter()
-                        .map(|(x, y)| Rectangle::new([(x - w / 2.0, 0.0), (x + w / 2.0, y)], colour.mix(0.6).filled())),
-                ),
+                Mark::Points => chart
+                    .draw_series(finite.into_iter().map(|p| Circle::new(p, 3, colour.filled()))),
+                Mark::Bars(w) => chart.draw_series(finite.into_iter().map(|(x, y)| {
+                    Rectangle::new([(x - w / 2.0, 0.0), (x + w / 2.0, y)], colour.mix(0.6).filled())
+                })),
             }
             .map_err(|e| fail(&e))?;
             if !s.name.is_empty() {
@@ -372,7 +383,11 @@ impl Plot {
             }
         }
         chart
-            .draw_series(self.labels.iter().map(|(x, y, t)| Text::new(t.clone(), (*x, *y), ("sans-serif", 13))))
+            .draw_series(
+                self.labels
+                    .iter()
+                    .map(|(x, y, t)| Text::new(t.clone(), (*x, *y), ("sans-serif", 13))),
+            )
             .map_err(|e| fail(&e))?;
         if any_named {
             chart
