@@ -1,0 +1,1 @@
+//! dgnn-dynamics (being built; see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! dgnn-evo (being built; see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! dgnn-glia (being built; see ARCHITECTURE.md).

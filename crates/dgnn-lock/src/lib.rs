@@ -1,0 +1,1 @@
+//! dgnn-lock (being built; see ARCHITECTURE.md).

@@ -1,0 +1,1 @@
+//! dgnn-nas (being built; see ARCHITECTURE.md).
