@@ -16,14 +16,21 @@ pub struct Args {
 
 /// The canonical workloads.
 #[derive(Debug, clap::Subcommand)]
-pub enum Workload {}
+pub enum Workload {
+    /// W2: rotation numbers of the sine circle map on a 512 × 512 (Ω, K) grid.
+    ArnoldTongues(workloads::arnold_tongues::Params),
+}
 
 /// Runs one workload inside a thread pool of the requested size and prints its JSON line.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let threads =
         args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
-    let line = pool.install(|| -> anyhow::Result<serde_json::Value> { match args.workload {} })?;
+    let line = pool.install(|| -> anyhow::Result<serde_json::Value> {
+        match args.workload {
+            Workload::ArnoldTongues(params) => workloads::arnold_tongues::run(&params),
+        }
+    })?;
     println!("{}", serde_json::to_string(&workloads::with_threads(line, threads))?);
     Ok(())
 }

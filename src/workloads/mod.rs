@@ -2,6 +2,8 @@
 //! its inputs outside the timed region, times only the compute, and returns the JSON record
 //! `{"workload", "params", "seconds", …result fields}` that `dgnn bench` prints.
 
+pub mod arnold_tongues;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
