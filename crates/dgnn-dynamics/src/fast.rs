@@ -1,0 +1,417 @@
+//! SIMD fast paths for the two canonical workloads (BENCHMARKS.md W1 and W3).
+//!
+//! **HKB ensemble** ([`hkb_ensemble_final_phases`]): Euler–Maruyama for
+//! `dφ = (δω − a sin φ − 2b sin 2φ) dt + sqrt(Q) dW` over many trajectories, vectorised across
+//! trajectories with `wide` (8 × f64 or 16 × f32 lanes). One `sin_cos` per step gives both
+//! harmonics (`sin 2φ = 2 sin φ cos φ`); Gaussian variates are exact Box–Muller pairs
+//! (`sqrt(−2 ln u₁)·(cos 2πu₂, sin 2πu₂)`, Box & Muller 1958) from wide's `ln`, `sqrt` and
+//! `sin_cos`; uniforms come from one xoshiro256++ generator per SIMD lane (Blackman & Vigna
+//! 2021, ACM TOMS 47:36), run as eight lanes of `u64x8`. No crate offers xoshiro over SIMD lanes
+//! with wide's types, and the generator is twelve lines, so it lives here (checked against the
+//! reference scalar algorithm in the tests). Trajectories go in fixed blocks of
+//! [`HKB_BLOCK`]; block `k` seeds its lanes from `seed.stream("dynamics/trajectory", &[k])`, so
+//! results are bit-identical for any thread count. φ is never wrapped while integrating.
+//! In f32, `u₁ ≥ 2⁻²⁴` truncates the normal tails at 5.8σ (probability 7e-9 per variate).
+//!
+//! **Kuramoto mean field** ([`kuramoto_mean_field`]): RK4 for
+//! `dθ_i/dt = ω_i + K(Im Z cos θ_i − Re Z sin θ_i)`, `Z = ⟨e^{iθ}⟩`, one work item per coupling
+//! value, each stage fused into one pass (`sin_cos`, the next stage's state and the sums for
+//! `Z`), lane sums reduced in a fixed order.
+
+use crate::ensemble::TRAJECTORY_STREAM;
+use crate::error::Result;
+use dgnn_core::error::{at_least, finite, non_negative, positive};
+use dgnn_core::{ParamError, Progress, Seed};
+use rand::Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::f64::consts::{PI, TAU};
+use wide::{f32x16, f64x8, u64x8};
+
+/// Trajectories per work item of the fast HKB ensemble.
+pub const HKB_BLOCK: usize = 32;
+
+/// Eight independent xoshiro256++ generators, one per lane.
+#[derive(Debug, Clone, Copy)]
+struct Xoshiro8 {
+    s: [u64x8; 4],
+}
+
+impl Xoshiro8 {
+    /// Seeds the eight lanes with 256 bits each from `rng` (never all zero).
+    fn from_rng<R: Rng + ?Sized>(rng: &mut R) -> Self {
+        let mut lanes = [[0u64; 4]; 8];
+        for state in &mut lanes {
+            while state.iter().all(|&w| w == 0) {
+                *state = [rng.next_u64(), rng.next_u64(), rng.next_u64(), rng.next_u64()];
+            }
+        }
+        Self { s: std::array::from_fn(|k| u64x8::from(lanes.map(|state| state[k]))) }
+    }
+
+    #[inline(always)]
+    fn rotl(x: u64x8, k: u32) -> u64x8 {
+        (x << k) | (x >> (64 - k))
+    }
+
+    /// The next 64 bits of each lane (xoshiro256++).
+    #[inline(always)]
+    fn next(&mut self) -> u64x8 {
+        let [s0, s1, s2, s3] = self.s;
+        let result = Self::rotl(s0 + s3, 23) + s0;
+        let t = s1 << 17;
+        let s2 = s2 ^ s0;
+        let s3 = s3 ^ s1;
+        let s1 = s1 ^ s2;
+        let s0 = s0 ^ s3;
+        let s2 = s2 ^ t;
+        let s3 = Self::rotl(s3, 45);
+        self.s = [s0, s1, s2, s3];
+        result
+    }
+
+    /// Uniforms in `[1, 2)` from the top 52 bits.
+    #[inline(always)]
+    fn one_to_two_f64(&mut self) -> f64x8 {
+        let bits = (self.next() >> 12) | u64x8::splat(0x3FF0_0000_0000_0000);
+        wide::bytemuck::cast(bits)
+    }
+
+    /// Sixteen uniforms in `[1, 2)` (f32) from the 512 bits of one draw.
+    #[inline(always)]
+    fn one_to_two_f32(&mut self) -> f32x16 {
+        let raw: wide::u32x16 = wide::bytemuck::cast(self.next());
+        let bits = (raw >> 9) | wide::u32x16::splat(0x3F80_0000);
+        wide::bytemuck::cast(bits)
+    }
+
+    /// A pair of independent standard normal vectors (Box–Muller), f64.
+    #[inline(always)]
+    fn normals_f64(&mut self) -> (f64x8, f64x8) {
+        let u1 = f64x8::splat(2.0) - self.one_to_two_f64(); // (0, 1]
+        let u2 = self.one_to_two_f64() - f64x8::ONE; // [0, 1)
+        let radius = (f64x8::splat(-2.0) * u1.ln()).sqrt();
+        let (s, c) = (u2 * f64x8::splat(TAU)).sin_cos();
+        (radius * c, radius * s)
+    }
+
+    /// A pair of independent standard normal vectors (Box–Muller), f32.
+    #[inline(always)]
+    fn normals_f32(&mut self) -> (f32x16, f32x16) {
+        let u1 = f32x16::splat(2.0) - self.one_to_two_f32(); // (0, 1]
+        let u2 = self.one_to_two_f32() - f32x16::ONE; // [0, 1)
+        let radius = (f32x16::splat(-2.0) * u1.ln()).sqrt();
+        let (s, c) = (u2 * f32x16::splat(std::f32::consts::TAU)).sin_cos();
+        (radius * c, radius * s)
+    }
+}
+
+/// Floating-point precision of the fast HKB ensemble.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    /// 64-bit floats, 8 lanes.
+    #[default]
+    F64,
+    /// 32-bit floats, 16 lanes (about twice as fast; φ and the noise in single precision).
+    F32,
+}
+
+/// Unchecked parameters of the fast HKB ensemble.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct HkbEnsembleParams {
+    /// HKB `a`.
+    pub a: f64,
+    /// HKB `b`.
+    pub b: f64,
+    /// Detuning `δω`.
+    pub detuning: f64,
+    /// Noise intensity `Q ≥ 0`.
+    pub q: f64,
+    /// Step `dt > 0`.
+    pub dt: f64,
+    /// Number of trajectories (≥ 1), each starting uniform in `[-π, π)`.
+    pub trajectories: usize,
+    /// Number of steps (≥ 1).
+    pub steps: usize,
+}
+
+impl HkbEnsembleParams {
+    /// Checks every field.
+    pub fn check(self) -> Result<Self, ParamError> {
+        finite("a", self.a)?;
+        finite("b", self.b)?;
+        finite("detuning", self.detuning)?;
+        non_negative("q", self.q)?;
+        positive("dt", self.dt)?;
+        at_least("trajectories", self.trajectories, 1)?;
+        at_least("steps", self.steps, 1)?;
+        Ok(self)
+    }
+}
+
+/// Runs the HKB ensemble and returns every trajectory's final (unwrapped) phase, in trajectory
+/// order. Progress counts trajectories.
+pub fn hkb_ensemble_final_phases(
+    params: &HkbEnsembleParams,
+    precision: Precision,
+    seed: Seed,
+    progress: &dyn Progress,
+) -> Result<Vec<f64>> {
+    let p = params.check()?;
+    let blocks = p.trajectories.div_ceil(HKB_BLOCK);
+    progress.start(p.trajectories as u64, "trajectories");
+    let finals: Vec<[f64; HKB_BLOCK]> = (0..blocks)
+        .into_par_iter()
+        .map(|block| {
+            let mut rng = seed.stream(TRAJECTORY_STREAM, &[block as u64]);
+            let out = match precision {
+                Precision::F64 => hkb_block_f64(&p, &mut rng),
+                Precision::F32 => hkb_block_f32(&p, &mut rng),
+            };
+            progress.advance((HKB_BLOCK.min(p.trajectories - block * HKB_BLOCK)) as u64);
+            out
+        })
+        .collect();
+    progress.finish();
+    let mut phases: Vec<f64> = finals.into_iter().flatten().collect();
+    phases.truncate(p.trajectories);
+    Ok(phases)
+}
+
+const F64_VECTORS: usize = HKB_BLOCK / 8;
+const F32_VECTORS: usize = HKB_BLOCK / 16;
+
+fn hkb_block_f64<R: Rng + ?Sized>(p: &HkbEnsembleParams, rng: &mut R) -> [f64; HKB_BLOCK] {
+    let mut gens: [Xoshiro8; F64_VECTORS] = std::array::from_fn(|_| Xoshiro8::from_rng(rng));
+    let mut phi: [f64x8; F64_VECTORS] = std::array::from_fn(|v| {
+        f64x8::splat(-PI) + (gens[v].one_to_two_f64() - f64x8::ONE) * f64x8::splat(TAU)
+    });
+    let a = f64x8::splat(p.a);
+    let four_b = f64x8::splat(4.0 * p.b);
+    let dt = f64x8::splat(p.dt);
+    let push = f64x8::splat(p.detuning * p.dt);
+    let noise = f64x8::splat((p.q * p.dt).sqrt());
+    // dφ = (δω − sin φ (a + 4b cos φ)) dt + sqrt(Q dt) z
+    let step = |phi: f64x8, z: f64x8| {
+        let (s, c) = phi.sin_cos();
+        let drift = s * four_b.mul_add(c, a);
+        phi + push - drift * dt + noise * z
+    };
+    let mut remaining = p.steps;
+    while remaining > 0 {
+        for v in 0..F64_VECTORS {
+            let (z1, z2) = gens[v].normals_f64();
+            phi[v] = step(phi[v], z1);
+            if remaining > 1 {
+                phi[v] = step(phi[v], z2);
+            }
+        }
+        remaining = remaining.saturating_sub(2);
+    }
+    let mut out = [0.0; HKB_BLOCK];
+    for (v, chunk) in phi.iter().zip(out.chunks_mut(8)) {
+        chunk.copy_from_slice(&v.to_array());
+    }
+    out
+}
+
+fn hkb_block_f32<R: Rng + ?Sized>(p: &HkbEnsembleParams, rng: &mut R) -> [f64; HKB_BLOCK] {
+    let mut gens: [Xoshiro8; F32_VECTORS] = std::array::from_fn(|_| Xoshiro8::from_rng(rng));
+    let mut phi: [f32x16; F32_VECTORS] = std::array::from_fn(|v| {
+        f32x16::splat(-std::f32::consts::PI)
+            + (gens[v].one_to_two_f32() - f32x16::ONE) * f32x16::splat(std::f32::consts::TAU)
+    });
+    let a = f32x16::splat(p.a as f32);
+    let four_b = f32x16::splat((4.0 * p.b) as f32);
+    let dt = f32x16::splat(p.dt as f32);
+    let push = f32x16::splat((p.detuning * p.dt) as f32);
+    let noise = f32x16::splat((p.q * p.dt).sqrt() as f32);
+    let step = |phi: f32x16, z: f32x16| {
+        let (s, c) = phi.sin_cos();
+        let drift = s * four_b.mul_add(c, a);
+        phi + push - drift * dt + noise * z
+    };
+    let mut remaining = p.steps;
+    while remaining > 0 {
+        for v in 0..F32_VECTORS {
+            let (z1, z2) = gens[v].normals_f32();
+            phi[v] = step(phi[v], z1);
+            if remaining > 1 {
+                phi[v] = step(phi[v], z2);
+            }
+        }
+        remaining = remaining.saturating_sub(2);
+    }
+    let mut out = [0.0; HKB_BLOCK];
+    for (v, chunk) in phi.iter().zip(out.chunks_mut(16)) {
+        for (o, x) in chunk.iter_mut().zip(v.to_array()) {
+            *o = f64::from(x);
+        }
+    }
+    out
+}
+
+/// Unchecked settings of the fast Kuramoto sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KuramotoParams {
+    /// Natural frequencies `ω_i` (N ≥ 1).
+    pub omega: Vec<f64>,
+    /// Initial phases (N values, shared by every coupling).
+    pub theta0: Vec<f64>,
+    /// Coupling strengths `K`, integrated independently.
+    pub couplings: Vec<f64>,
+    /// RK4 step (> 0).
+    pub dt: f64,
+    /// Number of steps (≥ 1).
+    pub steps: usize,
+    /// `r` is averaged over the last this many steps (1 ≤ average ≤ steps).
+    pub average: usize,
+}
+
+impl KuramotoParams {
+    /// Checks every field.
+    pub fn check(&self) -> Result<(), ParamError> {
+        let n = at_least("omega (number of oscillators)", self.omega.len(), 1)?;
+        if self.theta0.len() != n {
+            return Err(ParamError::new(
+                "theta0",
+                format!("{} values", self.theta0.len()),
+                format!("must hold one phase per oscillator ({n})"),
+            ));
+        }
+        for (i, (w, t)) in self.omega.iter().zip(&self.theta0).enumerate() {
+            finite(&format!("omega[{i}]"), *w)?;
+            finite(&format!("theta0[{i}]"), *t)?;
+        }
+        at_least("couplings", self.couplings.len(), 1)?;
+        for (i, k) in self.couplings.iter().enumerate() {
+            finite(&format!("couplings[{i}]"), *k)?;
+        }
+        positive("dt", self.dt)?;
+        at_least("steps", self.steps, 1)?;
+        at_least("average", self.average, 1)?;
+        if self.average > self.steps {
+            return Err(ParamError::new(
+                "average",
+                self.average,
+                format!("must not exceed steps = {}", self.steps),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The result of one coupling value of the Kuramoto sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KuramotoPoint {
+    /// The coupling `K`.
+    pub k: f64,
+    /// `r` averaged over the last `average` steps.
+    pub r_mean: f64,
+    /// `r` after every step (`steps` values).
+    pub r_series: Vec<f64>,
+}
+
+/// RK4 of the Kuramoto mean field for every coupling in `params.couplings` (in parallel, one
+/// work item per coupling). Progress counts couplings.
+pub fn kuramoto_mean_field(
+    params: &KuramotoParams,
+    progress: &dyn Progress,
+) -> Result<Vec<KuramotoPoint>> {
+    params.check()?;
+    progress.start(params.couplings.len() as u64, "couplings");
+    let out = params
+        .couplings
+        .par_iter()
+        .map(|&k| {
+            let point = kuramoto_one(params, k);
+            progress.advance(1);
+            point
+        })
+        .collect();
+    progress.finish();
+    Ok(out)
+}
+
+/// Lanes of one coupling's state: phases, frequencies, lane mask (1 for real oscillators).
+struct Lanes {
+    theta: Vec<f64x8>,
+    omega: Vec<f64x8>,
+    mask: Vec<f64x8>,
+    inv_n: f64,
+}
+
+impl Lanes {
+    fn new(omega: &[f64], theta0: &[f64]) -> Self {
+        let pack = |v: &[f64], pad: f64| -> Vec<f64x8> {
+            v.chunks(8)
+                .map(|c| {
+                    let mut lane = [pad; 8];
+                    lane[..c.len()].copy_from_slice(c);
+                    f64x8::from(lane)
+                })
+                .collect()
+        };
+        let ones = vec![1.0; omega.len()];
+        Self {
+            theta: pack(theta0, 0.0),
+            omega: pack(omega, 0.0),
+            mask: pack(&ones, 0.0),
+            inv_n: 1.0 / omega.len() as f64,
+        }
+    }
+}
+
+fn kuramoto_one(params: &KuramotoParams, k: f64) -> KuramotoPoint {
+    let mut lanes = Lanes::new(&params.omega, &params.theta0);
+    let m = lanes.theta.len();
+    let (h, half) = (params.dt, 0.5 * params.dt);
+    let mut sin = vec![f64x8::ZERO; m];
+    let mut cos = vec![f64x8::ZERO; m];
+    let mut stage = vec![f64x8::ZERO; m];
+    let mut acc = vec![f64x8::ZERO; m];
+    let kv = f64x8::splat(k);
+    // sin/cos of `x` into the buffers, returning Z = ⟨e^{iθ}⟩ (masked lanes, fixed-order sums).
+    let trig = |x: &[f64x8], sin: &mut [f64x8], cos: &mut [f64x8], mask: &[f64x8], inv_n: f64| {
+        let (mut re, mut im) = (f64x8::ZERO, f64x8::ZERO);
+        for j in 0..x.len() {
+            let (s, c) = x[j].sin_cos();
+            sin[j] = s;
+            cos[j] = c;
+            re += c * mask[j];
+            im += s * mask[j];
+        }
+        (re.reduce_add() * inv_n, im.reduce_add() * inv_n)
+    };
+    let mut r_series = Vec::with_capacity(params.steps);
+    let mut z = trig(&lanes.theta, &mut sin, &mut cos, &lanes.mask, lanes.inv_n);
+    for step in 0..params.steps {
+        if step > 0 {
+            r_series.push(z.0.hypot(z.1));
+        }
+        // Stages 1–3: k_s = ω + K(Im Z cos − Re Z sin); next stage state θ + c·k_s.
+        for (s, (coef, weight)) in [(half, 1.0), (half, 2.0), (h, 2.0)].into_iter().enumerate() {
+            let (zr, zi) = (f64x8::splat(z.0), f64x8::splat(z.1));
+            let (coef, weight) = (f64x8::splat(coef), f64x8::splat(weight));
+            for j in 0..m {
+                let ks = lanes.omega[j] + kv * (zi * cos[j] - zr * sin[j]);
+                acc[j] = if s == 0 { ks } else { weight.mul_add(ks, acc[j]) };
+                stage[j] = coef.mul_add(ks, lanes.theta[j]);
+            }
+            z = trig(&stage, &mut sin, &mut cos, &lanes.mask, lanes.inv_n);
+        }
+        // Stage 4 and the update θ += h/6 (k1 + 2k2 + 2k3 + k4).
+        let (zr, zi) = (f64x8::splat(z.0), f64x8::splat(z.1));
+        let sixth = f64x8::splat(h / 6.0);
+        for j in 0..m {
+            let k4 = lanes.omega[j] + kv * (zi * cos[j] - zr * sin[j]);
+            lanes.theta[j] = sixth.mul_add(acc[j] + k4, lanes.theta[j]);
+        }
+        z = trig(&lanes.theta, &mut sin, &mut cos, &lanes.mask, lanes.inv_n);
+    }
+    r_series.push(z.0.hypot(z.1));
+    let tail = &r_series[params.steps - params.average..];
+    let r_mean = tail.iter().sum::<f64>() / tail.len() as f64;
+    KuramotoPoint { k, r_mean, r_series }
+}

@@ -1,0 +1,355 @@
+//! Networks of phase oscillators with HKB-type pair coupling.
+//!
+//! `dθ_i = [ω_i + Σ_j W_ij H(θ_j − θ_i)] dt + sqrt(2D) dW_i` with the HKB pair function
+//! `H(Δ) = a sin Δ + 2b sin 2Δ` (Haken, Kelso & Bunz 1985; `a = 1, b = 0` is Kuramoto 1975).
+//! Two units with `W_12 = W_21 = k` have relative phase `φ = θ_1 − θ_2` obeying the HKB equation
+//! `dφ/dt = δω − 2k(a sin φ + 2b sin 2φ)`.
+//!
+//! [`Coupling::MeanField`] (`W_ij = K/N`) uses the order parameters `Z_m = ⟨e^{imθ}⟩`:
+//! `Σ_j (K/N) H(θ_j − θ_i) = K[a Im(Z_1 e^{−iθ_i}) + 2b Im(Z_2 e^{−2iθ_i})]`, O(N) per step
+//! instead of O(N²). The Kuramoto order parameter is `r e^{iψ} = ⟨e^{iθ}⟩` ([`order_parameter`]);
+//! for Lorentzian frequencies of half-width Δ, `r = sqrt(1 − 2Δ/K)` above `K_c = 2Δ` (Kuramoto
+//! 1975; Ott & Antonsen 2008, Chaos 18:037113), and an incoherent population of N oscillators has
+//! `E[r] ≈ sqrt(π/(4N))` (the mean of a Rayleigh variable of scale `1/sqrt(2N)`).
+
+use crate::error::{DynamicsError, Result};
+use crate::ode::{Rk4Workspace, VectorField, rk4_step};
+use crate::sde::{Integrator, NoiseIncrement, NoiseKind, Scheme, Sde, SdeWorkspace, check_scheme};
+use dgnn_core::error::{at_least, finite, non_negative, positive};
+use dgnn_core::{ParamError, Progress, Seed};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The HKB pair coupling `H(Δ) = a sin Δ + 2b sin 2Δ`, `Δ = θ_j − θ_i`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PairCoupling {
+    /// First-harmonic strength `a` (1 for Kuramoto).
+    pub a: f64,
+    /// Second-harmonic strength `b` (0 for Kuramoto).
+    pub b: f64,
+}
+
+impl PairCoupling {
+    /// Kuramoto's `H(Δ) = sin Δ`.
+    pub const KURAMOTO: Self = Self { a: 1.0, b: 0.0 };
+
+    /// Checks that `a` and `b` are finite.
+    pub fn check(self) -> Result<Self, ParamError> {
+        finite("pair.a", self.a)?;
+        finite("pair.b", self.b)?;
+        Ok(self)
+    }
+
+    /// `H(Δ)`.
+    #[must_use]
+    pub fn eval(&self, delta_rad: f64) -> f64 {
+        self.a * delta_rad.sin() + 2.0 * self.b * (2.0 * delta_rad).sin()
+    }
+}
+
+/// Who is coupled to whom, and how strongly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Coupling {
+    /// All-to-all `W_ij = K/N` (O(N) per step through the order parameters).
+    MeanField {
+        /// The coupling strength `K`.
+        strength: f64,
+    },
+    /// An explicit row-major N×N matrix `W_ij` (row `i` = inputs of unit `i`).
+    Matrix(Vec<f64>),
+}
+
+/// A checked network of phase oscillators; see the module docs for the equations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhaseNetwork {
+    omega: Vec<f64>,
+    coupling: Coupling,
+    pair: PairCoupling,
+    noise: f64,
+}
+
+impl PhaseNetwork {
+    /// A network of `omega.len()` units with natural frequencies `omega`, coupling, pair
+    /// function and phase diffusion `noise = D ≥ 0` (noise amplitude `sqrt(2D)`).
+    pub fn new(
+        omega: Vec<f64>,
+        coupling: Coupling,
+        pair: PairCoupling,
+        noise: f64,
+    ) -> Result<Self, ParamError> {
+        let n = at_least("omega (number of units)", omega.len(), 1)?;
+        for (i, w) in omega.iter().enumerate() {
+            finite(&format!("omega[{i}]"), *w)?;
+        }
+        match &coupling {
+            Coupling::MeanField { strength } => {
+                finite("coupling.strength", *strength)?;
+            }
+            Coupling::Matrix(w) => {
+                if w.len() != n * n {
+                    return Err(ParamError::new(
+                        "coupling.matrix",
+                        format!("{} entries", w.len()),
+                        format!("must be N×N = {n}×{n} = {} entries, row-major", n * n),
+                    ));
+                }
+                for (k, v) in w.iter().enumerate() {
+                    finite(&format!("coupling.matrix[{}][{}]", k / n, k % n), *v)?;
+                }
+            }
+        }
+        Ok(Self { omega, coupling, pair: pair.check()?, noise: non_negative("noise", noise)? })
+    }
+
+    /// The number of units.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.omega.len()
+    }
+
+    /// Always false: a network has at least one unit.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.omega.is_empty()
+    }
+
+    /// The natural frequencies.
+    #[must_use]
+    pub fn omega(&self) -> &[f64] {
+        &self.omega
+    }
+
+    /// The coupling.
+    #[must_use]
+    pub fn coupling(&self) -> &Coupling {
+        &self.coupling
+    }
+
+    /// Replaces the coupling matrix (plasticity); it must be N×N with finite entries.
+    pub fn set_matrix(&mut self, weights: Vec<f64>) -> Result<(), ParamError> {
+        let checked =
+            Self::new(self.omega.clone(), Coupling::Matrix(weights), self.pair, self.noise)?;
+        self.coupling = checked.coupling;
+        Ok(())
+    }
+
+    /// The pair function.
+    #[must_use]
+    pub fn pair(&self) -> PairCoupling {
+        self.pair
+    }
+
+    /// The phase diffusion `D`.
+    #[must_use]
+    pub fn noise(&self) -> f64 {
+        self.noise
+    }
+}
+
+/// `(r, ψ)` of `r e^{iψ} = ⟨e^{iθ}⟩`, with ψ in `[-π, π)` (0 for r = 0).
+///
+/// ```
+/// let (r, psi) = dgnn_dynamics::network::order_parameter(&[0.3, 0.3, 0.3]);
+/// assert!((r - 1.0).abs() < 1e-12 && (psi - 0.3).abs() < 1e-12);
+/// ```
+#[must_use]
+pub fn order_parameter(phases_rad: &[f64]) -> (f64, f64) {
+    order_parameter_harmonic(phases_rad, 1)
+}
+
+/// `(r_m, ψ_m)` of `r_m e^{iψ_m} = ⟨e^{imθ}⟩` (m = 2 detects two-cluster states).
+#[must_use]
+pub fn order_parameter_harmonic(phases_rad: &[f64], m: u32) -> (f64, f64) {
+    let (re, im) = mean_exp(phases_rad, f64::from(m));
+    (re.hypot(im), dgnn_core::angle::wrap_pi(im.atan2(re)))
+}
+
+fn mean_exp(phases: &[f64], m: f64) -> (f64, f64) {
+    let (mut re, mut im) = (0.0, 0.0);
+    for &t in phases {
+        let (s, c) = (m * t).sin_cos();
+        re += c;
+        im += s;
+    }
+    let n = phases.len().max(1) as f64;
+    (re / n, im / n)
+}
+
+/// Rows per parallel work item of the dense coupling sum.
+const ROWS_PER_TASK: usize = 64;
+/// Below this size the dense sum runs on one thread.
+const PARALLEL_FROM: usize = 512;
+
+impl VectorField for PhaseNetwork {
+    fn dim(&self) -> usize {
+        self.omega.len()
+    }
+
+    fn eval(&self, _t: f64, theta: &[f64], dtheta: &mut [f64]) {
+        let PairCoupling { a, b } = self.pair;
+        match &self.coupling {
+            Coupling::MeanField { strength } => {
+                let (z1r, z1i) = mean_exp(theta, 1.0);
+                let (z2r, z2i) = if b.abs() > 0.0 { mean_exp(theta, 2.0) } else { (0.0, 0.0) };
+                for ((d, &t), &w) in dtheta.iter_mut().zip(theta).zip(&self.omega) {
+                    let (s, c) = t.sin_cos();
+                    // Im(Z e^{−iθ}) = Im Z cos θ − Re Z sin θ; e^{−2iθ} from the double angle.
+                    let first = z1i * c - z1r * s;
+                    let (s2, c2) = (2.0 * s * c, c * c - s * s);
+                    let second = z2i * c2 - z2r * s2;
+                    *d = w + strength * (a * first + 2.0 * b * second);
+                }
+            }
+            Coupling::Matrix(weights) => {
+                let n = theta.len();
+                let sc: Vec<(f64, f64)> = theta.iter().map(|t| t.sin_cos()).collect();
+                let row = |i: usize| -> f64 {
+                    let (si, ci) = sc[i];
+                    let w = &weights[i * n..(i + 1) * n];
+                    let mut total = 0.0;
+                    for (wij, &(sj, cj)) in w.iter().zip(&sc) {
+                        // sin(θj − θi), cos(θj − θi) from the angle-difference formulas.
+                        let sd = sj * ci - cj * si;
+                        let cd = cj * ci + sj * si;
+                        total += wij * (a * sd + 4.0 * b * sd * cd);
+                    }
+                    self.omega[i] + total
+                };
+                if n >= PARALLEL_FROM {
+                    dtheta.par_chunks_mut(ROWS_PER_TASK).enumerate().for_each(|(chunk, out)| {
+                        for (k, d) in out.iter_mut().enumerate() {
+                            *d = row(chunk * ROWS_PER_TASK + k);
+                        }
+                    });
+                } else {
+                    for (i, d) in dtheta.iter_mut().enumerate() {
+                        *d = row(i);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Sde for PhaseNetwork {
+    fn dim(&self) -> usize {
+        self.omega.len()
+    }
+    fn noise(&self) -> NoiseKind {
+        NoiseKind::Additive
+    }
+    fn drift(&self, t: f64, x: &[f64], out: &mut [f64]) {
+        self.eval(t, x, out);
+    }
+    fn diffusion(&self, _t: f64, _x: &[f64], out: &mut [f64]) {
+        out.fill((2.0 * self.noise).sqrt());
+    }
+}
+
+/// Unchecked settings of a network run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct NetworkRunParams {
+    /// Step size (> 0).
+    pub dt: f64,
+    /// Number of steps (≥ 1).
+    pub steps: usize,
+    /// Record `r, ψ` every this many steps (≥ 1).
+    pub record_every: usize,
+    /// The SDE scheme when the network is noisy (RK4 is used without noise).
+    pub scheme: Scheme,
+}
+
+impl NetworkRunParams {
+    /// Checks the settings.
+    pub fn check(self) -> Result<Self, ParamError> {
+        positive("dt", self.dt)?;
+        at_least("steps", self.steps, 1)?;
+        at_least("record_every", self.record_every, 1)?;
+        Ok(self)
+    }
+}
+
+/// The order parameter over time and the final phases of a network run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkRun {
+    /// Recording times.
+    pub times: Vec<f64>,
+    /// `r(t)`.
+    pub r: Vec<f64>,
+    /// `ψ(t)` in `[-π, π)`.
+    pub psi: Vec<f64>,
+    /// The phases at the end (unwrapped).
+    pub final_phases: Vec<f64>,
+}
+
+/// The stream name of network noise.
+pub const NETWORK_STREAM: &str = "dynamics/network";
+
+/// Integrates a network from `theta0`: RK4 without noise, else `params.scheme` with increments
+/// from `seed.stream("dynamics/network", &[0])`. Progress counts steps.
+pub fn simulate_network(
+    network: &PhaseNetwork,
+    theta0: &[f64],
+    params: &NetworkRunParams,
+    seed: Seed,
+    progress: &dyn Progress,
+) -> Result<NetworkRun> {
+    let params = params.check()?;
+    if theta0.len() != network.len() {
+        return Err(ParamError::new(
+            "initial phases",
+            format!("{} values", theta0.len()),
+            format!("must hold one phase per unit ({})", network.len()),
+        )
+        .into());
+    }
+    check_scheme(network, &params.scheme)?;
+    let mut theta = theta0.to_vec();
+    let mut rng = seed.stream(NETWORK_STREAM, &[0]);
+    let mut rk4 = Rk4Workspace::new(theta.len());
+    let mut work = SdeWorkspace::new(theta.len());
+    let mut noise = vec![NoiseIncrement::default(); theta.len()];
+    let (r0, psi0) = order_parameter(&theta);
+    let mut run =
+        NetworkRun { times: vec![0.0], r: vec![r0], psi: vec![psi0], final_phases: vec![] };
+    progress.start(params.steps as u64, "steps");
+    for step in 0..params.steps {
+        let t = step as f64 * params.dt;
+        if network.noise > 0.0 {
+            for n in noise.iter_mut() {
+                *n = NoiseIncrement::sample(&mut rng, params.dt, params.scheme.needs_dz());
+            }
+            params.scheme.step(network, t, &mut theta, params.dt, &noise, &mut work);
+        } else {
+            rk4_step(network, t, &mut theta, params.dt, &mut rk4);
+        }
+        if let Some(&bad) = theta.iter().find(|v| !v.is_finite()) {
+            return Err(DynamicsError::NonFinite {
+                step: step + 1,
+                time: t + params.dt,
+                value: bad,
+            });
+        }
+        if (step + 1).is_multiple_of(params.record_every) {
+            let (r, psi) = order_parameter(&theta);
+            run.times.push(t + params.dt);
+            run.r.push(r);
+            run.psi.push(psi);
+            progress.advance(params.record_every as u64);
+        }
+    }
+    progress.finish();
+    run.final_phases = theta;
+    Ok(run)
+}
+
+/// Deterministic Lorentzian quantiles `ω_i = center + γ tan(π((i + ½)/N − ½))` (symmetric,
+/// reproducible; the frequencies of BENCHMARKS.md W3).
+#[must_use]
+pub fn lorentzian_quantiles(n: usize, center: f64, half_width: f64) -> Vec<f64> {
+    (0..n)
+        .map(|i| {
+            center + half_width * (std::f64::consts::PI * ((i as f64 + 0.5) / n as f64 - 0.5)).tan()
+        })
+        .collect()
+}
