@@ -4,6 +4,8 @@
 //! - [`map`]: lifts of circle maps (the [`map::Lift`] trait, the sine circle map) and rotation
 //!   numbers with error bounds;
 //! - [`grid`]: rotation numbers over (Ω, K) grids and devil's staircases (SIMD + rayon);
+//! - [`tongue`]: exact tongue edges (saddle-node Newton), widths, the locked measure and the
+//!   fractal dimension of its complement at K = 1, the golden-mean critical point;
 //! - [`farey`]: Farey sequences, mediants, the Stern–Brocot tree and the depth ("hierarchy") of
 //!   a ratio.
 //!
@@ -13,6 +15,7 @@ pub mod error;
 pub mod farey;
 pub mod grid;
 pub mod map;
+pub mod tongue;
 
 pub use error::{LockError, Result};
 pub use farey::Ratio;

@@ -96,7 +96,8 @@ pub struct RotationNumber {
     pub spread: f64,
 }
 
-/// The rotation number of `f_Ω = g + Ω` started at `theta0`.
+/// The rotation number of `f_Ω = g + Ω` started at `theta0` (the orbit is iterated on
+/// `[0, 1)` with whole turns counted exactly, which `g(θ + 1) = g(θ) + 1` allows).
 pub fn rotation_number<L: Lift + ?Sized>(
     lift: &L,
     omega: f64,
@@ -106,26 +107,56 @@ pub fn rotation_number<L: Lift + ?Sized>(
     let options = options.check()?;
     finite("omega", omega)?;
     finite("theta0", theta0)?;
-    let mut theta = theta0;
+    // The orbit is kept in [0, 1) and whole turns are counted exactly, so a long run does not
+    // lose precision to a growing lift (with an unreduced lift of size L, each step would carry
+    // a rounding error of ulp(L), enough to blur a saddle-node 1e-10 away).
+    let mut state = Reduced::new(theta0);
     for _ in 0..options.transient {
-        theta = lift.value(theta) + omega;
+        state.step(lift, omega);
     }
-    let start = theta;
+    let start = state.position();
     let half = options.measured / 2;
     for _ in 0..half {
-        theta = lift.value(theta) + omega;
+        state.step(lift, omega);
     }
-    let middle = theta;
+    let middle = state.position();
     for _ in half..options.measured {
-        theta = lift.value(theta) + omega;
+        state.step(lift, omega);
     }
+    let end = state.position();
     let first = (middle - start) / half as f64;
-    let second = (theta - middle) / (options.measured - half) as f64;
+    let second = (end - middle) / (options.measured - half) as f64;
     Ok(RotationNumber {
-        value: (theta - start) / options.measured as f64,
+        value: (end - start) / options.measured as f64,
         bound: 1.0 / options.measured as f64,
         spread: (first - second).abs(),
     })
+}
+
+/// A point of the lift stored as whole turns plus a fraction in [0, 1).
+struct Reduced {
+    turns: i64,
+    fraction: f64,
+}
+
+impl Reduced {
+    fn new(theta: f64) -> Self {
+        let turns = theta.floor();
+        Self { turns: turns as i64, fraction: theta - turns }
+    }
+
+    fn step<L: Lift + ?Sized>(&mut self, lift: &L, omega: f64) {
+        let next = lift.value(self.fraction) + omega;
+        let whole = next.floor();
+        self.turns += whole as i64;
+        self.fraction = next - whole;
+    }
+
+    /// The lift `turns + fraction` relative to the start is what rotation numbers need; the
+    /// difference of two positions is exact in whole turns.
+    fn position(&self) -> f64 {
+        self.turns as f64 + self.fraction
+    }
 }
 
 #[cfg(test)]
