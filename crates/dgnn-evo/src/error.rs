@@ -1,0 +1,108 @@
+//! The errors of dgnn-evo: bad configuration, bad evaluations and unusable checkpoints.
+//!
+//! Every variant names what was wrong and how to fix it, so that the command line can print one
+//! clear line. Parameter problems are [`ParamError`]s (field, value, requirement), as everywhere
+//! in dgnn.
+
+use dgnn_core::{CoreError, ParamError};
+use std::path::PathBuf;
+
+/// The error a [`Problem`](crate::Problem) returns when it cannot evaluate a genome (a training
+/// run that diverged, a simulator that failed …). Any error type converts into it with `?`.
+pub type EvaluationError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Everything that can go wrong in dgnn-evo.
+#[derive(Debug, thiserror::Error)]
+pub enum EvoError {
+    /// A configuration or operator parameter failed its check.
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    /// The exact hypervolume is implemented for two and three objectives only.
+    #[error(
+        "exact hypervolume needs 2 or 3 objectives, got {objectives}: drop the reference point \
+         or reduce the number of objectives"
+    )]
+    UnsupportedDimension {
+        /// The number of objectives that was asked for.
+        objectives: usize,
+    },
+    /// A point has a different number of objectives than the reference point.
+    #[error("point {index} has {found} objectives but the reference point has {expected}")]
+    DimensionMismatch {
+        /// Position of the offending point.
+        index: usize,
+        /// Number of objectives of the reference point.
+        expected: usize,
+        /// Number of objectives of the point.
+        found: usize,
+    },
+    /// The problem could not evaluate a genome.
+    #[error("evaluating individual {index} of generation {generation} failed: {source}")]
+    Evaluation {
+        /// The generation being evaluated (0 = the initial population).
+        generation: u64,
+        /// Position of the genome in the evaluated batch.
+        index: usize,
+        /// What the problem reported.
+        source: EvaluationError,
+    },
+    /// The problem returned an evaluation the engine cannot use.
+    #[error(
+        "the problem returned an invalid evaluation for individual {index} of generation \
+         {generation}: {reason}"
+    )]
+    InvalidEvaluation {
+        /// The generation being evaluated (0 = the initial population).
+        generation: u64,
+        /// Position of the genome in the evaluated batch.
+        index: usize,
+        /// What is wrong with it (wrong length, NaN, negative violation …).
+        reason: String,
+    },
+    /// A checkpoint cannot be read or parsed (missing, truncated or damaged).
+    #[error(
+        "cannot read checkpoint `{path}`: {reason} (the file is missing, truncated or not a \
+         checkpoint: pick another file or start a fresh run)"
+    )]
+    CheckpointUnreadable {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// What the reader or parser said.
+        reason: String,
+    },
+    /// A file parsed, but it is not a checkpoint of this engine and version.
+    #[error(
+        "`{path}` is not a {expected} checkpoint of version {expected_version} (found format \
+         `{format}`, version {version}): resume only from a checkpoint this engine wrote"
+    )]
+    CheckpointForeign {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// The format tag this engine writes.
+        expected: &'static str,
+        /// The format version this engine reads.
+        expected_version: u32,
+        /// The format tag found in the file.
+        format: String,
+        /// The version found in the file.
+        version: u32,
+    },
+    /// A checkpoint was written for a different problem or variation operator.
+    #[error(
+        "checkpoint `{path}` was written for the {what} `{found}`, but this run uses `{given}`: \
+         resume with the same {what} or start a fresh run"
+    )]
+    CheckpointMismatch {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// "problem" or "variation operator".
+        what: &'static str,
+        /// The description stored in the checkpoint.
+        found: String,
+        /// The description of what was passed to the engine.
+        given: String,
+    },
+    /// Writing a checkpoint failed.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+}

@@ -1,0 +1,189 @@
+//! What a user plugs into the engine: a [`Problem`] (search space + evaluation), a [`Genome`]
+//! type, and a [`Variation`] operator (crossover + mutation).
+//!
+//! All objectives are minimised. A constraint is reported as one non-negative *violation*
+//! (0 = feasible); the engine ranks solutions by Deb's constrained domination (Deb, Pratap,
+//! Agarwal & Meyarivan 2002, §VI): a feasible solution beats an infeasible one, two infeasible
+//! ones compare by violation, two feasible ones by Pareto dominance.
+
+use crate::error::EvaluationError;
+use dgnn_core::{Seed, StreamRng};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::hash::Hash;
+
+/// A genome the engine can evolve, cache and checkpoint.
+///
+/// [`Genome::key`] identifies a genome *exactly*: two genomes with equal keys are treated as the
+/// same solution. The engine uses the key for two things: the evaluation cache (a genome whose
+/// key was evaluated before is not evaluated again) and duplicate elimination (an offspring whose
+/// key equals a current parent's or an earlier sibling's is regenerated). For real vectors the
+/// key is the bit pattern of every coordinate (with −0 read as +0), so only bit-identical vectors
+/// share a key. A structured genome should use a canonical form (for example sorted layer lists)
+/// so that equivalent genomes share a key.
+pub trait Genome: Clone + std::fmt::Debug + Send + Sync + Serialize + DeserializeOwned {
+    /// The exact identity of a genome.
+    type Key: Ord + Hash + Clone + std::fmt::Debug + Send + Sync + Serialize + DeserializeOwned;
+    /// The key of this genome.
+    fn key(&self) -> Self::Key;
+}
+
+impl Genome for Vec<f64> {
+    type Key = Vec<u64>;
+
+    fn key(&self) -> Vec<u64> {
+        self.iter().map(|&x| (x + 0.0).to_bits()).collect()
+    }
+}
+
+/// The outcome of evaluating one genome: its objectives (all minimised) and its constraint
+/// violation (0 when feasible, > 0 when not; larger is worse).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Objective values, all minimised, all finite.
+    pub objectives: Vec<f64>,
+    /// Total constraint violation: 0 = feasible; must be finite and ≥ 0.
+    pub violation: f64,
+}
+
+impl Evaluation {
+    /// An evaluation without constraint violation.
+    #[must_use]
+    pub fn feasible(objectives: Vec<f64>) -> Self {
+        Self { objectives, violation: 0.0 }
+    }
+
+    /// An evaluation with the given constraint violation (0 = feasible).
+    #[must_use]
+    pub fn new(objectives: Vec<f64>, violation: f64) -> Self {
+        Self { objectives, violation }
+    }
+
+    /// Whether the evaluation satisfies every constraint.
+    #[must_use]
+    pub fn is_feasible(&self) -> bool {
+        self.violation <= 0.0
+    }
+
+    /// Checks the evaluation has `objectives` finite objectives and a finite violation ≥ 0;
+    /// returns what is wrong otherwise.
+    pub(crate) fn problem_with(&self, objectives: usize) -> Option<String> {
+        if self.objectives.len() != objectives {
+            return Some(format!(
+                "{} objectives where the problem declares {objectives}",
+                self.objectives.len()
+            ));
+        }
+        if let Some(k) = self.objectives.iter().position(|f| !f.is_finite()) {
+            return Some(format!("objective {k} is {} (must be finite)", self.objectives[k]));
+        }
+        if !(self.violation.is_finite() && self.violation >= 0.0) {
+            return Some(format!("violation is {} (must be finite and ≥ 0)", self.violation));
+        }
+        None
+    }
+}
+
+/// A genome together with its evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Individual<G> {
+    /// The genome.
+    pub genome: G,
+    /// Its objectives and constraint violation.
+    pub evaluation: Evaluation,
+}
+
+/// What an evaluation may depend on besides the genome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EvalContext {
+    /// The master seed of the run. A problem with random evaluation (weight initialisation,
+    /// mini-batches) should draw from `seed.stream(name, path)` with a path derived from the
+    /// genome (for example a hash of its key), so that the result is a function of the genome
+    /// and the evaluation cache stays meaningful.
+    pub seed: Seed,
+    /// The generation being evaluated (0 = the initial population).
+    pub generation: u64,
+}
+
+/// An optimisation problem: a search space, a way to sample it and an evaluation.
+///
+/// Implement [`Problem::evaluate`]; override [`Problem::evaluate_batch`] to evaluate a whole
+/// generation at once (on a GPU, with multi-fidelity promotion, with a custom scheduler). The
+/// default batch evaluation runs [`Problem::evaluate`] in parallel with rayon, one work item per
+/// genome, and returns the results in input order, so the outcome never depends on the thread
+/// count.
+pub trait Problem: Sync {
+    /// The genome type of the search space.
+    type Genome: Genome;
+
+    /// A one-line description including every parameter (`"ZDT1(n=30)"`). Checkpoints store it
+    /// and refuse to resume with a problem whose description differs.
+    fn describe(&self) -> String;
+
+    /// The number of objectives every evaluation returns.
+    fn objectives(&self) -> usize;
+
+    /// Draws a random genome of the search space from `rng` (the initial population).
+    fn random_genome(&self, rng: &mut StreamRng) -> Self::Genome;
+
+    /// Evaluates one genome.
+    fn evaluate(
+        &self,
+        genome: &Self::Genome,
+        context: &EvalContext,
+    ) -> Result<Evaluation, EvaluationError>;
+
+    /// Evaluates a batch of distinct genomes (the cache misses of one generation, in a fixed
+    /// order). Must return one result per genome, in order.
+    fn evaluate_batch(
+        &self,
+        genomes: &[&Self::Genome],
+        context: &EvalContext,
+    ) -> Vec<Result<Evaluation, EvaluationError>> {
+        genomes.par_iter().map(|genome| self.evaluate(genome, context)).collect()
+    }
+}
+
+/// A variation operator: recombination of two parents and mutation of a child.
+///
+/// The engine gives every mating its own random stream, `seed.stream("evo/variation",
+/// &[generation, pair, attempt])`, and calls `crossover` then `mutate` on each child with it;
+/// an operator must draw all its randomness from that stream.
+pub trait Variation<G>: Sync {
+    /// A one-line description including every parameter; checkpoints store it and refuse to
+    /// resume with an operator whose description differs.
+    fn describe(&self) -> String;
+
+    /// Recombines two parents into two children (returning copies of the parents when the
+    /// operator decides not to recombine).
+    fn crossover(&self, first: &G, second: &G, rng: &mut StreamRng) -> [G; 2];
+
+    /// Mutates a child in place.
+    fn mutate(&self, genome: &mut G, rng: &mut StreamRng);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_keys_are_bit_exact_and_identify_signed_zero() {
+        let a = vec![0.0, 1.0];
+        let b = vec![-0.0, 1.0];
+        let c = vec![0.0, 1.0 + f64::EPSILON];
+        assert_eq!(a.key(), b.key());
+        assert_ne!(a.key(), c.key());
+    }
+
+    #[test]
+    fn evaluation_checks_name_the_problem() {
+        let good = Evaluation::new(vec![1.0, 2.0], 0.0);
+        assert!(good.problem_with(2).is_none());
+        assert!(good.problem_with(3).unwrap().contains("declares 3"));
+        let nan = Evaluation::feasible(vec![1.0, f64::NAN]);
+        assert!(nan.problem_with(2).unwrap().contains("objective 1"));
+        let negative = Evaluation::new(vec![1.0, 2.0], -1.0);
+        assert!(negative.problem_with(2).unwrap().contains("violation"));
+    }
+}

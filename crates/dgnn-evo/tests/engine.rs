@@ -1,0 +1,385 @@
+//! The engine's guarantees: bit-identical resume, thread-count independence, constrained
+//! domination, caching, duplicate elimination, DTLZ2 in 3-D, and typed errors for bad input.
+
+use dgnn_core::{Seed, StreamRng};
+use dgnn_evo::{
+    Budget, Dtlz2, EvalContext, Evaluation, EvaluationError, EvoError, Genome, Nsga2, Nsga2Config,
+    Problem, RealVariation, State, Variation, Zdt, ZdtKind,
+};
+use rand::RngExt;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+fn zdt1(n: usize) -> (Zdt, RealVariation) {
+    let problem = Zdt::new(ZdtKind::Zdt1, n).unwrap();
+    let variation = RealVariation::with_defaults(problem.bounds().clone());
+    (problem, variation)
+}
+
+fn small_config(generations: u64) -> Nsga2Config {
+    Nsga2Config {
+        population: 24,
+        generations,
+        reference_point: Some(vec![1.1, 1.1]),
+        ..Nsga2Config::default()
+    }
+}
+
+/// Every bit of a state: genomes, objectives, violations, archive, counters, history, cache.
+fn fingerprint<G: Genome>(state: &State<G>) -> String {
+    // RON writes every f64 in its shortest round-trip form, so equal text ⇔ equal bits.
+    ron::to_string(state).unwrap()
+}
+
+/// Resume bit-identity: a run stopped after generation k (k = 1, 2, 7, 19 of 20) and resumed
+/// from its checkpoint ends in exactly the state of an uninterrupted run. The checkpoint file
+/// on disk after generation k is the same whether or not the run was stopped there, so this
+/// also covers a kill -9 between two checkpoint writes.
+#[test]
+fn resumed_runs_are_bit_identical() {
+    let (problem, variation) = zdt1(8);
+    let dir = tempfile::tempdir().unwrap();
+    let full_path = dir.path().join("full.ron");
+    let full = Nsga2::new(&problem, &variation, small_config(20), Seed(11))
+        .unwrap()
+        .checkpoint(&full_path)
+        .run()
+        .unwrap();
+    assert!(!full.stopped);
+    assert_eq!(full.state.generation, 20);
+    for stop_after in [1u64, 2, 7, 19] {
+        let path = dir.path().join(format!("stop-{stop_after}.ron"));
+        let flag = AtomicBool::new(false);
+        let mut raise = |report: &dgnn_evo::GenerationReport<'_, Vec<f64>>| {
+            if report.summary.generation + 1 == stop_after {
+                flag.store(true, Ordering::SeqCst);
+            }
+        };
+        let stopped = Nsga2::new(&problem, &variation, small_config(20), Seed(11))
+            .unwrap()
+            .checkpoint(&path)
+            .stop_flag(&flag)
+            .observer(&mut raise)
+            .run()
+            .unwrap();
+        assert!(stopped.stopped);
+        assert_eq!(stopped.state.generation, stop_after);
+        let resumed = Nsga2::resume(&problem, &variation, &path).unwrap().run().unwrap();
+        assert!(!resumed.stopped);
+        assert_eq!(
+            fingerprint(&resumed.state),
+            fingerprint(&full.state),
+            "stop after {stop_after}"
+        );
+        // The resumed run kept writing the same checkpoints as the uninterrupted one.
+        assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&full_path).unwrap());
+    }
+}
+
+/// Thread-count independence: the same seed and config give bit-identical states in rayon
+/// pools of 1, 2 and 8 threads (every random stream is keyed by generation and index, and
+/// batch evaluation gathers results in order).
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let (problem, variation) = zdt1(12);
+    let run = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let outcome =
+                Nsga2::new(&problem, &variation, small_config(30), Seed(5)).unwrap().run().unwrap();
+            fingerprint(&outcome.state)
+        })
+    };
+    let one = run(1);
+    assert_eq!(run(2), one);
+    assert_eq!(run(8), one);
+}
+
+/// Constrained domination (Deb 2002 §VI): on ZDT1 with the budget f₂ ≤ 1.5 (infeasible for
+/// almost every random initial point, where f₂ ≈ g ≈ 5.5), the reported front never contains an
+/// infeasible point once the population holds a feasible one, and the final front is feasible
+/// and respects the budget.
+#[test]
+fn constrained_front_is_feasible_when_feasible_points_exist() {
+    let (inner, _) = zdt1(10);
+    let problem = Budget::new(inner, 1, 1.5).unwrap();
+    let variation = RealVariation::with_defaults(problem.inner().bounds().clone());
+    let mut generations_with_feasible = 0;
+    let mut generations_without = 0;
+    let mut check = |report: &dgnn_evo::GenerationReport<'_, Vec<f64>>| {
+        let any_feasible = report.population.iter().any(|i| i.evaluation.is_feasible());
+        if any_feasible {
+            generations_with_feasible += 1;
+            for &i in report.front {
+                assert!(report.population[i].evaluation.is_feasible());
+            }
+        } else {
+            generations_without += 1;
+        }
+        assert_eq!(
+            report.summary.feasible,
+            report.population.iter().filter(|i| i.evaluation.is_feasible()).count()
+        );
+    };
+    let config = Nsga2Config { population: 40, generations: 60, ..Nsga2Config::default() };
+    let outcome = Nsga2::new(&problem, &variation, config, Seed(3))
+        .unwrap()
+        .observer(&mut check)
+        .run()
+        .unwrap();
+    assert!(generations_without >= 1, "the budget should exclude the random start");
+    assert!(generations_with_feasible >= 10);
+    for individual in outcome.front() {
+        assert!(individual.evaluation.is_feasible());
+        assert!(individual.evaluation.objectives[1] <= 1.5);
+    }
+    for member in outcome.state.archive.members() {
+        assert!(member.evaluation.is_feasible());
+    }
+}
+
+/// A problem on a tiny discrete space (two bits and a counter of calls), for the cache and
+/// duplicate elimination.
+struct Tiny {
+    calls: AtomicUsize,
+}
+
+/// A genome of two digits in 0..4.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+struct Pair([u8; 2]);
+
+impl Problem for Tiny {
+    type Genome = Pair;
+    fn describe(&self) -> String {
+        "tiny".into()
+    }
+    fn objectives(&self) -> usize {
+        2
+    }
+    fn random_genome(&self, rng: &mut StreamRng) -> Pair {
+        Pair([rng.random_range(0..4u8), rng.random_range(0..4u8)])
+    }
+    fn evaluate(&self, g: &Pair, _: &EvalContext) -> Result<Evaluation, EvaluationError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let [a, b] = g.0;
+        Ok(Evaluation::feasible(vec![f64::from(a), f64::from(3 - a) + f64::from(b)]))
+    }
+}
+
+impl Genome for Pair {
+    type Key = Pair;
+    fn key(&self) -> Pair {
+        self.clone()
+    }
+}
+
+struct Flip;
+
+impl Variation<Pair> for Flip {
+    fn describe(&self) -> String {
+        "flip".into()
+    }
+    fn crossover(&self, a: &Pair, b: &Pair, _: &mut StreamRng) -> [Pair; 2] {
+        [Pair([a.0[0], b.0[1]]), Pair([b.0[0], a.0[1]])]
+    }
+    fn mutate(&self, g: &mut Pair, rng: &mut StreamRng) {
+        let i = rng.random_range(0..2);
+        g.0[i] = rng.random_range(0..4u8);
+    }
+}
+
+/// The cache evaluates each of the 16 genomes of the space at most once: the problem is
+/// called exactly `evaluations` ≤ 16 times, everything else is a cache hit, and the front is
+/// the known optimum (g₁ = 0: f = (k, 3 − k), k = 0..3).
+#[test]
+fn cache_evaluates_each_genome_once() {
+    let problem = Tiny { calls: AtomicUsize::new(0) };
+    let config = Nsga2Config { population: 8, generations: 30, ..Nsga2Config::default() };
+    let outcome = Nsga2::new(&problem, &Flip, config, Seed(1)).unwrap().run().unwrap();
+    let state = &outcome.state;
+    assert_eq!(problem.calls.load(Ordering::SeqCst) as u64, state.evaluations);
+    assert!(state.evaluations <= 16);
+    assert_eq!(state.evaluations + state.cache_hits, 8 * 30);
+    assert_eq!(state.cache.len() as u64, state.evaluations);
+    let mut front: Vec<Pair> = outcome.front().iter().map(|i| i.genome.clone()).collect();
+    front.sort();
+    front.dedup();
+    assert_eq!(front, vec![Pair([0, 0]), Pair([1, 0]), Pair([2, 0]), Pair([3, 0])]);
+    let mut archive: Vec<Pair> = state.archive.members().iter().map(|i| i.genome.clone()).collect();
+    archive.sort();
+    assert_eq!(archive, front);
+}
+
+/// Duplicate elimination: on ZDT1 the initial population and every population afterwards
+/// hold distinct genomes (the continuous space makes a forced duplicate practically
+/// impossible), and without the cache every child is evaluated.
+#[test]
+fn populations_hold_distinct_genomes() {
+    let (problem, variation) = zdt1(5);
+    let config = Nsga2Config { cache: false, ..small_config(15) };
+    let mut check = |report: &dgnn_evo::GenerationReport<'_, Vec<f64>>| {
+        let mut keys: Vec<Vec<u64>> = report.population.iter().map(|i| i.genome.key()).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), report.population.len());
+    };
+    let outcome = Nsga2::new(&problem, &variation, config, Seed(2))
+        .unwrap()
+        .observer(&mut check)
+        .run()
+        .unwrap();
+    assert_eq!(outcome.state.evaluations, 24 * 15);
+    assert!(outcome.state.cache.is_empty());
+}
+
+/// DTLZ2 with three objectives: NSGA-II's front lies near the unit sphere (g ≈ 0) and its
+/// hypervolume approaches the true 1.331 − π/6 = 0.807401 from below. NSGA-II's crowding
+/// spreads poorly on 3-objective fronts (Deb & Jain 2014, IEEE TEC 18:577, §I): pymoo 0.6's
+/// NSGA-II with the same settings (pop 100, 200 generations, n = 12) reaches 0.696, 0.709,
+/// 0.713, 0.700 for seeds 1–4 with a largest radius error of 0.057 (measured with the peer
+/// environment). We require the lower end of that spread less one seed-to-seed spread (0.017),
+/// and radius errors below 0.1.
+#[test]
+fn dtlz2_front_approaches_the_sphere() {
+    let problem = Dtlz2::new(3, 10).unwrap();
+    let variation = RealVariation::with_defaults(problem.bounds().clone());
+    let config = Nsga2Config {
+        population: 100,
+        generations: 200,
+        reference_point: Some(vec![1.1, 1.1, 1.1]),
+        ..Nsga2Config::default()
+    };
+    let outcome = Nsga2::new(&problem, &variation, config, Seed(4)).unwrap().run().unwrap();
+    let truth = 1.331 - std::f64::consts::PI / 6.0;
+    let hv = outcome.hypervolume().unwrap();
+    assert!(hv > 0.679 && hv < truth, "{hv} vs {truth}");
+    for individual in outcome.front() {
+        let radius: f64 =
+            individual.evaluation.objectives.iter().map(|f| f * f).sum::<f64>().sqrt();
+        assert!((radius - 1.0).abs() < 0.1, "{radius}");
+    }
+}
+
+/// Config errors name the field: population < 4, zero generations, a budget below one
+/// generation, a reference point of the wrong size or with NaN.
+#[test]
+fn bad_configs_are_typed_errors() {
+    let (problem, variation) = zdt1(5);
+    let attempt = |config: Nsga2Config| {
+        Nsga2::new(&problem, &variation, config, Seed(0)).err().map(|e| e.to_string())
+    };
+    let cases = [
+        (Nsga2Config { population: 3, ..Nsga2Config::default() }, "population"),
+        (Nsga2Config { generations: 0, ..Nsga2Config::default() }, "generations"),
+        (Nsga2Config { max_evaluations: Some(99), ..Nsga2Config::default() }, "max_evaluations"),
+        (
+            Nsga2Config { reference_point: Some(vec![1.0]), ..Nsga2Config::default() },
+            "reference_point",
+        ),
+        (
+            Nsga2Config { reference_point: Some(vec![1.0, f64::NAN]), ..Nsga2Config::default() },
+            "reference_point[1]",
+        ),
+    ];
+    for (config, field) in cases {
+        let message = attempt(config).expect("config must be refused");
+        assert!(message.contains(field), "{message}");
+    }
+    // A RON config with a misspelt field is refused by deny_unknown_fields.
+    assert!(ron::from_str::<Nsga2Config>("(populaton: 10)").is_err());
+    let parsed: Nsga2Config = ron::from_str("(population: 10, generations: 3)").unwrap();
+    assert_eq!(parsed, Nsga2Config { population: 10, generations: 3, ..Nsga2Config::default() });
+}
+
+/// The evaluation budget: the run stops before a generation that would exceed it.
+#[test]
+fn evaluation_budget_is_never_exceeded() {
+    let (problem, variation) = zdt1(5);
+    let config = Nsga2Config { max_evaluations: Some(24 * 5 + 10), ..small_config(100) };
+    let outcome = Nsga2::new(&problem, &variation, config, Seed(0)).unwrap().run().unwrap();
+    assert_eq!(outcome.state.evaluations, 24 * 5);
+    assert_eq!(outcome.state.generation, 5);
+}
+
+/// Unreadable, truncated, foreign and mismatched checkpoints are refused with typed errors.
+#[test]
+fn bad_checkpoints_are_typed_errors() {
+    let (problem, variation) = zdt1(5);
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.ron");
+    assert!(matches!(
+        Nsga2::resume(&problem, &variation, &missing).err(),
+        Some(EvoError::CheckpointUnreadable { .. })
+    ));
+    let good = dir.path().join("good.ron");
+    Nsga2::new(&problem, &variation, small_config(3), Seed(0))
+        .unwrap()
+        .checkpoint(&good)
+        .run()
+        .unwrap();
+    let text = std::fs::read_to_string(&good).unwrap();
+    for cut in [10, text.len() / 2, text.len() - 1] {
+        let truncated = dir.path().join(format!("truncated-{cut}.ron"));
+        std::fs::write(&truncated, &text[..cut]).unwrap();
+        assert!(matches!(
+            Nsga2::resume(&problem, &variation, &truncated).err(),
+            Some(EvoError::CheckpointUnreadable { .. })
+        ));
+    }
+    let foreign = dir.path().join("foreign.ron");
+    std::fs::write(&foreign, text.replace("dgnn-evo/nsga2-checkpoint", "something-else")).unwrap();
+    assert!(matches!(
+        Nsga2::resume(&problem, &variation, &foreign).err(),
+        Some(EvoError::CheckpointForeign { .. })
+    ));
+    let envelope = dir.path().join("envelope.ron");
+    std::fs::write(&envelope, "(tool: \"dgnn\", version: \"0.1.0\", command: \"simulate\")")
+        .unwrap();
+    assert!(matches!(
+        Nsga2::resume(&problem, &variation, &envelope).err(),
+        Some(EvoError::CheckpointForeign { .. })
+    ));
+    let (other, other_variation) = zdt1(6);
+    let err = Nsga2::resume(&other, &other_variation, &good).err().unwrap();
+    assert!(matches!(err, EvoError::CheckpointMismatch { what: "problem", .. }), "{err}");
+}
+
+/// A problem that fails or returns NaN stops the run with a typed error naming the individual.
+#[test]
+fn bad_evaluations_are_typed_errors() {
+    struct Broken {
+        nan: bool,
+    }
+    impl Problem for Broken {
+        type Genome = Vec<f64>;
+        fn describe(&self) -> String {
+            "broken".into()
+        }
+        fn objectives(&self) -> usize {
+            2
+        }
+        fn random_genome(&self, rng: &mut StreamRng) -> Vec<f64> {
+            vec![rng.random::<f64>()]
+        }
+        fn evaluate(&self, g: &Vec<f64>, _: &EvalContext) -> Result<Evaluation, EvaluationError> {
+            if self.nan {
+                Ok(Evaluation::feasible(vec![g[0], f64::NAN]))
+            } else {
+                Err("the simulator diverged".into())
+            }
+        }
+    }
+    let variation = RealVariation::with_defaults(dgnn_evo::Bounds::uniform(1, 0.0, 1.0).unwrap());
+    let config = Nsga2Config { population: 4, generations: 2, ..Nsga2Config::default() };
+    let err = Nsga2::new(&Broken { nan: false }, &variation, config.clone(), Seed(0))
+        .unwrap()
+        .run()
+        .unwrap_err();
+    assert!(matches!(err, EvoError::Evaluation { generation: 0, index: 0, .. }), "{err}");
+    assert!(err.to_string().contains("diverged"));
+    let err =
+        Nsga2::new(&Broken { nan: true }, &variation, config, Seed(0)).unwrap().run().unwrap_err();
+    assert!(matches!(err, EvoError::InvalidEvaluation { .. }), "{err}");
+    assert!(err.to_string().contains("objective 1"));
+}
