@@ -471,7 +471,7 @@ impl Observer for FinalHistogram {
     type Summary = Histogram;
     fn start(&self, _: usize, _: &[f64]) {}
     fn observe(&self, _: &mut (), _: usize, _: f64, _: &[f64], _: &[f64], _: f64) -> Flow {
-        Flow::Stop
+        Flow::Continue
     }
     fn finish(&self, _: (), _: f64, x: &[f64], summary: &mut Histogram) {
         summary.add(x[self.component], self.wrap);
@@ -496,7 +496,7 @@ impl Observer for FinalMoments {
     type Summary = RunningMoments;
     fn start(&self, _: usize, _: &[f64]) {}
     fn observe(&self, _: &mut (), _: usize, _: f64, _: &[f64], _: &[f64], _: f64) -> Flow {
-        Flow::Stop
+        Flow::Continue
     }
     fn finish(&self, _: (), _: f64, x: &[f64], summary: &mut RunningMoments) {
         summary.push(x[self.component]);

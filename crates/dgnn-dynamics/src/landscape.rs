@@ -94,7 +94,12 @@ pub fn fixed_points_with_grid(potential: &impl Potential, grid: usize) -> Vec<Fi
             let root = bisect(potential, x0, x0 + h, f0);
             let stability = if f0 < 0.0 { Stability::Stable } else { Stability::Unstable };
             out.push(point(potential, root, stability));
-        } else if f0.abs() < tangency && f0.abs() <= fm.abs() && f0.abs() <= f1.abs() {
+        } else if f0.abs() < tangency
+            && f0.abs() <= fm.abs()
+            && f0.abs() <= f1.abs()
+            && (fm > 0.0) == (f0 > 0.0)
+            && (f1 > 0.0) == (f0 > 0.0)
+        {
             out.push(point(potential, x0, Stability::HalfStable));
         }
     }
@@ -323,26 +328,22 @@ pub fn stationary_density(
     let log_u: Vec<f64> = if tilt == 0.0 {
         phi.iter().map(|p| -p).collect()
     } else {
-        let m = phi.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        // w_j = e^{Φ_j − M} ∫_{ψ_j}^{ψ_j+h} e^{Φ(ψ) − Φ_j} dψ.
-        let w: Vec<f64> = phases
+        // ln w_j = Φ_j + ln ∫_{ψ_j}^{ψ_j+h} e^{Φ(ψ) − Φ_j} dψ (cell integrals, log scale).
+        let log_w: Vec<f64> = phases
             .iter()
             .zip(&phi)
-            .map(|(&x, &pj)| {
-                (pj - m).exp() * gauss_legendre(x, x + h, |psi| (big_phi(psi) - pj).exp())
-            })
+            .map(|(&x, &pj)| pj + gauss_legendre(x, x + h, |psi| (big_phi(psi) - pj).exp()).ln())
             .collect();
-        // W_k = Σ_{j≥k} w_j + e^{−c} Σ_{j<k} w_j, both sums of positive terms.
-        let mut suffix = vec![0.0f64; n + 1];
+        // ln W_k = ln(Σ_{j≥k} w_j + e^{−c} Σ_{j<k} w_j): sums of positive terms in log space.
+        let mut log_suffix = vec![f64::NEG_INFINITY; n + 1];
         for j in (0..n).rev() {
-            suffix[j] = suffix[j + 1] + w[j];
+            log_suffix[j] = log_add_exp(log_w[j], log_suffix[j + 1]);
         }
-        let mut prefix = 0.0f64;
+        let mut log_prefix = f64::NEG_INFINITY;
         let mut out = Vec::with_capacity(n);
         for k in 0..n {
-            let log_w = log_add_exp(suffix[k].ln(), -c + prefix.ln());
-            out.push(-phi[k] + m + log_w);
-            prefix += w[k];
+            out.push(-phi[k] + log_add_exp(log_suffix[k], -c + log_prefix));
+            log_prefix = log_add_exp(log_prefix, log_w[k]);
         }
         out
     };
@@ -528,15 +529,23 @@ fn mfpt_two_absorbing(
     q: f64,
     cells: usize,
 ) -> f64 {
-    let p = profile(big_phi, a, x, b, cells);
-    let last = p.nodes.len() - 1;
-    let phis: Vec<f64> = p.nodes.iter().map(|&y| big_phi(y)).collect();
-    let m = phis.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let e: Vec<f64> = phis.iter().map(|v| (v - m).exp()).collect();
-    // T′(y) = C e^{Φ(y)} − (2/Q) g(y), C fixed by T(b) = 0; scaled by e^{−M}.
-    let c_scaled = 2.0 / q * simpson(&p.nodes, &p.g, 0, last) / simpson(&p.nodes, &e, 0, last);
-    c_scaled * simpson(&p.nodes, &e, 0, p.start_index)
-        - 2.0 / q * simpson(&p.nodes, &p.g, 0, p.start_index)
+    // With H = ∫_a^x e^{Φ(y)} ∫_y^x e^{−Φ} dz dy, K = ∫_x^b e^{Φ(y)} ∫_x^y e^{−Φ} dz dy and the
+    // splitting weight w = ∫_a^x e^Φ / ∫_a^b e^Φ, the solution is T(x) = (2/Q)((1 − w)H + wK):
+    // every term is positive, so deep wells next to the absorbing ends cause no cancellation.
+    let right = profile(big_phi, x, 0.5 * (x + b), b, cells / 2);
+    let left = profile(&|y: f64| big_phi(-y), -x, -0.5 * (a + x), -a, cells / 2);
+    let last = |p: &Profile| p.nodes.len() - 1;
+    let k = simpson(&right.nodes, &right.g, 0, last(&right));
+    let h = simpson(&left.nodes, &left.g, 0, last(&left));
+    let phis_r: Vec<f64> = right.nodes.iter().map(|&y| big_phi(y)).collect();
+    let phis_l: Vec<f64> = left.nodes.iter().map(|&y| big_phi(-y)).collect();
+    let m = phis_r.iter().chain(&phis_l).copied().fold(f64::NEG_INFINITY, f64::max);
+    let e_r: Vec<f64> = phis_r.iter().map(|v| (v - m).exp()).collect();
+    let e_l: Vec<f64> = phis_l.iter().map(|v| (v - m).exp()).collect();
+    let mass_left = simpson(&left.nodes, &e_l, 0, last(&left));
+    let mass_right = simpson(&right.nodes, &e_r, 0, last(&right));
+    let w = mass_left / (mass_left + mass_right);
+    2.0 / q * ((1.0 - w) * h + w * k)
 }
 
 /// The Kramers escape rate out of one attractor.
