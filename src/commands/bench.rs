@@ -19,6 +19,8 @@ pub struct Args {
 pub enum Workload {
     /// W2: rotation numbers of the sine circle map on a 512 × 512 (Ω, K) grid.
     ArnoldTongues(workloads::arnold_tongues::Params),
+    /// W7: 5-fold training of a 30-16-2 tanh network on WDBC (Adam, 200 epochs).
+    MlpTrain(workloads::mlp_train::Params),
 }
 
 /// Runs one workload inside a thread pool of the requested size and prints its JSON line.
@@ -29,6 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let line = pool.install(|| -> anyhow::Result<serde_json::Value> {
         match args.workload {
             Workload::ArnoldTongues(params) => workloads::arnold_tongues::run(&params),
+            Workload::MlpTrain(params) => workloads::mlp_train::run(&params),
         }
     })?;
     println!("{}", serde_json::to_string(&workloads::with_threads(line, threads))?);

@@ -3,6 +3,7 @@
 //! `{"workload", "params", "seconds", …result fields}` that `dgnn bench` prints.
 
 pub mod arnold_tongues;
+pub mod mlp_train;
 
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -1,0 +1,298 @@
+//! Phase-gated coupling: every hidden neuron carries a relative phase that settles on an HKB
+//! landscape, and the weight between two units is gated by their phase difference.
+//!
+//! Model (our construction from the paper's proposal, SCIENCE.md §1 and §3):
+//! - each hidden neuron `i` has a relative phase `Δ_i` to the network's common rhythm (inputs and
+//!   outputs sit at phase 0) obeying the extended HKB equation (Haken, Kelso & Bunz 1985;
+//!   Kelso, DelColle & Schöner 1990) `dΔ/dt = δω − a sin Δ − 2b sin 2Δ`, integrated with RK4
+//!   (dgnn-dynamics) until it reaches an attractor, a stable fixed point found by dgnn-dynamics'
+//!   landscape analysis. For `δω = 0` these are in-phase `Δ = 0` and, iff `b/a > 1/4`,
+//!   anti-phase `Δ = π`;
+//! - a *context* (task id) sets the initial phases, `Δ_i(0)` drawn once per (context, region) from
+//!   the network's seed, so each context lands in its own attractor of the whole network: one
+//!   network holds several behaviours (multistability ⇒ multitask, as the paper proposes; the
+//!   mechanism is the context-dependent gating of Masse, Grant & Freedman 2018, PNAS 115:E10467,
+//!   with the gate pattern chosen by dynamics instead of by hand);
+//! - the effective weight from unit `j` to unit `i` is `w_ij · g(Δ_i − Δ_j)` with
+//!   `g(Δ) = 1 − κ (1 − cos Δ)/2`: κ = 1 gives the proposal's `w·(1 + cos Δφ)/2`, κ = 0 no gating.
+//!   Units in the same attractor couple fully; in-phase and anti-phase units (κ = 1) not at all.
+//!
+//! Gates depend on the genes and the context only, never on the weights, so gradient training
+//! treats them as constants (`∂(w g)/∂w = g`). The number of attractors of the phase layer is
+//! `m^n` for `n` hidden neurons with `m` attractors each ([`PhaseState::attractors_per_unit`]).
+//! A detuning too large for any attractor (the phases would run, never settle) is refused.
+
+use crate::GliaError;
+use dgnn_core::error::{at_least, finite, in_range, non_negative};
+use dgnn_core::{ParamError, Seed};
+use dgnn_dynamics::Potential;
+use dgnn_dynamics::landscape::{Stability, fixed_points};
+use rand::RngExt;
+use serde::{Deserialize, Serialize};
+use std::f64::consts::PI;
+
+fn default_a() -> f64 {
+    1.0
+}
+fn default_b() -> f64 {
+    1.0
+}
+fn default_coupling() -> f64 {
+    1.0
+}
+fn default_contexts() -> usize {
+    1
+}
+
+/// The phase layer's genes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseLayer {
+    /// HKB `a` (default 1.0; ≥ 0).
+    #[serde(default = "default_a")]
+    pub a: f64,
+    /// HKB `b` (default 1.0; ≥ 0). Bistable (in- and anti-phase) iff `b/a > 1/4` at zero detuning.
+    #[serde(default = "default_b")]
+    pub b: f64,
+    /// Detuning `δω` (default 0.0): tilts the landscape and shifts the attractors.
+    #[serde(default)]
+    pub detuning: f64,
+    /// Gating depth κ in [0, 1] (default 1.0: full `(1 + cos Δφ)/2` gating).
+    #[serde(default = "default_coupling")]
+    pub coupling: f64,
+    /// Number of contexts (tasks) the network serves (default 1).
+    #[serde(default = "default_contexts")]
+    pub contexts: usize,
+}
+
+impl Default for PhaseLayer {
+    fn default() -> Self {
+        Self { a: 1.0, b: 1.0, detuning: 0.0, coupling: 1.0, contexts: 1 }
+    }
+}
+
+impl PhaseLayer {
+    /// Checks the genes.
+    pub fn check(&self) -> Result<(), ParamError> {
+        non_negative("a", self.a)?;
+        non_negative("b", self.b)?;
+        if self.a + self.b <= 0.0 {
+            return Err(ParamError::new("b", self.b, "a and b cannot both be 0 (no landscape)"));
+        }
+        finite("detuning", self.detuning)?;
+        in_range("coupling", self.coupling, 0.0, 1.0)?;
+        at_least("contexts", self.contexts, 1)?;
+        Ok(())
+    }
+
+    /// The landscape of one unit's relative phase.
+    pub fn potential(&self) -> Result<dgnn_dynamics::TiltedHkb, GliaError> {
+        Ok(dgnn_dynamics::TiltedHkb::new(self.a, self.b, self.detuning)?)
+    }
+
+    /// The gate `g(Δ) = 1 − κ(1 − cos Δ)/2` on a synapse between units whose phases differ by
+    /// `delta_rad`.
+    #[must_use]
+    pub fn gate(&self, delta_rad: f64) -> f64 {
+        1.0 - self.coupling * (1.0 - delta_rad.cos()) / 2.0
+    }
+}
+
+/// The settled phases of every hidden neuron in every context.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseState {
+    /// The attractors of one unit's landscape (phases in `[-π, π)`, increasing).
+    pub attractors_rad: Vec<f64>,
+    /// `phases_rad[context][region][neuron]`: the settled phase.
+    pub phases_rad: Vec<Vec<Vec<f64>>>,
+}
+
+impl PhaseState {
+    /// Settles every unit of regions with `region_sizes` neurons, for every context of `layer`,
+    /// from initial phases drawn from `seed` (stream `glia/phase/context`, path
+    /// `[context, region]`).
+    pub fn settle(
+        layer: &PhaseLayer,
+        region_sizes: &[usize],
+        seed: Seed,
+    ) -> Result<Self, GliaError> {
+        let potential = layer.potential()?;
+        let attractors_rad: Vec<f64> = fixed_points(&potential)
+            .iter()
+            .filter(|f| f.stability == Stability::Stable)
+            .map(|f| f.phase_rad)
+            .collect();
+        if attractors_rad.is_empty() {
+            return Err(GliaError::Dynamics(format!(
+                "the landscape a = {}, b = {}, detuning = {} has no attractor, so the phases \
+                 never settle: make |detuning| smaller than about a + 2b",
+                layer.a, layer.b, layer.detuning
+            )));
+        }
+        let phases_rad = (0..layer.contexts)
+            .map(|c| {
+                region_sizes
+                    .iter()
+                    .enumerate()
+                    .map(|(r, &n)| {
+                        let mut rng = seed.stream("glia/phase/context", &[c as u64, r as u64]);
+                        (0..n)
+                            .map(|_| {
+                                let start = rng.random_range(-PI..PI);
+                                settle_one(&potential, &attractors_rad, start)
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(Self { attractors_rad, phases_rad })
+    }
+
+    /// Number of attractors of one unit's landscape (from dgnn-dynamics' analysis).
+    #[must_use]
+    pub fn attractors_per_unit(&self) -> usize {
+        self.attractors_rad.len()
+    }
+
+    /// log2 of the number of attractors of the whole phase layer, `n · log2 m` for `n` units with
+    /// `m` attractors each (the count itself overflows quickly).
+    #[must_use]
+    pub fn network_attractors_log2(&self) -> f64 {
+        let units: usize = self.phases_rad.first().map_or(0, |c| c.iter().map(Vec::len).sum());
+        units as f64 * (self.attractors_rad.len() as f64).log2()
+    }
+
+    /// How many distinct whole-network attractors the contexts landed in.
+    #[must_use]
+    pub fn distinct_context_states(&self) -> usize {
+        let mut seen: Vec<Vec<u64>> = Vec::new();
+        for context in &self.phases_rad {
+            let key: Vec<u64> = context.iter().flatten().map(|p| p.to_bits()).collect();
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+        seen.len()
+    }
+
+    /// The phase of unit `neuron` of layer boundary `level` in `context`: level 0 is the input,
+    /// levels `1..=regions` the hidden regions, `regions + 1` the output (inputs and outputs sit
+    /// at phase 0).
+    fn unit_phase(&self, context: usize, level: usize, neuron: usize) -> f64 {
+        let regions = &self.phases_rad[context];
+        if level == 0 || level > regions.len() { 0.0 } else { regions[level - 1][neuron] }
+    }
+
+    /// The gate matrix of layer `layer` (from level `layer` to level `layer + 1`) in `context`,
+    /// row-major `inputs × outputs`.
+    pub(crate) fn gates(
+        &self,
+        phase: &PhaseLayer,
+        context: usize,
+        layer: usize,
+        inputs: usize,
+        outputs: usize,
+    ) -> Vec<f64> {
+        let mut g = Vec::with_capacity(inputs * outputs);
+        for i in 0..inputs {
+            let from = self.unit_phase(context, layer, i);
+            for o in 0..outputs {
+                g.push(phase.gate(self.unit_phase(context, layer + 1, o) - from));
+            }
+        }
+        g
+    }
+}
+
+/// Integrates `dΔ/dt = −U′(Δ)` with RK4 from `start` until it is within 1e-9 rad of an attractor,
+/// then returns that attractor's exact phase.
+fn settle_one(potential: &dgnn_dynamics::TiltedHkb, attractors: &[f64], start: f64) -> f64 {
+    // The fastest relaxation rate is at most a + 4b; dt = 0.1/(a + 4b + |δω|) keeps RK4 accurate.
+    let h = potential.hkb();
+    let rate = h.a() + 4.0 * h.b() + potential.detuning().abs();
+    let dt = 0.1 / rate.max(1e-9);
+    let nearest = |x: f64| {
+        attractors
+            .iter()
+            .map(|&m| (dgnn_core::angle::wrap_pi(x - m).abs(), m))
+            .min_by(|p, q| p.0.total_cmp(&q.0))
+            .unwrap_or((f64::INFINITY, x))
+    };
+    let mut x = start;
+    // A start exactly on a repeller stays there forever; the cap (1e6 steps ≈ 1e5 relaxation
+    // times) then hands it to the nearest attractor.
+    for step in 0..1_000_000usize {
+        let (distance, m) = nearest(x);
+        if distance < 1e-9 {
+            return m;
+        }
+        x = dgnn_dynamics::ode::rk4_scalar(|_, y| potential.drift(y), step as f64 * dt, x, dt);
+        x = dgnn_core::angle::wrap_pi(x);
+    }
+    nearest(x).1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dgnn_dynamics::landscape::attractor_count;
+
+    #[test]
+    fn attractor_count_matches_the_landscape_analysis() {
+        // SCIENCE.md §1: HKB is bistable iff b/a > 1/4. The phase layer must settle into exactly
+        // as many distinct states as dgnn-dynamics counts stable fixed points, across a, b and
+        // detuning, from 400 random starts (a basin of width w is missed with probability
+        // (1 − w/2π)^400 < 1e-9 for w ≥ 0.35 rad, true of every basin in this table).
+        for (a, b, detuning, expected) in [
+            (1.0, 1.0, 0.0, 2),
+            (1.0, 0.5, 0.0, 2),
+            (1.0, 0.2, 0.0, 1),
+            (1.0, 0.0, 0.5, 1),
+            (1.0, 1.0, 0.8, 2),
+        ] {
+            let layer = PhaseLayer { a, b, detuning, coupling: 1.0, contexts: 1 };
+            let state = PhaseState::settle(&layer, &[400], Seed(3)).unwrap();
+            let mut distinct: Vec<f64> = state.phases_rad[0][0].clone();
+            distinct.sort_by(f64::total_cmp);
+            distinct.dedup_by(|x, y| (*x - *y).abs() < 1e-12);
+            let landscape = attractor_count(&layer.potential().unwrap());
+            assert_eq!(landscape, expected, "a={a} b={b} δω={detuning}");
+            assert_eq!(distinct.len(), landscape, "a={a} b={b} δω={detuning}");
+            assert_eq!(state.attractors_per_unit(), landscape);
+        }
+    }
+
+    #[test]
+    fn settled_phases_are_fixed_points_and_basins_are_respected() {
+        // For δω = 0, a = b = 1 the repellers sit at cos φ* = −a/(4b) = −1/4, φ* = ±1.8235 rad:
+        // starts with |Δ0| < 1.8235 settle in-phase (0), the others anti-phase (−π).
+        let layer = PhaseLayer::default();
+        let potential = layer.potential().unwrap();
+        let attractors = vec![-PI, 0.0];
+        let saddle = (-0.25f64).acos();
+        for start in [-3.0, -1.9, -1.7, 0.3, 1.8, 1.85, 3.1] {
+            let settled = settle_one(&potential, &attractors, start);
+            let expected = if start.abs() < saddle { 0.0 } else { -PI };
+            assert!((settled - expected).abs() < 1e-12, "start {start}: {settled}");
+            assert!(potential.drift(settled).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn gate_is_the_raised_cosine() {
+        let layer = PhaseLayer::default();
+        assert!((layer.gate(0.0) - 1.0).abs() < 1e-15);
+        assert!(layer.gate(PI).abs() < 1e-15);
+        assert!((layer.gate(PI / 2.0) - 0.5).abs() < 1e-15);
+        let half = PhaseLayer { coupling: 0.5, ..PhaseLayer::default() };
+        assert!((half.gate(PI) - 0.5).abs() < 1e-15);
+    }
+
+    #[test]
+    fn a_running_phase_is_refused() {
+        // Adler (b = 0): no fixed point when |δω| > a.
+        let layer = PhaseLayer { a: 1.0, b: 0.0, detuning: 1.5, ..PhaseLayer::default() };
+        assert!(matches!(PhaseState::settle(&layer, &[3], Seed(1)), Err(GliaError::Dynamics(_))));
+    }
+}
