@@ -425,6 +425,23 @@ impl Histogram {
             .sum()
     }
 
+    /// The standard deviation of the L1 distance of a perfect sampler (the terms
+    /// `w|h_k − p_k|` are half-normal with scale `s_k = sqrt(π_k(1 − π_k)/n)`, so the variance
+    /// is `(1 − 2/π) Σ s_k²`, neglecting the weak multinomial correlations).
+    #[must_use]
+    pub fn expected_l1_spread(&self, exact_bin_density: &[f64]) -> f64 {
+        let w = (self.high - self.low) / self.counts.len() as f64;
+        let n = self.total() as f64;
+        let sum_sq: f64 = exact_bin_density
+            .iter()
+            .map(|p| {
+                let pi = p * w;
+                pi * (1.0 - pi) / n
+            })
+            .sum();
+        ((1.0 - 2.0 / std::f64::consts::PI) * sum_sq).sqrt()
+    }
+
     fn merge(&mut self, other: &Self) {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;

@@ -1,0 +1,335 @@
+//! Phase networks and the SIMD fast paths against theory: Kuramoto `r = sqrt(1 − 2Δ/K)` for
+//! Lorentzian frequencies (Kuramoto 1975; Ott & Antonsen 2008), the incoherent finite-N floor
+//! `E[r] ≈ sqrt(π/(4N))`, the two-unit reduction to the HKB equation, mean field = dense matrix,
+//! the fast HKB ensemble against the exact density, and thread-count independence.
+
+use dgnn_core::{NoProgress, Seed};
+use dgnn_dynamics::ensemble::Histogram;
+use dgnn_dynamics::fast::{
+    HkbEnsembleParams, KuramotoParams, Precision, hkb_ensemble_final_phases, kuramoto_mean_field,
+};
+use dgnn_dynamics::landscape::stationary_density;
+use dgnn_dynamics::network::{
+    Coupling, NetworkRunParams, PairCoupling, PhaseNetwork, lorentzian_quantiles, order_parameter,
+    simulate_network,
+};
+use dgnn_dynamics::ode::{VectorField, integrate_rk4, rk4_scalar};
+use dgnn_dynamics::sde::Scheme;
+use dgnn_dynamics::{DynamicsError, Hkb};
+use rand::RngExt;
+use std::f64::consts::{PI, TAU};
+
+fn uniform_phases(n: usize, seed: u64) -> Vec<f64> {
+    let mut rng = Seed(seed).stream("test/phases", &[]);
+    (0..n).map(|_| TAU * rng.random::<f64>()).collect()
+}
+
+#[test]
+fn kuramoto_r_of_k_follows_ott_antonsen_for_lorentzian_frequencies() {
+    // r = sqrt(1 − K_c/K), K_c = 2γ (Ott & Antonsen 2008). N = 2000 deterministic Lorentzian
+    // quantiles (W3), RK4 dt = 0.05, 2000 steps, r averaged over the last 500. The quantile
+    // sample's finite-N error in r is O(1/N) away from K_c; the numpy peer reports max error
+    // 6e-4 for K > 1.2 K_c. Allowed 2e-3 (three times the peer's error).
+    let n = 2000;
+    let params = KuramotoParams {
+        omega: lorentzian_quantiles(n, 0.0, 0.5),
+        theta0: uniform_phases(n, 1),
+        couplings: vec![1.5, 2.0, 2.5, 3.0],
+        dt: 0.05,
+        steps: 2000,
+        average: 500,
+    };
+    for point in kuramoto_mean_field(&params, &NoProgress).unwrap() {
+        let theory = (1.0 - 1.0 / point.k).sqrt();
+        assert!(
+            (point.r_mean - theory).abs() < 2e-3,
+            "K={}: r={} vs {theory}",
+            point.k,
+            point.r_mean
+        );
+        assert_eq!(point.r_series.len(), 2000);
+    }
+}
+
+#[test]
+fn incoherent_population_sits_at_the_finite_n_floor() {
+    // Below K_c (here K = 0) phases stay incoherent: r of N independent uniform phases is
+    // Rayleigh with E[r] = sqrt(π/(4N)). Averaging r over the last 500 of 2000 steps of free
+    // rotation with Lorentzian quantile frequencies gives one sample of the time average; over
+    // 40 independent initial conditions the mean must match sqrt(π/(4N)) = 0.0280 (N = 1000)
+    // within 4 standard errors (Rayleigh sd = sqrt((4 − π)/(4N)) = 0.0146 per sample, reduced
+    // by time averaging; we use the conservative per-sample value: 4·0.0146/sqrt(40) = 0.0093).
+    let n = 1000;
+    let omega = lorentzian_quantiles(n, 0.0, 0.5);
+    let mut total = 0.0;
+    let runs = 40;
+    for run in 0..runs {
+        let params = KuramotoParams {
+            omega: omega.clone(),
+            theta0: uniform_phases(n, 100 + run),
+            couplings: vec![0.0],
+            dt: 0.05,
+            steps: 2000,
+            average: 500,
+        };
+        total += kuramoto_mean_field(&params, &NoProgress).unwrap()[0].r_mean;
+    }
+    let mean = total / runs as f64;
+    let floor = (PI / (4.0 * n as f64)).sqrt();
+    assert!((mean - floor).abs() < 0.0093, "mean r {mean} vs floor {floor}");
+}
+
+#[test]
+fn fast_kuramoto_equals_the_general_network_rk4() {
+    // The SIMD mean-field path and PhaseNetwork (MeanField coupling, RK4) integrate the same
+    // equations; they differ only by rounding (different summation order and sin_cos), so after
+    // 200 steps the phases agree to 1e-9 and r to 1e-10. N = 100 is not a multiple of 8, which
+    // exercises the lane mask.
+    let n = 100;
+    let omega = lorentzian_quantiles(n, 0.2, 0.5);
+    let theta0 = uniform_phases(n, 9);
+    let k = 1.7;
+    let params = KuramotoParams {
+        omega: omega.clone(),
+        theta0: theta0.clone(),
+        couplings: vec![k],
+        dt: 0.05,
+        steps: 200,
+        average: 1,
+    };
+    let fast = &kuramoto_mean_field(&params, &NoProgress).unwrap()[0];
+    let net =
+        PhaseNetwork::new(omega, Coupling::MeanField { strength: k }, PairCoupling::KURAMOTO, 0.0)
+            .unwrap();
+    let states = integrate_rk4(&net, 0.0, &theta0, 0.05, 200, 1);
+    for (step, state) in states.iter().enumerate().skip(1) {
+        let (r, _) = order_parameter(state);
+        assert!((r - fast.r_series[step - 1]).abs() < 1e-10, "step {step}");
+    }
+}
+
+#[test]
+fn mean_field_equals_the_uniform_dense_matrix_with_hkb_coupling() {
+    // Σ_j (K/N) H(θ_j − θ_i) through Z_1 and Z_2 equals the explicit O(N²) sum (rounding only).
+    let n = 37;
+    let omega = lorentzian_quantiles(n, 0.0, 0.3);
+    let theta = uniform_phases(n, 4);
+    let pair = PairCoupling { a: 0.8, b: 0.6 };
+    let k = 1.3;
+    let mf =
+        PhaseNetwork::new(omega.clone(), Coupling::MeanField { strength: k }, pair, 0.0).unwrap();
+    let dense =
+        PhaseNetwork::new(omega, Coupling::Matrix(vec![k / n as f64; n * n]), pair, 0.0).unwrap();
+    let (mut a, mut b) = (vec![0.0; n], vec![0.0; n]);
+    mf.eval(0.0, &theta, &mut a);
+    dense.eval(0.0, &theta, &mut b);
+    for (x, y) in a.iter().zip(&b) {
+        assert!((x - y).abs() < 1e-12);
+    }
+    // And the dense sum equals the definition term by term.
+    for i in 0..n {
+        let want = mf.omega()[i]
+            + (0..n).map(|j| k / n as f64 * pair.eval(theta[j] - theta[i])).sum::<f64>();
+        assert!((b[i] - want).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn two_coupled_units_obey_the_hkb_relative_phase_equation() {
+    // θ̇_1 = ω_1 + k H(θ_2 − θ_1), θ̇_2 = ω_2 + k H(θ_1 − θ_2) with H odd gives, for
+    // φ = θ_1 − θ_2, φ̇ = δω − 2k(a sin φ + 2b sin 2φ): the tilted HKB with a' = 2ka, b' = 2kb.
+    // RK4 on both (dt = 0.01, 500 steps): agreement to the RK4 error, 1e-8.
+    let (k, a, b, dw) = (0.4, 1.0, 0.7, 0.3);
+    let pair = PairCoupling { a, b };
+    let net = PhaseNetwork::new(vec![dw, 0.0], Coupling::Matrix(vec![0.0, k, k, 0.0]), pair, 0.0)
+        .unwrap();
+    let states = integrate_rk4(&net, 0.0, &[2.5, 0.0], 0.01, 500, 500);
+    let last = states.last().unwrap();
+    let mut phi = 2.5;
+    for step in 0..500 {
+        phi = rk4_scalar(
+            |_, p| dw - 2.0 * k * (a * p.sin() + 2.0 * b * (2.0 * p).sin()),
+            step as f64 * 0.01,
+            phi,
+            0.01,
+        );
+    }
+    assert!((last[0] - last[1] - phi).abs() < 1e-8);
+}
+
+#[test]
+fn noisy_network_runs_are_reproducible_and_record_r() {
+    let n = 50;
+    let net = PhaseNetwork::new(
+        lorentzian_quantiles(n, 0.0, 0.1),
+        Coupling::MeanField { strength: 2.0 },
+        PairCoupling::KURAMOTO,
+        0.05,
+    )
+    .unwrap();
+    let params = NetworkRunParams { dt: 0.05, steps: 400, record_every: 10, scheme: Scheme::Heun };
+    let theta0 = uniform_phases(n, 3);
+    let a = simulate_network(&net, &theta0, &params, Seed(5), &NoProgress).unwrap();
+    let b = simulate_network(&net, &theta0, &params, Seed(5), &NoProgress).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(a.r.len(), 41);
+    // K = 2 ≫ K_c = 0.2 with weak noise: the network synchronises (r → near 1).
+    assert!(*a.r.last().unwrap() > 0.9);
+}
+
+fn exact_bins(a: f64, b: f64, q: f64, bins: usize) -> Vec<f64> {
+    stationary_density(&Hkb::new(a, b).unwrap(), q, bins * 256).unwrap().bin_averages(bins).unwrap()
+}
+
+fn histogram(phases: &[f64], bins: usize) -> Histogram {
+    let mut h = Histogram::new(-PI, PI, bins);
+    for &p in phases {
+        h.add(p, true);
+    }
+    h
+}
+
+#[test]
+fn fast_hkb_ensemble_matches_the_exact_density_in_f64_and_f32() {
+    // W1's landscape (a = 1, b = 0.5, Q = 0.5) with 20 000 trajectories to t = 60 (the
+    // inter-well relaxation rate ≈ 0.14 forgets the uniform start to e^{−8}), 64 bins. The L1
+    // distance of a perfect sampler has mean = the multinomial floor (0.023 here) and a spread
+    // from the bin probabilities (`expected_l1_spread`, ≈ 0.004); EM's O(dt) bias at dt = 0.01
+    // is ~1% per bin, well inside the sampling error. Assert L1 < floor + 4·spread.
+    for precision in [Precision::F64, Precision::F32] {
+        let params = HkbEnsembleParams {
+            a: 1.0,
+            b: 0.5,
+            detuning: 0.0,
+            q: 0.5,
+            dt: 0.01,
+            trajectories: 20_000,
+            steps: 6000,
+        };
+        let phases =
+            hkb_ensemble_final_phases(&params, precision, Seed(12345), &NoProgress).unwrap();
+        assert_eq!(phases.len(), 20_000);
+        let h = histogram(&phases, 64);
+        let exact = exact_bins(1.0, 0.5, 0.5, 64);
+        let (l1, floor) = (h.l1_distance(&exact), h.expected_l1_floor(&exact));
+        let spread = h.expected_l1_spread(&exact);
+        assert!(l1 < floor + 4.0 * spread, "{precision:?}: L1 {l1} vs floor {floor} ± {spread}");
+    }
+}
+
+#[test]
+fn fast_paths_are_bit_identical_for_1_2_and_8_threads() {
+    let params = HkbEnsembleParams {
+        a: 1.0,
+        b: 0.5,
+        detuning: 0.2,
+        q: 0.5,
+        dt: 0.01,
+        trajectories: 1000,
+        steps: 101,
+    };
+    let kuramoto = KuramotoParams {
+        omega: lorentzian_quantiles(64, 0.0, 0.5),
+        theta0: uniform_phases(64, 2),
+        couplings: vec![0.5, 1.0, 2.0],
+        dt: 0.05,
+        steps: 50,
+        average: 10,
+    };
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            (
+                hkb_ensemble_final_phases(&params, Precision::F64, Seed(3), &NoProgress).unwrap(),
+                hkb_ensemble_final_phases(&params, Precision::F32, Seed(3), &NoProgress).unwrap(),
+                kuramoto_mean_field(&kuramoto, &NoProgress).unwrap(),
+            )
+        })
+    };
+    let one = run(1);
+    for threads in [2, 8] {
+        let other = run(threads);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&one.0), bits(&other.0));
+        assert_eq!(bits(&one.1), bits(&other.1));
+        for (a, b) in one.2.iter().zip(&other.2) {
+            assert_eq!(bits(&a.r_series), bits(&b.r_series));
+        }
+    }
+}
+
+#[test]
+fn bad_network_inputs_are_typed_errors() {
+    let field = |e: dgnn_core::ParamError| e.field;
+    let err = PhaseNetwork::new(
+        vec![0.0; 3],
+        Coupling::Matrix(vec![0.0; 8]),
+        PairCoupling::KURAMOTO,
+        0.0,
+    )
+    .unwrap_err();
+    assert_eq!(field(err.clone()), "coupling.matrix");
+    assert!(err.to_string().contains("3×3"));
+    assert!(
+        PhaseNetwork::new(
+            vec![],
+            Coupling::MeanField { strength: 1.0 },
+            PairCoupling::KURAMOTO,
+            0.0
+        )
+        .is_err()
+    );
+    assert!(
+        PhaseNetwork::new(
+            vec![0.0],
+            Coupling::MeanField { strength: f64::NAN },
+            PairCoupling::KURAMOTO,
+            0.0
+        )
+        .is_err()
+    );
+    assert!(
+        PhaseNetwork::new(
+            vec![0.0],
+            Coupling::MeanField { strength: 1.0 },
+            PairCoupling::KURAMOTO,
+            -1.0
+        )
+        .is_err()
+    );
+    let net = PhaseNetwork::new(
+        vec![0.0; 2],
+        Coupling::MeanField { strength: 1.0 },
+        PairCoupling::KURAMOTO,
+        0.0,
+    )
+    .unwrap();
+    let params = NetworkRunParams { dt: 0.1, steps: 10, record_every: 1, scheme: Scheme::Heun };
+    assert!(matches!(
+        simulate_network(&net, &[0.0], &params, Seed(1), &NoProgress),
+        Err(DynamicsError::Param(_))
+    ));
+    let bad_dt = NetworkRunParams { dt: -0.1, ..params };
+    assert!(simulate_network(&net, &[0.0, 1.0], &bad_dt, Seed(1), &NoProgress).is_err());
+    let hkb = HkbEnsembleParams {
+        a: 1.0,
+        b: 0.5,
+        detuning: 0.0,
+        q: -0.5,
+        dt: 0.01,
+        trajectories: 10,
+        steps: 10,
+    };
+    assert!(hkb_ensemble_final_phases(&hkb, Precision::F64, Seed(1), &NoProgress).is_err());
+    let zero = HkbEnsembleParams { q: 0.5, trajectories: 0, ..hkb };
+    assert!(hkb_ensemble_final_phases(&zero, Precision::F64, Seed(1), &NoProgress).is_err());
+    let k = KuramotoParams {
+        omega: vec![0.0; 4],
+        theta0: vec![0.0; 3],
+        couplings: vec![1.0],
+        dt: 0.05,
+        steps: 10,
+        average: 5,
+    };
+    assert!(kuramoto_mean_field(&k, &NoProgress).is_err());
+}
