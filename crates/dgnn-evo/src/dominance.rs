@@ -110,11 +110,12 @@ pub fn non_dominated_fronts<P: AsRef<[f64]>>(points: &[P]) -> Vec<Vec<usize>> {
     sort_indices(points, (0..points.len()).collect())
 }
 
-/// Splits evaluations into fronts under constrained domination: the feasible ones sorted by
-/// Pareto dominance first, then the infeasible ones, one front per distinct violation in
-/// increasing order.
+/// Splits evaluations (or individuals) into fronts under constrained domination: the feasible
+/// ones sorted by Pareto dominance first, then the infeasible ones, one front per distinct
+/// violation in increasing order.
 #[must_use]
-pub fn constrained_fronts(evaluations: &[Evaluation]) -> Vec<Vec<usize>> {
+pub fn constrained_fronts<E: AsRef<Evaluation>>(evaluations: &[E]) -> Vec<Vec<usize>> {
+    let evaluations: Vec<&Evaluation> = evaluations.iter().map(AsRef::as_ref).collect();
     let (feasible, mut infeasible): (Vec<usize>, Vec<usize>) =
         (0..evaluations.len()).partition(|&i| evaluations[i].is_feasible());
     let objectives: Vec<&[f64]> = evaluations.iter().map(|e| e.objectives.as_slice()).collect();
@@ -165,13 +166,14 @@ pub fn crowding_distances<P: AsRef<[f64]>>(points: &[P], front: &[usize]) -> Vec
     distance
 }
 
-/// The rank (front number) and crowding distance of every evaluation, under constrained
-/// domination: what NSGA-II's crowded tournament compares.
+/// The rank (front number) and crowding distance of every evaluation (or individual), under
+/// constrained domination: what NSGA-II's crowded tournament compares.
 #[must_use]
-pub fn rank_and_crowding(evaluations: &[Evaluation]) -> (Vec<usize>, Vec<f64>) {
+pub fn rank_and_crowding<E: AsRef<Evaluation>>(evaluations: &[E]) -> (Vec<usize>, Vec<f64>) {
     let mut rank = vec![0; evaluations.len()];
     let mut crowding = vec![0.0; evaluations.len()];
-    let objectives: Vec<&[f64]> = evaluations.iter().map(|e| e.objectives.as_slice()).collect();
+    let objectives: Vec<&[f64]> =
+        evaluations.iter().map(|e| e.as_ref().objectives.as_slice()).collect();
     for (front_number, front) in constrained_fronts(evaluations).iter().enumerate() {
         for (&index, distance) in front.iter().zip(crowding_distances(&objectives, front)) {
             rank[index] = front_number;

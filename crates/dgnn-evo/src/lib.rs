@@ -30,6 +30,7 @@
 //! resumed from the checkpoint of any generation is bit-identical to an uninterrupted one.
 
 pub mod archive;
+pub mod cache;
 pub mod checkpoint;
 pub mod dominance;
 pub mod error;
@@ -40,6 +41,7 @@ pub mod problems;
 pub mod real;
 
 pub use archive::ParetoArchive;
+pub use cache::EvaluationCache;
 pub use dominance::{
     constrained_dominates, constrained_fronts, crowding_distances, dominates, non_dominated_fronts,
     rank_and_crowding,

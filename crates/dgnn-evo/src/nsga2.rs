@@ -25,6 +25,7 @@
 //! determines the rest of the run: checkpoints need no generator state.
 
 use crate::archive::ParetoArchive;
+use crate::cache::{EvaluationCache, FxHashMap, FxHashSet};
 use crate::checkpoint::{self, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, Checkpoint};
 use crate::dominance::{constrained_fronts, crowding_distances, rank_and_crowding};
 use crate::error::EvoError;
@@ -34,7 +35,6 @@ use dgnn_core::error::{at_least, finite};
 use dgnn_core::{ParamError, Progress, Seed, StreamRng};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -161,16 +161,14 @@ pub struct State<G: Genome> {
     /// One summary per completed generation.
     pub history: Vec<GenerationSummary>,
     /// Evaluations by genome key (empty when the cache is off).
-    pub cache: BTreeMap<G::Key, Evaluation>,
+    pub cache: EvaluationCache<G::Key>,
 }
 
 impl<G: Genome> State<G> {
     /// The population's first constrained front.
     #[must_use]
     pub fn front(&self) -> Vec<&Individual<G>> {
-        let evaluations: Vec<Evaluation> =
-            self.population.iter().map(|i| i.evaluation.clone()).collect();
-        constrained_fronts(&evaluations)
+        constrained_fronts(&self.population)
             .first()
             .map(|front| front.iter().map(|&i| &self.population[i]).collect())
             .unwrap_or_default()
@@ -430,9 +428,9 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
             evaluations: 0,
             cache_hits: 0,
             history: Vec::new(),
-            cache: BTreeMap::new(),
+            cache: EvaluationCache::default(),
         };
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         let mut genomes = Vec::with_capacity(self.config.population);
         for i in 0..self.config.population as u64 {
             genomes.extend(self.distinct(1, &mut seen, |attempt| {
@@ -455,7 +453,7 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
         let generation = state.generation;
         let (rank, crowding) = match self.selection.take() {
             Some(selection) => selection,
-            None => rank_and_crowding(&evaluations_of(&state.population)),
+            None => rank_and_crowding(&state.population),
         };
         let n = self.config.population;
         let pairs = n.div_ceil(2);
@@ -465,11 +463,10 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
             2 * pairs,
             &mut self.seed.stream("evo/selection", &[generation]),
         );
-        let mut seen: HashSet<_> = if self.config.eliminate_duplicates {
-            state.population.iter().map(|i| i.genome.key()).collect()
-        } else {
-            HashSet::new()
-        };
+        let mut seen = FxHashSet::with_capacity_and_hasher(2 * n, Default::default());
+        if self.config.eliminate_duplicates {
+            seen.extend(state.population.iter().map(|i| i.genome.key()));
+        }
         let mut children = Vec::with_capacity(n);
         for (pair, parent) in parents.chunks_exact(2).enumerate() {
             let first = &state.population[parent[0]].genome;
@@ -498,13 +495,14 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
     }
 
     /// Collects `wanted` genomes from successive attempts, skipping (while attempts remain)
-    /// genomes whose key is already in `seen` when duplicates are eliminated.
+    /// genomes whose key is already in `seen` when duplicates are eliminated. Returns each
+    /// genome with its key when it was computed.
     fn distinct(
         &self,
         wanted: usize,
-        seen: &mut HashSet<<P::Genome as Genome>::Key>,
+        seen: &mut FxHashSet<Key<P>>,
         mut attempt: impl FnMut(u64) -> Vec<P::Genome>,
-    ) -> Vec<P::Genome> {
+    ) -> Vec<(P::Genome, Option<Key<P>>)> {
         let mut out = Vec::with_capacity(wanted);
         for a in 0..DUPLICATE_ATTEMPTS {
             let last = a + 1 == DUPLICATE_ATTEMPTS;
@@ -512,8 +510,13 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
                 if out.len() == wanted {
                     break;
                 }
-                if !self.config.eliminate_duplicates || seen.insert(genome.key()) || last {
-                    out.push(genome);
+                if !self.config.eliminate_duplicates {
+                    out.push((genome, None));
+                    continue;
+                }
+                let key = genome.key();
+                if seen.insert(key.clone()) || last {
+                    out.push((genome, Some(key)));
                 }
             }
             if out.len() == wanted {
@@ -527,7 +530,7 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
     fn evaluate(
         &self,
         state: &mut State<P::Genome>,
-        genomes: Vec<P::Genome>,
+        mut genomes: Vec<(P::Genome, Option<Key<P>>)>,
         generation: u64,
     ) -> Result<Vec<Individual<P::Genome>>, EvoError> {
         let context = EvalContext { seed: self.seed, generation };
@@ -536,26 +539,35 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
             Cached(Evaluation),
             Batch(usize),
         }
-        let mut batch: Vec<&P::Genome> = Vec::new();
+        let mut batch: Vec<&P::Genome> = Vec::with_capacity(genomes.len());
+        // Indices into `keys` of the genomes in the batch (cache only).
         let mut batch_keys = Vec::new();
         let mut sources = Vec::with_capacity(genomes.len());
+        let keys: Vec<Key<P>> = if self.config.cache {
+            genomes
+                .iter_mut()
+                .map(|(genome, key)| key.take().unwrap_or_else(|| genome.key()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         if self.config.cache {
-            let mut pending: HashMap<<P::Genome as Genome>::Key, usize> = HashMap::new();
-            for genome in &genomes {
-                let key = genome.key();
-                if let Some(evaluation) = state.cache.get(&key) {
+            let mut pending: FxHashMap<&Key<P>, usize> =
+                FxHashMap::with_capacity_and_hasher(genomes.len(), Default::default());
+            for (index, ((genome, _), key)) in genomes.iter().zip(&keys).enumerate() {
+                if let Some(evaluation) = state.cache.get(key) {
                     sources.push(Source::Cached(evaluation.clone()));
-                } else if let Some(&position) = pending.get(&key) {
+                } else if let Some(&position) = pending.get(key) {
                     sources.push(Source::Batch(position));
                 } else {
-                    pending.insert(key.clone(), batch.len());
+                    pending.insert(key, batch.len());
                     sources.push(Source::Batch(batch.len()));
                     batch.push(genome);
-                    batch_keys.push(key);
+                    batch_keys.push(index);
                 }
             }
         } else {
-            batch.extend(genomes.iter());
+            batch.extend(genomes.iter().map(|(genome, _)| genome));
             sources.extend((0..genomes.len()).map(Source::Batch));
         }
         let results = self.problem.evaluate_batch(&batch, &context);
@@ -583,14 +595,14 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
         state.evaluations += batch.len() as u64;
         state.cache_hits += (genomes.len() - batch.len()) as u64;
         if self.config.cache {
-            for (key, evaluation) in batch_keys.into_iter().zip(&evaluated) {
-                state.cache.insert(key, evaluation.clone());
+            for (&index, evaluation) in batch_keys.iter().zip(&evaluated) {
+                state.cache.insert(keys[index].clone(), evaluation.clone());
             }
         }
         Ok(genomes
             .into_iter()
             .zip(sources)
-            .map(|(genome, source)| {
+            .map(|((genome, _), source)| {
                 let evaluation = match source {
                     Source::Cached(evaluation) => evaluation,
                     Source::Batch(position) => evaluated[position].clone(),
@@ -603,7 +615,8 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
     /// Ranks the new population, records the generation's summary, writes the checkpoint and
     /// calls the observers.
     fn finish_generation(&mut self, state: &mut State<P::Genome>) -> Result<(), EvoError> {
-        let evaluations = evaluations_of(&state.population);
+        let evaluations: Vec<&Evaluation> =
+            state.population.iter().map(|i| &i.evaluation).collect();
         let (rank, crowding) = rank_and_crowding(&evaluations);
         let front: Vec<usize> = (0..rank.len()).filter(|&i| rank[i] == 0).collect();
         let hypervolume = match &self.config.reference_point {
@@ -655,10 +668,8 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
     }
 }
 
-/// The evaluations of a population, in order.
-fn evaluations_of<G>(population: &[Individual<G>]) -> Vec<Evaluation> {
-    population.iter().map(|i| i.evaluation.clone()).collect()
-}
+/// The genome key type of a problem.
+type Key<P> = <<P as Problem>::Genome as Genome>::Key;
 
 /// A uniformly random permutation of `0..n` (Fisher–Yates).
 fn permutation(n: usize, rng: &mut StreamRng) -> Vec<usize> {
@@ -700,14 +711,13 @@ fn tournament(rank: &[usize], crowding: &[f64], count: usize, rng: &mut StreamRn
 /// NSGA-II's elitist survival: whole fronts while they fit, then the most crowded-apart
 /// members of the front that does not fit (ties by position, for determinism).
 fn survive<G>(mut combined: Vec<Individual<G>>, n: usize) -> Vec<Individual<G>> {
-    let evaluations = evaluations_of(&combined);
     let mut chosen = Vec::with_capacity(n);
-    for front in constrained_fronts(&evaluations) {
+    for front in constrained_fronts(&combined) {
         if chosen.len() + front.len() <= n {
             chosen.extend(front);
         } else {
             let objectives: Vec<&[f64]> =
-                evaluations.iter().map(|e| e.objectives.as_slice()).collect();
+                combined.iter().map(|i| i.evaluation.objectives.as_slice()).collect();
             let distance = crowding_distances(&objectives, &front);
             let mut order: Vec<usize> = (0..front.len()).collect();
             order.sort_by(|&a, &b| {

@@ -85,6 +85,12 @@ impl Evaluation {
     }
 }
 
+impl AsRef<Evaluation> for Evaluation {
+    fn as_ref(&self) -> &Evaluation {
+        self
+    }
+}
+
 /// A genome together with its evaluation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Individual<G> {
@@ -92,6 +98,12 @@ pub struct Individual<G> {
     pub genome: G,
     /// Its objectives and constraint violation.
     pub evaluation: Evaluation,
+}
+
+impl<G> AsRef<Evaluation> for Individual<G> {
+    fn as_ref(&self) -> &Evaluation {
+        &self.evaluation
+    }
 }
 
 /// What an evaluation may depend on besides the genome.
