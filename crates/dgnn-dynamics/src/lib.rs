@@ -20,6 +20,7 @@
 //! | the fast HKB ensemble (SIMD) | [`fast::hkb_ensemble_final_phases`] |
 //! | a phase network, r and ψ | [`network::PhaseNetwork`], [`network::simulate_network`], [`network::order_parameter`] |
 //! | the fast Kuramoto mean field (SIMD) | [`fast::kuramoto_mean_field`] |
+//! | STDP and structural plasticity | [`plasticity::PlasticNetwork`], [`plasticity::simulate_plastic_network`] |
 //!
 //! Every random computation takes a [`dgnn_core::Seed`] and draws from
 //! `seed.stream("dynamics/…", path)` per fixed work item, so results are bit-identical for any
@@ -31,6 +32,7 @@ pub mod fast;
 pub mod landscape;
 pub mod network;
 pub mod ode;
+pub mod plasticity;
 pub mod potential;
 mod quadrature;
 pub mod sde;

@@ -333,3 +333,132 @@ fn bad_network_inputs_are_typed_errors() {
     };
     assert!(kuramoto_mean_field(&k, &NoProgress).is_err());
 }
+
+mod plastic {
+    use super::*;
+    use dgnn_dynamics::plasticity::{
+        PlasticNetwork, StdpRule, StructuralRule, simulate_plastic_network,
+    };
+
+    const RULE: StdpRule = StdpRule {
+        rate: 0.05,
+        potentiation: 1.0,
+        depression: 0.5,
+        potentiation_width_rad: 1.0,
+        depression_width_rad: 3.0,
+        max_weight: 1.0,
+    };
+
+    #[test]
+    fn stdp_window_is_the_sum_over_all_spike_pairings() {
+        // Λ(s) = Σ_{k≥0} [A₊e^{−(s+2πk)/λ₊} − A₋e^{−(2π−s+2πk)/λ₋}] (all pairings of two
+        // periodic spike trains); 200 terms leave a remainder below e^{−400}. Rounding: 1e-13.
+        for i in 0..50 {
+            let s = 0.01 + i as f64 * 0.125;
+            let direct: f64 = (0..200)
+                .map(|k| {
+                    let k = f64::from(k);
+                    (-(s + TAU * k)).exp() - 0.5 * (-(TAU - s + TAU * k) / 3.0).exp()
+                })
+                .sum();
+            assert!((RULE.window(s) - direct).abs() < 1e-13, "s = {s}");
+        }
+        // The mean over uniform lags is (A₊λ₊ − A₋λ₋)/(2π): midpoint rule on 20 000 points
+        // (the window is smooth inside (0, 2π) with a jump at 0 the midpoints never hit; error
+        // O(h²·|Λ″|) < 1e-7).
+        let m = 20_000;
+        let avg: f64 =
+            (0..m).map(|k| RULE.window((k as f64 + 0.5) * TAU / m as f64)).sum::<f64>() / m as f64;
+        assert!((avg - RULE.mean_window()).abs() < 1e-7);
+        assert!(RULE.mean_window() < 0.0 && RULE.window(0.0) > 0.0);
+    }
+
+    #[test]
+    fn synchronous_pair_potentiates_at_the_rate_of_the_window_at_zero_lag() {
+        // Identical units started in phase stay in phase (H(0) = 0), so both links see s = 0
+        // and κ(t) = min(κ₀ + εΛ(0)t, κ_max); the Euler step of a constant rate is exact.
+        let mut net = PlasticNetwork::new(
+            vec![1.0, 1.0],
+            1.0,
+            PairCoupling::KURAMOTO,
+            0.0,
+            vec![0.0, 0.1, 0.1, 0.0],
+            Some(RULE),
+            None,
+        )
+        .unwrap();
+        let params =
+            NetworkRunParams { dt: 0.01, steps: 200, record_every: 100, scheme: Scheme::Heun };
+        simulate_plastic_network(&mut net, &[0.3, 0.3], &params, Seed(1), &NoProgress).unwrap();
+        let want = 0.1 + RULE.rate * RULE.window(0.0) * 2.0;
+        assert!((net.weights()[1] - want).abs() < 1e-12 && (net.weights()[2] - want).abs() < 1e-12);
+        // Long enough, the weight saturates at κ_max.
+        let long = NetworkRunParams { steps: 4000, ..params };
+        simulate_plastic_network(&mut net, &[0.3, 0.3], &long, Seed(1), &NoProgress).unwrap();
+        assert!((net.weights()[1] - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn structural_turnover_reaches_the_markov_occupancy() {
+        // STDP off, new links weaker than the pruning threshold: each of the N(N − 1) = 1560
+        // links is a two-state chain, stationary occupancy p_add/(p_add + p_remove) = 0.25.
+        // After 60 updates (the chain forgets its start by 1 − p_add − p_remove = 0.8 per update,
+        // 0.8^60 ≈ 1.5e-6) the link states are independent Bernoulli(0.25): standard error
+        // sqrt(0.25·0.75/1560) = 0.011; tolerance 5 standard errors.
+        let n = 40;
+        let rule = StructuralRule {
+            interval: 1.0,
+            prune_below: 0.5,
+            remove_probability: 0.15,
+            add_probability: 0.05,
+            new_weight: 0.2,
+        };
+        let mut net = PlasticNetwork::new(
+            vec![0.0; n],
+            0.0,
+            PairCoupling::KURAMOTO,
+            0.0,
+            (0..n * n).map(|k| if k / n == k % n { 0.0 } else { 0.2 }).collect(),
+            None,
+            Some(rule),
+        )
+        .unwrap();
+        assert!((net.link_density() - 1.0).abs() < 1e-15);
+        let params =
+            NetworkRunParams { dt: 0.5, steps: 120, record_every: 2, scheme: Scheme::Heun };
+        let run = simulate_plastic_network(&mut net, &vec![0.0; n], &params, Seed(4), &NoProgress)
+            .unwrap();
+        assert!((net.link_density() - 0.25).abs() < 5.0 * 0.011, "{}", net.link_density());
+        assert_eq!(run.link_density.len(), 61);
+        assert!(net.links().iter().enumerate().all(|(k, &l)| !(l && k / n == k % n)));
+    }
+
+    #[test]
+    fn drifting_pair_changes_weight_by_the_window_mean_per_beat() {
+        // Uncoupled units (K = 0) with Δω = 0.5: the lag turns uniformly, so over one beat
+        // T = 2π/Δω each weight changes by ε∫Λ(s(t))dt = εT⟨Λ⟩ = εT(A₊λ₊ − A₋λ₋)/(2π). The
+        // phases are exact (RK4 of constant frequencies); the weights' Euler steps see one jump
+        // of Λ per beat (A₊/(1−e^{−2π/λ₊}) + A₋/(1−e^{−2π/λ₋}) ≈ 1.57), so the error is at most
+        // ε·dt·1.57 ≈ 8e-5 at dt = 1e-3 (plus O(dt²)); tolerance 2e-4.
+        let dw = 0.5;
+        let beat = TAU / dw;
+        let steps = 12_566; // T / dt rounded; the remainder 0.0004 adds < 1e-6.
+        let mut net = PlasticNetwork::new(
+            vec![dw, 0.0],
+            0.0,
+            PairCoupling::KURAMOTO,
+            0.0,
+            vec![0.0, 0.5, 0.5, 0.0],
+            Some(RULE),
+            None,
+        )
+        .unwrap();
+        let params =
+            NetworkRunParams { dt: 1e-3, steps, record_every: steps, scheme: Scheme::Heun };
+        simulate_plastic_network(&mut net, &[0.1, 0.0], &params, Seed(1), &NoProgress).unwrap();
+        let want = 0.5 + RULE.rate * beat * RULE.mean_window();
+        for k in [1, 2] {
+            assert!((net.weights()[k] - want).abs() < 2e-4, "{} vs {want}", net.weights()[k]);
+        }
+    }
+}
