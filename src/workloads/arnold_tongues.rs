@@ -69,16 +69,12 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
     let k1 = grid.row(grid.ks.len() - 1);
     let (fraction, counts) = plateau_fraction(k1, params.qmax, params.tol);
     let lcm = (1..=params.qmax).fold(1u64, |acc, q| acc / dgnn_lock::farey::gcd(acc, q) * q);
-    let lcm_spec = GridParams { n_k: 1, k_min: 1.0, measured: lcm as usize, ..grid_params.clone() }
-        .check()?;
+    let lcm_spec =
+        GridParams { n_k: 1, k_min: 1.0, measured: lcm as usize, ..grid_params.clone() }.check()?;
     let lcm_row = sine_grid(&lcm_spec, &NoProgress);
     let (fraction_lcm, _) = plateau_fraction(&lcm_row.w, params.qmax, params.tol);
-    let k0_err = grid
-        .row(0)
-        .iter()
-        .zip(&grid.omegas)
-        .map(|(w, o)| (w - o).abs())
-        .fold(0.0, f64::max);
+    let k0_err =
+        grid.row(0).iter().zip(&grid.omegas).map(|(w, o)| (w - o).abs()).fold(0.0, f64::max);
     let samples = [
         (0.5, 1.0),
         (0.0, 1.0),

@@ -14,7 +14,10 @@
 pub mod error;
 pub mod farey;
 pub mod grid;
+pub mod indices;
 pub mod map;
+pub mod signal;
+pub mod synthetic;
 pub mod tongue;
 
 pub use error::{LockError, Result};
