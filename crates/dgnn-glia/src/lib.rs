@@ -50,6 +50,7 @@ pub mod data;
 pub mod energy;
 mod error;
 pub mod info;
+mod kernels;
 pub mod model;
 pub mod network;
 pub mod phase;
