@@ -16,6 +16,7 @@ pub mod farey;
 pub mod grid;
 pub mod indices;
 pub mod map;
+pub mod read;
 pub mod signal;
 pub mod synthetic;
 pub mod tongue;
