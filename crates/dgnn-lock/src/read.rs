@@ -474,7 +474,7 @@ fn decode(path: &Path, bytes: &[u8], format: u32, count: usize) -> Result<Vec<Ve
     let mut flat: Vec<i32> = Vec::new();
     match format {
         16 | 61 => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return Err(format_error(
                     path,
                     None,
