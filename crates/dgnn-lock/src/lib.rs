@@ -12,6 +12,7 @@
 //! Errors are one enum, [`LockError`].
 
 pub mod error;
+pub mod events;
 pub mod farey;
 pub mod grid;
 pub mod indices;
