@@ -19,6 +19,7 @@ pub mod indices;
 pub mod map;
 pub mod read;
 pub mod signal;
+pub mod surrogates;
 pub mod synthetic;
 pub mod tongue;
 
