@@ -189,6 +189,37 @@ pub struct CsvOptions {
     pub label: LabelColumn,
 }
 
+/// Where a run's data come from (for RON configs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum DataSource {
+    /// A bundled data set by name: `Builtin("wdbc")`.
+    Builtin(String),
+    /// A CSV file: `Csv(path: "my.csv", label: Name("diagnosis"), header: Some(true))`.
+    Csv {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The label column (default: the last).
+        #[serde(default)]
+        label: LabelColumn,
+        /// Whether the first row is a header (default: detect).
+        #[serde(default)]
+        header: Option<bool>,
+    },
+}
+
+impl DataSource {
+    /// Loads the data set.
+    pub fn load(&self) -> Result<Dataset, GliaError> {
+        match self {
+            Self::Builtin(name) => Dataset::builtin(name),
+            Self::Csv { path, label, header } => {
+                Dataset::from_csv(path, &CsvOptions { header: *header, label: label.clone() })
+            }
+        }
+    }
+}
+
 fn is_missing(field: &str) -> bool {
     matches!(field, "" | "?" | "NA" | "N/A" | "na" | "NaN" | "nan" | "null" | "NULL")
 }

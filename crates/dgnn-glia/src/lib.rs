@@ -46,9 +46,11 @@
 
 pub mod arch;
 pub mod astrocyte;
+pub mod consolidate;
 pub mod data;
 pub mod energy;
 mod error;
+pub mod ga;
 pub mod info;
 mod kernels;
 pub mod model;
@@ -58,9 +60,11 @@ pub mod train;
 
 pub use arch::{Activation, Architecture, Region, ValidArchitecture};
 pub use astrocyte::AstrocyteRule;
-pub use data::{Builtin, CsvOptions, Dataset, LabelColumn, Split, Standardizer};
+pub use consolidate::{Consolidation, ConsolidationReport, consolidate};
+pub use data::{Builtin, CsvOptions, DataSource, Dataset, LabelColumn, Split, Standardizer};
 pub use energy::{BiologicalEnergy, EnergyBreakdown, EnergyChoice, EnergyModel, HardwareEnergy};
 pub use error::GliaError;
+pub use ga::{GaConfig, train_genetic};
 pub use info::ConfusionMatrix;
 pub use network::{ActivityReport, Network};
 pub use phase::{PhaseLayer, PhaseState};

@@ -443,6 +443,12 @@ impl Workspace {
         &mut self.acts[0][..batch * width]
     }
 
+    /// The effective (gated) weights of layer `l` used by the last forward pass, when they
+    /// differ from the stored weights.
+    pub(crate) fn effective(&self, l: usize) -> Option<&[f64]> {
+        self.eff.get(l).map(Vec::as_slice)
+    }
+
     /// The output probabilities of the last forward pass, `batch × classes`.
     pub(crate) fn probabilities(&self, batch: usize) -> &[f64] {
         let last = &self.acts[self.acts.len() - 1];

@@ -1,0 +1,209 @@
+//! Properties of the glia-neuron model on whole networks: exact energy scaling, the glial supply
+//! bound, and multitask behaviour from multistable phases.
+
+use dgnn_core::{NoProgress, Seed};
+use dgnn_glia::data::{Standardizer, stratified_split};
+use dgnn_glia::{
+    Architecture, BiologicalEnergy, Dataset, History, Network, PhaseLayer, Region, TrainConfig,
+    TrainedNetwork, train,
+};
+use rand::RngExt;
+
+fn category(e: &dgnn_glia::EnergyBreakdown, name: &str) -> f64 {
+    e.by_category().into_iter().find(|(c, _)| c == name).map_or(0.0, |(_, j)| j.value())
+}
+
+#[test]
+fn duplicating_every_hidden_neuron_doubles_the_synaptic_cost_exactly() {
+    // Copy every hidden neuron (same input weights and bias) and halve every output weight: the
+    // function is unchanged, while every synapse and every hidden activity exists twice, so the
+    // synaptic cost (∝ presynaptic activity × active synapses) doubles exactly and so do the
+    // hidden spikes; output spikes are unchanged.
+    let data = Dataset::builtin("wine").unwrap();
+    let arch = Architecture::plain(&[6]).check().unwrap();
+    let config =
+        TrainConfig { epochs: 30, learning_rate: 1e-2, ..TrainConfig::default() }.check().unwrap();
+    let small = train(&arch, &data, &config, Seed(9), &NoProgress).unwrap();
+    let wide_arch = Architecture::plain(&[12]).check().unwrap();
+    let mut wide_net = Network::build(&wide_arch, 13, 3, Seed(0)).unwrap();
+    {
+        let src = small.network.layers();
+        let dst = wide_net.layers_mut();
+        for i in 0..13 {
+            for h in 0..6 {
+                let w = src[0].weights[i * 6 + h];
+                dst[0].weights[i * 12 + h] = w;
+                dst[0].weights[i * 12 + h + 6] = w;
+            }
+        }
+        for h in 0..6 {
+            dst[0].bias[h] = src[0].bias[h];
+            dst[0].bias[h + 6] = src[0].bias[h];
+            for o in 0..3 {
+                let w = src[1].weights[h * 3 + o] / 2.0;
+                dst[1].weights[h * 3 + o] = w;
+                dst[1].weights[(h + 6) * 3 + o] = w;
+            }
+        }
+        dst[1].bias.copy_from_slice(&src[1].bias);
+    }
+    let wide = TrainedNetwork {
+        architecture: wide_arch.get().clone(),
+        network: wide_net,
+        standardizer: small.standardizer.clone(),
+        class_names: small.class_names.clone(),
+        feature_names: small.feature_names.clone(),
+        history: History::default(),
+    };
+    let energy = BiologicalEnergy::default();
+    let a = small.evaluate(&data, &energy).unwrap();
+    let b = wide.evaluate(&data, &energy).unwrap();
+    let (pa, pb) = (small.probabilities(&data).unwrap(), wide.probabilities(&data).unwrap());
+    assert!(pa.iter().zip(&pb).all(|(x, y)| (x - y).abs() < 1e-12), "same function");
+    assert_eq!(a.confusion, b.confusion);
+    let ratio = category(&b.energy, "synaptic") / category(&a.energy, "synaptic");
+    assert!((ratio - 2.0).abs() < 1e-12, "synaptic cost ratio {ratio}");
+    let spikes = |e: &dgnn_glia::Evaluation, r: &str| {
+        e.energy.items.iter().find(|i| i.category == "spikes" && i.region == r).unwrap().joules
+    };
+    assert!((spikes(&b, "region 1") / spikes(&a, "region 1") - 2.0).abs() < 1e-12);
+    assert!((spikes(&b, "output") / spikes(&a, "output") - 1.0).abs() < 1e-12);
+    // Parts sum to the total (also a property test in energy.rs).
+    let parts: f64 = b.energy.items.iter().map(|i| i.joules).sum();
+    assert!((parts - b.energy_per_inference.value()).abs() <= 1e-12 * parts);
+}
+
+#[test]
+fn glial_supply_bounds_activity_and_astrocytes_cost_in_proportion() {
+    // With supply s per astrocyte and ratio ρ ≥ 1 every neuron is its own territory with ⌊ρ⌋ or
+    // ⌈ρ⌉ astrocytes, so its activity can never exceed ρ·s: the mean activity per neuron obeys
+    // the same bound and grows with ρ (less throttling). Astrocyte upkeep is linear in their
+    // number. Same seed ⇒ same weights for every ρ.
+    let data = Dataset::builtin("wdbc").unwrap();
+    let energy = BiologicalEnergy::default();
+    let supply = 0.1;
+    let mut previous_activity = 0.0;
+    let mut upkeep_per_astrocyte = None;
+    for ratio in [1.0, 2.0, 4.0, 6.0] {
+        let arch = Architecture {
+            regions: vec![Region { glia_ratio: ratio, ..Region::dense(16) }],
+            supply_per_astrocyte: Some(supply),
+            ..Architecture::plain(&[16])
+        }
+        .check()
+        .unwrap();
+        let net = Network::build(&arch, 30, 2, Seed(4)).unwrap();
+        let model = TrainedNetwork {
+            architecture: arch.get().clone(),
+            network: net,
+            standardizer: Standardizer::fit(&data),
+            class_names: data.class_names().to_vec(),
+            feature_names: data.feature_names().to_vec(),
+            history: History::default(),
+        };
+        let eval = model.evaluate(&data, &energy).unwrap();
+        let region = &eval.activity.regions[0];
+        let per_neuron = region.activity / 16.0;
+        assert!(per_neuron <= ratio * supply + 1e-12, "ρ = {ratio}: activity {per_neuron}");
+        assert!(per_neuron >= previous_activity, "ρ = {ratio}: activity fell");
+        previous_activity = per_neuron;
+        let astro = eval
+            .energy
+            .items
+            .iter()
+            .find(|i| i.category == "astrocytes" && i.region == "region 1")
+            .unwrap()
+            .joules;
+        let each = astro / region.astrocytes as f64;
+        assert_eq!(region.astrocytes, (ratio * 16.0) as usize);
+        let first = *upkeep_per_astrocyte.get_or_insert(each);
+        assert!((each - first).abs() <= 1e-12 * first);
+    }
+}
+
+/// Two tasks on the same inputs with opposite labels: task 0 is `x0 > 0`, task 1 is `x0 ≤ 0`.
+fn conflicting_tasks(n: usize, seed: u64) -> Dataset {
+    let mut rng = Seed(seed).stream("test/tasks", &[]);
+    let mut features = Vec::new();
+    let mut labels = Vec::new();
+    let mut contexts = Vec::new();
+    for _ in 0..n {
+        let x: [f64; 2] = [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0)];
+        for task in 0..2 {
+            features.extend_from_slice(&x);
+            labels.push(usize::from(x[0] > 0.0) ^ task);
+            contexts.push(task);
+        }
+    }
+    Dataset::new(
+        "tasks",
+        features,
+        2,
+        labels,
+        vec!["no".into(), "yes".into()],
+        vec!["x0".into(), "x1".into()],
+    )
+    .unwrap()
+    .with_contexts(contexts)
+    .unwrap()
+}
+
+#[test]
+fn multistable_phases_hold_two_conflicting_tasks() {
+    // Every input appears once per task with opposite labels, so any network blind to the
+    // context is right on exactly half of the samples. With a bistable phase layer (HKB
+    // b/a = 1 > 1/4) the two contexts settle into different whole-network attractors, gate
+    // different sub-networks, and one set of weights serves both tasks.
+    let data = conflicting_tasks(300, 1);
+    let split = stratified_split(data.labels(), 0.25, Seed(2)).unwrap();
+    let (train_set, test_set) = (data.subset(&split.train), data.subset(&split.test));
+    let config =
+        TrainConfig { epochs: 150, learning_rate: 1e-2, ..TrainConfig::default() }.check().unwrap();
+    let gated = Architecture {
+        phase: Some(PhaseLayer { contexts: 2, ..PhaseLayer::default() }),
+        ..Architecture::plain(&[32])
+    }
+    .check()
+    .unwrap();
+    let energy = BiologicalEnergy::default();
+    let net = train(&gated, &train_set, &config, Seed(3), &NoProgress).unwrap();
+    let phase = net.network.phase().unwrap();
+    assert_eq!(phase.attractors_per_unit(), 2);
+    assert_eq!(phase.distinct_context_states(), 2);
+    assert!((phase.network_attractors_log2() - 32.0).abs() < 1e-12, "2^32 attractors");
+    for task in 0..2 {
+        let rows: Vec<usize> =
+            (0..test_set.len()).filter(|&i| test_set.context(i) == task).collect();
+        let acc = net.evaluate(&test_set.subset(&rows), &energy).unwrap().accuracy;
+        eprintln!("task {task}: held-out accuracy {acc:.3}");
+        assert!(acc >= 0.9, "task {task}: accuracy {acc}");
+    }
+    // The same data without contexts: a context-blind network (no phase layer) cannot beat the
+    // 50 % bound on the samples it was trained on.
+    let blind_data = Dataset::new(
+        "tasks",
+        train_set.features().to_vec(),
+        2,
+        train_set.labels().to_vec(),
+        train_set.class_names().to_vec(),
+        train_set.feature_names().to_vec(),
+    )
+    .unwrap();
+    let plain = Architecture::plain(&[32]).check().unwrap();
+    let blind = train(&plain, &blind_data, &config, Seed(3), &NoProgress).unwrap();
+    let acc = blind.evaluate(&blind_data, &energy).unwrap().accuracy;
+    assert!(acc <= 0.5 + 1e-12 + pair_imbalance(&train_set), "blind accuracy {acc}");
+}
+
+/// How far the 50 % bound loosens because some twins (same input, other task) were held out:
+/// with `p` complete pairs and `u` unpaired samples (`N = 2p + u`) a blind classifier is right
+/// on at most `p + u` of them, an accuracy of at most `1/2 + u/(2N)`.
+fn pair_imbalance(train_set: &Dataset) -> f64 {
+    let mut seen = std::collections::HashMap::new();
+    for i in 0..train_set.len() {
+        let key: Vec<u64> = train_set.row(i).iter().map(|v| v.to_bits()).collect();
+        *seen.entry(key).or_insert(0usize) += 1;
+    }
+    let single = seen.values().filter(|&&c| c == 1).count();
+    0.5 * single as f64 / train_set.len() as f64
+}
