@@ -14,6 +14,9 @@ pub enum LockError {
     /// A parameter failed its check.
     #[error(transparent)]
     Param(#[from] ParamError),
+    /// A simulation in dgnn-dynamics failed (positive controls, flows).
+    #[error(transparent)]
+    Dynamics(#[from] dgnn_dynamics::DynamicsError),
     /// A file could not be opened or read.
     #[error("reading `{path}`: {source}")]
     Io {

@@ -312,34 +312,6 @@ mod tests {
     use rand::RngExt;
     use rand_distr::StandardNormal;
 
-    fn gauss(t: f64, centre: f64, width: f64) -> f64 {
-        (-0.5 * ((t - centre) / width).powi(2)).exp()
-    }
-
-    /// A synthetic ECG: PQRST complexes (sums of Gaussians, after McSharry et al. 2003's
-    /// ECGSYN shapes) at the given beat times, with baseline wander, 50 Hz hum and white noise.
-    fn ecg(beats: &[f64], fs: f64, duration: f64, sign: f64, seed: u64) -> Vec<f64> {
-        let mut rng = Seed(seed).stream("test/ecg", &[]);
-        let n = (duration * fs) as usize;
-        (0..n)
-            .map(|i| {
-                let t = i as f64 / fs;
-                let k = beats.partition_point(|&b| b < t - 0.6);
-                let mut v = 0.0;
-                for &b in beats[k..].iter().take_while(|&&b| b < t + 0.4) {
-                    v += 0.15 * gauss(t, b - 0.2, 0.025) - 0.12 * gauss(t, b - 0.025, 0.008)
-                        + 1.0 * gauss(t, b, 0.01)
-                        - 0.25 * gauss(t, b + 0.025, 0.008)
-                        + 0.35 * gauss(t, b + 0.3, 0.05);
-                }
-                sign * v
-                    + 0.4 * (TAU * 0.15 * t).sin()
-                    + 0.05 * (TAU * 50.0 * t).sin()
-                    + 0.04 * rng.sample::<f64, _>(StandardNormal)
-            })
-            .collect()
-    }
-
     fn beat_times(count: usize, seed: u64) -> Vec<f64> {
         let mut rng = Seed(seed).stream("test/rr", &[]);
         let mut t = 1.0;
@@ -361,9 +333,20 @@ mod tests {
         let beats = beat_times(100, 1);
         let duration = beats.last().unwrap() + 1.5;
         for sign in [1.0, -1.0] {
-            let found =
-                detect_r_peaks(&ecg(&beats, fs, duration, sign, 2), fs, &RPeakOptions::default())
-                    .unwrap();
+            let mut rng = Seed(2).stream("test/ecg", &[]);
+            let samples = (duration * fs) as usize;
+            let mut signal: Vec<f64> =
+                crate::controls::synthetic_ecg(&beats, fs, samples, 0.04, &mut rng)
+                    .into_iter()
+                    .map(|v| sign * v)
+                    .collect();
+            for k in [10, 40, 70] {
+                let at = (0.5 * (beats[k] + beats[k + 1]) * fs) as usize;
+                for (j, v) in signal[at..at + 10].iter_mut().enumerate() {
+                    *v += 0.7 * (std::f64::consts::PI * j as f64 / 10.0).sin();
+                }
+            }
+            let found = detect_r_peaks(&signal, fs, &RPeakOptions::default()).unwrap();
             assert_eq!(found.len(), beats.len(), "polarity {sign}");
             for (f, b) in found.iter().zip(&beats) {
                 assert!((f - b).abs() < 0.004, "polarity {sign}: {f} vs {b}");

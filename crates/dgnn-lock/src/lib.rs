@@ -11,6 +11,7 @@
 //!
 //! Errors are one enum, [`LockError`].
 
+pub mod controls;
 pub mod error;
 pub mod events;
 pub mod farey;
@@ -20,6 +21,7 @@ pub mod map;
 pub mod read;
 pub mod signal;
 pub mod surrogates;
+pub mod sync;
 pub mod synthetic;
 pub mod tongue;
 

@@ -1,0 +1,622 @@
+//! n:m synchronisation of heartbeats with respiration, window by window, with surrogate
+//! p-values.
+//!
+//! The heart is represented by its beats (R-peak times `t_k`, phase `φ₂ = 2πk`), the
+//! respiration by the Hilbert phase `φ₁` of the band-passed belt signal (decimated to about
+//! 10 Hz). In each window (default 60 s, step 30 s):
+//!
+//! 1. the measured frequency ratio `f_heart/f_resp` is computed, and the candidate ratios are
+//!    the coprime `n:m` with `m ≤ max_m`, `n ≤ max_n` within ±`ratio_tolerance` of it;
+//! 2. for each candidate, ρ, λ and γ of `Ψ_k = n·φ₁(t_k) − m·2πk` ([`crate::indices`]) — the
+//!    event-sampled phase of the synchrogram (Schäfer et al. 1998, Nature 392:239);
+//! 3. the *dominant* ratio is the candidate with the largest γ, and its Stern–Brocot depth is
+//!    its level of hierarchy;
+//! 4. the statistic `max_candidates γ` is recomputed on S surrogates of the window's
+//!    respiration signal (time-shifted by default; Fourier, IAAFT or twin on request), each
+//!    going through the same Hilbert transform, so original and surrogates are treated alike;
+//!    `p = (1 + #{γ_s ≥ γ})/(1 + S)` — taking the maximum over candidates makes the test honest
+//!    about having looked at several ratios;
+//! 5. across windows, Benjamini & Hochberg (1995) control the false-discovery rate at `alpha`,
+//!    and a window is *significant* only after that correction.
+//!
+//! Windows with too few beats or breaths get an explicit "not enough data" status instead of
+//! numbers. Each window's surrogates draw from `seed.stream("lock/sync/surrogate",
+//! [window, s])`, and windows run in parallel, so results are identical for any thread count.
+
+use crate::error::{LockError, Result};
+use crate::events::check_events;
+use crate::farey::{Ratio, gcd, nearest_ratio};
+use crate::indices::{Indices, nm_indices};
+use crate::signal::{HilbertPlan, bandpass};
+use crate::surrogates::{
+    SurrogateKind, TwinOptions, Twins, fourier, iaaft, p_value, random_shift, shifted,
+};
+use dgnn_core::error::{at_least, in_range, positive};
+use dgnn_core::{ParamError, Progress, Seed};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::f64::consts::TAU;
+
+/// Parameters of a synchronisation analysis (RON; every field has a default).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SyncParams {
+    /// Window length in s (default 60).
+    pub window_s: f64,
+    /// Step between window starts in s (default 30).
+    pub step_s: f64,
+    /// Largest n of a candidate n:m (default 12).
+    pub max_n: u64,
+    /// Largest m of a candidate n:m (default 3).
+    pub max_m: u64,
+    /// Candidates lie within this relative distance of the measured ratio (default 0.25).
+    pub ratio_tolerance: f64,
+    /// Surrogates per window (default 99; 0 skips the test).
+    pub surrogates: usize,
+    /// The kind of surrogate (default `time-shift`).
+    pub surrogate: SurrogateKind,
+    /// Smallest lag of a time-shift surrogate in s (default 10).
+    pub min_shift_s: f64,
+    /// Rounds of IAAFT (default 50).
+    pub iaaft_iterations: usize,
+    /// Embedding of twin surrogates (default dimension 3, delay 10 samples ≈ 1 s at 10 Hz,
+    /// recurrence rate 0.1).
+    pub twin: TwinOptions,
+    /// False-discovery rate across windows (default 0.05).
+    pub alpha: f64,
+    /// Respiration band in Hz (default 0.05–0.7).
+    pub resp_band_hz: (f64, f64),
+    /// Rate the respiration is decimated to, in Hz (default 10).
+    pub resp_rate_hz: f64,
+    /// Fewest beats in a window (default 20).
+    pub min_beats: usize,
+    /// Fewest respiratory cycles in a window (default 3).
+    pub min_breaths: f64,
+}
+
+impl Default for SyncParams {
+    fn default() -> Self {
+        Self {
+            window_s: 60.0,
+            step_s: 30.0,
+            max_n: 12,
+            max_m: 3,
+            ratio_tolerance: 0.25,
+            surrogates: 99,
+            surrogate: SurrogateKind::TimeShift,
+            min_shift_s: 10.0,
+            iaaft_iterations: 50,
+            twin: TwinOptions { dimension: 3, delay: 10, recurrence_rate: 0.1 },
+            alpha: 0.05,
+            resp_band_hz: (0.05, 0.7),
+            resp_rate_hz: 10.0,
+            min_beats: 20,
+            min_breaths: 3.0,
+        }
+    }
+}
+
+impl SyncParams {
+    /// Checks every field.
+    pub fn check(&self) -> std::result::Result<Self, ParamError> {
+        positive("window_s", self.window_s)?;
+        positive("step_s", self.step_s)?;
+        at_least("max_n", self.max_n as usize, 1)?;
+        at_least("max_m", self.max_m as usize, 1)?;
+        in_range("ratio_tolerance", self.ratio_tolerance, 0.0, 1.0)?;
+        positive("min_shift_s", self.min_shift_s)?;
+        in_range("alpha", self.alpha, 0.0, 1.0)?;
+        positive("resp_rate_hz", self.resp_rate_hz)?;
+        positive("resp_band_hz.1", self.resp_band_hz.1)?;
+        if !(self.resp_band_hz.0 >= 0.0 && self.resp_band_hz.0 < self.resp_band_hz.1) {
+            return Err(ParamError::new(
+                "resp_band_hz.0",
+                self.resp_band_hz.0,
+                "must lie in [0, resp_band_hz.1)",
+            ));
+        }
+        if 1.5 * self.resp_band_hz.1 >= self.resp_rate_hz / 2.0 {
+            return Err(ParamError::new(
+                "resp_rate_hz",
+                self.resp_rate_hz,
+                "must exceed 3 × the upper respiration band edge",
+            ));
+        }
+        if self.surrogate == SurrogateKind::TimeShift
+            && self.surrogates > 0
+            && 2.0 * self.min_shift_s >= self.window_s
+        {
+            return Err(ParamError::new(
+                "min_shift_s",
+                self.min_shift_s,
+                "must be less than half the window",
+            ));
+        }
+        at_least("min_beats", self.min_beats, 8)?;
+        Ok(self.clone())
+    }
+}
+
+/// What came of one window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WindowResult {
+    /// Window number (0-based).
+    pub index: usize,
+    /// Start time in s.
+    pub start_s: f64,
+    /// End time in s.
+    pub end_s: f64,
+    /// Beats in the window.
+    pub beats: usize,
+    /// Respiratory cycles in the window (from the phase).
+    pub breaths: f64,
+    /// Measured `f_heart/f_resp` (0 when not computed).
+    pub frequency_ratio: f64,
+    /// The candidate with the largest γ and its three indices.
+    pub dominant: Option<Indices>,
+    /// Stern–Brocot depth of the dominant ratio.
+    pub depth: Option<u64>,
+    /// Surrogate p-value of `max γ` (None without surrogates or data).
+    pub p_value: Option<f64>,
+    /// Significant after the Benjamini–Hochberg correction across windows.
+    pub significant: bool,
+    /// Why the window was not analysed (None when it was).
+    pub not_enough_data: Option<String>,
+}
+
+/// The whole analysis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncAnalysis {
+    /// One result per window, in time order.
+    pub windows: Vec<WindowResult>,
+    /// Respiratory phase (rad, unwrapped, whole record) at each beat; `None` near the ends.
+    pub resp_phase_at_beats: Vec<Option<f64>>,
+    /// The beat times analysed (s).
+    pub beats: Vec<f64>,
+    /// The Benjamini–Hochberg p-value threshold that was applied (0 when nothing passed).
+    pub p_threshold: f64,
+}
+
+impl SyncAnalysis {
+    /// Windows that were analysed.
+    pub fn analysed(&self) -> impl Iterator<Item = &WindowResult> {
+        self.windows.iter().filter(|w| w.dominant.is_some())
+    }
+
+    /// How often each ratio was dominant among the significant windows, most frequent first.
+    #[must_use]
+    pub fn significant_ratio_counts(&self) -> Vec<(Ratio, usize)> {
+        let mut counts: Vec<(Ratio, usize)> = Vec::new();
+        for w in self.windows.iter().filter(|w| w.significant) {
+            if let Some(d) = &w.dominant {
+                match counts.iter_mut().find(|(r, _)| *r == d.ratio) {
+                    Some(entry) => entry.1 += 1,
+                    None => counts.push((d.ratio, 1)),
+                }
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        counts
+    }
+}
+
+/// Synchrogram points `(t_k, (φ_r(t_k) mod 2πm)/2π)` for `m` respiratory cycles (Schäfer et
+/// al. 1998): n horizontal bands reveal n:m locking.
+#[must_use]
+pub fn synchrogram(beats: &[f64], resp_phase_at_beats: &[Option<f64>], m: u64) -> Vec<(f64, f64)> {
+    let period = TAU * m.max(1) as f64;
+    beats
+        .iter()
+        .zip(resp_phase_at_beats)
+        .filter_map(|(&t, phase)| phase.map(|p| (t, p.rem_euclid(period) / TAU)))
+        .collect()
+}
+
+/// Linear interpolation of a sampled phase at time `t` (s from the start of `phase`).
+fn phase_at(phase: &[f64], rate_hz: f64, t: f64) -> Option<f64> {
+    let x = t * rate_hz;
+    if x < 0.0 || x > (phase.len() - 1) as f64 {
+        return None;
+    }
+    let i = (x.floor() as usize).min(phase.len() - 2);
+    let f = x - i as f64;
+    Some(phase[i] * (1.0 - f) + phase[i + 1] * f)
+}
+
+fn unwrapped_phase(plan: &HilbertPlan, x: &[f64]) -> Result<Vec<f64>> {
+    let z = plan.analytic(x)?;
+    let wrapped: Vec<f64> = z.iter().map(|c| c.im.atan2(c.re)).collect();
+    Ok(dgnn_core::angle::unwrap(&wrapped))
+}
+
+/// Candidate ratios around a measured frequency ratio.
+fn candidates(ratio: f64, p: &SyncParams) -> Result<Vec<Ratio>> {
+    let mut out = Vec::new();
+    for m in 1..=p.max_m {
+        for n in 1..=p.max_n {
+            if gcd(n, m) == 1 && ((n as f64 / m as f64) - ratio).abs() <= p.ratio_tolerance * ratio
+            {
+                out.push(Ratio::new(n, m)?);
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(nearest_ratio(ratio, p.max_m)?);
+    }
+    out.retain(|r| r.numer() > 0);
+    Ok(out)
+}
+
+/// γ-maximising candidate: (its indices, the maximum γ).
+fn best_of(phi1: &[f64], phi2: &[f64], cands: &[Ratio]) -> Result<Indices> {
+    let mut best: Option<Indices> = None;
+    for r in cands {
+        let idx = nm_indices(phi1, phi2, r.numer(), r.denom())?;
+        let better = match &best {
+            None => true,
+            Some(b) => {
+                idx.gamma > b.gamma || (idx.gamma >= b.gamma && idx.ratio.depth() < b.ratio.depth())
+            }
+        };
+        if better {
+            best = Some(idx);
+        }
+    }
+    best.ok_or_else(|| LockError::NotEnoughData("no candidate ratio".into()))
+}
+
+/// Runs the analysis on beat times (s), a respiration signal and its sampling rate.
+/// `progress` counts windows.
+pub fn analyse(
+    beats: &[f64],
+    resp: &[f64],
+    fs_hz: f64,
+    params: &SyncParams,
+    seed: Seed,
+    progress: &dyn Progress,
+) -> Result<SyncAnalysis> {
+    let p = params.check()?;
+    positive("fs_hz", fs_hz)?;
+    check_events("beats", beats)?;
+    let duration = resp.len() as f64 / fs_hz;
+    if duration < p.window_s {
+        return Err(LockError::NotEnoughData(format!(
+            "the record lasts {duration:.1} s, shorter than one window of {} s",
+            p.window_s
+        )));
+    }
+    let filtered = bandpass(resp, fs_hz, p.resp_band_hz.0, p.resp_band_hz.1)?;
+    let factor = ((fs_hz / p.resp_rate_hz).round() as usize).max(1);
+    let rate = fs_hz / factor as f64;
+    let decimated: Vec<f64> = filtered.iter().step_by(factor).copied().collect();
+    let whole_phase = unwrapped_phase(&HilbertPlan::new(decimated.len())?, &decimated)?;
+    // The whole-record phase is for the synchrogram; the first and last 5 s are left out
+    // (edge effects of the transform).
+    let resp_phase_at_beats = beats
+        .iter()
+        .map(
+            |&t| if t < 5.0 || t > duration - 5.0 { None } else { phase_at(&whole_phase, rate, t) },
+        )
+        .collect();
+    let starts: Vec<f64> = (0..)
+        .map(|i| i as f64 * p.step_s)
+        .take_while(|s| s + p.window_s <= duration + 1e-9)
+        .collect();
+    let window_len = (p.window_s * rate).round() as usize;
+    let plan = HilbertPlan::new(window_len)?;
+    progress.start(starts.len() as u64, "windows");
+    let windows: Vec<WindowResult> = starts
+        .par_iter()
+        .enumerate()
+        .map(|(index, &start_s)| {
+            let out = analyse_window(
+                index, start_s, beats, &decimated, rate, window_len, &plan, &p, seed,
+            );
+            progress.advance(1);
+            out
+        })
+        .collect::<Result<Vec<_>>>()?;
+    progress.finish();
+    let mut analysis =
+        SyncAnalysis { windows, resp_phase_at_beats, beats: beats.to_vec(), p_threshold: 0.0 };
+    benjamini_hochberg(&mut analysis, p.alpha);
+    Ok(analysis)
+}
+
+/// Marks windows significant under the Benjamini–Hochberg procedure at level `alpha`.
+fn benjamini_hochberg(analysis: &mut SyncAnalysis, alpha: f64) {
+    let mut ps: Vec<f64> = analysis.windows.iter().filter_map(|w| w.p_value).collect();
+    ps.sort_by(f64::total_cmp);
+    let m = ps.len() as f64;
+    let threshold = ps
+        .iter()
+        .enumerate()
+        .filter(|(k, p)| **p <= (*k + 1) as f64 / m * alpha)
+        .map(|(_, p)| *p)
+        .fold(0.0, f64::max);
+    analysis.p_threshold = threshold;
+    for w in &mut analysis.windows {
+        w.significant = w.p_value.is_some_and(|p| threshold > 0.0 && p <= threshold);
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one window's inputs, all needed, called from one place
+fn analyse_window(
+    index: usize,
+    start_s: f64,
+    beats: &[f64],
+    resp: &[f64],
+    rate: f64,
+    window_len: usize,
+    plan: &HilbertPlan,
+    p: &SyncParams,
+    seed: Seed,
+) -> Result<WindowResult> {
+    let end_s = start_s + p.window_s;
+    let first = (start_s * rate).round() as usize;
+    let segment = &resp[first..(first + window_len).min(resp.len())];
+    let lo = beats.partition_point(|&t| t < start_s);
+    let hi = beats.partition_point(|&t| t < end_s);
+    let in_window = &beats[lo..hi];
+    let mut result = WindowResult {
+        index,
+        start_s,
+        end_s,
+        beats: in_window.len(),
+        breaths: 0.0,
+        frequency_ratio: 0.0,
+        dominant: None,
+        depth: None,
+        p_value: None,
+        significant: false,
+        not_enough_data: None,
+    };
+    if segment.len() < window_len {
+        result.not_enough_data = Some("window runs past the end of the record".into());
+        return Ok(result);
+    }
+    let phase = unwrapped_phase(plan, segment)?;
+    result.breaths = (phase[phase.len() - 1] - phase[0]) / TAU;
+    if in_window.len() < p.min_beats || result.breaths < p.min_breaths {
+        result.not_enough_data = Some(format!(
+            "{} beats and {:.1} breaths; at least {} beats and {} breaths are needed",
+            in_window.len(),
+            result.breaths,
+            p.min_beats,
+            p.min_breaths
+        ));
+        return Ok(result);
+    }
+    let f_heart = (in_window.len() - 1) as f64 / (in_window[in_window.len() - 1] - in_window[0]);
+    let f_resp = result.breaths / p.window_s;
+    result.frequency_ratio = f_heart / f_resp;
+    let cands = candidates(result.frequency_ratio, p)?;
+    let heart_phase: Vec<f64> = (0..in_window.len()).map(|k| TAU * k as f64).collect();
+    let at_beats = |ph: &[f64]| -> Vec<f64> {
+        in_window
+            .iter()
+            .map(|&t| phase_at(ph, rate, t - start_s).unwrap_or(ph[ph.len() - 1]))
+            .collect()
+    };
+    let best = best_of(&at_beats(&phase), &heart_phase, &cands)?;
+    result.depth = best.ratio.depth();
+    result.dominant = Some(best);
+    if p.surrogates > 0 {
+        let twins = if p.surrogate == SurrogateKind::Twin {
+            Some(Twins::new(segment, &p.twin)?)
+        } else {
+            None
+        };
+        let min_shift = ((p.min_shift_s * rate).round() as usize).max(1);
+        let mut stats = Vec::with_capacity(p.surrogates);
+        for s in 0..p.surrogates {
+            let mut rng = seed.stream("lock/sync/surrogate", &[index as u64, s as u64]);
+            let surrogate_phase = match p.surrogate {
+                SurrogateKind::TimeShift => {
+                    shifted(&phase, random_shift(window_len, min_shift, &mut rng)?)
+                        .iter()
+                        .scan(None::<(f64, f64)>, |state, &v| {
+                            // Re-unwrap across the seam of the cyclic shift.
+                            let out = match *state {
+                                None => v,
+                                Some((prev_raw, prev_out)) => {
+                                    prev_out + dgnn_core::angle::wrap_pi(v - prev_raw)
+                                }
+                            };
+                            *state = Some((v, out));
+                            Some(out)
+                        })
+                        .collect()
+                }
+                SurrogateKind::Fourier => unwrapped_phase(plan, &fourier(segment, &mut rng)?)?,
+                SurrogateKind::Iaaft => {
+                    unwrapped_phase(plan, &iaaft(segment, p.iaaft_iterations, &mut rng)?)?
+                }
+                SurrogateKind::Twin => {
+                    let t =
+                        twins.as_ref().ok_or_else(|| LockError::NotEnoughData("twins".into()))?;
+                    unwrapped_phase(plan, &t.surrogate(window_len, &mut rng))?
+                }
+            };
+            stats.push(best_of(&at_beats(&surrogate_phase), &heart_phase, &cands)?.gamma);
+        }
+        result.p_value = Some(p_value(best.gamma, &stats));
+    }
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::controls::ControlParams;
+    use dgnn_core::NoProgress;
+
+    fn run(control: &ControlParams, seed: u64, surrogates: usize) -> SyncAnalysis {
+        let c = control.generate(Seed(seed)).unwrap();
+        let params = SyncParams { surrogates, ..SyncParams::default() };
+        analyse(&c.beats, &c.resp, c.fs_hz, &params, Seed(seed), &NoProgress).unwrap()
+    }
+
+    #[test]
+    fn positive_controls_are_told_apart() {
+        // Quiet regime: detuning inside the locking range (δ = 0.3 < ε = 0.8) and weak noise
+        // (Q = 0.02): the tilted-Adler barrier ΔU = 2 sqrt(ε² − δ²) − δ(π − 2 arcsin(δ/ε)) = 0.77
+        // gives a Kramers slip rate ≈ 0.12·exp(−2ΔU/Q) ≈ 1e-34 /s, so every window is 3:1 locked and
+        // must come out significant (p = 1/40, the smallest possible with 39 surrogates) with
+        // dominant ratio 3:1 (depth 2). Active regime: δ = 1.2 > ε = 0.5 and Q = 0.2: Ψ drifts
+        // at ≈ sqrt(δ² − ε²) = 1.09 rad/s, so no window may be significant, and the dominant
+        // ratios must spread over deeper Farey levels (7:2, 11:3, 4:1 …).
+        let quiet = run(&ControlParams::quiet(), 7, 39);
+        let analysed: Vec<&WindowResult> = quiet.analysed().collect();
+        assert!(analysed.len() >= 18);
+        for w in &analysed {
+            assert!(w.significant, "quiet window at {} s: {w:?}", w.start_s);
+            assert_eq!(w.dominant.map(|d| d.ratio), Some(Ratio::integer(3)));
+            assert_eq!(w.depth, Some(2));
+        }
+        let active = run(&ControlParams::active(), 7, 39);
+        let analysed: Vec<&WindowResult> = active.analysed().collect();
+        assert!(analysed.iter().all(|w| !w.significant));
+        let deeper = analysed.iter().filter(|w| w.depth.is_some_and(|d| d > 2)).count();
+        assert!(
+            deeper * 3 >= analysed.len(),
+            "{deeper} of {} windows deeper than 3:1",
+            analysed.len()
+        );
+        // The measured ratio follows the noisy Adler drift of dgnn-dynamics' exact stationary
+        // solution: f_h/f_r = 3 + ⟨dψ/dt⟩/ω_b. Over 600 s the breathing diffusion (D_b = 0.02)
+        // and the heart's phase noise blur the ratio by ≈ 0.025 (s.d.); tolerance 0.1.
+        let c = ControlParams::active();
+        let drift = dgnn_dynamics::landscape::mean_frequency(
+            &dgnn_dynamics::TiltedHkb::new(c.coupling, 0.0, c.detuning).unwrap(),
+            c.noise,
+        )
+        .unwrap();
+        let expected = 3.0 + drift / (TAU * c.f_resp_hz);
+        let mean_ratio =
+            analysed.iter().map(|w| w.frequency_ratio).sum::<f64>() / analysed.len() as f64;
+        assert!((mean_ratio - expected).abs() < 0.1, "{mean_ratio} vs {expected}");
+    }
+
+    /// One 60 s window of independent signals: a stationary Gaussian breathing-band process
+    /// (random-phase Fourier series, spectral peak 0.25 Hz, s.d. 0.04 Hz) at 10 Hz, and beats of
+    /// a renewal process with RR ~ U(0.75, 1.05) s.
+    fn null_window(seed: u64) -> (Vec<f64>, Vec<f64>) {
+        let mut rng = Seed(seed).stream("test/null", &[]);
+        let (n, fs) = (600usize, 10.0);
+        let mut x = vec![0.0; n];
+        for k in 1..n / 2 {
+            let f = k as f64 * fs / n as f64;
+            let amp = (-0.5 * ((f - 0.25) / 0.04).powi(2)).exp();
+            let phase = TAU * rand::RngExt::random::<f64>(&mut rng);
+            for (i, v) in x.iter_mut().enumerate() {
+                *v += amp * (TAU * k as f64 * i as f64 / n as f64 + phase).cos();
+            }
+        }
+        let mut beats = Vec::new();
+        let mut t = 0.9 * rand::RngExt::random::<f64>(&mut rng);
+        while t < 60.0 {
+            beats.push(t);
+            t += 0.75 + 0.3 * rand::RngExt::random::<f64>(&mut rng);
+        }
+        (beats, x)
+    }
+
+    #[test]
+    fn surrogate_p_values_are_uniform_under_the_null() {
+        // With signals independent by construction, p = (1 + #{γ_s ≥ γ})/(1 + S) is uniform on
+        // {1/20, …, 1} for S = 19 when original and surrogates are exchangeable (exact for
+        // time shifts and Fourier surrogates of a stationary Gaussian process; approximate for
+        // IAAFT and twins). Kolmogorov–Smirnov on R = 200 windows: D = max_j |F̂(j/20) − j/20|
+        // must stay below 1.63/sqrt(R) = 0.115 (the 1% critical value; conservative on a grid).
+        let r = 200;
+        for kind in [
+            SurrogateKind::TimeShift,
+            SurrogateKind::Fourier,
+            SurrogateKind::Iaaft,
+            SurrogateKind::Twin,
+        ] {
+            let params = SyncParams {
+                window_s: 60.0,
+                step_s: 60.0,
+                surrogates: 19,
+                surrogate: kind,
+                iaaft_iterations: 20,
+                ..SyncParams::default()
+            };
+            let ps: Vec<f64> = (0..r)
+                .map(|i| {
+                    let (beats, resp) = null_window(1000 + i);
+                    let a = analyse(&beats, &resp, 10.0, &params, Seed(i), &NoProgress).unwrap();
+                    a.windows[0].p_value.unwrap()
+                })
+                .collect();
+            let d = (1..=20)
+                .map(|j| {
+                    let level = j as f64 / 20.0;
+                    let below =
+                        ps.iter().filter(|&&p| p <= level + 1e-12).count() as f64 / r as f64;
+                    (below - level).abs()
+                })
+                .fold(0.0, f64::max);
+            println!(
+                "{kind}: D = {d:.3}, share p ≤ 0.05 = {}",
+                ps.iter().filter(|&&p| p <= 0.05 + 1e-12).count() as f64 / r as f64
+            );
+            assert!(d < 0.115, "{kind}: KS distance {d}");
+        }
+    }
+
+    #[test]
+    fn results_do_not_depend_on_the_thread_count() {
+        let c = ControlParams { duration_s: 200.0, ..ControlParams::active() }
+            .generate(Seed(3))
+            .unwrap();
+        let params = SyncParams { surrogates: 19, ..SyncParams::default() };
+        let go = |threads| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| {
+                analyse(&c.beats, &c.resp, c.fs_hz, &params, Seed(5), &NoProgress).unwrap()
+            })
+        };
+        let one = go(1);
+        assert_eq!(one, go(2));
+        assert_eq!(one, go(8));
+    }
+
+    #[test]
+    fn sparse_or_bad_data_is_reported() {
+        let c = ControlParams { duration_s: 130.0, ..ControlParams::quiet() }
+            .generate(Seed(4))
+            .unwrap();
+        // Beats only in the first 20 s: later windows say why they were not analysed.
+        let few: Vec<f64> = c.beats.iter().copied().filter(|&t| t < 20.0).collect();
+        let params = SyncParams { surrogates: 0, ..SyncParams::default() };
+        let a = analyse(&few, &c.resp, c.fs_hz, &params, Seed(1), &NoProgress).unwrap();
+        assert!(a.windows.iter().all(|w| w.dominant.is_none() && w.not_enough_data.is_some()));
+        let short = &c.resp[..(30.0 * c.fs_hz) as usize];
+        assert!(matches!(
+            analyse(&c.beats, short, c.fs_hz, &params, Seed(1), &NoProgress),
+            Err(LockError::NotEnoughData(_))
+        ));
+        assert!(analyse(&[2.0, 1.0], &c.resp, c.fs_hz, &params, Seed(1), &NoProgress).is_err());
+        assert!(analyse(&c.beats, &c.resp, 0.0, &params, Seed(1), &NoProgress).is_err());
+        let bad = SyncParams { window_s: 15.0, surrogates: 9, ..SyncParams::default() };
+        assert!(bad.check().is_err(), "time shifts of ≥ 10 s need windows longer than 20 s");
+        let mut nan = c.resp.clone();
+        nan[100] = f64::NAN;
+        assert!(analyse(&c.beats, &nan, c.fs_hz, &params, Seed(1), &NoProgress).is_err());
+    }
+
+    #[test]
+    fn synchrogram_of_exact_locking_has_n_bands() {
+        // Three beats per breath at fixed phases: ψ₁ takes exactly three values.
+        let beats: Vec<f64> = (0..30).map(|k| 1.0 + k as f64 / 3.0).collect();
+        let phases: Vec<Option<f64>> = beats.iter().map(|t| Some(TAU * (t + 0.1))).collect();
+        let points = synchrogram(&beats, &phases, 1);
+        let mut levels: Vec<i64> = points.iter().map(|p| (p.1 * 1e6).round() as i64).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        assert_eq!(levels.len(), 3);
+    }
+}
