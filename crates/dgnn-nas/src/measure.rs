@@ -1,0 +1,404 @@
+//! Performance estimation: data splits, training budgets at two fidelities, and the
+//! [`Measurement`] of a trained network.
+//!
+//! The data are split once per search, stratified and seeded ([`Splits`]): a *test* part
+//! (`test_fraction`) that the search never sees — only the final front is measured on it — and,
+//! of the rest, a *validation* part (`validation_fraction`) on which every objective is measured,
+//! the remainder being the *training* part. A *low-fidelity* estimate trains for few epochs on a
+//! stratified subset of the training part (the cheap proxy of Elsken, Metzen & Hutter 2019,
+//! §5: lower-fidelity estimates by fewer epochs and less data); full fidelity trains on the whole
+//! training part with the full budget. Both measure on the whole validation part.
+//!
+//! A measurement records accuracy, `I(Y; Ŷ)` and `H(Y)` in bits (dgnn-glia's plug-in estimate
+//! from the confusion matrix), the energy of one inference under the search's energy model (ATP
+//! and joules, with its breakdown by category), the 45 nm hardware energy of the same inference
+//! (Horowitz 2014) and `log₂` of the number of attractors of the phase layer.
+
+use crate::error::NasError;
+use crate::genome::DgnnGenome;
+use dgnn_core::error::in_range;
+use dgnn_core::{NoProgress, ParamError, Seed};
+use dgnn_glia::data::stratified_split;
+use dgnn_glia::{
+    Dataset, EnergyChoice, EnergyModel, HardwareEnergy, TrainConfig, TrainedNetwork,
+    ValidTrainConfig, train,
+};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// The cheap estimate (RON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LowFidelity {
+    /// Training epochs (default 10; ≥ 1).
+    pub epochs: usize,
+    /// Share of the training part used, stratified (default 0.5; in (0, 1]).
+    pub subset: f64,
+}
+
+impl Default for LowFidelity {
+    fn default() -> Self {
+        Self { epochs: 10, subset: 0.5 }
+    }
+}
+
+/// How genomes are trained and measured (RON; every field optional).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EstimationConfig {
+    /// Share of each class held out as the test part, never seen by the search (default 0.2;
+    /// in (0, 0.5]).
+    pub test_fraction: f64,
+    /// Share of each class of the remainder used for validation: the objectives are measured
+    /// there (default 0.25; in (0, 0.5]).
+    pub validation_fraction: f64,
+    /// Full-fidelity training (dgnn-glia's `TrainConfig`; default 60 epochs, batch 32,
+    /// learning rate 0.01, L2 1e-4, no early stopping).
+    pub training: TrainConfig,
+    /// The low-fidelity estimate every genome gets first; `None` trains every genome at full
+    /// fidelity (default: 10 epochs on half of the training part).
+    pub low_fidelity: Option<LowFidelity>,
+    /// Share of each evaluated batch promoted from low to full fidelity: the best by
+    /// constrained non-dominated rank, then crowding distance (default 0.3; in (0, 1]).
+    pub promote_fraction: f64,
+    /// The energy model: `biological(…)` (ATP, Attwell & Laughlin 2001; the default) or
+    /// `hardware(…)` (45 nm, Horowitz 2014), with dgnn-glia's parameters and defaults.
+    pub energy: EnergyChoice,
+}
+
+impl Default for EstimationConfig {
+    fn default() -> Self {
+        Self {
+            test_fraction: 0.2,
+            validation_fraction: 0.25,
+            training: TrainConfig {
+                epochs: 60,
+                batch_size: 32,
+                learning_rate: 0.01,
+                l2: 1e-4,
+                early_stopping: None,
+                sample_budget: None,
+            },
+            low_fidelity: Some(LowFidelity::default()),
+            promote_fraction: 0.3,
+            energy: EnergyChoice::default(),
+        }
+    }
+}
+
+/// Checked training budgets of both fidelities.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Budgets {
+    /// Full fidelity.
+    pub full: ValidTrainConfig,
+    /// Low fidelity and the training subset share, if used.
+    pub low: Option<(ValidTrainConfig, f64)>,
+}
+
+impl EstimationConfig {
+    /// Checks every field; errors name the field (`estimation.training.epochs`).
+    pub fn check(&self) -> Result<Budgets, ParamError> {
+        let within = |e: ParamError| e.within("estimation");
+        in_range("test_fraction", self.test_fraction, 1e-6, 0.5).map_err(within)?;
+        in_range("validation_fraction", self.validation_fraction, 1e-6, 0.5).map_err(within)?;
+        in_range("promote_fraction", self.promote_fraction, 1e-6, 1.0).map_err(within)?;
+        let full = self.training.check().map_err(|e| e.within("estimation.training"))?;
+        if let EnergyChoice::Biological(model) = &self.energy {
+            model.check().map_err(|e| e.within("estimation.energy.biological"))?;
+        }
+        let low = match &self.low_fidelity {
+            None => None,
+            Some(low) => {
+                let within = |e: ParamError| e.within("estimation.low_fidelity");
+                in_range("subset", low.subset, 1e-6, 1.0).map_err(within)?;
+                let config = TrainConfig { epochs: low.epochs, ..self.training.clone() }
+                    .check()
+                    .map_err(within)?;
+                Some((config, low.subset))
+            }
+        };
+        Ok(Budgets { full, low })
+    }
+}
+
+/// Which estimate produced a measurement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fidelity {
+    /// Few epochs on a subset of the training part.
+    Low,
+    /// The full training budget on the whole training part.
+    Full,
+}
+
+/// What a trained network knows and costs on one data part (module docs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    /// The estimate that produced it.
+    pub fidelity: Fidelity,
+    /// Samples measured.
+    pub samples: usize,
+    /// Share classified right.
+    pub accuracy: f64,
+    /// `I(Y; Ŷ)` in bits.
+    pub information_bits: f64,
+    /// `H(Y)` in bits.
+    pub label_entropy_bits: f64,
+    /// Energy of one inference under the search's energy model, in ATP.
+    pub energy_atp: f64,
+    /// The same in joules.
+    pub energy_joules: f64,
+    /// Joules per inference by cost category (spikes, synaptic, resting, astrocytes …).
+    pub energy_by_category: Vec<(String, f64)>,
+    /// Hardware energy (45 nm, Horowitz 2014) of one inference, joules.
+    pub hardware_joules: f64,
+    /// `log₂` of the number of attractors of the phase layer (0 without one).
+    pub attractors_log2: f64,
+    /// Hidden neurons.
+    pub neurons: usize,
+    /// Astrocytes.
+    pub astrocytes: usize,
+    /// Active synapses (existing, with a nonzero phase gate) per iteration.
+    pub synapses: f64,
+    /// Training sample presentations made.
+    pub samples_seen: u64,
+}
+
+impl Measurement {
+    /// Measures `trained` on `data` under `energy`.
+    pub fn of(
+        trained: &TrainedNetwork,
+        data: &Dataset,
+        energy: &dyn EnergyModel,
+        fidelity: Fidelity,
+    ) -> Result<Self, NasError> {
+        let eval = trained.evaluate(data, energy)?;
+        let hardware = HardwareEnergy::default().account(&eval.activity).total();
+        let astrocytes = trained.architecture.regions.iter().map(|r| r.astrocytes()).sum();
+        Ok(Self {
+            fidelity,
+            samples: eval.samples,
+            accuracy: eval.accuracy,
+            information_bits: eval.mutual_information.value(),
+            label_entropy_bits: eval.label_entropy.value(),
+            energy_atp: eval.atp_per_inference.value(),
+            energy_joules: eval.energy_per_inference.value(),
+            energy_by_category: eval
+                .energy
+                .by_category()
+                .into_iter()
+                .map(|(c, j)| (c, j.value()))
+                .collect(),
+            hardware_joules: hardware.value(),
+            attractors_log2: trained.network.phase().map_or(0.0, |p| p.network_attractors_log2()),
+            neurons: trained.architecture.regions.iter().map(|r| r.neurons).sum(),
+            astrocytes,
+            synapses: eval.activity.regions.iter().map(|r| r.synapses).sum(),
+            samples_seen: trained.history.samples_seen,
+        })
+    }
+
+    /// A measurement with the given entropy, information and accuracy (tests of objectives).
+    #[cfg(test)]
+    pub(crate) fn for_tests(entropy: f64, information: f64, accuracy: f64) -> Self {
+        Self {
+            fidelity: Fidelity::Full,
+            samples: 100,
+            accuracy,
+            information_bits: information,
+            label_entropy_bits: entropy,
+            energy_atp: 1e9,
+            energy_joules: 8.3e-11,
+            energy_by_category: Vec::new(),
+            hardware_joules: 1e-9,
+            attractors_log2: 0.0,
+            neurons: 4,
+            astrocytes: 4,
+            synapses: 10.0,
+            samples_seen: 0,
+        }
+    }
+}
+
+/// The data parts of a search (module docs).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Splits {
+    /// Training part.
+    pub train: Dataset,
+    /// Validation part: the objectives are measured here.
+    pub validation: Dataset,
+    /// Test part: only the final front is measured here.
+    pub test: Dataset,
+    /// The low-fidelity training subset (the training part itself without low fidelity).
+    pub low_fidelity: Dataset,
+}
+
+/// A seed for one purpose, derived from the master seed.
+pub(crate) fn derived_seed(seed: Seed, name: &str, path: &[u64]) -> Seed {
+    Seed(seed.stream(name, path).next_u64())
+}
+
+impl Splits {
+    /// Splits `data` (module docs); refuses data with a class too small to appear in every part.
+    pub fn new(
+        data: &Dataset,
+        test_fraction: f64,
+        validation_fraction: f64,
+        low_subset: Option<f64>,
+        seed: Seed,
+    ) -> Result<Self, NasError> {
+        let outer = stratified_split(
+            data.labels(),
+            test_fraction,
+            derived_seed(seed, "nas/split/test", &[]),
+        )?;
+        let rest = data.subset(&outer.train);
+        let inner = stratified_split(
+            rest.labels(),
+            validation_fraction,
+            derived_seed(seed, "nas/split/validation", &[]),
+        )?;
+        let train = rest.subset(&inner.train);
+        let low_fidelity = match low_subset {
+            Some(share) if share < 1.0 => {
+                let pick = stratified_split(
+                    train.labels(),
+                    share,
+                    derived_seed(seed, "nas/split/low-fidelity", &[]),
+                )?;
+                train.subset(&pick.test)
+            }
+            _ => train.clone(),
+        };
+        let splits = Self {
+            validation: rest.subset(&inner.test),
+            test: data.subset(&outer.test),
+            train,
+            low_fidelity,
+        };
+        let counts = data.class_counts();
+        for (part, set) in [
+            ("training", &splits.train),
+            ("validation", &splits.validation),
+            ("test", &splits.test),
+            ("low-fidelity training", &splits.low_fidelity),
+        ] {
+            let have = set.class_counts();
+            if let Some(c) = (0..counts.len()).find(|&c| counts[c] > 0 && have[c] == 0) {
+                return Err(NasError::Data {
+                    name: data.name().into(),
+                    problem: format!(
+                        "class `{}` has {} samples, too few to appear in the {part} part \
+                         ({} samples in all): give every class at least 4 samples (more for \
+                         small test, validation or low-fidelity fractions), or merge rare classes",
+                        data.class_names()[c],
+                        counts[c],
+                        data.len()
+                    ),
+                });
+            }
+        }
+        Ok(splits)
+    }
+}
+
+/// A 64-bit fingerprint of a data set (features, labels, contexts), so a search is never
+/// resumed on different data.
+#[must_use]
+pub fn fingerprint(data: &Dataset) -> u64 {
+    let mut h =
+        dgnn_core::rng::stream_id("nas/data", &[data.len() as u64, data.n_features() as u64]);
+    let mut mix = |x: u64| h = dgnn_core::rng::splitmix64(h ^ dgnn_core::rng::splitmix64(x));
+    for &v in data.features() {
+        mix(v.to_bits());
+    }
+    for (i, &l) in data.labels().iter().enumerate() {
+        mix(l as u64);
+        mix(data.context(i) as u64);
+    }
+    h
+}
+
+/// Trains `genome` on `train` with `config` and measures it on `validation`.
+pub(crate) fn train_and_measure(
+    genome: &DgnnGenome,
+    train_part: &Dataset,
+    validation: &Dataset,
+    config: &ValidTrainConfig,
+    seed: Seed,
+    energy: &EnergyChoice,
+    fidelity: Fidelity,
+) -> Result<(Measurement, TrainedNetwork), NasError> {
+    let arch = genome.architecture().check()?;
+    let trained = train(&arch, train_part, config, seed, &NoProgress)?;
+    let measurement = Measurement::of(&trained, validation, energy.model(), fidelity)?;
+    Ok((measurement, trained))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_are_disjoint_stratified_and_cover_the_data() {
+        // Stratified splitting (dgnn-glia): every class keeps round(fraction × count) samples on
+        // the held-out side, so the parts' class shares match the data's within one sample.
+        let data = Dataset::builtin("wdbc").unwrap();
+        let s = Splits::new(&data, 0.2, 0.25, Some(0.5), Seed(4)).unwrap();
+        assert_eq!(s.train.len() + s.validation.len() + s.test.len(), data.len());
+        // WDBC has 212 malignant and 357 benign samples: test = round(0.2·212) + round(0.2·357)
+        // = 42 + 71 = 113.
+        assert_eq!(s.test.len(), 113);
+        assert_eq!(s.test.class_counts(), vec![42, 71]);
+        let mut rows: Vec<Vec<u64>> = [&s.train, &s.validation, &s.test]
+            .iter()
+            .flat_map(|d| (0..d.len()).map(|i| d.row(i).iter().map(|v| v.to_bits()).collect()))
+            .collect();
+        let n = rows.len();
+        rows.sort();
+        rows.dedup();
+        assert_eq!(rows.len(), n, "no sample appears in two parts (WDBC rows are distinct)");
+        assert!(s.low_fidelity.len() * 2 <= s.train.len() + 2);
+    }
+
+    #[test]
+    fn too_small_classes_are_refused_with_the_fix() {
+        let features: Vec<f64> = (0..10).map(f64::from).collect();
+        let labels = vec![0, 0, 0, 0, 0, 0, 0, 0, 1, 1];
+        let data = Dataset::new(
+            "tiny",
+            features,
+            1,
+            labels,
+            vec!["a".into(), "b".into()],
+            vec!["x".into()],
+        )
+        .unwrap();
+        let err = Splits::new(&data, 0.2, 0.25, None, Seed(1)).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("class `b` has 2 samples"), "{text}");
+        assert!(text.contains("at least 4 samples"), "{text}");
+    }
+
+    #[test]
+    fn fingerprints_tell_data_apart() {
+        let a = Dataset::builtin("wdbc").unwrap();
+        let b = a.subset(&(0..a.len() - 1).collect::<Vec<_>>());
+        assert_eq!(fingerprint(&a), fingerprint(&a.clone()));
+        assert_ne!(fingerprint(&a), fingerprint(&b));
+    }
+
+    #[test]
+    fn estimation_errors_name_the_field() {
+        let bad = EstimationConfig { test_fraction: 0.0, ..EstimationConfig::default() };
+        assert_eq!(bad.check().unwrap_err().field, "estimation.test_fraction");
+        let mut bad = EstimationConfig::default();
+        bad.training.epochs = 0;
+        assert_eq!(bad.check().unwrap_err().field, "estimation.training.epochs");
+        let bad = EstimationConfig {
+            low_fidelity: Some(LowFidelity { epochs: 0, subset: 0.5 }),
+            ..EstimationConfig::default()
+        };
+        assert_eq!(bad.check().unwrap_err().field, "estimation.low_fidelity.epochs");
+    }
+}

@@ -1,0 +1,388 @@
+//! The DGNN search as a [`dgnn_evo::Problem`]: genomes are trained with dgnn-glia and measured
+//! on the validation part; objectives and constraint violation come from the measurement.
+//!
+//! **Multi-fidelity batch evaluation** (the engine hands over the cache misses of a generation):
+//! every genome first gets the low-fidelity estimate; the batch is ranked by constrained
+//! non-dominated sorting and crowding distance on those estimates (Deb et al. 2002), and the
+//! best `⌈promote_fraction · n⌉` are trained again at full fidelity, whose measurement replaces
+//! the estimate — successive halving in one step (Jamieson & Talwalkar 2016, Li et al. 2018's
+//! Hyperband bracket), with the multi-objective rank in place of a loss. The others keep their
+//! low-fidelity evaluation (and the cache keeps it). Without a low-fidelity config every genome
+//! is trained at full fidelity. Work is split into items with fixed indices (genome `i` of the
+//! batch) and gathered in order, so results do not depend on the thread count.
+//!
+//! **Seeds.** A genome's training seed is drawn from stream `nas/train` with the path
+//! `[stream_id("nas/genome", key)]`: it depends only on the master seed and the genome, so an
+//! evaluation is a function of the genome (the evaluation cache stays meaningful) and the final
+//! re-training of a front member at full fidelity reproduces its search-time measurement.
+//!
+//! **Constraints** ([`Constraints`]): an energy budget and a minimum accuracy, each adding its
+//! relative shortfall to the violation that the engine's constrained domination ranks by.
+
+use crate::error::NasError;
+use crate::genome::DgnnGenome;
+use crate::measure::{
+    Budgets, EstimationConfig, Fidelity, Measurement, Splits, fingerprint, train_and_measure,
+};
+use crate::objective::Objective;
+use crate::space::ValidSearchSpace;
+use dgnn_core::error::{in_range, positive};
+use dgnn_core::{ParamError, Seed, StreamRng};
+use dgnn_evo::{EvalContext, Evaluation, EvaluationError, Genome, rank_and_crowding};
+use dgnn_glia::{Dataset, EnergyChoice, TrainedNetwork, ValidTrainConfig};
+use rand::Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+
+/// Constraints on a network (RON; every field optional).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Constraints {
+    /// Largest energy per inference, in the energy objective's unit (ATP by default); a network
+    /// above it is infeasible by `E/max_energy − 1` (default none).
+    pub max_energy: Option<f64>,
+    /// Smallest validation accuracy; a network below it is infeasible by the shortfall
+    /// (default none).
+    pub min_accuracy: Option<f64>,
+}
+
+impl Constraints {
+    /// Checks the bounds.
+    pub fn check(&self) -> Result<(), ParamError> {
+        if let Some(e) = self.max_energy {
+            positive("constraints.max_energy", e)?;
+        }
+        if let Some(a) = self.min_accuracy {
+            in_range("constraints.min_accuracy", a, 0.0, 1.0)?;
+        }
+        Ok(())
+    }
+
+    /// The total violation of a network with this energy (in the constraint's unit) and
+    /// accuracy: 0 when feasible.
+    #[must_use]
+    pub fn violation(&self, energy: f64, accuracy: f64) -> f64 {
+        let over = self.max_energy.map_or(0.0, |max| (energy / max - 1.0).max(0.0));
+        let under = self.min_accuracy.map_or(0.0, |min| (min - accuracy).max(0.0));
+        over + under
+    }
+}
+
+/// Counters and bests of the evaluations made by this process (for progress display; not
+/// part of the search state).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Tally {
+    /// Low-fidelity trainings.
+    pub low: u64,
+    /// Full-fidelity trainings.
+    pub full: u64,
+    /// Training sample presentations.
+    pub samples_seen: u64,
+    /// Best validation accuracy measured so far.
+    pub best_accuracy: f64,
+    /// Lowest value of the first (energy) objective measured so far.
+    pub lowest_energy: Option<f64>,
+}
+
+/// A front member measured at full fidelity on the validation and the test part.
+#[derive(Debug, Clone)]
+pub struct FinalMeasurement {
+    /// The genome.
+    pub genome: DgnnGenome,
+    /// Objectives and violation on the validation part.
+    pub evaluation: Evaluation,
+    /// Validation measurement.
+    pub validation: Measurement,
+    /// Test measurement.
+    pub test: Measurement,
+    /// The trained network.
+    pub model: TrainedNetwork,
+}
+
+/// The DGNN architecture search problem (module docs).
+pub struct DgnnProblem {
+    space: ValidSearchSpace,
+    splits: Splits,
+    budgets: Budgets,
+    promote_fraction: f64,
+    energy: EnergyChoice,
+    objectives: Vec<Box<dyn Objective>>,
+    constraints: Constraints,
+    seed: Seed,
+    fingerprint: u64,
+    description: String,
+    tally: Mutex<Tally>,
+}
+
+impl std::fmt::Debug for DgnnProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.description)
+    }
+}
+
+impl DgnnProblem {
+    /// The problem of searching `space` on `data` with these estimation settings, objectives
+    /// and constraints; `seed` is the master seed of the search (splits and training seeds).
+    pub fn new(
+        data: &Dataset,
+        space: ValidSearchSpace,
+        estimation: &EstimationConfig,
+        objectives: Vec<Box<dyn Objective>>,
+        constraints: Constraints,
+        seed: Seed,
+    ) -> Result<Self, NasError> {
+        let budgets = estimation.check()?;
+        constraints.check()?;
+        if objectives.len() < 2 {
+            return Err(ParamError::new(
+                "objectives",
+                objectives.len(),
+                "need at least two (energy and information)",
+            )
+            .into());
+        }
+        if space.contexts() != data.n_contexts() {
+            return Err(ParamError::new(
+                "space contexts",
+                space.contexts(),
+                format!("must equal the data's {} contexts", data.n_contexts()),
+            )
+            .into());
+        }
+        let splits = Splits::new(
+            data,
+            estimation.test_fraction,
+            estimation.validation_fraction,
+            budgets.low.as_ref().map(|(_, share)| *share),
+            seed,
+        )?;
+        let names: Vec<String> = objectives.iter().map(|o| o.name()).collect();
+        let fingerprint = fingerprint(data);
+        let description = format!(
+            "dgnn-nas(data={} {}x{} classes={} contexts={} fnv={:016x}; seed={}; objectives={}; \
+             constraints={}; estimation={}; space={})",
+            data.name(),
+            data.len(),
+            data.n_features(),
+            data.n_classes(),
+            data.n_contexts(),
+            fingerprint,
+            seed.0,
+            names.join(","),
+            ron::to_string(&constraints).unwrap_or_default(),
+            ron::to_string(estimation).unwrap_or_default(),
+            ron::to_string(space.get()).unwrap_or_default(),
+        );
+        Ok(Self {
+            space,
+            splits,
+            promote_fraction: estimation.promote_fraction,
+            energy: estimation.energy.clone(),
+            budgets,
+            objectives,
+            constraints,
+            seed,
+            fingerprint,
+            description,
+            tally: Mutex::new(Tally::default()),
+        })
+    }
+
+    /// The search space.
+    #[must_use]
+    pub fn space(&self) -> &ValidSearchSpace {
+        &self.space
+    }
+
+    /// The data parts.
+    #[must_use]
+    pub fn splits(&self) -> &Splits {
+        &self.splits
+    }
+
+    /// The objectives, in order.
+    #[must_use]
+    pub fn objective_list(&self) -> &[Box<dyn Objective>] {
+        &self.objectives
+    }
+
+    /// The fingerprint of the searched data.
+    #[must_use]
+    pub fn data_fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// The master seed.
+    #[must_use]
+    pub fn seed(&self) -> Seed {
+        self.seed
+    }
+
+    /// What this process has evaluated so far.
+    #[must_use]
+    pub fn tally(&self) -> Tally {
+        self.tally.lock().map(|t| *t).unwrap_or_default()
+    }
+
+    /// The training seed of a genome (module docs).
+    #[must_use]
+    pub fn training_seed(&self, genome: &DgnnGenome) -> Seed {
+        let id = dgnn_core::rng::stream_id("nas/genome", &genome.key());
+        let mut rng: StreamRng = self.seed.stream("nas/train", &[id]);
+        Seed(rng.next_u64())
+    }
+
+    /// Objectives and violation of a measurement.
+    #[must_use]
+    pub fn evaluation_of(&self, m: &Measurement) -> Evaluation {
+        let objectives: Vec<f64> = self.objectives.iter().map(|o| o.value(m)).collect();
+        let violation = self.constraints.violation(objectives[0], m.accuracy);
+        Evaluation::new(objectives, violation)
+    }
+
+    /// Trains `genome` at a fidelity and measures it on the validation part.
+    pub fn measure(
+        &self,
+        genome: &DgnnGenome,
+        fidelity: Fidelity,
+    ) -> Result<(Measurement, TrainedNetwork), NasError> {
+        let (config, train_part): (&ValidTrainConfig, &Dataset) =
+            match (fidelity, &self.budgets.low) {
+                (Fidelity::Low, Some((low, _))) => (low, &self.splits.low_fidelity),
+                _ => (&self.budgets.full, &self.splits.train),
+            };
+        let out = train_and_measure(
+            genome,
+            train_part,
+            &self.splits.validation,
+            config,
+            self.training_seed(genome),
+            &self.energy,
+            fidelity,
+        )?;
+        self.record(&out.0);
+        Ok(out)
+    }
+
+    fn record(&self, m: &Measurement) {
+        let energy = self.objectives[0].value(m);
+        if let Ok(mut t) = self.tally.lock() {
+            match m.fidelity {
+                Fidelity::Low => t.low += 1,
+                Fidelity::Full => t.full += 1,
+            }
+            t.samples_seen += m.samples_seen;
+            t.best_accuracy = t.best_accuracy.max(m.accuracy);
+            t.lowest_energy = Some(t.lowest_energy.map_or(energy, |e| e.min(energy)));
+        }
+    }
+
+    /// Indices of the batch members promoted to full fidelity: the best
+    /// `⌈promote_fraction · n⌉` by constrained rank, then larger crowding distance, then index.
+    #[must_use]
+    pub fn promoted(&self, estimates: &[Evaluation]) -> Vec<usize> {
+        let n = estimates.len();
+        let count = ((self.promote_fraction * n as f64).ceil() as usize).clamp(1, n.max(1));
+        let (rank, crowding) = rank_and_crowding(estimates);
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| {
+            rank[a].cmp(&rank[b]).then(crowding[b].total_cmp(&crowding[a])).then(a.cmp(&b))
+        });
+        order.truncate(count.min(n));
+        order.sort_unstable();
+        order
+    }
+
+    /// Re-trains each genome at full fidelity and measures it on the validation and the test
+    /// part (in parallel, results in input order).
+    pub fn measure_final(&self, genomes: &[DgnnGenome]) -> Result<Vec<FinalMeasurement>, NasError> {
+        genomes
+            .par_iter()
+            .map(|genome| {
+                let (validation, model) = self.measure(genome, Fidelity::Full)?;
+                let test = Measurement::of(
+                    &model,
+                    &self.splits.test,
+                    self.energy.model(),
+                    Fidelity::Full,
+                )?;
+                Ok(FinalMeasurement {
+                    genome: genome.clone(),
+                    evaluation: self.evaluation_of(&validation),
+                    validation,
+                    test,
+                    model,
+                })
+            })
+            .collect()
+    }
+}
+
+impl dgnn_evo::Problem for DgnnProblem {
+    type Genome = DgnnGenome;
+
+    fn describe(&self) -> String {
+        self.description.clone()
+    }
+
+    fn objectives(&self) -> usize {
+        self.objectives.len()
+    }
+
+    fn random_genome(&self, rng: &mut StreamRng) -> DgnnGenome {
+        self.space.random_genome(rng)
+    }
+
+    fn evaluate(
+        &self,
+        genome: &DgnnGenome,
+        _context: &EvalContext,
+    ) -> Result<Evaluation, EvaluationError> {
+        let (m, _) = self.measure(genome, Fidelity::Full)?;
+        Ok(self.evaluation_of(&m))
+    }
+
+    fn evaluate_batch(
+        &self,
+        genomes: &[&DgnnGenome],
+        context: &EvalContext,
+    ) -> Vec<Result<Evaluation, EvaluationError>> {
+        if self.budgets.low.is_none() {
+            return genomes.par_iter().map(|g| self.evaluate(g, context)).collect();
+        }
+        let low: Vec<Result<Evaluation, NasError>> = genomes
+            .par_iter()
+            .map(|g| self.measure(g, Fidelity::Low).map(|(m, _)| self.evaluation_of(&m)))
+            .collect();
+        if low.iter().any(Result::is_err) {
+            return low.into_iter().map(|r| r.map_err(EvaluationError::from)).collect();
+        }
+        let estimates: Vec<Evaluation> = low.into_iter().flatten().collect();
+        let promoted = self.promoted(&estimates);
+        let full: Vec<Result<Evaluation, NasError>> = promoted
+            .par_iter()
+            .map(|&i| self.measure(genomes[i], Fidelity::Full).map(|(m, _)| self.evaluation_of(&m)))
+            .collect();
+        let mut out: Vec<Result<Evaluation, EvaluationError>> =
+            estimates.into_iter().map(Ok).collect();
+        for (&i, result) in promoted.iter().zip(full) {
+            out[i] = result.map_err(EvaluationError::from);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn violation_is_the_relative_shortfall() {
+        let c = Constraints { max_energy: Some(2.0), min_accuracy: Some(0.9) };
+        assert!(c.violation(1.0, 0.95).abs() < 1e-15);
+        assert!((c.violation(3.0, 0.95) - 0.5).abs() < 1e-15);
+        assert!((c.violation(1.0, 0.85) - 0.05).abs() < 1e-12);
+        assert!(Constraints { max_energy: Some(0.0), ..Constraints::default() }.check().is_err());
+    }
+}
