@@ -8,7 +8,8 @@
 //! An [`Observer`] sees every step of every trajectory and folds it into a mergeable summary, so
 //! paths are not stored unless asked for ([`PathRecorder`]). Provided observers: the histogram of
 //! the final state ([`FinalHistogram`]), running moments of the final state ([`FinalMoments`]) or
-//! at regular times ([`MomentsOverTime`]), first-passage times ([`FirstPassage`]) and stored paths.
+//! at regular times ([`MomentsOverTime`]), displacements (mean frequencies, [`Displacement`]),
+//! first-passage times ([`FirstPassage`]) and stored paths.
 //! A pair `(A, B)` of observers is an observer; a trajectory stops early when every observer
 //! says [`Flow::Stop`].
 //!
@@ -517,6 +518,40 @@ impl Observer for FinalMoments {
     }
     fn finish(&self, _: (), _: f64, x: &[f64], summary: &mut RunningMoments) {
         summary.push(x[self.component]);
+    }
+    fn empty(&self) -> RunningMoments {
+        RunningMoments::default()
+    }
+    fn merge(&self, into: &mut RunningMoments, other: RunningMoments) {
+        into.merge(&other);
+    }
+}
+
+/// Running moments of the displacement `x(T) − x(t_from)` of one component, with `t_from` the
+/// time after `from_step` steps (0: the start). For a phase, the mean displacement over the time
+/// span is the mean frequency, measured after a transient when `from_step > 0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Displacement {
+    /// The component observed.
+    pub component: usize,
+    /// The step after which the displacement is measured.
+    pub from_step: usize,
+}
+
+impl Observer for Displacement {
+    type Track = f64;
+    type Summary = RunningMoments;
+    fn start(&self, _: usize, x0: &[f64]) -> f64 {
+        x0[self.component]
+    }
+    fn observe(&self, track: &mut f64, step: usize, _: f64, _: &[f64], x: &[f64], _: f64) -> Flow {
+        if step == self.from_step {
+            *track = x[self.component];
+        }
+        Flow::Continue
+    }
+    fn finish(&self, track: f64, _: f64, x: &[f64], summary: &mut RunningMoments) {
+        summary.push(x[self.component] - track);
     }
     fn empty(&self) -> RunningMoments {
         RunningMoments::default()

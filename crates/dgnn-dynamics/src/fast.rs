@@ -106,9 +106,8 @@ impl Xoshiro8 {
     }
 }
 
-/// Floating-point precision of the fast HKB ensemble.
+/// Floating-point precision of the fast HKB ensemble (RON: `F64`, `F32`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
 pub enum Precision {
     /// 64-bit floats, 8 lanes.
     #[default]
@@ -158,31 +157,100 @@ pub fn hkb_ensemble_final_phases(
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<Vec<f64>> {
+    let mut snaps = hkb_ensemble_snapshots(params, precision, seed, &[params.steps], progress)?;
+    Ok(snaps.pop().unwrap_or_default())
+}
+
+/// Runs the HKB ensemble and returns the (unwrapped) phases of every trajectory after each of
+/// `snapshot_steps` steps (each in `1..=steps`, any order), one vector per snapshot in the
+/// order given. The trajectories are those of [`hkb_ensemble_final_phases`] with the same seed.
+pub fn hkb_ensemble_snapshots(
+    params: &HkbEnsembleParams,
+    precision: Precision,
+    seed: Seed,
+    snapshot_steps: &[usize],
+    progress: &dyn Progress,
+) -> Result<Vec<Vec<f64>>> {
     let p = params.check()?;
+    for (i, &s) in snapshot_steps.iter().enumerate() {
+        if s == 0 || s > p.steps {
+            return Err(ParamError::new(
+                format!("snapshot_steps[{i}]"),
+                s,
+                format!("must lie in 1..={}", p.steps),
+            )
+            .into());
+        }
+    }
     let blocks = p.trajectories.div_ceil(HKB_BLOCK);
     progress.start(p.trajectories as u64, "trajectories");
-    let finals: Vec<[f64; HKB_BLOCK]> = (0..blocks)
+    let per_block: Vec<Vec<[f64; HKB_BLOCK]>> = (0..blocks)
         .into_par_iter()
         .map(|block| {
             let mut rng = seed.stream(TRAJECTORY_STREAM, &[block as u64]);
             let out = match precision {
-                Precision::F64 => hkb_block_f64(&p, &mut rng),
-                Precision::F32 => hkb_block_f32(&p, &mut rng),
+                Precision::F64 => hkb_block_f64(&p, &mut rng, snapshot_steps),
+                Precision::F32 => hkb_block_f32(&p, &mut rng, snapshot_steps),
             };
             progress.advance((HKB_BLOCK.min(p.trajectories - block * HKB_BLOCK)) as u64);
             out
         })
         .collect();
     progress.finish();
-    let mut phases: Vec<f64> = finals.into_iter().flatten().collect();
-    phases.truncate(p.trajectories);
-    Ok(phases)
+    Ok((0..snapshot_steps.len())
+        .map(|k| {
+            let mut phases: Vec<f64> = per_block.iter().flat_map(|b| b[k]).collect();
+            phases.truncate(p.trajectories);
+            phases
+        })
+        .collect())
 }
 
 const F64_VECTORS: usize = HKB_BLOCK / 8;
 const F32_VECTORS: usize = HKB_BLOCK / 16;
 
-fn hkb_block_f64<R: Rng + ?Sized>(p: &HkbEnsembleParams, rng: &mut R) -> [f64; HKB_BLOCK] {
+/// Which steps of a block's pairs of steps are recorded: the sorted distinct snapshot steps
+/// and, at the end, the slot of each requested snapshot.
+struct Recorder {
+    bounds: Vec<usize>,
+    next: usize,
+}
+
+impl Recorder {
+    fn new(snapshot_steps: &[usize]) -> Self {
+        let mut bounds = snapshot_steps.to_vec();
+        bounds.sort_unstable();
+        bounds.dedup();
+        Self { bounds, next: 0 }
+    }
+
+    /// For the pair of steps `done + 1` and (if `second`) `done + 2`: the slots to record into.
+    fn slots(&self, done: usize, second: bool) -> (Option<usize>, Option<usize>) {
+        let first = (self.bounds.get(self.next) == Some(&(done + 1))).then_some(self.next);
+        let after = self.next + usize::from(first.is_some());
+        let second = (second && self.bounds.get(after) == Some(&(done + 2))).then_some(after);
+        (first, second)
+    }
+
+    fn advance(&mut self, slots: (Option<usize>, Option<usize>)) {
+        self.next += usize::from(slots.0.is_some()) + usize::from(slots.1.is_some());
+    }
+
+    /// Rearranges per-bound records into the caller's snapshot order.
+    fn assemble(
+        &self,
+        records: &[[f64; HKB_BLOCK]],
+        snapshot_steps: &[usize],
+    ) -> Vec<[f64; HKB_BLOCK]> {
+        snapshot_steps.iter().map(|s| records[self.bounds.partition_point(|b| b < s)]).collect()
+    }
+}
+
+fn hkb_block_f64<R: Rng + ?Sized>(
+    p: &HkbEnsembleParams,
+    rng: &mut R,
+    snapshot_steps: &[usize],
+) -> Vec<[f64; HKB_BLOCK]> {
     let mut gens: [Xoshiro8; F64_VECTORS] = std::array::from_fn(|_| Xoshiro8::from_rng(rng));
     let mut phi: [f64x8; F64_VECTORS] = std::array::from_fn(|v| {
         f64x8::splat(-PI) + (gens[v].one_to_two_f64() - f64x8::ONE) * f64x8::splat(TAU)
@@ -198,25 +266,36 @@ fn hkb_block_f64<R: Rng + ?Sized>(p: &HkbEnsembleParams, rng: &mut R) -> [f64; H
         let drift = s * four_b.mul_add(c, a);
         phi + push - drift * dt + noise * z
     };
-    let mut remaining = p.steps;
-    while remaining > 0 {
+    let mut recorder = Recorder::new(snapshot_steps);
+    let mut records = vec![[0.0; HKB_BLOCK]; recorder.bounds.len()];
+    let mut done = 0;
+    while done < p.steps {
+        let second = done + 1 < p.steps;
+        let slots = recorder.slots(done, second);
         for v in 0..F64_VECTORS {
             let (z1, z2) = gens[v].normals_f64();
             phi[v] = step(phi[v], z1);
-            if remaining > 1 {
+            if let Some(k) = slots.0 {
+                records[k][8 * v..8 * v + 8].copy_from_slice(&phi[v].to_array());
+            }
+            if second {
                 phi[v] = step(phi[v], z2);
+                if let Some(k) = slots.1 {
+                    records[k][8 * v..8 * v + 8].copy_from_slice(&phi[v].to_array());
+                }
             }
         }
-        remaining = remaining.saturating_sub(2);
+        recorder.advance(slots);
+        done += if second { 2 } else { 1 };
     }
-    let mut out = [0.0; HKB_BLOCK];
-    for (v, chunk) in phi.iter().zip(out.chunks_mut(8)) {
-        chunk.copy_from_slice(&v.to_array());
-    }
-    out
+    recorder.assemble(&records, snapshot_steps)
 }
 
-fn hkb_block_f32<R: Rng + ?Sized>(p: &HkbEnsembleParams, rng: &mut R) -> [f64; HKB_BLOCK] {
+fn hkb_block_f32<R: Rng + ?Sized>(
+    p: &HkbEnsembleParams,
+    rng: &mut R,
+    snapshot_steps: &[usize],
+) -> Vec<[f64; HKB_BLOCK]> {
     let mut gens: [Xoshiro8; F32_VECTORS] = std::array::from_fn(|_| Xoshiro8::from_rng(rng));
     let mut phi: [f32x16; F32_VECTORS] = std::array::from_fn(|v| {
         f32x16::splat(-std::f32::consts::PI)
@@ -232,24 +311,30 @@ fn hkb_block_f32<R: Rng + ?Sized>(p: &HkbEnsembleParams, rng: &mut R) -> [f64; H
         let drift = s * four_b.mul_add(c, a);
         phi + push - drift * dt + noise * z
     };
-    let mut remaining = p.steps;
-    while remaining > 0 {
+    let widen = |v: f32x16| v.to_array().map(f64::from);
+    let mut recorder = Recorder::new(snapshot_steps);
+    let mut records = vec![[0.0; HKB_BLOCK]; recorder.bounds.len()];
+    let mut done = 0;
+    while done < p.steps {
+        let second = done + 1 < p.steps;
+        let slots = recorder.slots(done, second);
         for v in 0..F32_VECTORS {
             let (z1, z2) = gens[v].normals_f32();
             phi[v] = step(phi[v], z1);
-            if remaining > 1 {
+            if let Some(k) = slots.0 {
+                records[k][16 * v..16 * v + 16].copy_from_slice(&widen(phi[v]));
+            }
+            if second {
                 phi[v] = step(phi[v], z2);
+                if let Some(k) = slots.1 {
+                    records[k][16 * v..16 * v + 16].copy_from_slice(&widen(phi[v]));
+                }
             }
         }
-        remaining = remaining.saturating_sub(2);
+        recorder.advance(slots);
+        done += if second { 2 } else { 1 };
     }
-    let mut out = [0.0; HKB_BLOCK];
-    for (v, chunk) in phi.iter().zip(out.chunks_mut(16)) {
-        for (o, x) in chunk.iter_mut().zip(v.to_array()) {
-            *o = f64::from(x);
-        }
-    }
-    out
+    recorder.assemble(&records, snapshot_steps)
 }
 
 /// Unchecked settings of the fast Kuramoto sweep.

@@ -17,7 +17,7 @@
 //! | an SDE scheme | [`sde::Integrator`]: [`sde::EulerMaruyama`], [`sde::Milstein`], [`sde::StochasticHeun`], [`sde::Sra1`]; [`sde::Scheme`] by name |
 //! | one path | [`sde::simulate_path`], [`sde::integrate_along`] with a [`sde::BrownianPath`] |
 //! | many paths in parallel | [`ensemble::run_ensemble`] with [`ensemble::Observer`]s (histograms, moments, first passages, paths) |
-//! | the fast HKB ensemble (SIMD) | [`fast::hkb_ensemble_final_phases`] |
+//! | the fast HKB ensemble (SIMD) | [`fast::hkb_ensemble_final_phases`], [`fast::hkb_ensemble_snapshots`] |
 //! | a phase network, r and ψ | [`network::PhaseNetwork`], [`network::simulate_network`], [`network::order_parameter`] |
 //! | the fast Kuramoto mean field (SIMD) | [`fast::kuramoto_mean_field`] |
 //! | STDP and structural plasticity | [`plasticity::PlasticNetwork`], [`plasticity::simulate_plastic_network`] |

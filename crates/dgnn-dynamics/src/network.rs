@@ -17,6 +17,7 @@ use crate::ode::{Rk4Workspace, VectorField, rk4_step};
 use crate::sde::{Integrator, NoiseIncrement, NoiseKind, Scheme, Sde, SdeWorkspace, check_scheme};
 use dgnn_core::error::{at_least, finite, non_negative, positive};
 use dgnn_core::{ParamError, Progress, Seed};
+use rand::RngExt;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -352,4 +353,11 @@ pub fn lorentzian_quantiles(n: usize, center: f64, half_width: f64) -> Vec<f64> 
             center + half_width * (std::f64::consts::PI * ((i as f64 + 0.5) / n as f64 - 0.5)).tan()
         })
         .collect()
+}
+
+/// `n` phases uniform on `[0, 2π)` from `seed.stream(stream, &[0])`.
+#[must_use]
+pub fn uniform_phases(seed: Seed, stream: &str, n: usize) -> Vec<f64> {
+    let mut rng = seed.stream(stream, &[0]);
+    (0..n).map(|_| std::f64::consts::TAU * rng.random::<f64>()).collect()
 }

@@ -433,9 +433,8 @@ impl Integrator for Sra1 {
     }
 }
 
-/// The built-in schemes by name, for configs.
+/// The built-in schemes by name, for configs (RON: `EulerMaruyama`, `Milstein`, `Heun`, `Sra1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum Scheme {
     /// [`EulerMaruyama`].
     #[default]

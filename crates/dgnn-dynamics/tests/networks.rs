@@ -462,3 +462,36 @@ mod plastic {
         }
     }
 }
+
+#[test]
+fn snapshots_are_points_of_the_same_trajectories() {
+    // Snapshots at any steps (odd, even, repeated, unsorted) are the states of the very
+    // trajectories whose final phases `hkb_ensemble_final_phases` returns: a snapshot at the
+    // last step equals them bit for bit, and a run of `k` steps ends where the snapshot at `k`
+    // of a longer run was taken.
+    use dgnn_dynamics::fast::hkb_ensemble_snapshots;
+    for precision in [Precision::F64, Precision::F32] {
+        let params = HkbEnsembleParams {
+            a: 1.0,
+            b: 0.5,
+            detuning: 0.3,
+            q: 0.5,
+            dt: 0.01,
+            trajectories: 70,
+            steps: 41,
+        };
+        let snaps =
+            hkb_ensemble_snapshots(&params, precision, Seed(9), &[41, 17, 17, 1, 40], &NoProgress)
+                .unwrap();
+        let finals = hkb_ensemble_final_phases(&params, precision, Seed(9), &NoProgress).unwrap();
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&snaps[0]), bits(&finals));
+        assert_eq!(bits(&snaps[1]), bits(&snaps[2]));
+        for (k, snap) in [(17usize, &snaps[1]), (1, &snaps[3]), (40, &snaps[4])] {
+            let shorter = HkbEnsembleParams { steps: k, ..params };
+            let end = hkb_ensemble_final_phases(&shorter, precision, Seed(9), &NoProgress).unwrap();
+            assert_eq!(bits(snap), bits(&end), "{precision:?} step {k}");
+        }
+        assert!(hkb_ensemble_snapshots(&params, precision, Seed(9), &[42], &NoProgress).is_err());
+    }
+}
