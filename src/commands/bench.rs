@@ -19,6 +19,9 @@ pub struct Args {
 pub enum Workload {
     /// W2: rotation numbers of the sine circle map on a 512 × 512 (Ω, K) grid.
     ArnoldTongues(workloads::arnold_tongues::Params),
+    /// W4: NSGA-II on ZDT1 (30 variables), population 100, 250 generations.
+    #[command(name = "zdt1-nsga2")]
+    Zdt1Nsga2(workloads::zdt1_nsga2::Params),
     /// W7: 5-fold training of a 30-16-2 tanh network on WDBC (Adam, 200 epochs).
     MlpTrain(workloads::mlp_train::Params),
 }
@@ -31,6 +34,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let line = pool.install(|| -> anyhow::Result<serde_json::Value> {
         match args.workload {
             Workload::ArnoldTongues(params) => workloads::arnold_tongues::run(&params),
+            Workload::Zdt1Nsga2(params) => workloads::zdt1_nsga2::run(&params),
             Workload::MlpTrain(params) => workloads::mlp_train::run(&params),
         }
     })?;
