@@ -292,6 +292,17 @@ fn bad_configs_are_typed_errors() {
     assert_eq!(parsed, Nsga2Config { population: 10, generations: 3, ..Nsga2Config::default() });
 }
 
+/// An odd population needs no special case: the last mating's second child is dropped, so
+/// every generation makes exactly N children (5 + 3 × 5 evaluations after four generations).
+#[test]
+fn odd_populations_make_exactly_n_children() {
+    let (problem, variation) = zdt1(5);
+    let config = Nsga2Config { population: 5, generations: 4, ..Nsga2Config::default() };
+    let outcome = Nsga2::new(&problem, &variation, config, Seed(8)).unwrap().run().unwrap();
+    assert_eq!(outcome.state.population.len(), 5);
+    assert_eq!(outcome.state.evaluations + outcome.state.cache_hits, 20);
+}
+
 /// The evaluation budget: the run stops before a generation that would exceed it.
 #[test]
 fn evaluation_budget_is_never_exceeded() {
