@@ -11,7 +11,7 @@
 //! - **SBX and polynomial mutation** — Deb & Agrawal (1995), Complex Systems 9:115; Deb & Goyal
 //!   (1996); the bounded forms and defaults of pymoo 0.6 ([`real`]).
 //! - **Hypervolume** — Zitzler & Thiele (1998); 3-D dimension sweep of Beume, Fonseca,
-//!   López-Ibáñez, Paquete & Vahrenhold (2009), IEEE TEC 13:1075 ([`hypervolume`]).
+//!   López-Ibáñez, Paquete & Vahrenhold (2009), IEEE TEC 13:1075 ([`hypervolume`](mod@hypervolume)).
 //! - **Test problems** — ZDT1–3 (Zitzler, Deb & Thiele 2000), DTLZ2 (Deb, Thiele, Laumanns &
 //!   Zitzler 2002) ([`problems`]). True-front hypervolumes against (1.1, 1.1): ZDT1
 //!   `1.21 − ∫₀¹(1 − √x)dx = 0.876667`, ZDT2 `1.21 − ∫₀¹(1 − x²)dx = 0.543333`; DTLZ2 (3
