@@ -28,6 +28,8 @@ pub enum Command {
     Simulate(commands::simulate::Args),
     /// Run one canonical benchmark workload and print one JSON line.
     Bench(commands::bench::Args),
+    /// Train one glia-neuron network and write metrics, energy, confusion matrix and the model.
+    Train(commands::train::Args),
 }
 
 /// Runs one parsed command line.
@@ -35,5 +37,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Simulate(args) => commands::simulate::run(args),
         Command::Bench(args) => commands::bench::run(args),
+        Command::Train(args) => commands::train::run(args),
     }
 }

@@ -255,9 +255,8 @@ impl EnergyModel for HardwareEnergy {
     }
 }
 
-/// The energy models by name, for configs: `biological` or `hardware`.
+/// The energy models by name, for configs: `Biological(…)` or `Hardware(…)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
 pub enum EnergyChoice {
     /// [`BiologicalEnergy`] with the given parameters.
     Biological(BiologicalEnergy),

@@ -70,5 +70,5 @@ pub use network::{ActivityReport, Network};
 pub use phase::{PhaseLayer, PhaseState};
 pub use train::{
     CrossValidation, EarlyStopping, Evaluation, History, TrainConfig, TrainedNetwork,
-    ValidTrainConfig, cross_validate, train,
+    ValidTrainConfig, cross_validate, cross_validate_with, train,
 };

@@ -617,7 +617,7 @@ impl Progress for Shared<'_> {
 }
 
 /// Stratified k-fold cross-validation (seeded; folds trained in parallel, each standardised on
-/// its own training part, seeds `glia/cv/fold` `[fold]`).
+/// its own training part, seeds `glia/cv/fold` `[fold]`) with gradient training.
 pub fn cross_validate(
     arch: &ValidArchitecture,
     data: &Dataset,
@@ -627,20 +627,40 @@ pub fn cross_validate(
     energy: &dyn EnergyModel,
     progress: &dyn Progress,
 ) -> Result<CrossValidation, GliaError> {
-    let splits = stratified_k_fold(data.labels(), folds, seed)?;
     progress.start((folds * config.get().epochs) as u64, "cross-validate");
+    let out = cross_validate_with(data, folds, seed, energy, progress, &|part, fold_seed, p| {
+        train(arch, part, config, fold_seed, p)
+    });
+    progress.finish();
+    out
+}
+
+/// A trainer for [`cross_validate_with`]: `(training part, fold seed, progress)` to a network.
+pub type FoldTrainer<'a> =
+    dyn Fn(&Dataset, Seed, &dyn Progress) -> Result<TrainedNetwork, GliaError> + Sync + 'a;
+
+/// Stratified k-fold cross-validation with any trainer (for example the genetic one); the
+/// trainer's progress advances are forwarded to `progress` (which the caller starts).
+pub fn cross_validate_with(
+    data: &Dataset,
+    folds: usize,
+    seed: Seed,
+    energy: &dyn EnergyModel,
+    progress: &dyn Progress,
+    trainer: &FoldTrainer<'_>,
+) -> Result<CrossValidation, GliaError> {
+    let splits = stratified_k_fold(data.labels(), folds, seed)?;
     let shared = Shared(progress);
     let results: Vec<Result<(Evaluation, u64), GliaError>> = splits
         .par_iter()
         .enumerate()
         .map(|(f, split)| {
             let fold_seed = Seed(seed.stream("glia/cv/fold", &[f as u64]).next_u64());
-            let trained = train(arch, &data.subset(&split.train), config, fold_seed, &shared)?;
+            let trained = trainer(&data.subset(&split.train), fold_seed, &shared)?;
             let eval = trained.evaluate(&data.subset(&split.test), energy)?;
             Ok((eval, trained.history.samples_seen))
         })
         .collect();
-    progress.finish();
     let mut out = CrossValidation { folds: Vec::with_capacity(folds), samples_seen: 0 };
     for r in results {
         let (eval, seen) = r?;

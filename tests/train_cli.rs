@@ -1,0 +1,132 @@
+//! End-to-end tests of `dgnn train`: the example, result folders for bundled and user data, the
+//! saved model, and clear refusals of bad input.
+
+use dgnn_glia::{Dataset, TrainedNetwork};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn dgnn(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dgnn"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("dgnn runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const SHORT: &str = "(
+    seed: 3,
+    data: Builtin(\"iris\"),
+    architecture: (regions: [(neurons: 8, glia_ratio: 2.0)], supply_per_astrocyte: 1.5),
+    training: (epochs: 80, batch_size: 16, learning_rate: 0.01),
+    energy: Hardware(),
+)";
+
+#[test]
+fn example_is_printed_and_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dgnn(&["train", "--example"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("// dgnn train"));
+    let config = dgnn::commands::train::parse_config(&text).unwrap();
+    assert!(config.architecture.check().is_ok());
+}
+
+#[test]
+fn a_run_writes_the_whole_result_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("short.ron"), SHORT).unwrap();
+    let out = dgnn(&["train", "short.ron", "--out", "run"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let run = dir.path().join("run");
+    for file in [
+        "result.json",
+        "result.ron",
+        "config.ron",
+        "metrics.csv",
+        "energy.csv",
+        "energy_by_category.svg",
+        "energy_by_category.png",
+        "energy_by_region.png",
+        "confusion.csv",
+        "model.ron",
+        "training.csv",
+        "training_loss.png",
+        "training_accuracy.svg",
+    ] {
+        assert!(run.join(file).exists(), "missing {file}");
+    }
+    let result: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("result.json")).unwrap()).unwrap();
+    let accuracy = result["figures"]["test"]["accuracy"].as_f64().unwrap();
+    // 30 held-out iris samples; a trained 4-8-3 network gets at most a few wrong.
+    assert!(accuracy >= 0.85, "test accuracy {accuracy}");
+    assert_eq!(result["figures"]["energy_model"], "hardware-45nm");
+    // The energy table's rows sum to the reported total.
+    let table = std::fs::read_to_string(run.join("energy.csv")).unwrap();
+    let sum: f64 =
+        table.lines().skip(1).map(|l| l.split(',').nth(2).unwrap().parse::<f64>().unwrap()).sum();
+    let total = result["figures"]["test"]["energy_per_inference_joules"].as_f64().unwrap();
+    assert!((sum - total).abs() <= 1e-12 * total);
+    // The saved model predicts as the run evaluated it: same confusion diagonal on all of iris.
+    let model = TrainedNetwork::load(&run.join("model.ron")).unwrap();
+    let iris = Dataset::builtin("iris").unwrap();
+    assert_eq!(model.predict(&iris).unwrap().len(), 150);
+    // A run folder is never reused.
+    let again = dgnn(&["train", "short.ron", "--out", "run"], dir.path());
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("already exists"), "{}", stderr(&again));
+}
+
+#[test]
+fn user_csv_with_label_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("a,b,kind\n");
+    for i in 0..60 {
+        let x = f64::from(i) / 10.0;
+        text.push_str(&format!("{x},{},{}\n", 6.0 - x, if i < 30 { "low" } else { "high" }));
+    }
+    std::fs::write(dir.path().join("mine.csv"), text).unwrap();
+    std::fs::write(dir.path().join("short.ron"), SHORT).unwrap();
+    let out = dgnn(
+        &["train", "short.ron", "--data", "mine.csv", "--label", "kind", "--out", "r"],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let result = std::fs::read_to_string(dir.path().join("r/result.json")).unwrap();
+    assert!(result.contains("\"high\"") && result.contains("\"low\""));
+}
+
+#[test]
+fn bad_input_is_refused_with_the_field_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ragged.csv"), "1,2,a\n3,4\n5,6,b\n").unwrap();
+    let out = dgnn(&["train", "--data", "ragged.csv", "--out", "r1"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("line 2") && stderr(&out).contains("ragged"), "{}", stderr(&out));
+    assert!(!dir.path().join("r1").exists(), "bad input must leave no folder behind");
+
+    std::fs::write(dir.path().join("zero.ron"), "(architecture: (regions: [(neurons: 0)]))")
+        .unwrap();
+    let out = dgnn(&["train", "zero.ron"], dir.path());
+    assert!(stderr(&out).contains("regions[0].neurons"), "{}", stderr(&out));
+
+    std::fs::write(dir.path().join("typo.ron"), "(trainng: (epochs: 3))").unwrap();
+    let out = dgnn(&["train", "typo.ron"], dir.path());
+    assert!(stderr(&out).contains("trainng"), "{}", stderr(&out));
+
+    let out = dgnn(&["train", "--dataset", "mnist"], dir.path());
+    assert!(stderr(&out).contains("unknown data set `mnist`"), "{}", stderr(&out));
+
+    std::fs::write(
+        dir.path().join("model.ron"),
+        "(format: \"dgnn-glia-model\", version: 1, model: (",
+    )
+    .unwrap();
+    let err = TrainedNetwork::load(&dir.path().join("model.ron")).unwrap_err();
+    assert!(err.to_string().contains("truncated"), "{err}");
+}
