@@ -30,6 +30,12 @@ pub enum Command {
     Bench(commands::bench::Args),
     /// Train one glia-neuron network and write metrics, energy, confusion matrix and the model.
     Train(commands::train::Args),
+    /// Draw the Arnold tongues of the sine circle map (or of a forced flow) with exact edges.
+    Tongues(commands::tongues::Args),
+    /// Draw the devil's staircase of the sine circle map at one K, with its exact plateaus.
+    Staircase(commands::staircase::Args),
+    /// Analyse heart–breath n:m synchronisation in a recording, with surrogate p-values.
+    Sync(commands::sync::Args),
 }
 
 /// Runs one parsed command line.
@@ -38,5 +44,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(args) => commands::simulate::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Train(args) => commands::train::run(args),
+        Command::Tongues(args) => commands::tongues::run(args),
+        Command::Staircase(args) => commands::staircase::run(args),
+        Command::Sync(args) => commands::sync::run(args),
     }
 }

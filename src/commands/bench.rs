@@ -19,6 +19,8 @@ pub struct Args {
 pub enum Workload {
     /// W2: rotation numbers of the sine circle map on a 512 × 512 (Ω, K) grid.
     ArnoldTongues(workloads::arnold_tongues::Params),
+    /// W5: n:m synchronisation indices of synthetic breathing/heart records (1e6 samples).
+    NmSync(workloads::nm_sync::Params),
     /// W4: NSGA-II on ZDT1 (30 variables), population 100, 250 generations.
     #[command(name = "zdt1-nsga2")]
     Zdt1Nsga2(workloads::zdt1_nsga2::Params),
@@ -34,6 +36,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let line = pool.install(|| -> anyhow::Result<serde_json::Value> {
         match args.workload {
             Workload::ArnoldTongues(params) => workloads::arnold_tongues::run(&params),
+            Workload::NmSync(params) => workloads::nm_sync::run(&params),
             Workload::Zdt1Nsga2(params) => workloads::zdt1_nsga2::run(&params),
             Workload::MlpTrain(params) => workloads::mlp_train::run(&params),
         }

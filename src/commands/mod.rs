@@ -3,4 +3,7 @@
 
 pub mod bench;
 pub mod simulate;
+pub mod staircase;
+pub mod sync;
+pub mod tongues;
 pub mod train;

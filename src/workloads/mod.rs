@@ -4,6 +4,7 @@
 
 pub mod arnold_tongues;
 pub mod mlp_train;
+pub mod nm_sync;
 pub mod zdt1_nsga2;
 
 use serde::Serialize;

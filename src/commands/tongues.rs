@@ -1,0 +1,251 @@
+//! `dgnn tongues`: the Arnold tongues of the sine circle map (or of a forced flow) as a picture
+//! with labelled p/q, the exact saddle-node edges as CSV, and the K = 1 figures (locked measure,
+//! fractal dimension of the unlocked set, golden-mean critical Ω).
+//!
+//! Folder: `result.json`/`result.ron` (envelope with the checked options and the K = 1
+//! figures), `grid.csv` (Ω, K, ρ), `edges.csv` (p, q, K, lower, upper, width; sine map only),
+//! `tongues.svg`/`.png`.
+
+use crate::output::{RunFolder, TerminalProgress, VERSION};
+use anyhow::Context;
+use dgnn_core::Envelope;
+use dgnn_lock::Ratio;
+use dgnn_lock::flow::{PrcForced, flow_grid};
+use dgnn_lock::grid::{GridParams, TongueGrid, sine_grid};
+use dgnn_lock::map::SineLift;
+use dgnn_lock::tongue::{
+    Tongue, box_dimension, gap_scalings, golden_mean, locked_measure, tongues,
+};
+use dgnn_plot::{Cell, Plot};
+use serde::Serialize;
+use std::f64::consts::TAU;
+use std::path::PathBuf;
+
+/// Which system's tongues to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum System {
+    /// The sine circle map θ ↦ θ + Ω − (K/2π) sin 2πθ (exact edges too).
+    Sine,
+    /// The flow dθ/dt = 2πΩ − K(1 − cos 2πt) sin θ integrated by RK4 (grid only).
+    PrcForced,
+}
+
+/// Arguments of `dgnn tongues`.
+#[derive(Debug, Clone, clap::Args, Serialize)]
+pub struct Args {
+    /// The system.
+    #[arg(long, value_enum, default_value_t = System::Sine)]
+    pub system: System,
+    /// Ω columns over [0, 1).
+    #[arg(long, default_value_t = 300)]
+    pub n_omega: usize,
+    /// K rows over [0, k_max].
+    #[arg(long, default_value_t = 150)]
+    pub n_k: usize,
+    /// Largest K (at most 1 for exact edges of the sine map).
+    #[arg(long, default_value_t = 1.0)]
+    pub k_max: f64,
+    /// Transient iterations (forcing periods for a flow).
+    #[arg(long, default_value_t = 500)]
+    pub transient: usize,
+    /// Measured iterations (840 = lcm(1..8) makes every q ≤ 8 plateau exact).
+    #[arg(long, default_value_t = 840)]
+    pub measured: usize,
+    /// Largest denominator of the exact edges, labels and K = 1 figures.
+    #[arg(long, default_value_t = 6)]
+    pub q_max: u64,
+    /// Largest denominator for the K = 1 locked measure and dimension.
+    #[arg(long, default_value_t = 40)]
+    pub q_max_measure: u64,
+    /// RK4 steps per forcing period (flows).
+    #[arg(long, default_value_t = 32)]
+    pub steps_per_period: usize,
+    /// The result folder (default: the first free `runs/tongues-N`).
+    #[arg(long, value_name = "DIR")]
+    #[serde(skip)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct GridRow {
+    omega: f64,
+    k: f64,
+    rho: f64,
+}
+
+#[derive(Serialize)]
+struct EdgeRow {
+    p: u64,
+    q: u64,
+    k: f64,
+    lower: f64,
+    upper: f64,
+    width: f64,
+}
+
+/// The K = 1 figures of the sine map.
+#[derive(Serialize)]
+struct CriticalFigures {
+    q_max: u64,
+    locked_measure: f64,
+    box_dimension: f64,
+    gap_dimension_median: f64,
+    golden_mean_omega_c: f64,
+    golden_mean_delta: f64,
+}
+
+#[derive(Serialize)]
+struct Figures {
+    grid_points: usize,
+    critical: Option<CriticalFigures>,
+}
+
+/// Runs `dgnn tongues`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let params = GridParams {
+        n_omega: args.n_omega,
+        n_k: args.n_k,
+        k_max: args.k_max,
+        transient: args.transient,
+        measured: args.measured,
+        ..GridParams::default()
+    };
+    let spec = params.check().context("checking the grid")?;
+    let folder = RunFolder::create_or_default(args.out.as_deref(), "tongues")?;
+    let progress = TerminalProgress::new();
+    let grid = match args.system {
+        System::Sine => sine_grid(&spec, &progress),
+        System::PrcForced => flow_grid(
+            &spec,
+            |o, k| Ok(PrcForced { omega: TAU * o, k }),
+            args.steps_per_period,
+            &progress,
+        )?,
+    };
+    let rows: Vec<GridRow> = grid
+        .ks
+        .iter()
+        .enumerate()
+        .flat_map(|(j, &k)| {
+            grid.omegas.iter().zip(grid.row(j)).map(move |(&omega, &rho)| GridRow { omega, k, rho })
+        })
+        .collect();
+    folder.write_csv("grid.csv", &rows)?;
+    let mut plot = heat_map(&grid, args.system, 8);
+    let mut critical = None;
+    if args.system == System::Sine {
+        anyhow::ensure!(
+            args.k_max <= 1.0,
+            "exact edges need k_max ≤ 1 (the sine map is invertible only there)"
+        );
+        let (edge_rows, by_tongue) = edges(&args)?;
+        folder.write_csv("edges.csv", &edge_rows)?;
+        for (ratio, lower, upper) in &by_tongue {
+            plot = plot.line("", lower.clone()).line("", upper.clone());
+            if ratio.denom() <= 5
+                && let (Some(l), Some(u)) = (lower.last(), upper.last())
+            {
+                let x = (0.5 * (l.0 + u.0) - 0.01).clamp(0.0, 0.97);
+                plot = plot.label(x, args.k_max * 1.02, ratio.to_string());
+            }
+        }
+        if (args.k_max - 1.0).abs() < 1e-12 {
+            critical = Some(critical_figures(args.q_max_measure)?);
+        }
+    }
+    folder.write_plot("tongues", &plot.y_range(0.0, args.k_max * 1.06))?;
+    let figures = Figures { grid_points: rows.len(), critical };
+    folder.write_envelope(&Envelope::new("tongues", VERSION, None, &args, &figures))?;
+    eprintln!("wrote {}", folder.path().display());
+    Ok(())
+}
+
+/// Cells locked to some p/q with q ≤ `q_max` (|ρ − p/q| below 1e-9), coloured by q; unlocked
+/// cells stay white, so the tongues stand out.
+fn heat_map(grid: &TongueGrid, system: System, q_max: u64) -> Plot {
+    let d_omega = grid.omegas.get(1).map_or(1.0, |o| o - grid.omegas[0]);
+    let d_k = if grid.ks.len() > 1 { grid.ks[1] - grid.ks[0] } else { 1.0 };
+    let locked_q = |w: f64| {
+        (1..=q_max).find(|&q| {
+            let p = (w * q as f64).round();
+            (w - p / q as f64).abs() < 1e-9
+        })
+    };
+    let cells = grid
+        .ks
+        .iter()
+        .enumerate()
+        .flat_map(|(j, &k)| {
+            grid.omegas.iter().zip(grid.row(j)).filter_map(move |(&o, &w)| {
+                locked_q(w).map(|q| Cell {
+                    x0: o,
+                    x1: o + d_omega,
+                    y0: k - 0.5 * d_k,
+                    y1: k + 0.5 * d_k,
+                    value: q as f64,
+                })
+            })
+        })
+        .collect();
+    let title = match system {
+        System::Sine => "Arnold tongues of the sine circle map (lines: exact saddle-node edges)",
+        System::PrcForced => "Arnold tongues of the forced flow dθ/dt = 2πΩ − K(1 − cos 2πt) sin θ",
+    };
+    Plot::new(title)
+        .x_label("Ω")
+        .y_label("K")
+        .size(1100, 700)
+        .x_range(0.0, 1.0)
+        .cells(cells, "q of the locked p/q")
+}
+
+type TongueLines = Vec<(Ratio, Vec<(f64, f64)>, Vec<(f64, f64)>)>;
+
+/// Exact edges at 24 K values in (0, k_max] for every p/q with q ≤ q_max.
+fn edges(args: &Args) -> anyhow::Result<(Vec<EdgeRow>, TongueLines)> {
+    let ks: Vec<f64> = (1..=24).map(|i| args.k_max * f64::from(i) / 24.0).collect();
+    let mut rows = Vec::new();
+    let mut lines: TongueLines = Vec::new();
+    for &k in &ks {
+        let all = tongues(&SineLift::new(k)?, args.q_max, &dgnn_core::NoProgress)?;
+        for t in all {
+            rows.push(EdgeRow {
+                p: t.ratio.numer(),
+                q: t.ratio.denom(),
+                k,
+                lower: t.lower,
+                upper: t.upper,
+                width: t.width(),
+            });
+            match lines.iter_mut().find(|(r, _, _)| *r == t.ratio) {
+                Some((_, lower, upper)) => {
+                    lower.push((t.lower, k));
+                    upper.push((t.upper, k));
+                }
+                None => {
+                    let tip = (t.ratio.value(), 0.0);
+                    lines.push((t.ratio, vec![tip, (t.lower, k)], vec![tip, (t.upper, k)]));
+                }
+            }
+        }
+    }
+    Ok((rows, lines))
+}
+
+fn critical_figures(q_max: u64) -> anyhow::Result<CriticalFigures> {
+    let lift = SineLift::new(1.0)?;
+    let progress = TerminalProgress::new();
+    let all: Vec<Tongue> = tongues(&lift, q_max, &progress)?;
+    let mut dims: Vec<f64> = gap_scalings(&all, q_max).iter().map(|g| g.dimension).collect();
+    dims.sort_by(f64::total_cmp);
+    let golden = golden_mean(&lift, 17711)?;
+    Ok(CriticalFigures {
+        q_max,
+        locked_measure: locked_measure(&all),
+        box_dimension: box_dimension(&all, q_max)?.dimension,
+        gap_dimension_median: dims.get(dims.len() / 2).copied().unwrap_or(f64::NAN),
+        golden_mean_omega_c: golden.omega_c,
+        golden_mean_delta: golden.delta,
+    })
+}
