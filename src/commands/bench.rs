@@ -17,6 +17,10 @@ pub struct Args {
 /// The canonical workloads.
 #[derive(Debug, clap::Subcommand)]
 pub enum Workload {
+    /// W1: extended HKB SDE ensemble by Euler–Maruyama (10 000 × 10 000 steps), f64 and f32.
+    HkbEnsemble(workloads::hkb_ensemble::Params),
+    /// W3: Kuramoto mean field, Lorentzian frequencies, RK4, N = 2000, 13 couplings.
+    Kuramoto(workloads::kuramoto::Params),
     /// W2: rotation numbers of the sine circle map on a 512 × 512 (Ω, K) grid.
     ArnoldTongues(workloads::arnold_tongues::Params),
     /// W5: n:m synchronisation indices of synthetic breathing/heart records (1e6 samples).
@@ -35,6 +39,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
     let line = pool.install(|| -> anyhow::Result<serde_json::Value> {
         match args.workload {
+            Workload::HkbEnsemble(params) => workloads::hkb_ensemble::run(&params),
+            Workload::Kuramoto(params) => workloads::kuramoto::run(&params),
             Workload::ArnoldTongues(params) => workloads::arnold_tongues::run(&params),
             Workload::NmSync(params) => workloads::nm_sync::run(&params),
             Workload::Zdt1Nsga2(params) => workloads::zdt1_nsga2::run(&params),

@@ -3,6 +3,8 @@
 //! `{"workload", "params", "seconds", …result fields}` that `dgnn bench` prints.
 
 pub mod arnold_tongues;
+pub mod hkb_ensemble;
+pub mod kuramoto;
 pub mod mlp_train;
 pub mod nm_sync;
 pub mod zdt1_nsga2;

@@ -29,7 +29,7 @@ use std::f64::consts::{PI, TAU};
 use wide::{f32x16, f64x8, u64x8};
 
 /// Trajectories per work item of the fast HKB ensemble.
-pub const HKB_BLOCK: usize = 32;
+pub const HKB_BLOCK: usize = 64;
 
 /// Eight independent xoshiro256++ generators, one per lane.
 #[derive(Debug, Clone, Copy)]
@@ -268,21 +268,32 @@ fn hkb_block_f64<R: Rng + ?Sized>(
     };
     let mut recorder = Recorder::new(snapshot_steps);
     let mut records = vec![[0.0; HKB_BLOCK]; recorder.bounds.len()];
+    let record = |records: &mut [[f64; HKB_BLOCK]], k: usize, phi: &[f64x8; F64_VECTORS]| {
+        for (v, lanes) in phi.iter().enumerate() {
+            records[k][8 * v..8 * v + 8].copy_from_slice(&lanes.to_array());
+        }
+    };
+    // Lockstep over the block's vectors: independent chains keep the vector units busy.
+    let (mut z1, mut z2) = ([f64x8::ZERO; F64_VECTORS], [f64x8::ZERO; F64_VECTORS]);
     let mut done = 0;
     while done < p.steps {
         let second = done + 1 < p.steps;
         let slots = recorder.slots(done, second);
         for v in 0..F64_VECTORS {
-            let (z1, z2) = gens[v].normals_f64();
-            phi[v] = step(phi[v], z1);
-            if let Some(k) = slots.0 {
-                records[k][8 * v..8 * v + 8].copy_from_slice(&phi[v].to_array());
+            (z1[v], z2[v]) = gens[v].normals_f64();
+        }
+        for v in 0..F64_VECTORS {
+            phi[v] = step(phi[v], z1[v]);
+        }
+        if let Some(k) = slots.0 {
+            record(&mut records, k, &phi);
+        }
+        if second {
+            for v in 0..F64_VECTORS {
+                phi[v] = step(phi[v], z2[v]);
             }
-            if second {
-                phi[v] = step(phi[v], z2);
-                if let Some(k) = slots.1 {
-                    records[k][8 * v..8 * v + 8].copy_from_slice(&phi[v].to_array());
-                }
+            if let Some(k) = slots.1 {
+                record(&mut records, k, &phi);
             }
         }
         recorder.advance(slots);
@@ -311,24 +322,33 @@ fn hkb_block_f32<R: Rng + ?Sized>(
         let drift = s * four_b.mul_add(c, a);
         phi + push - drift * dt + noise * z
     };
-    let widen = |v: f32x16| v.to_array().map(f64::from);
     let mut recorder = Recorder::new(snapshot_steps);
     let mut records = vec![[0.0; HKB_BLOCK]; recorder.bounds.len()];
+    let record = |records: &mut [[f64; HKB_BLOCK]], k: usize, phi: &[f32x16; F32_VECTORS]| {
+        for (v, lanes) in phi.iter().enumerate() {
+            records[k][16 * v..16 * v + 16].copy_from_slice(&lanes.to_array().map(f64::from));
+        }
+    };
+    let (mut z1, mut z2) = ([f32x16::ZERO; F32_VECTORS], [f32x16::ZERO; F32_VECTORS]);
     let mut done = 0;
     while done < p.steps {
         let second = done + 1 < p.steps;
         let slots = recorder.slots(done, second);
         for v in 0..F32_VECTORS {
-            let (z1, z2) = gens[v].normals_f32();
-            phi[v] = step(phi[v], z1);
-            if let Some(k) = slots.0 {
-                records[k][16 * v..16 * v + 16].copy_from_slice(&widen(phi[v]));
+            (z1[v], z2[v]) = gens[v].normals_f32();
+        }
+        for v in 0..F32_VECTORS {
+            phi[v] = step(phi[v], z1[v]);
+        }
+        if let Some(k) = slots.0 {
+            record(&mut records, k, &phi);
+        }
+        if second {
+            for v in 0..F32_VECTORS {
+                phi[v] = step(phi[v], z2[v]);
             }
-            if second {
-                phi[v] = step(phi[v], z2);
-                if let Some(k) = slots.1 {
-                    records[k][16 * v..16 * v + 16].copy_from_slice(&widen(phi[v]));
-                }
+            if let Some(k) = slots.1 {
+                record(&mut records, k, &phi);
             }
         }
         recorder.advance(slots);

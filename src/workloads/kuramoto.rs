@@ -1,0 +1,178 @@
+//! W3 `kuramoto` (BENCHMARKS.md): the Kuramoto network with Lorentzian quantile frequencies
+//! `ω_i = γ tan(π((i + ½)/N − ½))`, mean field, RK4: N = 2000, γ = 0.5 (K_c = 1), dt = 0.05,
+//! 2000 steps, 13 values of K evenly in [0, 3], θ0 ~ U[0, 2π) shared by every K; r after every
+//! step, reported r = mean of the last 500; theory `sqrt(1 − K_c/K)` above K_c.
+//!
+//! Timed: the sweep (SIMD mean field, one work item per K), the minimum over `--repeats` runs.
+//! Also, as the peer: the naive O(N²) pairwise sum against the mean field on one K for a few
+//! RK4 steps (seconds per step and the largest phase difference). The initial phases come from
+//! dgnn's own stream (the peer's numpy stream cannot be matched bit for bit).
+
+use super::{record, timed};
+use dgnn_core::{NoProgress, Seed};
+use dgnn_dynamics::fast::{KuramotoParams, kuramoto_mean_field};
+use dgnn_dynamics::network::{
+    Coupling, PairCoupling, PhaseNetwork, lorentzian_quantiles, uniform_phases,
+};
+use dgnn_dynamics::ode::integrate_rk4;
+use serde::Serialize;
+
+/// Size flags of `dgnn bench kuramoto` (named as the peer's).
+#[derive(Debug, Clone, clap::Args, Serialize)]
+pub struct Params {
+    /// Oscillators N.
+    #[arg(long, default_value_t = 2000)]
+    pub n: usize,
+    /// Lorentzian half-width γ (K_c = 2γ).
+    #[arg(long, default_value_t = 0.5)]
+    pub gamma: f64,
+    /// RK4 step.
+    #[arg(long, default_value_t = 0.05)]
+    pub dt: f64,
+    /// Steps.
+    #[arg(long, default_value_t = 2000)]
+    pub steps: usize,
+    /// r is averaged over the last `avg` steps.
+    #[arg(long, default_value_t = 500)]
+    pub avg: usize,
+    /// Smallest K.
+    #[arg(long, default_value_t = 0.0)]
+    pub k_min: f64,
+    /// Largest K.
+    #[arg(long, default_value_t = 3.0)]
+    pub k_max: f64,
+    /// Number of K values.
+    #[arg(long, default_value_t = 13)]
+    pub n_k: usize,
+    /// Master seed (initial phases).
+    #[arg(long, default_value_t = 12345)]
+    pub seed: u64,
+    /// Oscillators of the naive O(N²) comparison.
+    #[arg(long, default_value_t = 2000)]
+    pub naive_n: usize,
+    /// RK4 steps of the naive comparison.
+    #[arg(long, default_value_t = 10)]
+    pub naive_steps: usize,
+    /// K of the naive comparison.
+    #[arg(long, default_value_t = 2.0)]
+    pub naive_k: f64,
+    /// Timed repetitions (the minimum is reported).
+    #[arg(long, default_value_t = 2)]
+    pub repeats: usize,
+}
+
+#[derive(Serialize)]
+struct Row {
+    #[serde(rename = "K")]
+    k: f64,
+    r: f64,
+    r_theory: f64,
+}
+
+#[derive(Serialize)]
+struct Fields {
+    seconds_all: Vec<f64>,
+    #[serde(rename = "K_c")]
+    k_c: f64,
+    oscillator_steps_per_second: f64,
+    #[serde(rename = "r_by_K")]
+    r_by_k: Vec<Row>,
+    #[serde(rename = "max_abs_err_vs_theory_K_gt_1p2Kc")]
+    max_abs_err: f64,
+    #[serde(rename = "r_below_Kc_max")]
+    r_below_kc_max: f64,
+    naive_n: usize,
+    naive_steps: usize,
+    naive_seconds_per_step: f64,
+    #[serde(rename = "meanfield_1K_seconds_per_step")]
+    meanfield_seconds_per_step: f64,
+    naive_over_meanfield: f64,
+    naive_vs_meanfield_max_abs_theta_diff: f64,
+}
+
+/// Runs the workload and returns its JSON record.
+pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
+    let seed = Seed(params.seed);
+    let couplings = (0..params.n_k)
+        .map(|i| {
+            if params.n_k == 1 {
+                params.k_min
+            } else {
+                params.k_min + (params.k_max - params.k_min) * i as f64 / (params.n_k - 1) as f64
+            }
+        })
+        .collect();
+    let sweep = KuramotoParams {
+        omega: lorentzian_quantiles(params.n, 0.0, params.gamma),
+        theta0: uniform_phases(seed, "bench/kuramoto-initial", params.n),
+        couplings,
+        dt: params.dt,
+        steps: params.steps,
+        average: params.avg,
+    };
+    sweep.check()?;
+    let mut seconds_all = Vec::new();
+    let mut points = Vec::new();
+    for _ in 0..params.repeats.max(1) {
+        let (out, seconds) = timed(|| kuramoto_mean_field(&sweep, &NoProgress));
+        points = out?;
+        seconds_all.push(seconds);
+    }
+    let seconds = seconds_all.iter().copied().fold(f64::INFINITY, f64::min);
+    let k_c = 2.0 * params.gamma;
+    let rows: Vec<Row> = points
+        .iter()
+        .map(|p| Row {
+            k: p.k,
+            r: p.r_mean,
+            r_theory: if p.k > k_c { (1.0 - k_c / p.k).sqrt() } else { 0.0 },
+        })
+        .collect();
+    let max_abs_err = rows
+        .iter()
+        .filter(|r| r.k > 1.2 * k_c)
+        .map(|r| (r.r - r.r_theory).abs())
+        .fold(0.0, f64::max);
+    let r_below_kc_max = rows.iter().filter(|r| r.k < k_c).map(|r| r.r).fold(0.0, f64::max);
+
+    // Naive O(N²) pairwise coupling against the O(N) mean field, same state, one K.
+    let omega = lorentzian_quantiles(params.naive_n, 0.0, params.gamma);
+    let theta0 = uniform_phases(seed, "bench/kuramoto-naive", params.naive_n);
+    let pair = PairCoupling::KURAMOTO;
+    let naive_net = PhaseNetwork::new(
+        omega.clone(),
+        Coupling::Matrix(vec![
+            params.naive_k / params.naive_n as f64;
+            params.naive_n * params.naive_n
+        ]),
+        pair,
+        0.0,
+    )?;
+    let mf_net =
+        PhaseNetwork::new(omega, Coupling::MeanField { strength: params.naive_k }, pair, 0.0)?;
+    let steps = params.naive_steps;
+    let (naive, naive_seconds) =
+        timed(|| integrate_rk4(&naive_net, 0.0, &theta0, params.dt, steps, steps.max(1)));
+    let (mf, mf_seconds) =
+        timed(|| integrate_rk4(&mf_net, 0.0, &theta0, params.dt, steps, steps.max(1)));
+    let diff = naive
+        .last()
+        .zip(mf.last())
+        .map_or(0.0, |(a, b)| a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max));
+    let per_step = |s: f64| s / steps.max(1) as f64;
+    let fields = Fields {
+        seconds_all: seconds_all.iter().map(|x| (x * 1e4).round() / 1e4).collect(),
+        k_c,
+        oscillator_steps_per_second: (params.n * params.n_k * params.steps) as f64 / seconds,
+        r_by_k: rows,
+        max_abs_err,
+        r_below_kc_max,
+        naive_n: params.naive_n,
+        naive_steps: steps,
+        naive_seconds_per_step: per_step(naive_seconds),
+        meanfield_seconds_per_step: per_step(mf_seconds),
+        naive_over_meanfield: naive_seconds / mf_seconds,
+        naive_vs_meanfield_max_abs_theta_diff: diff,
+    };
+    Ok(record("kuramoto", params, seconds, &fields)?)
+}
