@@ -24,6 +24,11 @@ pub struct Cli {
 /// The subcommands of `dgnn`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Search for deep glial-neural networks of minimum energy and maximum information (the
+    /// main job; with no arguments, the bundled default on WDBC).
+    Search(commands::search::Args),
+    /// Redraw the pictures and the summary of a finished search run from its result files.
+    Report(commands::report::Args),
     /// Integrate a phase SDE, an ensemble or an oscillator network from a RON config.
     Simulate(commands::simulate::Args),
     /// Run one canonical benchmark workload and print one JSON line.
@@ -41,6 +46,8 @@ pub enum Command {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Search(args) => commands::search::run(args),
+        Command::Report(args) => commands::report::run(args),
         Command::Simulate(args) => commands::simulate::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Train(args) => commands::train::run(args),

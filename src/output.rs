@@ -40,6 +40,15 @@ impl RunFolder {
         Self::create(&free)
     }
 
+    /// Reopens the folder of an interrupted run (`dgnn search --resume`) to finish it; the
+    /// folder must exist.
+    pub fn reopen(path: &Path) -> anyhow::Result<Self> {
+        if !path.is_dir() {
+            anyhow::bail!("{} is not a run folder (no such directory)", path.display());
+        }
+        Ok(Self { path: path.to_path_buf() })
+    }
+
     /// The folder's path.
     #[must_use]
     pub fn path(&self) -> &Path {

@@ -2,6 +2,8 @@
 //! library calls to a result folder.
 
 pub mod bench;
+pub mod report;
+pub mod search;
 pub mod simulate;
 pub mod staircase;
 pub mod sync;

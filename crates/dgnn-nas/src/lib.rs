@@ -68,6 +68,7 @@ pub mod search;
 pub mod space;
 pub mod variation;
 
+pub use dgnn_glia::DataSource;
 pub use error::NasError;
 pub use genome::DgnnGenome;
 pub use measure::{EstimationConfig, Fidelity, LowFidelity, Measurement, Splits};
@@ -77,8 +78,7 @@ pub use objective::{
 };
 pub use problem::{Constraints, DgnnProblem, FinalMeasurement, Tally};
 pub use search::{
-    DataSource, EvolutionConfig, MemberReport, Search, SearchConfig, SearchObserver, SearchReport,
-    SearchResult,
+    EvolutionConfig, MemberReport, Search, SearchConfig, SearchObserver, SearchReport, SearchResult,
 };
 pub use space::{GeneRange, SearchSpace, ValidSearchSpace};
 pub use variation::{DgnnVariation, VariationConfig};

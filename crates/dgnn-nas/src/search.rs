@@ -5,7 +5,8 @@
 //!
 //! Reported figures ([`SearchReport`]):
 //! - the front: every non-dominated genome among the final population's first front and the
-//!   Pareto archive, re-measured (a low-fidelity estimate may have put it there);
+//!   Pareto archive, re-measured (a low-fidelity estimate may have put it there), one genome per
+//!   distinct point;
 //! - the *most accurate* member (by validation accuracy, ties to lower energy) and the
 //!   *efficient* member: the lowest-energy member whose validation accuracy is within
 //!   `efficient_within` (default 1 point) of the most accurate; both with test accuracy;
@@ -27,54 +28,23 @@ use dgnn_evo::{
     GenerationReport, Genome, Nsga2, Nsga2Config, Observer, State, constrained_fronts,
     hypervolume_2d,
 };
-use dgnn_glia::{Architecture, CsvOptions, Dataset, LabelColumn, PhaseLayer, TrainedNetwork};
+use dgnn_glia::{Architecture, DataSource, Dataset, PhaseLayer, TrainedNetwork};
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-/// Where the data come from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum DataSource {
-    /// A bundled data set by name: `iris`, `wine`, `wdbc` (breast cancer) or `digits`.
-    Builtin(String),
-    /// A CSV table of numeric features and a class label.
-    Csv {
-        /// The file.
-        path: PathBuf,
-        /// The label column: `Last` (default), `Name("diagnosis")` or `Index(0)`.
-        #[serde(default)]
-        label: LabelColumn,
-        /// Whether the first row is a header (default: detected).
-        #[serde(default)]
-        header: Option<bool>,
-    },
-}
-
-impl Default for DataSource {
-    fn default() -> Self {
-        Self::Builtin("wdbc".into())
-    }
-}
-
-impl DataSource {
-    /// Loads the data.
-    pub fn load(&self) -> Result<Dataset, NasError> {
-        Ok(match self {
-            Self::Builtin(name) => Dataset::builtin(name)?,
-            Self::Csv { path, label, header } => {
-                Dataset::from_csv(path, &CsvOptions { header: *header, label: label.clone() })?
-            }
-        })
-    }
+/// The data the search runs on by default: the bundled WDBC (breast cancer) table.
+fn default_data() -> DataSource {
+    DataSource::Builtin("wdbc".into())
 }
 
 /// Settings of the evolutionary search (RON; every field optional).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct EvolutionConfig {
-    /// Population size (default 24; ≥ 4).
+    /// Population size (default 40; ≥ 4).
     pub population: usize,
-    /// Generations counting the initial population (default 16; ≥ 1).
+    /// Generations counting the initial population (default 40; ≥ 1).
     pub generations: u64,
     /// Optional cap on evaluations (cache hits are free); a generation starts only if a whole
     /// population of evaluations fits (default none; ≥ `population`).
@@ -86,8 +56,8 @@ pub struct EvolutionConfig {
 impl Default for EvolutionConfig {
     fn default() -> Self {
         Self {
-            population: 24,
-            generations: 16,
+            population: 40,
+            generations: 40,
             max_evaluations: None,
             variation: VariationConfig::default(),
         }
@@ -113,8 +83,9 @@ pub struct SearchConfig {
     /// Master seed of every random stream (default 2026).
     #[serde(default = "default_seed")]
     pub seed: u64,
-    /// The data (default `Builtin("wdbc")`).
-    #[serde(default)]
+    /// The data: `Builtin("wdbc")` (the default), or dgnn-glia's
+    /// `Csv(path: "my.csv", label: Name("diagnosis"), header: true)`.
+    #[serde(default = "default_data")]
     pub data: DataSource,
     /// The search space.
     #[serde(default)]
@@ -143,7 +114,7 @@ impl Default for SearchConfig {
     fn default() -> Self {
         Self {
             seed: default_seed(),
-            data: DataSource::default(),
+            data: default_data(),
             space: crate::space::SearchSpace::default(),
             estimation: EstimationConfig::default(),
             objectives: ObjectivesConfig::default(),
@@ -430,6 +401,9 @@ impl Search {
                 .total_cmp(&b.evaluation.objectives[0])
                 .then(a.genome.key().cmp(&b.genome.key()))
         });
+        // Genomes that build different but equally good networks (a phase layer without
+        // gating, say) share one point: keep the first, as the archive does.
+        front.dedup_by(|b, a| a.evaluation == b.evaluation);
         let energy = |m: &FinalMeasurement| m.evaluation.objectives[0];
         let most_accurate = (0..front.len())
             .min_by(|&a, &b| {
@@ -575,12 +549,6 @@ mod tests {
         assert!(c.check().unwrap_err().to_string().contains("baseline[1]"));
         let text = "(evolution: (population: 8, colour: 3))";
         assert!(ron::from_str::<SearchConfig>(text).unwrap_err().to_string().contains("colour"));
-    }
-
-    #[test]
-    fn unknown_data_sets_are_refused() {
-        let err = DataSource::Builtin("mnist".into()).load().unwrap_err();
-        assert!(err.to_string().contains("unknown data set `mnist`"));
     }
 
     #[test]

@@ -1,0 +1,404 @@
+//! `dgnn search`: the main job — an energy-constrained architecture search over deep
+//! glial-neural networks (dgnn-nas), from a RON config or the bundled default on WDBC.
+//!
+//! - `dgnn search` runs the default (`SearchConfig::default()`: WDBC, population 40, 40
+//!   generations, low-fidelity estimates promoted to 60-epoch training);
+//! - `dgnn search CONFIG.ron` runs a config (`dgnn search --example` prints a commented one);
+//! - `dgnn search --data my.csv --label COLUMN` searches a user's table (label by name, or by
+//!   0-based index when COLUMN is a number; default: the last column);
+//! - Ctrl-C stops after the running generation; the run folder then holds `checkpoint.ron`
+//!   and `dgnn search --resume RUN_DIR` continues it, bit-identically to an uninterrupted run.
+//!
+//! The run folder (never another run's): `config.ron` (the full config, read by `--resume`),
+//! `checkpoint.ron`, `result.json`/`result.ron` (envelope with the [`SearchReport`]),
+//! `front.csv`/`front.json`, `history.csv`, `models/front-NN.ron` (each front member as a
+//! loadable dgnn-glia model) and `models/baseline.ron`, the plots (`front`, `hypervolume`,
+//! `glia_ratio`, SVG + PNG) and `summary.txt`. `dgnn report RUN_DIR` redraws the plots and
+//! the summary from `result.json`.
+
+use crate::commands::report;
+use crate::output::{RunFolder, TerminalProgress, VERSION};
+use anyhow::{Context, bail};
+use dgnn_core::{Envelope, Progress, Seed};
+use dgnn_glia::LabelColumn;
+use dgnn_nas::{DataSource, Search, SearchConfig, SearchObserver, SearchReport, SearchResult};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Arguments of `dgnn search`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The RON config to run (default: the bundled default search on WDBC).
+    pub config: Option<PathBuf>,
+    /// Search on this CSV table instead of the config's data.
+    #[arg(long, value_name = "CSV", conflicts_with = "resume")]
+    pub data: Option<PathBuf>,
+    /// The label column of `--data`: a header name, or a 0-based index (default: last column).
+    #[arg(long, value_name = "COLUMN", requires = "data")]
+    pub label: Option<String>,
+    /// The result folder (default: the first free `runs/search-N`).
+    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    pub out: Option<PathBuf>,
+    /// Print a commented example config and exit.
+    #[arg(long, conflicts_with_all = ["config", "resume", "data"])]
+    pub example: bool,
+    /// Continue the interrupted run in RUN_DIR (from its checkpoint).
+    #[arg(long, value_name = "RUN_DIR", conflicts_with = "config")]
+    pub resume: Option<PathBuf>,
+    /// Worker threads (default: all cores); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// The commented example config (`dgnn search --example`); its values are the defaults.
+pub const EXAMPLE: &str = r#"// dgnn search: energy-constrained architecture search over deep glial-neural networks.
+// Objectives (minimised): energy per inference E and information loss H(Y) − I(Y; Ŷ).
+// Every field is optional; the values below are the defaults.
+(
+    seed: 2026,                       // master seed of every random stream
+    data: Builtin("wdbc"),            // iris | wine | wdbc | digits, or
+                                      // Csv(path: "my.csv", label: Name("diagnosis"), header: true)
+    space: (                          // which networks may be built
+        regions: (1, 3),              // fewest and most hidden regions
+        neurons: (1, 32),             // neurons per region
+        glia_ratio: (low: 0.25, high: 6.0, step: 0.25),   // astrocytes per neuron (human 1:1 to 6:1)
+        density: (low: 0.2, high: 1.0, step: 0.05),       // share of synapses that exist
+        activations: [tanh, relu, sigmoid],
+        astrocytes: (                 // the Porto-Pazos astrocyte rule; None to switch it off
+            iterations: (2, 8),       // k, presentations per pattern (energy grows with k)
+            max_threshold: 3,         // largest μ
+            change: (low: 0.05, high: 0.9, step: 0.05),   // potentiation a and depression b
+            initial_share: 0.5,       // share of random initial networks with the rule
+        ),
+        supply: (                     // astrocytic energy supply limit; None: unlimited
+            per_astrocyte: (low: 0.1, high: 2.0, step: 0.05),
+            initial_share: 0.5,
+        ),
+        phase: (                      // HKB phase layer gating the coupling; None: off
+            a: (low: 0.0, high: 2.0, step: 0.1),
+            b: (low: 0.0, high: 2.0, step: 0.1),
+            detuning: (low: -1.0, high: 1.0, step: 0.1),
+            coupling: (low: 0.0, high: 1.0, step: 0.1),
+            initial_share: 0.5,
+        ),
+    ),
+    estimation: (
+        test_fraction: 0.2,           // held out, never seen by the search
+        validation_fraction: 0.25,    // of the rest: the objectives are measured here
+        training: (epochs: 60, batch_size: 32, learning_rate: 0.01, l2: 1e-4),
+        low_fidelity: (epochs: 10, subset: 0.5),   // cheap first estimate; None: always full
+        promote_fraction: 0.3,        // best share of each batch retrained at full fidelity
+        energy: Biological(),         // Biological(…) ATP model, or Hardware(…) 45 nm model
+    ),
+    objectives: (
+        energy_unit: Atp,             // Atp | Joules
+        information: Loss,            // Loss: H(Y) − I | Negative: −I
+        third: None,                  // HardwareEnergy | Attractors | ErrorRate
+    ),
+    constraints: (
+        max_energy: None,             // energy budget in energy_unit, e.g. 1e9
+        min_accuracy: None,           // e.g. 0.9
+    ),
+    evolution: (
+        population: 40,
+        generations: 40,              // counting the initial population
+        max_evaluations: None,        // evaluation budget (≥ population)
+        variation: (crossover_probability: 0.9, mutation_probability: 0.1),
+    ),
+    baseline: [16],                   // hidden sizes of the plain MLP the front is compared with
+    efficient_within: 0.01,           // accuracy margin of the reported efficient network
+)
+"#;
+
+/// RON with the `implicit_some` and `unwrap_variant_newtypes` extensions, for reading and
+/// writing configs (so `max_energy: 1e9` needs no `Some(…)`).
+fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(
+        ron::extensions::Extensions::IMPLICIT_SOME
+            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
+    )
+}
+
+/// Reads a search config from RON text.
+pub fn parse_config(text: &str) -> anyhow::Result<SearchConfig> {
+    ron_options().from_str(text).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Writes a config as RON that [`parse_config`] reads back exactly.
+fn write_config(path: &Path, config: &SearchConfig) -> anyhow::Result<()> {
+    let text = ron_options()
+        .to_string_pretty(config, ron::ser::PrettyConfig::default())
+        .context("serialising the config")?;
+    dgnn_core::atomic_write(path, text.as_bytes())?;
+    Ok(())
+}
+
+/// Reads the config of `args` (or the default), with `--data`/`--label` applied.
+fn config_of(args: &Args) -> anyhow::Result<(SearchConfig, String)> {
+    let (mut config, source) = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let config =
+                parse_config(&text).with_context(|| format!("reading {}", path.display()))?;
+            (config, path.display().to_string())
+        }
+        None => (SearchConfig::default(), "the default search".into()),
+    };
+    if let Some(csv) = &args.data {
+        let path = std::fs::canonicalize(csv)
+            .with_context(|| format!("reading the data file {}", csv.display()))?;
+        let label = match &args.label {
+            None => LabelColumn::Last,
+            Some(l) => {
+                l.parse::<usize>().map_or_else(|_| LabelColumn::Name(l.clone()), LabelColumn::Index)
+            }
+        };
+        config.data = DataSource::Csv { path, label, header: None };
+    }
+    Ok((config, source))
+}
+
+/// Runs `dgnn search`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.example {
+        print!("{EXAMPLE}");
+        return Ok(());
+    }
+    let threads =
+        args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
+    match &args.resume {
+        Some(dir) => pool.install(|| resume(dir)),
+        None => {
+            let (config, source) = config_of(&args)?;
+            pool.install(|| fresh(config, &source, args.out.as_deref()))
+        }
+    }
+}
+
+/// Installs the Ctrl-C handler (once per process): the first Ctrl-C raises `flag`, so the
+/// search stops after the running generation; a second one ends the process at once (the
+/// checkpoint of the last finished generation is intact: it is written atomically).
+fn stop_on_ctrl_c() -> anyhow::Result<&'static AtomicBool> {
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    let mut result = Ok(());
+    INSTALLED.call_once(|| {
+        result = ctrlc::set_handler(|| {
+            if FLAG.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+            eprintln!("\nstopping after this generation (Ctrl-C again to quit now) …");
+        });
+    });
+    result.context("installing the Ctrl-C handler")?;
+    Ok(&FLAG)
+}
+
+fn fresh(config: SearchConfig, source: &str, out: Option<&Path>) -> anyhow::Result<()> {
+    // Check and load everything before creating the folder, so bad input leaves nothing behind.
+    config.check().with_context(|| format!("checking {source}"))?;
+    let data = config.data.load().with_context(|| format!("loading the data of {source}"))?;
+    eprintln!(
+        "searching `{}` ({} samples × {} features, {} classes); training the baseline …",
+        data.name(),
+        data.len(),
+        data.n_features(),
+        data.n_classes()
+    );
+    let search = Search::new(config, &data).with_context(|| format!("setting up {source}"))?;
+    let folder = RunFolder::create_or_default(out, "search")?;
+    write_config(&folder.file("config.ron"), search.config())?;
+    drive(&search, &folder, false)
+}
+
+fn resume(dir: &Path) -> anyhow::Result<()> {
+    let folder = RunFolder::reopen(dir)?;
+    if folder.file("result.json").exists() {
+        bail!(
+            "{} holds a finished search (result.json exists): nothing to resume; \
+             `dgnn report {}` redraws its pictures",
+            dir.display(),
+            dir.display()
+        );
+    }
+    let config_path = folder.file("config.ron");
+    let text = std::fs::read_to_string(&config_path).with_context(|| {
+        format!("reading {} (is {} a search run folder?)", config_path.display(), dir.display())
+    })?;
+    let config =
+        parse_config(&text).with_context(|| format!("reading {}", config_path.display()))?;
+    let data = config.data.load().context("loading the data of the interrupted run")?;
+    let search = Search::new(config, &data).context("setting up the interrupted run")?;
+    drive(&search, &folder, true)
+}
+
+/// Runs the engine (fresh, or resumed from the folder's checkpoint) with progress and Ctrl-C
+/// handling, then writes the results.
+fn drive(search: &Search, folder: &RunFolder, resume: bool) -> anyhow::Result<()> {
+    let stop = stop_on_ctrl_c()?;
+    let progress = TerminalProgress::new();
+    let checkpoint = folder.file("checkpoint.ron");
+    let (engine, before) = if resume {
+        let engine = search.resume(&checkpoint)?;
+        let (generation, evaluations) =
+            engine.state().map_or((0, 0), |s| (s.generation, s.evaluations));
+        eprintln!("resuming {} after generation {generation}", folder.path().display());
+        (engine, (generation, evaluations))
+    } else {
+        (search.engine()?.checkpoint(&checkpoint), (0, 0))
+    };
+    progress.start(search.nsga2_config().generations, "search");
+    progress.advance(before.0);
+    let mut observer = SearchObserver::new(&progress, search, before.1);
+    let outcome = engine.stop_flag(stop).observer(&mut observer).run()?;
+    progress.finish();
+    if outcome.stopped {
+        println!(
+            "stopped after generation {}; continue with: dgnn search --resume {}",
+            outcome.state.generation,
+            folder.path().display()
+        );
+        return Ok(());
+    }
+    eprintln!("re-measuring the front on the held-out test part …");
+    let result = search.finish(&outcome.state)?;
+    write_results(folder, search, &result)?;
+    let summary = report::summary_text(&result.report);
+    std::fs::write(folder.file("summary.txt"), &summary)
+        .with_context(|| format!("writing {}", folder.file("summary.txt").display()))?;
+    println!("{summary}");
+    println!("results in {}", folder.path().display());
+    Ok(())
+}
+
+/// One row of `front.csv`.
+#[derive(serde::Serialize)]
+struct FrontRow<'a> {
+    member: usize,
+    energy_atp: f64,
+    energy_joules: f64,
+    information_bits: f64,
+    label_entropy_bits: f64,
+    validation_accuracy: f64,
+    test_accuracy: f64,
+    test_information_bits: f64,
+    hardware_pj: f64,
+    neurons: usize,
+    astrocytes: usize,
+    glia_ratio: f64,
+    regions: usize,
+    astrocyte_rule: bool,
+    supply_limited: bool,
+    phase_layer: bool,
+    spikes_joules: f64,
+    synaptic_joules: f64,
+    resting_joules: f64,
+    astrocytes_joules: f64,
+    model_file: String,
+    genome: &'a str,
+}
+
+fn category(m: &dgnn_nas::Measurement, name: &str) -> f64 {
+    m.energy_by_category.iter().filter(|(c, _)| c == name).map(|(_, j)| j).sum()
+}
+
+/// The name of front member `i`'s model file.
+fn model_file(i: usize) -> String {
+    format!("models/front-{i:02}.ron")
+}
+
+fn write_results(folder: &RunFolder, search: &Search, result: &SearchResult) -> anyhow::Result<()> {
+    let report = &result.report;
+    let envelope =
+        Envelope::new("search", VERSION, Some(Seed(search.config().seed)), search.config(), report);
+    folder.write_envelope(&envelope)?;
+    dgnn_core::envelope::write_json(&folder.file("front.json"), &report.front)?;
+    std::fs::create_dir_all(folder.file("models")).context("creating the models folder")?;
+    for (i, model) in result.models.iter().enumerate() {
+        model.save(&folder.file(&model_file(i)))?;
+    }
+    result.baseline_model.save(&folder.file("models/baseline.ron"))?;
+    let rows: Vec<FrontRow<'_>> = report
+        .front
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let v = &m.validation;
+            let arch = m.genome.architecture();
+            FrontRow {
+                member: i,
+                energy_atp: v.energy_atp,
+                energy_joules: v.energy_joules,
+                information_bits: v.information_bits,
+                label_entropy_bits: v.label_entropy_bits,
+                validation_accuracy: v.accuracy,
+                test_accuracy: m.test.accuracy,
+                test_information_bits: m.test.information_bits,
+                hardware_pj: v.hardware_joules * 1e12,
+                neurons: v.neurons,
+                astrocytes: v.astrocytes,
+                glia_ratio: m.glia_ratio,
+                regions: arch.regions.len(),
+                astrocyte_rule: arch.astrocytes.is_some(),
+                supply_limited: arch.supply_per_astrocyte.is_some(),
+                phase_layer: arch.phase.is_some(),
+                spikes_joules: category(v, "spikes"),
+                synaptic_joules: category(v, "synaptic"),
+                resting_joules: category(v, "resting"),
+                astrocytes_joules: category(v, "astrocytes"),
+                model_file: model_file(i),
+                genome: &m.summary,
+            }
+        })
+        .collect();
+    folder.write_csv("front.csv", &rows)?;
+    folder.write_csv("history.csv", &report.history)?;
+    report::draw(folder.path(), report)
+}
+
+/// Reads the envelope of a finished search run.
+pub fn read_report(dir: &Path) -> anyhow::Result<SearchReport> {
+    let path = dir.join("result.json");
+    let envelope: Envelope<serde_json::Value, SearchReport> = dgnn_core::envelope::read_json(&path)
+        .with_context(|| {
+            format!("reading {} (is {} a finished search run?)", path.display(), dir.display())
+        })?;
+    if envelope.tool != "dgnn" || envelope.command != "search" {
+        bail!(
+            "{} was written by `{} {}`, not by `dgnn search`",
+            path.display(),
+            envelope.tool,
+            envelope.command
+        );
+    }
+    Ok(envelope.figures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_is_the_default_config() {
+        assert_eq!(parse_config(EXAMPLE).unwrap(), SearchConfig::default());
+    }
+
+    #[test]
+    fn written_configs_read_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.ron");
+        let mut config = SearchConfig::default();
+        config.constraints.max_energy = Some(1e9);
+        config.space.phase = None;
+        write_config(&path, &config).unwrap();
+        assert_eq!(parse_config(&std::fs::read_to_string(&path).unwrap()).unwrap(), config);
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected_with_their_name() {
+        let err = parse_config("(evolution: (populaton: 8))").unwrap_err().to_string();
+        assert!(err.contains("populaton"), "{err}");
+    }
+}

@@ -1,0 +1,219 @@
+//! End-to-end tests of `dgnn search` and `dgnn report`: the example config, the run folder
+//! (front, loadable models, plots, summary), redrawing, a user's CSV, Ctrl-C and `--resume`
+//! (bit-identical to an uninterrupted run), and bad input (one-line errors, exit code 1, no
+//! folder left behind, never another run's folder).
+
+use dgnn::commands::search::{EXAMPLE, parse_config};
+use dgnn_glia::TrainedNetwork;
+use dgnn_nas::SearchConfig;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn dgnn(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dgnn"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("dgnn runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A small search: population 8, 4 generations, 20 epochs (10 neurons per region at most).
+const SMALL: &str = "(
+    seed: 3,
+    space: (neurons: (1, 10), astrocytes: (iterations: (2, 4))),
+    estimation: (training: (epochs: 20), low_fidelity: (epochs: 4, subset: 0.5)),
+    evolution: (population: 8, generations: 4),
+)";
+
+#[test]
+fn the_example_is_printed_and_is_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dgnn(&["search", "--example"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("//"));
+    assert_eq!(text, EXAMPLE);
+    assert_eq!(parse_config(&text).unwrap(), SearchConfig::default());
+}
+
+#[test]
+fn a_search_writes_a_complete_run_folder_and_report_redraws_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("small.ron"), SMALL).unwrap();
+    let out = dgnn(&["search", "small.ron", "--out", "run"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let run = dir.path().join("run");
+    for file in [
+        "config.ron",
+        "checkpoint.ron",
+        "result.json",
+        "result.ron",
+        "front.csv",
+        "front.json",
+        "history.csv",
+        "summary.txt",
+        "models/baseline.ron",
+        "models/front-00.ron",
+        "front.svg",
+        "front.png",
+        "hypervolume.svg",
+        "hypervolume.png",
+        "glia_ratio.svg",
+        "glia_ratio.png",
+    ] {
+        assert!(run.join(file).is_file(), "missing {file}");
+    }
+    assert!(stdout(&out).contains("efficient"));
+    // Every front member is a loadable model whose architecture is the reported genome, and
+    // the CSV has one row per member.
+    let front: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(run.join("front.json")).unwrap()).unwrap();
+    let csv = std::fs::read_to_string(run.join("front.csv")).unwrap();
+    assert_eq!(csv.lines().count(), front.len() + 1);
+    for (i, member) in front.iter().enumerate() {
+        let model = TrainedNetwork::load(&run.join(format!("models/front-{i:02}.ron"))).unwrap();
+        let genome: dgnn_glia::Architecture =
+            serde_json::from_value(member["genome"].clone()).unwrap();
+        assert_eq!(model.architecture, genome);
+    }
+    // The config written is the one that ran.
+    let written = std::fs::read_to_string(run.join("config.ron")).unwrap();
+    assert_eq!(parse_config(&written).unwrap(), parse_config(SMALL).unwrap());
+    // `dgnn report` redraws the pictures and the summary from result.json alone.
+    let summary = std::fs::read_to_string(run.join("summary.txt")).unwrap();
+    for picture in ["front.png", "front.svg", "hypervolume.png", "glia_ratio.svg"] {
+        std::fs::remove_file(run.join(picture)).unwrap();
+    }
+    let out = dgnn(&["report", "run"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    for picture in ["front.png", "front.svg", "hypervolume.png", "glia_ratio.svg"] {
+        assert!(run.join(picture).is_file(), "report did not redraw {picture}");
+    }
+    assert_eq!(std::fs::read_to_string(run.join("summary.txt")).unwrap(), summary);
+    // A second search never writes into this run's folder.
+    let out = dgnn(&["search", "small.ron", "--out", "run"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("already exists and is not empty"), "{}", stderr(&out));
+    // And a finished run is not resumed.
+    let out = dgnn(&["search", "--resume", "run"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("finished search"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_users_csv_is_searched_by_label_name() {
+    // Iris as a user's table: a header, the label first, by name.
+    let dir = tempfile::tempdir().unwrap();
+    let iris = dgnn_glia::Dataset::builtin("iris").unwrap();
+    let mut csv = String::from("species,sl,sw,pl,pw\n");
+    for i in 0..iris.len() {
+        let row: Vec<String> = iris.row(i).iter().map(f64::to_string).collect();
+        csv.push_str(&format!("{},{}\n", iris.class_names()[iris.labels()[i]], row.join(",")));
+    }
+    std::fs::write(dir.path().join("flowers.csv"), csv).unwrap();
+    std::fs::write(dir.path().join("small.ron"), SMALL).unwrap();
+    let out = dgnn(
+        &["search", "small.ron", "--data", "flowers.csv", "--label", "species", "--out", "run"],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = std::fs::read_to_string(dir.path().join("run/summary.txt")).unwrap();
+    assert!(summary.contains("150 samples × 4 features, 3 classes"), "{summary}");
+    // The data path is stored absolute, so `--resume` works from any directory.
+    let config =
+        parse_config(&std::fs::read_to_string(dir.path().join("run/config.ron")).unwrap()).unwrap();
+    match config.data {
+        dgnn_nas::DataSource::Csv { path, .. } => assert!(path.is_absolute()),
+        other => panic!("data source {other:?}"),
+    }
+}
+
+#[test]
+fn bad_input_gives_one_line_errors_and_leaves_no_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&str, &str, &str); 4] = [
+        ("typo.ron", "(evolution: (populaton: 8))", "populaton"),
+        ("budget.ron", "(evolution: (population: 8, max_evaluations: 3))", "max_evaluations"),
+        ("space.ron", "(space: (density: (low: 0.0, high: 1.0, step: 0.1)))", "space.density.low"),
+        ("data.ron", "(data: Builtin(\"mnist\"))", "unknown data set `mnist`"),
+    ];
+    for (file, text, expected) in cases {
+        std::fs::write(dir.path().join(file), text).unwrap();
+        let out = dgnn(&["search", file, "--out", "run"], dir.path());
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let err = stderr(&out);
+        assert!(err.contains(expected), "{file}: {err}");
+        assert!(!dir.path().join("run").exists(), "{file} left a folder behind");
+    }
+    // A table with one class, and one too small to split.
+    std::fs::write(dir.path().join("one.csv"), "a,b,y\n1,2,x\n3,4,x\n5,6,x\n").unwrap();
+    let out = dgnn(&["search", "--data", "one.csv", "--out", "run"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("at least two classes"), "{}", stderr(&out));
+    std::fs::write(dir.path().join("few.csv"), "a,y\n1,x\n2,x\n3,x\n4,x\n5,x\n6,y\n7,y\n").unwrap();
+    let out = dgnn(&["search", "--data", "few.csv", "--out", "run"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("class `y` has 2 samples"), "{}", stderr(&out));
+    assert!(!dir.path().join("run").exists());
+    // Resuming something that is not a run folder, or whose checkpoint is foreign.
+    let out = dgnn(&["search", "--resume", "nowhere"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("not a run folder"), "{}", stderr(&out));
+    std::fs::create_dir(dir.path().join("fake")).unwrap();
+    std::fs::write(dir.path().join("fake/config.ron"), SMALL).unwrap();
+    std::fs::write(dir.path().join("fake/checkpoint.ron"), SMALL).unwrap();
+    let out = dgnn(&["search", "--resume", "fake"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("is not a dgnn-evo/nsga2-checkpoint"), "{}", stderr(&out));
+}
+
+#[test]
+fn ctrl_c_leaves_a_checkpoint_that_resumes_to_the_uninterrupted_result() {
+    // Many short generations, so the interrupt lands mid-run: population 6, 120 generations of
+    // 3-epoch trainings.
+    let config = "(
+        seed: 8,
+        space: (neurons: (1, 4), astrocytes: None),
+        estimation: (training: (epochs: 3), low_fidelity: (epochs: 1, subset: 0.5)),
+        evolution: (population: 6, generations: 120),
+    )";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.ron"), config).unwrap();
+    let whole = dgnn(&["search", "c.ron", "--out", "whole"], dir.path());
+    assert!(whole.status.success(), "{}", stderr(&whole));
+
+    let child = Command::new(env!("CARGO_BIN_EXE_dgnn"))
+        .args(["search", "c.ron", "--out", "cut"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let checkpoint = dir.path().join("cut/checkpoint.ron");
+    let started = std::time::Instant::now();
+    while !checkpoint.exists() && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("dgnn search --resume"), "{}", stdout(&out));
+    assert!(!dir.path().join("cut/result.json").exists());
+
+    let resumed = dgnn(&["search", "--resume", "cut"], dir.path());
+    assert!(resumed.status.success(), "{}", stderr(&resumed));
+    for file in ["front.json", "front.csv", "history.csv", "summary.txt", "models/front-00.ron"] {
+        let a = std::fs::read(dir.path().join("whole").join(file)).unwrap();
+        let b = std::fs::read(dir.path().join("cut").join(file)).unwrap();
+        assert!(a == b, "{file} differs after Ctrl-C and --resume");
+    }
+}
