@@ -28,6 +28,9 @@ pub struct Params {
     /// Master seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Turn the evaluation cache off (pymoo has none; ZDT1 genomes never repeat).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Serialize)]

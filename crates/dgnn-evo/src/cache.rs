@@ -84,6 +84,14 @@ impl<K> Default for EvaluationCache<K> {
 }
 
 impl<K: Eq + Hash> EvaluationCache<K> {
+    /// An empty cache with room for `capacity` evaluations.
+    #[must_use]
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            entries: FxHashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default()),
+        }
+    }
+
     /// The evaluation of the genome with this key, if it was evaluated before.
     #[must_use]
     pub fn get(&self, key: &K) -> Option<&Evaluation> {

@@ -60,7 +60,8 @@ pub struct Nsga2Config {
     /// (pymoo's `eliminate_duplicates`). Default true.
     pub eliminate_duplicates: bool,
     /// Remember every evaluation by genome key and never evaluate a genome twice. The cache is
-    /// part of the checkpoint. Default true.
+    /// part of the checkpoint. Worth turning off for cheap problems on continuous genomes,
+    /// where a genome practically never repeats. Default true.
     pub cache: bool,
     /// Keep a Pareto archive of every non-dominated solution evaluated. Default true.
     pub archive: bool,
@@ -428,7 +429,15 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
             evaluations: 0,
             cache_hits: 0,
             history: Vec::new(),
-            cache: EvaluationCache::default(),
+            cache: if self.config.cache {
+                // One generation's worth of evaluations per generation, reserved up front so
+                // the table is not rehashed as it grows (capped: a long run grows it later).
+                let expected =
+                    self.config.generations.saturating_mul(self.config.population as u64);
+                EvaluationCache::with_capacity(expected.min(1 << 16) as usize)
+            } else {
+                EvaluationCache::default()
+            },
         };
         let mut seen = FxHashSet::default();
         let mut genomes = Vec::with_capacity(self.config.population);
