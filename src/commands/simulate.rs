@@ -26,8 +26,8 @@ use dgnn_dynamics::landscape::{
     fixed_points, kramers_rates, mean_first_passage_time, stationary_density,
 };
 use dgnn_dynamics::network::{
-    Coupling, NetworkRunParams, PairCoupling, PhaseNetwork, lorentzian_quantiles, simulate_network,
-    uniform_phases,
+    Coupling, NetworkRunParams, PairCoupling, PhaseNetwork, evenly_spaced, lorentzian_quantiles,
+    simulate_network, uniform_phases,
 };
 use dgnn_dynamics::plasticity::{
     PlasticNetwork, StdpRule, StructuralRule, simulate_plastic_network,
@@ -1129,15 +1129,7 @@ fn sweep_params(c: &SweepConfig, seed: Seed) -> anyhow::Result<KuramotoParams> {
     finite("kuramoto.k_min", c.k_min)?;
     finite("kuramoto.k_max", c.k_max)?;
     at_least("kuramoto.k_count", c.k_count, 1)?;
-    let couplings = (0..c.k_count)
-        .map(|i| {
-            if c.k_count == 1 {
-                c.k_min
-            } else {
-                c.k_min + (c.k_max - c.k_min) * i as f64 / (c.k_count - 1) as f64
-            }
-        })
-        .collect();
+    let couplings = evenly_spaced(c.k_min, c.k_max, c.k_count);
     let params = KuramotoParams {
         omega: lorentzian_quantiles(c.oscillators, 0.0, c.half_width),
         theta0: uniform_phases(seed, "dynamics/kuramoto-initial", c.oscillators),
@@ -1236,9 +1228,7 @@ fn axis(field: &str, low: f64, high: f64, count: usize) -> anyhow::Result<Vec<f6
             format!("must be ≥ {field}_min = {low}")
         ));
     }
-    Ok((0..count)
-        .map(|i| if count == 1 { low } else { low + (high - low) * i as f64 / (count - 1) as f64 })
-        .collect())
+    Ok(evenly_spaced(low, high, count))
 }
 
 fn map_axes(c: &MapConfig) -> anyhow::Result<(Vec<f64>, Vec<f64>)> {

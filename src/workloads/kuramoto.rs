@@ -12,7 +12,7 @@ use super::{record, timed};
 use dgnn_core::{NoProgress, Seed};
 use dgnn_dynamics::fast::{KuramotoParams, kuramoto_mean_field};
 use dgnn_dynamics::network::{
-    Coupling, PairCoupling, PhaseNetwork, lorentzian_quantiles, uniform_phases,
+    Coupling, PairCoupling, PhaseNetwork, evenly_spaced, lorentzian_quantiles, uniform_phases,
 };
 use dgnn_dynamics::ode::integrate_rk4;
 use serde::Serialize;
@@ -93,15 +93,7 @@ struct Fields {
 /// Runs the workload and returns its JSON record.
 pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
     let seed = Seed(params.seed);
-    let couplings = (0..params.n_k)
-        .map(|i| {
-            if params.n_k == 1 {
-                params.k_min
-            } else {
-                params.k_min + (params.k_max - params.k_min) * i as f64 / (params.n_k - 1) as f64
-            }
-        })
-        .collect();
+    let couplings = evenly_spaced(params.k_min, params.k_max, params.n_k);
     let sweep = KuramotoParams {
         omega: lorentzian_quantiles(params.n, 0.0, params.gamma),
         theta0: uniform_phases(seed, "bench/kuramoto-initial", params.n),

@@ -189,8 +189,8 @@ pub fn hkb_ensemble_snapshots(
         .map(|block| {
             let mut rng = seed.stream(TRAJECTORY_STREAM, &[block as u64]);
             let out = match precision {
-                Precision::F64 => hkb_block_f64(&p, &mut rng, snapshot_steps),
-                Precision::F32 => hkb_block_f32(&p, &mut rng, snapshot_steps),
+                Precision::F64 => hkb_block::<f64x8, F64_VECTORS, _>(&p, &mut rng, snapshot_steps),
+                Precision::F32 => hkb_block::<f32x16, F32_VECTORS, _>(&p, &mut rng, snapshot_steps),
             };
             progress.advance((HKB_BLOCK.min(p.trajectories - block * HKB_BLOCK)) as u64);
             out
@@ -246,105 +246,116 @@ impl Recorder {
     }
 }
 
-fn hkb_block_f64<R: Rng + ?Sized>(
-    p: &HkbEnsembleParams,
-    rng: &mut R,
-    snapshot_steps: &[usize],
-) -> Vec<[f64; HKB_BLOCK]> {
-    let mut gens: [Xoshiro8; F64_VECTORS] = std::array::from_fn(|_| Xoshiro8::from_rng(rng));
-    let mut phi: [f64x8; F64_VECTORS] = std::array::from_fn(|v| {
-        f64x8::splat(-PI) + (gens[v].one_to_two_f64() - f64x8::ONE) * f64x8::splat(TAU)
-    });
-    let a = f64x8::splat(p.a);
-    let four_b = f64x8::splat(4.0 * p.b);
-    let dt = f64x8::splat(p.dt);
-    let push = f64x8::splat(p.detuning * p.dt);
-    let noise = f64x8::splat((p.q * p.dt).sqrt());
-    // dφ = (δω − sin φ (a + 4b cos φ)) dt + sqrt(Q dt) z
-    let step = |phi: f64x8, z: f64x8| {
-        let (s, c) = phi.sin_cos();
-        let drift = s * four_b.mul_add(c, a);
-        phi + push - drift * dt + noise * z
-    };
-    let mut recorder = Recorder::new(snapshot_steps);
-    let mut records = vec![[0.0; HKB_BLOCK]; recorder.bounds.len()];
-    let record = |records: &mut [[f64; HKB_BLOCK]], k: usize, phi: &[f64x8; F64_VECTORS]| {
-        for (v, lanes) in phi.iter().enumerate() {
-            records[k][8 * v..8 * v + 8].copy_from_slice(&lanes.to_array());
-        }
-    };
-    // Lockstep over the block's vectors: independent chains keep the vector units busy.
-    let (mut z1, mut z2) = ([f64x8::ZERO; F64_VECTORS], [f64x8::ZERO; F64_VECTORS]);
-    let mut done = 0;
-    while done < p.steps {
-        let second = done + 1 < p.steps;
-        let slots = recorder.slots(done, second);
-        for v in 0..F64_VECTORS {
-            (z1[v], z2[v]) = gens[v].normals_f64();
-        }
-        for v in 0..F64_VECTORS {
-            phi[v] = step(phi[v], z1[v]);
-        }
-        if let Some(k) = slots.0 {
-            record(&mut records, k, &phi);
-        }
-        if second {
-            for v in 0..F64_VECTORS {
-                phi[v] = step(phi[v], z2[v]);
-            }
-            if let Some(k) = slots.1 {
-                record(&mut records, k, &phi);
-            }
-        }
-        recorder.advance(slots);
-        done += if second { 2 } else { 1 };
-    }
-    recorder.assemble(&records, snapshot_steps)
+/// A SIMD vector of phases: what the HKB kernel needs from `f64x8` and `f32x16`.
+trait PhaseLanes:
+    Copy + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self> + std::ops::Mul<Output = Self>
+{
+    /// Number of lanes.
+    const WIDTH: usize;
+    fn splat(x: f64) -> Self;
+    fn sin_cos(self) -> (Self, Self);
+    fn mul_add(self, a: Self, b: Self) -> Self;
+    /// Uniforms in `[0, 1)`.
+    fn uniform(gen8: &mut Xoshiro8) -> Self;
+    /// A pair of independent standard normal vectors.
+    fn normals(gen8: &mut Xoshiro8) -> (Self, Self);
+    /// Writes the lanes as f64.
+    fn store(self, out: &mut [f64]);
 }
 
-fn hkb_block_f32<R: Rng + ?Sized>(
+impl PhaseLanes for f64x8 {
+    const WIDTH: usize = 8;
+    fn splat(x: f64) -> Self {
+        f64x8::splat(x)
+    }
+    #[inline(always)]
+    fn sin_cos(self) -> (Self, Self) {
+        f64x8::sin_cos(self)
+    }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        f64x8::mul_add(self, a, b)
+    }
+    fn uniform(gen8: &mut Xoshiro8) -> Self {
+        gen8.one_to_two_f64() - f64x8::ONE
+    }
+    #[inline(always)]
+    fn normals(gen8: &mut Xoshiro8) -> (Self, Self) {
+        gen8.normals_f64()
+    }
+    fn store(self, out: &mut [f64]) {
+        out.copy_from_slice(&self.to_array());
+    }
+}
+
+impl PhaseLanes for f32x16 {
+    const WIDTH: usize = 16;
+    fn splat(x: f64) -> Self {
+        f32x16::splat(x as f32)
+    }
+    #[inline(always)]
+    fn sin_cos(self) -> (Self, Self) {
+        f32x16::sin_cos(self)
+    }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        f32x16::mul_add(self, a, b)
+    }
+    fn uniform(gen8: &mut Xoshiro8) -> Self {
+        gen8.one_to_two_f32() - f32x16::ONE
+    }
+    #[inline(always)]
+    fn normals(gen8: &mut Xoshiro8) -> (Self, Self) {
+        gen8.normals_f32()
+    }
+    fn store(self, out: &mut [f64]) {
+        out.copy_from_slice(&self.to_array().map(f64::from));
+    }
+}
+
+/// One block of `V` vectors (`V·L::WIDTH = HKB_BLOCK` trajectories), stepped in lockstep so
+/// that the independent chains keep the vector units busy. Pairs of steps share one Box–Muller
+/// draw; the recorded snapshots do not change the stream.
+fn hkb_block<L: PhaseLanes, const V: usize, R: Rng + ?Sized>(
     p: &HkbEnsembleParams,
     rng: &mut R,
     snapshot_steps: &[usize],
 ) -> Vec<[f64; HKB_BLOCK]> {
-    let mut gens: [Xoshiro8; F32_VECTORS] = std::array::from_fn(|_| Xoshiro8::from_rng(rng));
-    let mut phi: [f32x16; F32_VECTORS] = std::array::from_fn(|v| {
-        f32x16::splat(-std::f32::consts::PI)
-            + (gens[v].one_to_two_f32() - f32x16::ONE) * f32x16::splat(std::f32::consts::TAU)
-    });
-    let a = f32x16::splat(p.a as f32);
-    let four_b = f32x16::splat((4.0 * p.b) as f32);
-    let dt = f32x16::splat(p.dt as f32);
-    let push = f32x16::splat((p.detuning * p.dt) as f32);
-    let noise = f32x16::splat((p.q * p.dt).sqrt() as f32);
-    let step = |phi: f32x16, z: f32x16| {
+    let mut gens: [Xoshiro8; V] = std::array::from_fn(|_| Xoshiro8::from_rng(rng));
+    let mut phi: [L; V] =
+        std::array::from_fn(|v| L::splat(-PI) + L::uniform(&mut gens[v]) * L::splat(TAU));
+    let (a, four_b, dt) = (L::splat(p.a), L::splat(4.0 * p.b), L::splat(p.dt));
+    let push = L::splat(p.detuning * p.dt);
+    let noise = L::splat((p.q * p.dt).sqrt());
+    // dφ = (δω − sin φ (a + 4b cos φ)) dt + sqrt(Q dt) z
+    let step = |phi: L, z: L| {
         let (s, c) = phi.sin_cos();
         let drift = s * four_b.mul_add(c, a);
         phi + push - drift * dt + noise * z
     };
     let mut recorder = Recorder::new(snapshot_steps);
     let mut records = vec![[0.0; HKB_BLOCK]; recorder.bounds.len()];
-    let record = |records: &mut [[f64; HKB_BLOCK]], k: usize, phi: &[f32x16; F32_VECTORS]| {
-        for (v, lanes) in phi.iter().enumerate() {
-            records[k][16 * v..16 * v + 16].copy_from_slice(&lanes.to_array().map(f64::from));
+    let record = |records: &mut [[f64; HKB_BLOCK]], k: usize, phi: &[L; V]| {
+        for (lanes, out) in phi.iter().zip(records[k].chunks_mut(L::WIDTH)) {
+            lanes.store(out);
         }
     };
-    let (mut z1, mut z2) = ([f32x16::ZERO; F32_VECTORS], [f32x16::ZERO; F32_VECTORS]);
+    let (mut z1, mut z2) = ([L::splat(0.0); V], [L::splat(0.0); V]);
     let mut done = 0;
     while done < p.steps {
         let second = done + 1 < p.steps;
         let slots = recorder.slots(done, second);
-        for v in 0..F32_VECTORS {
-            (z1[v], z2[v]) = gens[v].normals_f32();
+        for v in 0..V {
+            (z1[v], z2[v]) = L::normals(&mut gens[v]);
         }
-        for v in 0..F32_VECTORS {
+        for v in 0..V {
             phi[v] = step(phi[v], z1[v]);
         }
         if let Some(k) = slots.0 {
             record(&mut records, k, &phi);
         }
         if second {
-            for v in 0..F32_VECTORS {
+            for v in 0..V {
                 phi[v] = step(phi[v], z2[v]);
             }
             if let Some(k) = slots.1 {

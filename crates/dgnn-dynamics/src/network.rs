@@ -361,3 +361,12 @@ pub fn uniform_phases(seed: Seed, stream: &str, n: usize) -> Vec<f64> {
     let mut rng = seed.stream(stream, &[0]);
     (0..n).map(|_| std::f64::consts::TAU * rng.random::<f64>()).collect()
 }
+
+/// `count` values evenly spaced from `low` to `high` inclusive (`[low]` when `count` is 1): the
+/// coupling values of a sweep or the axis of a parameter map.
+#[must_use]
+pub fn evenly_spaced(low: f64, high: f64, count: usize) -> Vec<f64> {
+    (0..count)
+        .map(|i| if count == 1 { low } else { low + (high - low) * i as f64 / (count - 1) as f64 })
+        .collect()
+}

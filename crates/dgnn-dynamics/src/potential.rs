@@ -38,35 +38,27 @@ pub trait Potential: Send + Sync {
     }
 }
 
-impl<P: Potential + ?Sized> Potential for &P {
-    fn value(&self, phi_rad: f64) -> f64 {
-        (**self).value(phi_rad)
-    }
-    fn derivative(&self, phi_rad: f64) -> f64 {
-        (**self).derivative(phi_rad)
-    }
-    fn second_derivative(&self, phi_rad: f64) -> f64 {
-        (**self).second_derivative(phi_rad)
-    }
-    fn tilt(&self) -> f64 {
-        (**self).tilt()
-    }
+/// Forwards [`Potential`] through a pointer type.
+macro_rules! forward_potential {
+    ($($pointer:ty),*) => {$(
+        impl<P: Potential + ?Sized> Potential for $pointer {
+            fn value(&self, phi_rad: f64) -> f64 {
+                (**self).value(phi_rad)
+            }
+            fn derivative(&self, phi_rad: f64) -> f64 {
+                (**self).derivative(phi_rad)
+            }
+            fn second_derivative(&self, phi_rad: f64) -> f64 {
+                (**self).second_derivative(phi_rad)
+            }
+            fn tilt(&self) -> f64 {
+                (**self).tilt()
+            }
+        }
+    )*};
 }
 
-impl<P: Potential + ?Sized> Potential for Box<P> {
-    fn value(&self, phi_rad: f64) -> f64 {
-        (**self).value(phi_rad)
-    }
-    fn derivative(&self, phi_rad: f64) -> f64 {
-        (**self).derivative(phi_rad)
-    }
-    fn second_derivative(&self, phi_rad: f64) -> f64 {
-        (**self).second_derivative(phi_rad)
-    }
-    fn tilt(&self) -> f64 {
-        (**self).tilt()
-    }
-}
+forward_potential!(&P, Box<P>);
 
 /// The HKB potential `U(φ) = −a cos φ − b cos 2φ` (Haken, Kelso & Bunz 1985).
 ///

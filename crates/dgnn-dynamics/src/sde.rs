@@ -447,31 +447,42 @@ pub enum Scheme {
     Sra1,
 }
 
+/// Runs `$body` with `$s` bound to the scheme value behind a [`Scheme`].
+macro_rules! with_scheme {
+    ($scheme:expr, $s:ident => $body:expr) => {
+        match $scheme {
+            Scheme::EulerMaruyama => {
+                let $s = EulerMaruyama;
+                $body
+            }
+            Scheme::Milstein => {
+                let $s = Milstein;
+                $body
+            }
+            Scheme::Heun => {
+                let $s = StochasticHeun;
+                $body
+            }
+            Scheme::Sra1 => {
+                let $s = Sra1;
+                $body
+            }
+        }
+    };
+}
+
 impl Integrator for Scheme {
     fn name(&self) -> &'static str {
-        match self {
-            Self::EulerMaruyama => EulerMaruyama.name(),
-            Self::Milstein => Milstein.name(),
-            Self::Heun => StochasticHeun.name(),
-            Self::Sra1 => Sra1.name(),
-        }
+        with_scheme!(self, s => s.name())
     }
     fn needs_dz(&self) -> bool {
-        matches!(self, Self::Sra1)
+        with_scheme!(self, s => s.needs_dz())
     }
     fn supports(&self, noise: NoiseKind) -> bool {
-        match self {
-            Self::Sra1 => Sra1.supports(noise),
-            _ => true,
-        }
+        with_scheme!(self, s => s.supports(noise))
     }
     fn strong_order(&self, noise: NoiseKind) -> f64 {
-        match self {
-            Self::EulerMaruyama => EulerMaruyama.strong_order(noise),
-            Self::Milstein => Milstein.strong_order(noise),
-            Self::Heun => StochasticHeun.strong_order(noise),
-            Self::Sra1 => Sra1.strong_order(noise),
-        }
+        with_scheme!(self, s => s.strong_order(noise))
     }
     fn step<S: Sde + ?Sized>(
         &self,
@@ -482,12 +493,7 @@ impl Integrator for Scheme {
         noise: &[NoiseIncrement],
         work: &mut SdeWorkspace,
     ) {
-        match self {
-            Self::EulerMaruyama => EulerMaruyama.step(sde, t, x, dt, noise, work),
-            Self::Milstein => Milstein.step(sde, t, x, dt, noise, work),
-            Self::Heun => StochasticHeun.step(sde, t, x, dt, noise, work),
-            Self::Sra1 => Sra1.step(sde, t, x, dt, noise, work),
-        }
+        with_scheme!(self, s => s.step(sde, t, x, dt, noise, work));
     }
 }
 
