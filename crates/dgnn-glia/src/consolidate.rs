@@ -15,8 +15,7 @@
 use crate::GliaError;
 use crate::data::Dataset;
 use crate::energy::EnergyModel;
-use crate::network::Workspace;
-use crate::train::{TrainConfig, TrainedNetwork, fit};
+use crate::train::{TrainConfig, TrainedNetwork, fit, forward_by_context};
 use dgnn_core::error::{at_least, in_range, positive};
 use dgnn_core::{ParamError, Progress, Seed};
 use serde::{Deserialize, Serialize};
@@ -115,18 +114,7 @@ pub struct ConsolidationReport {
 fn usages(trained: &TrainedNetwork, scaled: &Dataset) -> Vec<(usize, usize, f64)> {
     let net = &trained.network;
     let mut sums: Vec<Vec<f64>> = net.layers().iter().map(|l| vec![0.0; l.weights.len()]).collect();
-    let mut ws = Workspace::new(net, scaled.len().max(1));
-    for c in 0..scaled.n_contexts() {
-        let members: Vec<usize> = (0..scaled.len()).filter(|&i| scaled.context(i) == c).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let d = scaled.n_features();
-        let input = ws.input_mut(members.len());
-        for (s, &i) in members.iter().enumerate() {
-            input[s * d..(s + 1) * d].copy_from_slice(scaled.row(i));
-        }
-        net.forward(&mut ws, members.len(), c, None);
+    forward_by_context(net, scaled, scaled.len(), None, |members, ws| {
         for (l, layer) in net.layers().iter().enumerate() {
             let w = ws.effective(l).unwrap_or(&layer.weights);
             let x = &ws.acts[l];
@@ -140,7 +128,7 @@ fn usages(trained: &TrainedNetwork, scaled: &Dataset) -> Vec<(usize, usize, f64)
                 }
             }
         }
-    }
+    });
     let mut out = Vec::new();
     for (l, layer) in net.layers().iter().enumerate() {
         for k in 0..layer.weights.len() {

@@ -15,8 +15,8 @@
 use crate::GliaError;
 use crate::arch::ValidArchitecture;
 use crate::data::{Dataset, Standardizer};
-use crate::network::{Network, Workspace};
-use crate::train::{EpochRecord, History, TrainedNetwork, argmax, check_fit};
+use crate::network::Network;
+use crate::train::{EpochRecord, History, TrainedNetwork, argmax, check_fit, forward_by_context};
 use dgnn_core::error::{at_least, in_range, non_negative, positive};
 use dgnn_core::{ParamError, Progress, Seed};
 use rand::RngExt;
@@ -137,19 +137,8 @@ fn set_genome(net: &mut Network, genome: &[f64]) {
 /// context).
 fn fitness(net: &Network, data: &Dataset) -> (f64, f64) {
     let classes = net.classes();
-    let mut ws = Workspace::new(net, data.len());
     let (mut sq, mut correct) = (0.0, 0usize);
-    for c in 0..data.n_contexts() {
-        let members: Vec<usize> = (0..data.len()).filter(|&i| data.context(i) == c).collect();
-        if members.is_empty() {
-            continue;
-        }
-        let d = data.n_features();
-        let input = ws.input_mut(members.len());
-        for (s, &i) in members.iter().enumerate() {
-            input[s * d..(s + 1) * d].copy_from_slice(data.row(i));
-        }
-        net.forward(&mut ws, members.len(), c, None);
+    forward_by_context(net, data, data.len(), None, |members, ws| {
         let probs = ws.probabilities(members.len());
         for (s, &i) in members.iter().enumerate() {
             let p = &probs[s * classes..(s + 1) * classes];
@@ -161,7 +150,7 @@ fn fitness(net: &Network, data: &Dataset) -> (f64, f64) {
                 .sum::<f64>();
             correct += usize::from(argmax(p) == y);
         }
-    }
+    });
     let n = data.len().max(1) as f64;
     (sq / n, correct as f64 / n)
 }
@@ -262,14 +251,7 @@ pub fn train_genetic(
     let mut network = template;
     set_genome(&mut network, &population[best]);
     history.best_epoch = config.generations;
-    Ok(TrainedNetwork {
-        architecture: arch.get().clone(),
-        network,
-        standardizer,
-        class_names: data.class_names().to_vec(),
-        feature_names: data.feature_names().to_vec(),
-        history,
-    })
+    Ok(TrainedNetwork::assemble(arch, network, standardizer, data, history))
 }
 
 #[cfg(test)]

@@ -318,14 +318,7 @@ pub fn train(
     let mut network = Network::build(arch, data.n_features(), data.n_classes(), seed)?;
     check_fit(&network, data)?;
     let history = fit(&mut network, &scaled, config.get(), seed, progress)?;
-    Ok(TrainedNetwork {
-        architecture: arch.get().clone(),
-        network,
-        standardizer,
-        class_names: data.class_names().to_vec(),
-        feature_names: data.feature_names().to_vec(),
-        history,
-    })
+    Ok(TrainedNetwork::assemble(arch, network, standardizer, data, history))
 }
 
 /// The batches of one epoch: shuffled indices cut into batches of one context each.
@@ -475,23 +468,16 @@ pub(crate) fn argmax(p: &[f64]) -> usize {
 /// probabilities (`len × classes`, in sample order) and, with `stats`, the mean activity per
 /// inference.
 pub(crate) fn infer(net: &Network, data: &Dataset, stats: bool) -> (Vec<f64>, ActivityReport) {
-    const CHUNK: usize = 256;
     let classes = net.classes();
     let mut probs = vec![0.0; data.len() * classes];
     let mut report = net.empty_report();
-    let mut ws = Workspace::new(net, CHUNK.min(data.len().max(1)));
-    for c in 0..data.n_contexts() {
-        let members: Vec<usize> = (0..data.len()).filter(|&i| data.context(i) == c).collect();
-        for chunk in members.chunks(ws_capacity(data.len())) {
-            fill_input(&mut ws, data, chunk);
-            net.forward(&mut ws, chunk.len(), c, stats.then_some(&mut report));
-            let p = ws.probabilities(chunk.len());
-            for (s, &i) in chunk.iter().enumerate() {
-                probs[i * classes..(i + 1) * classes]
-                    .copy_from_slice(&p[s * classes..(s + 1) * classes]);
-            }
+    forward_by_context(net, data, 256, stats.then_some(&mut report), |chunk, ws| {
+        let p = ws.probabilities(chunk.len());
+        for (s, &i) in chunk.iter().enumerate() {
+            probs[i * classes..(i + 1) * classes]
+                .copy_from_slice(&p[s * classes..(s + 1) * classes]);
         }
-    }
+    });
     let n = data.len().max(1) as f64;
     for r in &mut report.regions {
         r.synapses /= n * report.iterations as f64;
@@ -502,8 +488,26 @@ pub(crate) fn infer(net: &Network, data: &Dataset, stats: bool) -> (Vec<f64>, Ac
     (probs, report)
 }
 
-fn ws_capacity(len: usize) -> usize {
-    256.min(len.max(1))
+/// Runs the network over standardised `data`, one context at a time in chunks of at most
+/// `chunk` samples, and hands each chunk's sample indices and the workspace after its forward
+/// pass to `visit`; with `stats`, activity is added into it.
+pub(crate) fn forward_by_context(
+    net: &Network,
+    data: &Dataset,
+    chunk: usize,
+    mut stats: Option<&mut ActivityReport>,
+    mut visit: impl FnMut(&[usize], &Workspace),
+) {
+    let chunk = chunk.min(data.len()).max(1);
+    let mut ws = Workspace::new(net, chunk);
+    for c in 0..data.n_contexts() {
+        let members: Vec<usize> = (0..data.len()).filter(|&i| data.context(i) == c).collect();
+        for part in members.chunks(chunk) {
+            fill_input(&mut ws, data, part);
+            net.forward(&mut ws, part.len(), c, stats.as_deref_mut());
+            visit(part, &ws);
+        }
+    }
 }
 
 fn confusion(data: &Dataset, probs: &[f64], classes: usize) -> ConfusionMatrix {
@@ -522,6 +526,24 @@ fn cross_entropy(data: &Dataset, probs: &[f64], classes: usize) -> f64 {
 }
 
 impl TrainedNetwork {
+    /// A trained network with the names of `data` (its training data).
+    pub(crate) fn assemble(
+        arch: &ValidArchitecture,
+        network: Network,
+        standardizer: Standardizer,
+        data: &Dataset,
+        history: History,
+    ) -> Self {
+        Self {
+            architecture: arch.get().clone(),
+            network,
+            standardizer,
+            class_names: data.class_names().to_vec(),
+            feature_names: data.feature_names().to_vec(),
+            history,
+        }
+    }
+
     /// Class probabilities for every sample of `data` (raw features; standardised here),
     /// row-major `len × classes`.
     pub fn probabilities(&self, data: &Dataset) -> Result<Vec<f64>, GliaError> {
