@@ -1,0 +1,178 @@
+//! End-to-end tests of `dgnn tongues`, `dgnn staircase`, `dgnn sync` and the two dgnn-lock
+//! benchmark workloads: result folders, the verdicts on positive controls written as CSV and
+//! WFDB files, and clear refusals of bad recordings.
+
+use dgnn_core::Seed;
+use dgnn_lock::controls::{Control, ControlParams};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn dgnn(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dgnn"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("dgnn runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn control(params: &ControlParams) -> Control {
+    params.generate(Seed(21)).unwrap()
+}
+
+/// Writes a control as CSV with columns `ecg,resp` (and no time column).
+fn write_csv(path: &Path, c: &Control) {
+    let mut text = String::from("ecg,resp\n");
+    for (e, r) in c.ecg.iter().zip(&c.resp) {
+        writeln!(text, "{e:.5},{r:.5}").unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn sync_tells_the_quiet_control_from_the_active_one() {
+    // The quiet control is 3:1 locked throughout (see dgnn_lock::sync's tests for why); the
+    // active one drifts and must not be called locked.
+    let dir = tempfile::tempdir().unwrap();
+    write_csv(&dir.path().join("quiet.csv"), &control(&ControlParams::quiet()));
+    write_csv(&dir.path().join("active.csv"), &control(&ControlParams::active()));
+    let common = ["--fs", "250", "--ecg", "ecg", "--resp", "resp", "--surrogates", "19"];
+    let out = dgnn(&[&["sync", "quiet.csv", "--out", "q"][..], &common].concat(), dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let run = dir.path().join("q");
+    for file in [
+        "result.json",
+        "result.ron",
+        "windows.csv",
+        "beats.csv",
+        "breaths.csv",
+        "summary.txt",
+        "synchrogram.svg",
+        "synchrogram.png",
+        "ratio.svg",
+        "ratio.png",
+    ] {
+        assert!(run.join(file).is_file(), "missing {file}");
+    }
+    let summary = std::fs::read_to_string(run.join("summary.txt")).unwrap();
+    assert!(summary.contains("sustained locking") && summary.contains("3:1"), "{summary}");
+    let windows = std::fs::read_to_string(run.join("windows.csv")).unwrap();
+    assert!(windows.starts_with("start_s,end_s,beats,breaths,frequency_ratio,dominant,depth,rho,lambda,gamma,p_value,significant,note"));
+    let out = dgnn(&[&["sync", "active.csv", "--out", "a"][..], &common].concat(), dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = std::fs::read_to_string(dir.path().join("a/summary.txt")).unwrap();
+    assert!(summary.contains("no significant n:m locking"), "{summary}");
+}
+
+#[test]
+fn sync_reads_wfdb_records() {
+    // A two-signal format-16 record (gain 1000 adu/mV) written here; the same verdict as CSV.
+    let dir = tempfile::tempdir().unwrap();
+    let c = control(&ControlParams { duration_s: 240.0, ..ControlParams::quiet() });
+    let mut bytes = Vec::with_capacity(4 * c.ecg.len());
+    let mut checksums = [0i64; 2];
+    for (e, r) in c.ecg.iter().zip(&c.resp) {
+        for (i, v) in [e, r].into_iter().enumerate() {
+            let digital = (v * 1000.0).round() as i16;
+            checksums[i] += i64::from(digital);
+            bytes.extend(digital.to_le_bytes());
+        }
+    }
+    std::fs::write(dir.path().join("ctl.dat"), bytes).unwrap();
+    // The header's checksum is the 16-bit two's-complement sum of each signal's samples.
+    let [ce, cr] = checksums.map(|s| s.rem_euclid(65536) as u16 as i16);
+    let header = format!(
+        "ctl 2 250 {}\nctl.dat 16 1000/mV 16 0 0 {ce} 0 ECG\nctl.dat 16 1000/mV 16 0 0 {cr} 0 RESP\n",
+        c.ecg.len()
+    );
+    std::fs::write(dir.path().join("ctl.hea"), header).unwrap();
+    let out = dgnn(
+        &["sync", "ctl.hea", "--ecg", "ECG", "--resp", "RESP", "--surrogates", "19", "--out", "w"],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = std::fs::read_to_string(dir.path().join("w/summary.txt")).unwrap();
+    assert!(summary.contains("3:1"), "{summary}");
+}
+
+#[test]
+fn sync_refuses_bad_recordings_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = control(&ControlParams { duration_s: 120.0, ..ControlParams::quiet() });
+    write_csv(&dir.path().join("ok.csv"), &c);
+    let fail = |args: &[&str], needle: &str| {
+        let out = dgnn(args, dir.path());
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    };
+    fail(&["sync", "ok.csv", "--fs", "250", "--ecg", "ECG"], "no column `ECG`");
+    fail(&["sync", "ok.csv"], "fs");
+    fail(&["sync", "ok.csv", "--fs", "0"], "fs_hz");
+    fail(&["sync", "missing.csv", "--fs", "250"], "missing.csv");
+    std::fs::write(dir.path().join("nan.csv"), "ecg,resp\n1,2\nNaN,3\n4,5\n").unwrap();
+    fail(&["sync", "nan.csv", "--fs", "250"], "non-finite");
+    std::fs::write(dir.path().join("ragged.csv"), "ecg,resp\n1,2\n3\n").unwrap();
+    fail(&["sync", "ragged.csv", "--fs", "250"], "line 3");
+    std::fs::write(dir.path().join("short.csv"), "ecg,resp\n1,2\n3,4\n").unwrap();
+    fail(&["sync", "short.csv", "--fs", "250"], "ECG");
+    let truncated = "# OpenSignals Text File Format. Version 1\n# {\"d\": {\"column\": [\"nSeq\", \"A2\", \"A3\"], \"sampling rate\": 1000}}\n# EndOfHeader\n0\t1\t2\n1\t2\n";
+    std::fs::write(dir.path().join("os.txt"), truncated).unwrap();
+    fail(&["sync", "os.txt", "--ecg", "A3", "--resp", "A2"], "truncated");
+}
+
+#[test]
+fn tongues_and_staircase_write_their_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dgnn(
+        &[
+            "tongues",
+            "--n-omega",
+            "60",
+            "--n-k",
+            "20",
+            "--q-max",
+            "4",
+            "--q-max-measure",
+            "10",
+            "--out",
+            "t",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let edges = std::fs::read_to_string(dir.path().join("t/edges.csv")).unwrap();
+    assert!(edges.starts_with("p,q,k,lower,upper,width"));
+    let result = std::fs::read_to_string(dir.path().join("t/result.json")).unwrap();
+    assert!(result.contains("golden_mean_omega_c") && result.contains("box_dimension"));
+    assert!(dir.path().join("t/tongues.png").is_file());
+    let out = dgnn(
+        &["staircase", "--k", "0.9", "--n-omega", "200", "--q-max", "8", "--out", "s"],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plateaus = std::fs::read_to_string(dir.path().join("s/plateaus.csv")).unwrap();
+    assert!(plateaus.lines().count() > 10);
+    assert!(dir.path().join("s/staircase.svg").is_file());
+    let out = dgnn(&["staircase", "--k", "1.5"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn lock_benchmarks_print_one_json_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dgnn(&["bench", "--threads", "2", "nm-sync", "--samples", "60000"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["workload"], "nm-sync");
+    assert_eq!(line["ok_3to1_highest"], true);
+    assert_eq!(line["indices"].as_array().unwrap().len(), 7);
+    let out = dgnn(&["bench", "arnold-tongues", "--n-omega", "64", "--n-k", "16"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(line["map_iterations_per_second"].as_f64().unwrap() > 0.0);
+    assert!(line["k1_plateau_fraction"].as_f64().is_some());
+}
