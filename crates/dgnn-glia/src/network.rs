@@ -990,4 +990,35 @@ mod tests {
             assert!(checked > 60);
         }
     }
+
+    #[test]
+    fn global_processing_shares_one_counter_per_region() {
+        // Global variant: one counter per region, driven by the majority of its neurons, so
+        // every neuron of a region carries the same factors; per-territory counters (ratio 1:
+        // one neuron each) let them differ.
+        let (x, _) = batch(7, 16, 4);
+        for global in [true, false] {
+            let arch = Architecture {
+                regions: vec![Region::dense(8)],
+                astrocytes: Some(AstrocyteRule {
+                    iterations: 6,
+                    threshold: 2,
+                    global,
+                    ..AstrocyteRule::default()
+                }),
+                ..Architecture::plain(&[8])
+            }
+            .check()
+            .unwrap();
+            let net = Network::build(&arch, 4, 3, Seed(8)).unwrap();
+            let mut ws = Workspace::new(&net, 16);
+            ws.input_mut(16).copy_from_slice(&x);
+            net.forward(&mut ws, 16, 0, None);
+            let uniform = (0..16).all(|s| {
+                let f = &ws.fpos[0][s * 8..(s + 1) * 8];
+                f.iter().all(|v| v.to_bits() == f[0].to_bits())
+            });
+            assert_eq!(uniform, global, "global = {global}");
+        }
+    }
 }
