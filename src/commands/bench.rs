@@ -30,6 +30,8 @@ pub enum Workload {
     Zdt1Nsga2(workloads::zdt1_nsga2::Params),
     /// W7: 5-fold training of a 30-16-2 tanh network on WDBC (Adam, 200 epochs).
     MlpTrain(workloads::mlp_train::Params),
+    /// W6: the default energy-constrained architecture search on WDBC, end to end.
+    NasWdbc(workloads::nas_wdbc::Params),
 }
 
 /// Runs one workload inside a thread pool of the requested size and prints its JSON line.
@@ -45,6 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Workload::NmSync(params) => workloads::nm_sync::run(&params),
             Workload::Zdt1Nsga2(params) => workloads::zdt1_nsga2::run(&params),
             Workload::MlpTrain(params) => workloads::mlp_train::run(&params),
+            Workload::NasWdbc(params) => workloads::nas_wdbc::run(&params),
         }
     })?;
     println!("{}", serde_json::to_string(&workloads::with_threads(line, threads))?);
