@@ -3,6 +3,9 @@
 //! - `cargo xtask ci` runs exactly what `.ci/run` runs: format check, clippy, the test suite.
 //! - `cargo xtask bench [WORKLOAD…]` builds the release binary, runs `dgnn bench` for each
 //!   canonical workload and writes `target/bench/bench.jsonl`.
+//! - `cargo xtask sync-demo` fetches a real ECG + respiration recording (biopeaks 1.4.1's
+//!   `OSmontage0J.txt`, GPL-3.0, never committed) with pip into `data/external/` and runs
+//!   `dgnn sync` on it end to end.
 //! - The tidy checks live in `tidy.rs` as `#[test]`s, so `cargo test` runs them.
 
 #[cfg(test)]
@@ -29,8 +32,9 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("ci") => ci(&root),
         Some("bench") => bench(&root, &args[1..]),
+        Some("sync-demo") => sync_demo(&root),
         _ => {
-            eprintln!("usage: cargo xtask <ci | bench [WORKLOAD…]>");
+            eprintln!("usage: cargo xtask <ci | bench [WORKLOAD…] | sync-demo>");
             eprintln!("workloads: {}", WORKLOADS.join(", "));
             bail!("unknown or missing xtask command")
         }
@@ -103,5 +107,70 @@ fn bench(root: &Path, selected: &[String]) -> Result<()> {
     let path = out_dir.join("bench.jsonl");
     std::fs::write(&path, lines)?;
     eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+/// The real recording of `sync-demo`: a file inside the biopeaks wheel (GPL-3.0).
+const DEMO_WHEEL: &str = "biopeaks==1.4.1";
+const DEMO_MEMBER: &str = "biopeaks/tests/testdata/OSmontage0J.txt";
+
+/// Fetches biopeaks' OpenSignals recording (85 min, 1000 Hz, A2 = respiration belt, A3 = ECG)
+/// into the git-ignored `data/external/` and runs `dgnn sync` on it. The data are GPL-3.0:
+/// they are downloaded at run time and never committed.
+fn sync_demo(root: &Path) -> Result<()> {
+    let dir = root.join("data/external");
+    std::fs::create_dir_all(&dir)?;
+    let recording = dir.join("OSmontage0J.txt");
+    if recording.is_file() {
+        eprintln!("using {}", recording.display());
+    } else {
+        let dir_arg = dir.to_string_lossy().into_owned();
+        run(root, "python3", &["-m", "pip", "download", "--no-deps", DEMO_WHEEL, "-d", &dir_arg])
+            .context("pip could not fetch the biopeaks wheel (network or pip missing?)")?;
+        let wheel = std::fs::read_dir(&dir)?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("biopeaks-1.4.1"))
+            })
+            .context("the biopeaks wheel is not in data/external after pip download")?;
+        let extract = "import sys, zipfile; open(sys.argv[3], 'wb').write(zipfile.ZipFile(sys.argv[1]).read(sys.argv[2]))";
+        let (wheel_arg, out_arg) =
+            (wheel.to_string_lossy().into_owned(), recording.to_string_lossy().into_owned());
+        run(root, "python3", &["-c", extract, &wheel_arg, DEMO_MEMBER, &out_arg])?;
+        eprintln!(
+            "fetched {} (GPL-3.0; data/external is git-ignored — do not commit it)",
+            recording.display()
+        );
+    }
+    let out = (1u32..)
+        .map(|n| root.join(format!("runs/sync-demo-{n}")))
+        .find(|p| !p.exists())
+        .context("no free run folder")?;
+    let (rec_arg, out_arg) =
+        (recording.to_string_lossy().into_owned(), out.to_string_lossy().into_owned());
+    run(
+        root,
+        "cargo",
+        &[
+            "run",
+            "--release",
+            "--quiet",
+            "--bin",
+            "dgnn",
+            "--",
+            "sync",
+            &rec_arg,
+            "--format",
+            "opensignals",
+            "--ecg",
+            "A3",
+            "--resp",
+            "A2",
+            "--out",
+            &out_arg,
+        ],
+    )?;
+    eprintln!("report: {}", out.join("summary.txt").display());
     Ok(())
 }
