@@ -131,6 +131,10 @@ fn set_genome(net: &mut Network, genome: &[f64]) {
         layer.bias.copy_from_slice(&genome[at..at + b]);
         at += b;
     }
+    if net.logistic {
+        let last = net.layers.len() - 1;
+        net.layers[last].bias[0] = 0.0;
+    }
 }
 
 /// Mean squared error and accuracy of `net` on standardised `data` (all in one batch per

@@ -36,6 +36,8 @@
 //! TrainedNetwork::{predict, probabilities, save, load}
 //! cross_validate(&arch, &data, &config, folds, seed, &dyn EnergyModel, &dyn Progress)
 //!     -> CrossValidation                        (folds in parallel, thread-count independent)
+//! cross_validate_with(&data, folds, seed, &dyn EnergyModel, &dyn Progress, &trainer)
+//!     (any trainer, e.g. |part, seed, p| train_genetic(&arch, part, &ga, seed, p))
 //! consolidate(&trained, &data, &Consolidation, &dyn EnergyModel, seed, &dyn Progress)
 //!     -> (TrainedNetwork, ConsolidationReport)
 //! EnergyModel (trait): BiologicalEnergy, HardwareEnergy; EnergyChoice for configs
@@ -43,6 +45,15 @@
 //! ```
 //! Every random choice draws from `Seed::stream(name, path)` with names under `glia/`; a search
 //! trains many networks in parallel by calling [`train`] from rayon tasks, one seed each.
+//! Low-fidelity estimates: `TrainConfig::sample_budget` caps the sample presentations.
+//!
+//! # Conventions
+//! - Output: a softmax over the classes; for two classes the class-0 logit is held at 0, so
+//!   the output is one logistic unit (scikit-learn's binary model, the W7 comparison).
+//! - Forward and backward passes are hand-written register-blocked FMA loops over row-major
+//!   arrays ([`network`]), written for the small products of the search (tens of units, batches
+//!   of 32) with no allocation per batch; no general matrix library is involved.
+//! - Energies are per inference; information is per held-out sample (plug-in estimate).
 
 pub mod arch;
 pub mod astrocyte;

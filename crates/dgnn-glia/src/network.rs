@@ -18,7 +18,9 @@
 //! 4. with the astrocyte rule, the pattern is presented `k` times; counters see the activity of
 //!    each iteration and change the factors for the next; the output is the `k`-th iteration's.
 //!
-//! The output layer is linear with a softmax; the loss is the mean cross-entropy.
+//! The output layer is linear with a softmax; the loss is the mean cross-entropy. With two
+//! classes the class-0 logit is held at 0 (no synapses, bias 0), which makes the output one
+//! logistic unit `p(1) = σ(z₁)` as in scikit-learn's binary `MLPClassifier`.
 //!
 //! Gradients (backward pass): exact through the affine maps, the activations and the supply
 //! throttle (`∂h_i/∂a_j = θ δ_ij − (θ/D) a_i r′(a_j)` inside a throttled territory); the phase
@@ -104,6 +106,20 @@ pub struct Network {
     pub(crate) rule: Option<AstrocyteRule>,
     pub(crate) supply: Option<f64>,
     pub(crate) phase: Option<(PhaseLayer, PhaseState)>,
+    /// Two classes: the output is one logistic unit, written as a softmax whose class-0 logit is
+    /// held at 0 (its synapses absent, its bias 0), `p(1) = σ(z₁)` — scikit-learn's binary model.
+    pub(crate) logistic: bool,
+}
+
+/// Holds the class-0 logit of an output layer at 0: no synapses into it, bias 0.
+fn freeze_class_zero(layer: &mut Layer) {
+    let n = layer.weights.len();
+    let mask = layer.mask.get_or_insert_with(|| vec![1.0; n]);
+    for i in 0..layer.inputs {
+        mask[i * layer.outputs] = 0.0;
+        layer.weights[i * layer.outputs] = 0.0;
+    }
+    layer.bias[0] = 0.0;
 }
 
 impl Network {
@@ -130,11 +146,15 @@ impl Network {
         sizes.extend(arch.regions.iter().map(|r| r.neurons));
         sizes.push(classes);
         let activations: Vec<Activation> = arch.regions.iter().map(|r| r.activation).collect();
+        let logistic = classes == 2;
+        let last = sizes.len() - 2;
         let mut layers = Vec::with_capacity(sizes.len() - 1);
         for l in 0..sizes.len() - 1 {
             let (n_in, n_out) = (sizes[l], sizes[l + 1]);
             let act = activations[l.min(activations.len() - 1)];
-            let bound = (act.glorot_factor() / (n_in + n_out) as f64).sqrt();
+            // A logistic output has one free unit (fan-out 1).
+            let fan_out = if logistic && l == last { 1 } else { n_out };
+            let bound = (act.glorot_factor() / (n_in + fan_out) as f64).sqrt();
             let mut rng = seed.stream("glia/init/weights", &[l as u64]);
             let mut weights: Vec<f64> =
                 (0..n_in * n_out).map(|_| rng.random_range(-bound..bound)).collect();
@@ -150,7 +170,11 @@ impl Network {
                 }
                 mask
             });
-            layers.push(Layer { inputs: n_in, outputs: n_out, weights, bias, mask });
+            let mut layer = Layer { inputs: n_in, outputs: n_out, weights, bias, mask };
+            if logistic && l == last {
+                freeze_class_zero(&mut layer);
+            }
+            layers.push(layer);
         }
         let territories =
             arch.regions.iter().map(|r| Territories::new(r.neurons, r.astrocytes())).collect();
@@ -168,6 +192,7 @@ impl Network {
             rule: arch.astrocytes.clone(),
             supply: arch.supply_per_astrocyte,
             phase,
+            logistic,
         })
     }
 
@@ -259,6 +284,17 @@ impl Network {
                 return Err(format!("layer {l} holds non-finite weights"));
             }
         }
+        if self.logistic {
+            let out = &self.layers[self.layers.len() - 1];
+            let frozen = out.bias.first().is_some_and(|b| *b == 0.0)
+                && out
+                    .mask
+                    .as_ref()
+                    .is_some_and(|m| (0..out.inputs).all(|i| m[i * out.outputs] == 0.0));
+            if out.outputs != 2 || !frozen {
+                return Err("the logistic output's class-0 unit is not held at 0".into());
+            }
+        }
         for (r, t) in self.territories.iter().enumerate() {
             if t.of_neuron.len() != self.layers[r].outputs
                 || t.of_neuron.iter().any(|&k| k >= t.astrocytes.len())
@@ -331,8 +367,10 @@ pub(crate) struct Workspace {
     transposed: Vec<Vec<f64>>,
     /// Zeros, as the bias of the transposed product.
     zeros: Vec<f64>,
-    /// Per layer: the phase gates of the current context (only with a phase layer).
-    gates: Vec<Vec<f64>>,
+    /// `gates[context][layer]`: the phase gates, computed once (only with a phase layer).
+    gates: Vec<Vec<Vec<f64>>>,
+    /// The context of the last forward pass.
+    context: usize,
     /// Per layer: active outgoing synapses of each presynaptic unit (for activity statistics).
     active_out: Vec<Vec<f64>>,
 }
@@ -416,11 +454,19 @@ impl Workspace {
             } else {
                 Vec::new()
             },
-            gates: if net.phase.is_some() {
-                net.layers.iter().map(|l| vec![1.0; l.weights.len()]).collect()
-            } else {
-                Vec::new()
+            gates: match &net.phase {
+                Some((p, state)) => (0..p.contexts)
+                    .map(|c| {
+                        net.layers
+                            .iter()
+                            .enumerate()
+                            .map(|(l, layer)| state.gates(p, c, l, layer.inputs, layer.outputs))
+                            .collect()
+                    })
+                    .collect(),
+                None => Vec::new(),
             },
+            context: 0,
             eff_pos: if rule {
                 net.layers.iter().map(|l| l.weights.clone()).collect()
             } else {
@@ -461,13 +507,13 @@ impl Network {
     /// Computes the effective (gated) weights of `context` and their signed parts, and the
     /// active outgoing synapse counts when statistics are wanted.
     fn prepare(&self, ws: &mut Workspace, context: usize, with_stats: bool) {
+        ws.context = context;
         if !ws.eff.is_empty() {
             for (l, layer) in self.layers.iter().enumerate() {
                 let eff = &mut ws.eff[l];
                 eff.copy_from_slice(&layer.weights);
-                if let Some((p, s)) = &self.phase {
-                    ws.gates[l] = s.gates(p, context, l, layer.inputs, layer.outputs);
-                    for (w, g) in eff.iter_mut().zip(&ws.gates[l]) {
+                if let Some(gates) = ws.gates.get(context) {
+                    for (w, g) in eff.iter_mut().zip(&gates[l]) {
                         *w *= g;
                     }
                 }
@@ -725,6 +771,9 @@ impl Network {
         for l in (0..=last).rev() {
             self.layer_backward(ws, l, batch, grads);
         }
+        if self.logistic {
+            grads.b[last][0] = 0.0;
+        }
         loss * inv_b
     }
 
@@ -762,8 +811,8 @@ impl Network {
                 kernels::outer_accumulate(input, delta, batch, n_out, gw);
             }
             // Through w_eff = w·mask·gate: the gate (and mask) multiply the gradient.
-            if !ws.gates.is_empty() {
-                for (g, gate) in gw.iter_mut().zip(&ws.gates[l]) {
+            if let Some(gates) = ws.gates.get(ws.context) {
+                for (g, gate) in gw.iter_mut().zip(&gates[l]) {
                     *g *= gate;
                 }
             }
@@ -921,7 +970,7 @@ mod tests {
     fn batch(seed: u64, n: usize, d: usize) -> (Vec<f64>, Vec<usize>) {
         let mut rng = Seed(seed).stream("test/batch", &[]);
         let x = (0..n * d).map(|_| rng.random_range(-2.0..2.0)).collect();
-        let y = (0..n).map(|_| rng.random_range(0..3)).collect();
+        let y = (0..n).map(|_| rng.random_range(0..2) + usize::from(seed % 2 == 1)).collect();
         (x, y)
     }
 
@@ -936,7 +985,8 @@ mod tests {
         ws.input_mut(y.len()).copy_from_slice(x);
         net.forward(ws, y.len(), ctx, None);
         let p = ws.probabilities(y.len());
-        -y.iter().enumerate().map(|(s, &c)| p[s * 3 + c].ln()).sum::<f64>() / y.len() as f64
+        let k = net.classes();
+        -y.iter().enumerate().map(|(s, &c)| p[s * k + c].ln()).sum::<f64>() / y.len() as f64
     }
 
     #[test]
@@ -954,6 +1004,7 @@ mod tests {
             (3, 0, full_network(3, false)),
             (4, 1, full_network(4, false)),
             (5, 0, Network::build(&plain, 4, 3, Seed(5)).unwrap()),
+            (6, 0, Network::build(&plain, 4, 2, Seed(6)).unwrap()),
         ];
         for (seed, ctx, mut net) in cases {
             let (x, y) = batch(seed, 7, 4);
@@ -970,6 +1021,10 @@ mod tests {
                 for k in 0..n_w + net.layers[l].bias.len() {
                     if k < n_w && net.layers[l].mask.as_ref().is_some_and(|m| m[k] == 0.0) {
                         assert!(grads.w[l][k].abs() < 1e-300, "absent synapse has a gradient");
+                        continue;
+                    }
+                    if net.logistic && l + 1 == net.layers.len() && k == n_w {
+                        assert!(grads.b[l][0].abs() < 1e-300, "the held class-0 bias moved");
                         continue;
                     }
                     let original = *param(&mut net, l, k);
