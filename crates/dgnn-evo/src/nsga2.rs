@@ -332,7 +332,9 @@ impl<'a, P: Problem, V: Variation<P::Genome>> Nsga2<'a, P, V> {
         Ok(run)
     }
 
-    /// Writes a checkpoint to `path` after every generation.
+    /// Writes a checkpoint to `path` after every generation. The checkpoint holds the whole
+    /// evaluation cache, so it grows with the number of evaluations: for cheap problems with
+    /// many evaluations (tens of thousands) prefer `cache: false` when checkpointing.
     #[must_use]
     pub fn checkpoint(mut self, path: impl Into<PathBuf>) -> Self {
         self.checkpoint = Some(path.into());
