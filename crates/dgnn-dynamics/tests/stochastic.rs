@@ -89,34 +89,31 @@ fn strong_errors<S: Sde, I: Integrator>(
 // the order. Dt from 2^-5 to 2^-10 (six levels) on 300 paths; the errors at all levels come from
 // the same paths, so the slope's sampling error is a few hundredths (checked: 0.02–0.05).
 
+/// The slope of the strong error on GBM (λ = 2, μ = 1, X0 = 1, T = 1) must be `order` ± 0.15.
+/// Itô solution X_T = exp((λ − μ²/2)T + μW_T); Stratonovich X_T = exp(λT + μW_T).
+fn assert_gbm_order<I: Integrator>(scheme: &I, stratonovich: bool, order: f64) {
+    let gbm = Gbm { lambda: 2.0, mu: 1.0 };
+    let drift = if stratonovich { 2.0 } else { 1.5 };
+    let exact = |p: &BrownianPath| (drift + p.total()[0]).exp();
+    let errs = strong_errors(&gbm, scheme, exact, 1 << 11, &[2, 4, 8, 16, 32, 64], 300);
+    let s = slope(&errs);
+    assert!((s - order).abs() < 0.15, "{} slope {s}: {errs:?}", scheme.name());
+    assert!((scheme.strong_order(NoiseKind::Diagonal) - order).abs() < 1e-15);
+}
+
 #[test]
 fn euler_maruyama_has_strong_order_one_half_for_multiplicative_noise() {
-    let gbm = Gbm { lambda: 2.0, mu: 1.0 };
-    // Itô GBM: X_T = exp((λ − μ²/2)T + μW_T).
-    let exact = |p: &BrownianPath| (1.5 + p.total()[0]).exp();
-    let errs = strong_errors(&gbm, &EulerMaruyama, exact, 1 << 11, &[2, 4, 8, 16, 32, 64], 300);
-    let s = slope(&errs);
-    assert!((s - 0.5).abs() < 0.15, "EM multiplicative slope {s}: {errs:?}");
-    assert!((EulerMaruyama.strong_order(NoiseKind::Diagonal) - 0.5).abs() < 1e-15);
+    assert_gbm_order(&EulerMaruyama, false, 0.5);
 }
 
 #[test]
 fn milstein_has_strong_order_one() {
-    let gbm = Gbm { lambda: 2.0, mu: 1.0 };
-    let exact = |p: &BrownianPath| (1.5 + p.total()[0]).exp();
-    let errs = strong_errors(&gbm, &Milstein, exact, 1 << 11, &[2, 4, 8, 16, 32, 64], 300);
-    let s = slope(&errs);
-    assert!((s - 1.0).abs() < 0.15, "Milstein slope {s}: {errs:?}");
+    assert_gbm_order(&Milstein, false, 1.0);
 }
 
 #[test]
 fn stochastic_heun_has_strong_order_one_to_the_stratonovich_solution() {
-    let gbm = Gbm { lambda: 2.0, mu: 1.0 };
-    // Stratonovich GBM: X_T = exp(λT + μW_T).
-    let exact = |p: &BrownianPath| (2.0 + p.total()[0]).exp();
-    let errs = strong_errors(&gbm, &StochasticHeun, exact, 1 << 11, &[2, 4, 8, 16, 32, 64], 300);
-    let s = slope(&errs);
-    assert!((s - 1.0).abs() < 0.15, "Heun slope {s}: {errs:?}");
+    assert_gbm_order(&StochasticHeun, true, 1.0);
 }
 
 #[test]
