@@ -64,6 +64,8 @@ fn a_search_writes_a_complete_run_folder_and_report_redraws_it() {
         "models/front-00.ron",
         "front.svg",
         "front.png",
+        "front_with_baseline.svg",
+        "front_with_baseline.png",
         "hypervolume.svg",
         "hypervolume.png",
         "glia_ratio.svg",
@@ -89,12 +91,12 @@ fn a_search_writes_a_complete_run_folder_and_report_redraws_it() {
     assert_eq!(parse_config(&written).unwrap(), parse_config(SMALL).unwrap());
     // `dgnn report` redraws the pictures and the summary from result.json alone.
     let summary = std::fs::read_to_string(run.join("summary.txt")).unwrap();
-    for picture in ["front.png", "front.svg", "hypervolume.png", "glia_ratio.svg"] {
+    for picture in ["front.png", "front_with_baseline.svg", "hypervolume.png", "glia_ratio.svg"] {
         std::fs::remove_file(run.join(picture)).unwrap();
     }
     let out = dgnn(&["report", "run"], dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
-    for picture in ["front.png", "front.svg", "hypervolume.png", "glia_ratio.svg"] {
+    for picture in ["front.png", "front_with_baseline.svg", "hypervolume.png", "glia_ratio.svg"] {
         assert!(run.join(picture).is_file(), "report did not redraw {picture}");
     }
     assert_eq!(std::fs::read_to_string(run.join("summary.txt")).unwrap(), summary);

@@ -3,9 +3,9 @@
 //! dgnn) without re-running it. `dgnn search` draws through the same functions.
 //!
 //! Pictures (SVG + PNG): `front` — the energy–information front on the validation part, each
-//! network coloured by its validation accuracy, the baseline MLP beside it; `hypervolume` —
-//! the normalised hypervolume of the population's front by generation; `glia_ratio` — the
-//! glia:neuron ratio of the networks along the front.
+//! network coloured by its validation accuracy; `front_with_baseline` — the same beside the
+//! baseline MLP; `hypervolume` — the normalised hypervolume of the population's front by
+//! generation; `glia_ratio` — the glia:neuron ratio of the networks along the front.
 
 use crate::commands::search::read_report;
 use anyhow::Context;
@@ -60,27 +60,44 @@ fn energy_scale(report: &SearchReport) -> (f64, String) {
     )
 }
 
-/// Draws the three pictures of a search report into `dir` (SVG and PNG).
+/// Draws the pictures of a search report into `dir` (SVG and PNG): `front` (the front alone,
+/// so its members are told apart), `front_with_baseline` (the same beside the baseline MLP),
+/// `hypervolume` and `glia_ratio`.
 pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
     let (scale, energy_label) = energy_scale(report);
     let point = |m: &MemberReport| (energy(report, m) / scale, m.validation.information_bits);
     let front: Vec<(f64, f64)> = report.front.iter().map(point).collect();
     let coloured: Vec<(f64, f64, f64)> =
         report.front.iter().map(|m| (point(m).0, point(m).1, m.validation.accuracy)).collect();
-    let mut plot = Plot::new(format!(
-        "energy–information front on {} (validation part, H(Y) = {:.3} bit)",
+    let base = point(&report.baseline);
+    let front_plot = |title: String| {
+        let mut plot = Plot::new(title)
+            .x_label(energy_label.clone())
+            .y_label("I(Y; Ŷ) on the validation part (bit)")
+            .line("front", front.clone())
+            .coloured_points(coloured.clone(), "validation accuracy");
+        if let Some(m) = report.front.get(report.efficient) {
+            let (x, y) = point(m);
+            plot = plot.label(x, y, format!("  efficient: test acc {:.3}", m.test.accuracy));
+        }
+        plot
+    };
+    front_plot(format!(
+        "energy–information front on {} (baseline MLP: {:.3} × 1e{}, I = {:.3} bit)",
+        report.data.name,
+        base.0,
+        scale.log10().round(),
+        base.1
+    ))
+    .save_both(dir, "front")
+    .context("drawing the front")?;
+    front_plot(format!(
+        "front and baseline MLP on {} (H(Y) = {:.3} bit)",
         report.data.name, report.baseline.validation.label_entropy_bits
     ))
-    .x_label(energy_label.clone())
-    .y_label("I(Y; Ŷ) (bit)")
-    .line("front", front)
-    .points("baseline MLP", vec![point(&report.baseline)])
-    .coloured_points(coloured, "validation accuracy");
-    if let Some(m) = report.front.get(report.efficient) {
-        let (x, y) = point(m);
-        plot = plot.label(x, y, format!("efficient: test acc {:.3}", m.test.accuracy));
-    }
-    plot.save_both(dir, "front").context("drawing the front")?;
+    .points("baseline MLP", vec![base])
+    .save_both(dir, "front_with_baseline")
+    .context("drawing the front with the baseline")?;
 
     let normalised = report.history.iter().all(|h| h.hypervolume_normalised.is_some());
     let hv: Vec<(f64, f64)> = report
@@ -105,15 +122,16 @@ pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
             .context("drawing the hypervolume")?;
     }
 
-    let ratio: Vec<(f64, f64)> = report.front.iter().map(|m| (point(m).0, m.glia_ratio)).collect();
-    Plot::new("glia:neuron ratio along the front")
-        .x_label(energy_label)
-        .y_label("astrocytes per neuron")
-        .line("front", ratio.clone())
-        .points("network", ratio)
-        .points("baseline MLP", vec![(point(&report.baseline).0, report.baseline.glia_ratio)])
-        .save_both(dir, "glia_ratio")
-        .context("drawing the glia ratio")?;
+    let ratios: Vec<(String, f64)> =
+        report.front.iter().enumerate().map(|(i, m)| (format!("#{i}"), m.glia_ratio)).collect();
+    if !ratios.is_empty() {
+        Plot::new("glia:neuron ratio along the front (members by increasing energy)")
+            .x_label("front member (see summary.txt)")
+            .y_label("astrocytes per neuron")
+            .category_bars("astrocytes per neuron", &ratios)
+            .save_both(dir, "glia_ratio")
+            .context("drawing the glia ratio")?;
+    }
     Ok(())
 }
 

@@ -12,8 +12,8 @@
 //! The run folder (never another run's): `config.ron` (the full config, read by `--resume`),
 //! `checkpoint.ron`, `result.json`/`result.ron` (envelope with the [`SearchReport`]),
 //! `front.csv`/`front.json`, `history.csv`, `models/front-NN.ron` (each front member as a
-//! loadable dgnn-glia model) and `models/baseline.ron`, the plots (`front`, `hypervolume`,
-//! `glia_ratio`, SVG + PNG) and `summary.txt`. `dgnn report RUN_DIR` redraws the plots and
+//! loadable dgnn-glia model) and `models/baseline.ron`, the plots (`front`,
+//! `front_with_baseline`, `hypervolume`, `glia_ratio`, SVG + PNG) and `summary.txt`. `dgnn report RUN_DIR` redraws the plots and
 //! the summary from `result.json`.
 
 use crate::commands::report;
