@@ -483,48 +483,53 @@ fn kuramoto_one(params: &KuramotoParams, k: f64) -> KuramotoPoint {
     let mut lanes = Lanes::new(&params.omega, &params.theta0);
     let m = lanes.theta.len();
     let (h, half) = (params.dt, 0.5 * params.dt);
+    // sin/cos of the current stage's phases; acc = k1 + 2k2 + 2k3.
     let mut sin = vec![f64x8::ZERO; m];
     let mut cos = vec![f64x8::ZERO; m];
-    let mut stage = vec![f64x8::ZERO; m];
     let mut acc = vec![f64x8::ZERO; m];
     let kv = f64x8::splat(k);
-    // sin/cos of `x` into the buffers, returning Z = ⟨e^{iθ}⟩ (masked lanes, fixed-order sums).
-    let trig = |x: &[f64x8], sin: &mut [f64x8], cos: &mut [f64x8], mask: &[f64x8], inv_n: f64| {
+    // One fused pass: the slope k_s from the stored sin/cos, then the next state `next(j, k_s)`,
+    // its sin/cos stored in place and summed into Z = ⟨e^{iθ}⟩ (masked lanes, fixed order).
+    fn pass(
+        z: (f64, f64),
+        kv: f64x8,
+        lanes: &mut Lanes,
+        sin: &mut [f64x8],
+        cos: &mut [f64x8],
+        mut next: impl FnMut(usize, f64x8, &mut Lanes) -> f64x8,
+    ) -> (f64, f64) {
+        let (zr, zi) = (f64x8::splat(z.0), f64x8::splat(z.1));
         let (mut re, mut im) = (f64x8::ZERO, f64x8::ZERO);
-        for j in 0..x.len() {
-            let (s, c) = x[j].sin_cos();
+        for j in 0..sin.len() {
+            let slope = lanes.omega[j] + kv * (zi * cos[j] - zr * sin[j]);
+            let (s, c) = next(j, slope, lanes).sin_cos();
             sin[j] = s;
             cos[j] = c;
-            re += c * mask[j];
-            im += s * mask[j];
+            re += c * lanes.mask[j];
+            im += s * lanes.mask[j];
         }
-        (re.reduce_add() * inv_n, im.reduce_add() * inv_n)
-    };
+        (re.reduce_add() * lanes.inv_n, im.reduce_add() * lanes.inv_n)
+    }
     let mut r_series = Vec::with_capacity(params.steps);
-    let mut z = trig(&lanes.theta, &mut sin, &mut cos, &lanes.mask, lanes.inv_n);
+    let mut z = pass((0.0, 0.0), kv, &mut lanes, &mut sin, &mut cos, |j, _, l| l.theta[j]);
     for step in 0..params.steps {
         if step > 0 {
             r_series.push(z.0.hypot(z.1));
         }
-        // Stages 1–3: k_s = ω + K(Im Z cos − Re Z sin); next stage state θ + c·k_s.
+        // Stages 1–3: k_s = ω + K(Im Z cos − Re Z sin); the next stage is θ + c·k_s.
         for (s, (coef, weight)) in [(half, 1.0), (half, 2.0), (h, 2.0)].into_iter().enumerate() {
-            let (zr, zi) = (f64x8::splat(z.0), f64x8::splat(z.1));
             let (coef, weight) = (f64x8::splat(coef), f64x8::splat(weight));
-            for j in 0..m {
-                let ks = lanes.omega[j] + kv * (zi * cos[j] - zr * sin[j]);
+            z = pass(z, kv, &mut lanes, &mut sin, &mut cos, |j, ks, l| {
                 acc[j] = if s == 0 { ks } else { weight.mul_add(ks, acc[j]) };
-                stage[j] = coef.mul_add(ks, lanes.theta[j]);
-            }
-            z = trig(&stage, &mut sin, &mut cos, &lanes.mask, lanes.inv_n);
+                coef.mul_add(ks, l.theta[j])
+            });
         }
         // Stage 4 and the update θ += h/6 (k1 + 2k2 + 2k3 + k4).
-        let (zr, zi) = (f64x8::splat(z.0), f64x8::splat(z.1));
         let sixth = f64x8::splat(h / 6.0);
-        for j in 0..m {
-            let k4 = lanes.omega[j] + kv * (zi * cos[j] - zr * sin[j]);
-            lanes.theta[j] = sixth.mul_add(acc[j] + k4, lanes.theta[j]);
-        }
-        z = trig(&lanes.theta, &mut sin, &mut cos, &lanes.mask, lanes.inv_n);
+        z = pass(z, kv, &mut lanes, &mut sin, &mut cos, |j, k4, l| {
+            l.theta[j] = sixth.mul_add(acc[j] + k4, l.theta[j]);
+            l.theta[j]
+        });
     }
     r_series.push(z.0.hypot(z.1));
     let tail = &r_series[params.steps - params.average..];
