@@ -7,7 +7,8 @@
 //! exact AR(1) step), `φ_h = 3φ_b + η + 0.5`, and `x = cos φ + 0.1·N(0, 1)`. Timed: the Hilbert phases of both records and ρ and γ for the
 //! seven ratios, by [`dgnn_lock::indices::whole_record_indices`] with the FFT planned outside
 //! the timed region (the peer's scipy plans inside `hilbert`; planning here takes a few ms and
-//! is reported as `plan_seconds`).
+//! is reported as `plan_seconds`). Like the peer, the timed part runs `--repeats` times (3) and
+//! `seconds` is the fastest; `seconds_all` lists them.
 
 use super::{record, timed};
 use dgnn_core::Seed;
@@ -51,6 +52,9 @@ pub struct Params {
     /// Master seed.
     #[arg(long, default_value_t = 12345)]
     pub seed: u64,
+    /// Timed repetitions; `seconds` is the fastest (the peer's default is 3 as well).
+    #[arg(long, default_value_t = 3)]
+    pub repeats: usize,
 }
 
 #[derive(Serialize)]
@@ -70,6 +74,7 @@ struct Fields {
     ok_3to1_highest: bool,
     signal_gen_seconds: f64,
     plan_seconds: f64,
+    seconds_all: Vec<f64>,
 }
 
 /// Runs the workload and returns its JSON record.
@@ -94,8 +99,14 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         .into_iter()
         .map(|(n, m)| Ratio::new(n, m))
         .collect::<Result<Vec<_>, _>>()?;
-    let (result, seconds) = timed(|| whole_record_indices(&plan, &x_b, &x_h, &ratios));
-    let result = result?;
+    let mut seconds_all = Vec::new();
+    let mut result = Vec::new();
+    for _ in 0..params.repeats.max(1) {
+        let (r, s) = timed(|| whole_record_indices(&plan, &x_b, &x_h, &ratios));
+        result = r?;
+        seconds_all.push(s);
+    }
+    let seconds = seconds_all.iter().copied().fold(f64::INFINITY, f64::min);
     let best = |key: fn(&dgnn_lock::indices::RecordIndices) -> f64| {
         result
             .iter()
@@ -116,6 +127,7 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         argmax_mpc,
         signal_gen_seconds: gen_seconds,
         plan_seconds,
+        seconds_all,
     };
     Ok(record("nm-sync", params, seconds, &fields)?)
 }

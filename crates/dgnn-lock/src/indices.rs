@@ -180,20 +180,27 @@ struct Partial {
     sums: Vec<Complex64>,
 }
 
-/// Unit phasor and phase in turns of eight analytic-signal samples: `(Re u, Im u, arg z / 2π)`.
+/// Unit phasor and phase in turns of eight analytic-signal samples `re + i·im`:
+/// `(Re u, Im u, arg z / 2π)`.
 #[inline(always)]
-fn phasor(z: &[Complex64; 8]) -> (f64x8, f64x8, f64x8) {
-    let re = f64x8::from(z.map(|c| c.re));
-    let im = f64x8::from(z.map(|c| c.im));
+fn phasor(re: f64x8, im: f64x8) -> (f64x8, f64x8, f64x8) {
     let inv = (re * re + im * im).sqrt().recip();
     (re * inv, im * inv, im.atan2(re) * f64x8::splat(1.0 / TAU))
 }
 
-/// The fused W5 pass over one chunk, eight samples per vector. The last vector of a chunk is
-/// padded with its final sample and masked, so every sample is counted once.
+/// Eight lanes `f(0..8)`, repeating the last valid index in the padding lanes.
+#[inline(always)]
+fn lanes(valid: usize, f: impl Fn(usize) -> f64) -> f64x8 {
+    f64x8::from(std::array::from_fn::<f64, 8, _>(|i| f(i.min(valid - 1))))
+}
+
+/// The fused W5 pass over one chunk (signals `x₁`, `x₂` and `h = H[x₁] + iH[x₂]`), eight
+/// samples per vector. The last vector of a chunk is padded with its final sample and masked,
+/// so every sample is counted once.
 fn fused_chunk(
-    c1: &[Complex64],
-    c2: &[Complex64],
+    x1: &[f64],
+    x2: &[f64],
+    h: &[Complex64],
     ratios: &[Ratio],
     bins: usize,
     max_n: usize,
@@ -206,12 +213,10 @@ fn fused_chunk(
     let mut p1 = vec![one; max_n + 1];
     let mut p2 = vec![one; max_m + 1];
     let bins_f = f64x8::splat(bins as f64);
-    for (g1, g2) in c1.chunks(8).zip(c2.chunks(8)) {
+    for ((g1, g2), gh) in x1.chunks(8).zip(x2.chunks(8)).zip(h.chunks(8)) {
         let valid = g1.len();
-        let pad =
-            |g: &[Complex64]| -> [Complex64; 8] { std::array::from_fn(|i| g[i.min(valid - 1)]) };
-        let (r1, i1, t1) = phasor(&pad(g1));
-        let (r2, i2, t2) = phasor(&pad(g2));
+        let (r1, i1, t1) = phasor(lanes(valid, |i| g1[i]), lanes(valid, |i| gh[i].re));
+        let (r2, i2, t2) = phasor(lanes(valid, |i| g2[i]), lanes(valid, |i| gh[i].im));
         let mask =
             f64x8::from(std::array::from_fn::<f64, 8, _>(|i| if i < valid { 1.0 } else { 0.0 }));
         for k in 1..=max_n {
@@ -263,15 +268,16 @@ pub fn whole_record_indices(
         )
         .into());
     }
-    let (z1, z2) = plan.analytic_pair(x1, x2)?;
-    let samples = z1.len();
+    let h = plan.hilbert_pair(x1, x2)?;
+    let samples = h.len();
     let bins = tass_bins(samples);
     let max_n = ratios.iter().map(|r| r.numer()).max().unwrap_or(1) as usize;
     let max_m = ratios.iter().map(|r| r.denom()).max().unwrap_or(1) as usize;
-    let partials: Vec<Partial> = z1
+    let partials: Vec<Partial> = x1
         .par_chunks(CHUNK)
-        .zip(z2.par_chunks(CHUNK))
-        .map(|(c1, c2)| fused_chunk(c1, c2, ratios, bins, max_n, max_m))
+        .zip(x2.par_chunks(CHUNK))
+        .zip(h.par_chunks(CHUNK))
+        .map(|((c1, c2), ch)| fused_chunk(c1, c2, ch, ratios, bins, max_n, max_m))
         .collect();
     let mut counts = vec![0u32; bins * ratios.len()];
     let mut sums = vec![Complex64::new(0.0, 0.0); ratios.len()];
