@@ -305,7 +305,7 @@ mod tests {
             })
             .collect();
         let weight = |k: usize| {
-            if k == 0 || (n % 2 == 0 && k == n / 2) {
+            if k == 0 || (n.is_multiple_of(2) && k == n / 2) {
                 1.0
             } else if k < n.div_ceil(2) {
                 2.0
