@@ -410,24 +410,19 @@ fn write_outputs(
     let series = |f: &dyn Fn(&EpochRecord) -> Option<f64>| -> Vec<(f64, f64)> {
         history.iter().filter_map(|e| f(e).map(|v| (e.epoch as f64, v))).collect()
     };
-    let mut loss = Plot::new("training loss")
-        .x_label("epoch")
-        .y_label("loss")
-        .line("train", series(&|e| Some(e.train_loss)));
-    let validation_loss = series(&|e| e.validation_loss);
-    if !validation_loss.is_empty() {
-        loss = loss.line("validation (cross-entropy)", validation_loss);
-    }
-    folder.write_plot("training_loss", &loss)?;
-    let mut acc = Plot::new("training accuracy")
-        .x_label("epoch")
-        .y_label("accuracy")
-        .line("train", series(&|e| Some(e.train_accuracy)));
-    let validation_acc = series(&|e| e.validation_accuracy);
-    if !validation_acc.is_empty() {
-        acc = acc.line("validation", validation_acc);
-    }
-    folder.write_plot("training_accuracy", &acc)?;
+    // One curve per quantity: training, and validation when early stopping held some out.
+    let curve = |title: &str, train: Vec<(f64, f64)>, validation: Vec<(f64, f64)>| {
+        let plot = Plot::new(title).x_label("epoch").y_label(title).line("train", train);
+        if validation.is_empty() { plot } else { plot.line("validation", validation) }
+    };
+    folder.write_plot(
+        "training_loss",
+        &curve("loss", series(&|e| Some(e.train_loss)), series(&|e| e.validation_loss)),
+    )?;
+    folder.write_plot(
+        "training_accuracy",
+        &curve("accuracy", series(&|e| Some(e.train_accuracy)), series(&|e| e.validation_accuracy)),
+    )?;
     Ok(())
 }
 
