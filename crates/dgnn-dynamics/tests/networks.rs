@@ -213,6 +213,7 @@ fn fast_hkb_ensemble_matches_the_exact_density_in_f64_and_f32() {
         let exact = exact_bins(1.0, 0.5, 0.5, 64);
         let (l1, floor) = (h.l1_distance(&exact), h.expected_l1_floor(&exact));
         let spread = h.expected_l1_spread(&exact);
+        eprintln!("L1 {l1:.4} vs floor {floor:.4} ± {spread:.4}");
         assert!(l1 < floor + 4.0 * spread, "{precision:?}: L1 {l1} vs floor {floor} ± {spread}");
     }
 }

@@ -97,6 +97,7 @@ fn assert_gbm_order<I: Integrator>(scheme: &I, stratonovich: bool, order: f64) {
     let exact = |p: &BrownianPath| (drift + p.total()[0]).exp();
     let errs = strong_errors(&gbm, scheme, exact, 1 << 11, &[2, 4, 8, 16, 32, 64], 300);
     let s = slope(&errs);
+    eprintln!("strong-order slope {s:.3}");
     assert!((s - order).abs() < 0.15, "{} slope {s}: {errs:?}", scheme.name());
     assert!((scheme.strong_order(NoiseKind::Diagonal) - order).abs() < 1e-15);
 }
@@ -125,6 +126,7 @@ fn euler_maruyama_has_strong_order_one_for_additive_noise() {
     let errs =
         strong_errors(&sde, &EulerMaruyama, exact, 1 << 14, &[16, 32, 64, 128, 256, 512], 300);
     let s = slope(&errs);
+    eprintln!("strong-order slope {s:.3}");
     assert!((s - 1.0).abs() < 0.15, "EM additive slope {s}: {errs:?}");
 }
 
@@ -137,6 +139,7 @@ fn sra1_has_strong_order_three_halves_for_additive_noise() {
     let exact = |p: &BrownianPath| integrate_along(&sde, &Sra1, &[1.0], p)[0];
     let errs = strong_errors(&sde, &Sra1, exact, 1 << 14, &[16, 32, 64, 128, 256, 512], 300);
     let s = slope(&errs);
+    eprintln!("strong-order slope {s:.3}");
     assert!((s - 1.5).abs() < 0.15, "SRA1 slope {s}: {errs:?}");
 }
 
@@ -238,6 +241,7 @@ fn ensemble_histogram_matches_the_stationary_density() {
     let floor = hist.expected_l1_floor(&exact);
     let spread = hist.expected_l1_spread(&exact);
     assert_eq!(hist.total(), 2000);
+    eprintln!("L1 {l1:.4} vs floor {floor:.4} ± {spread:.4}");
     assert!(l1 < floor + 4.0 * spread, "L1 {l1} vs floor {floor} ± {spread}");
     // A sampler with the wrong noise (Q twice too large) is caught by the same statistic.
     let wrong = PhaseSde::new(Hkb::new(1.0, 0.5).unwrap(), 1.0).unwrap();
@@ -250,11 +254,13 @@ fn ensemble_histogram_matches_the_stationary_density() {
 #[test]
 fn first_passage_times_need_the_bridge_correction() {
     // HKB a = 1, b = 0 (U = −cos φ), Q = 0.5, from 0 to absorbing levels −1.2 and 1.0. Exact
-    // MFPT by quadrature. Simulated with Euler–Maruyama at dt = 0.02 over 12 000 trajectories
-    // (standard error ≈ T/sqrt(n) ≈ 0.9%). With the bridge correction the weak error is O(dt)
-    // (Gobet 2000): allowed 1% plus 4 standard errors. Discrete monitoring alone misses
-    // crossings between steps, which shifts each level outward by ≈ 0.5826·sqrt(Q·dt) = 0.058
-    // (Broadie, Glasserman & Kou 1997) and lengthens the exit time by several percent.
+    // MFPT by quadrature (5.822). Simulated with Euler–Maruyama at dt = 0.01 over 12 000
+    // trajectories (standard error ≈ T/sqrt(n) ≈ 0.9%). With the bridge correction the bias is
+    // O(dt) (Gobet 2000); measured with 20 000 trajectories it is −3.1%, −1.6%, −0.1%, +0.2% at
+    // dt = 0.04, 0.02, 0.01, 0.005 (±0.65%), so at dt = 0.01 we allow 1% plus 4 standard errors.
+    // Discrete monitoring alone misses crossings between steps, which shifts each level outward
+    // by ≈ 0.5826·sqrt(Q·dt) = 0.041 (Broadie, Glasserman & Kou 1997) and lengthens the mean
+    // exit time by well over 3%.
     let potential = Hkb::new(1.0, 0.0).unwrap();
     let q = 0.5;
     let exact = mean_first_passage_time(
@@ -267,7 +273,7 @@ fn first_passage_times_need_the_bridge_correction() {
     )
     .unwrap();
     let sde = PhaseSde::new(potential, q).unwrap();
-    let spec = EnsembleParams { trajectories: 12_000, steps: 100_000, dt: 0.02 }.check().unwrap();
+    let spec = EnsembleParams { trajectories: 12_000, steps: 200_000, dt: 0.01 }.check().unwrap();
     let run = |bridge: bool| {
         let observer = FirstPassage::new(0, Some(-1.2), Some(1.0), q, bridge).unwrap();
         run_ensemble(
@@ -291,6 +297,12 @@ fn first_passage_times_need_the_bridge_correction() {
         corrected.mean()
     );
     let bias = plain.mean() / exact - 1.0;
+    eprintln!(
+        "MFPT exact {exact:.4}, bridge {:.4} ± {:.4}, plain {:.4} (bias {bias:.3})",
+        corrected.mean(),
+        corrected.standard_error(),
+        plain.mean()
+    );
     assert!(
         bias > 0.03 && plain.mean() - exact > 4.0 * plain.standard_error(),
         "plain bias {bias}"
