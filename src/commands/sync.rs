@@ -12,7 +12,6 @@
 use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::{Context, bail};
 use dgnn_core::{Envelope, Seed};
-use dgnn_lock::Ratio;
 use dgnn_lock::controls::ControlParams;
 use dgnn_lock::events::{BreathOptions, RPeakOptions, detect_breaths, detect_r_peaks};
 use dgnn_lock::farey::tree_view;
@@ -277,7 +276,7 @@ fn write_tables(
 fn summarise(analysis: &SyncAnalysis, breaths: usize, duration: f64, alpha: f64) -> Figures {
     let analysed = analysis.analysed().count();
     let significant = analysis.windows.iter().filter(|w| w.significant).count();
-    let counts = analysis.significant_ratio_counts();
+    let counts = analysis.dominant_ratio_counts(true);
     let beats = analysis.beats.len();
     let verdict = if analysed == 0 {
         "not enough data: no window could be analysed".to_string()
@@ -312,15 +311,7 @@ fn summarise(analysis: &SyncAnalysis, breaths: usize, duration: f64, alpha: f64)
 }
 
 fn summary_text(source: &str, f: &Figures, analysis: &SyncAnalysis) -> String {
-    let mut all_dominant: Vec<(Ratio, usize)> = Vec::new();
-    for w in analysis.analysed() {
-        if let Some(d) = w.dominant {
-            match all_dominant.iter_mut().find(|(r, _)| *r == d.ratio) {
-                Some(e) => e.1 += 1,
-                None => all_dominant.push((d.ratio, 1)),
-            }
-        }
-    }
+    let all_dominant = analysis.dominant_ratio_counts(false);
     format!(
         "dgnn sync — {source}\n\
          duration {:.1} min; {} beats ({:.1}/min), {} breaths ({:.1}/min), {:.2} beats per breath\n\

@@ -195,6 +195,14 @@ impl HilbertPlan {
         Ok(x.iter().zip(&h).map(|(&a, hb)| Complex64::new(a, hb.re)).collect())
     }
 
+    /// The unwrapped phase `arg(x + i·H[x])` of one real record (radians).
+    pub fn unwrapped_phase(&self, x: &[f64]) -> Result<Vec<f64>> {
+        let zeros = vec![0.0; x.len()];
+        let h = self.hilbert_pair(x, &zeros)?;
+        let wrapped: Vec<f64> = x.iter().zip(&h).map(|(&re, im)| im.re.atan2(re)).collect();
+        Ok(dgnn_core::angle::unwrap(&wrapped))
+    }
+
     /// The analytic signals of two real records of the planned length.
     pub fn analytic_pair(
         &self,
@@ -210,9 +218,7 @@ impl HilbertPlan {
 
 /// The unwrapped Hilbert phase of a real record (radians).
 pub fn hilbert_phase(x: &[f64]) -> Result<Vec<f64>> {
-    let z = HilbertPlan::new(x.len())?.analytic(x)?;
-    let wrapped: Vec<f64> = z.iter().map(|c| c.im.atan2(c.re)).collect();
-    Ok(dgnn_core::angle::unwrap(&wrapped))
+    HilbertPlan::new(x.len())?.unwrapped_phase(x)
 }
 
 /// Raised-cosine gain of the band-pass at frequency `f` (Hz).

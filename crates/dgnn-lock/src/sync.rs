@@ -183,11 +183,12 @@ impl SyncAnalysis {
         self.windows.iter().filter(|w| w.dominant.is_some())
     }
 
-    /// How often each ratio was dominant among the significant windows, most frequent first.
+    /// How often each ratio was dominant, among the significant windows only or among all
+    /// analysed windows, most frequent first.
     #[must_use]
-    pub fn significant_ratio_counts(&self) -> Vec<(Ratio, usize)> {
+    pub fn dominant_ratio_counts(&self, significant_only: bool) -> Vec<(Ratio, usize)> {
         let mut counts: Vec<(Ratio, usize)> = Vec::new();
-        for w in self.windows.iter().filter(|w| w.significant) {
+        for w in self.analysed().filter(|w| w.significant || !significant_only) {
             if let Some(d) = &w.dominant {
                 match counts.iter_mut().find(|(r, _)| *r == d.ratio) {
                     Some(entry) => entry.1 += 1,
@@ -221,12 +222,6 @@ fn phase_at(phase: &[f64], rate_hz: f64, t: f64) -> Option<f64> {
     let i = (x.floor() as usize).min(phase.len() - 2);
     let f = x - i as f64;
     Some(phase[i] * (1.0 - f) + phase[i + 1] * f)
-}
-
-fn unwrapped_phase(plan: &HilbertPlan, x: &[f64]) -> Result<Vec<f64>> {
-    let z = plan.analytic(x)?;
-    let wrapped: Vec<f64> = z.iter().map(|c| c.im.atan2(c.re)).collect();
-    Ok(dgnn_core::angle::unwrap(&wrapped))
 }
 
 /// Candidate ratios around a measured frequency ratio.
@@ -289,7 +284,7 @@ pub fn analyse(
     let factor = ((fs_hz / p.resp_rate_hz).round() as usize).max(1);
     let rate = fs_hz / factor as f64;
     let decimated: Vec<f64> = filtered.iter().step_by(factor).copied().collect();
-    let whole_phase = unwrapped_phase(&HilbertPlan::new(decimated.len())?, &decimated)?;
+    let whole_phase = HilbertPlan::new(decimated.len())?.unwrapped_phase(&decimated)?;
     // The whole-record phase is for the synchrogram; the first and last 5 s are left out
     // (edge effects of the transform).
     let resp_phase_at_beats = beats
@@ -375,7 +370,7 @@ fn analyse_window(
         result.not_enough_data = Some("window runs past the end of the record".into());
         return Ok(result);
     }
-    let phase = unwrapped_phase(plan, segment)?;
+    let phase = plan.unwrapped_phase(segment)?;
     result.breaths = (phase[phase.len() - 1] - phase[0]) / TAU;
     if in_window.len() < p.min_beats || result.breaths < p.min_breaths {
         result.not_enough_data = Some(format!(
@@ -428,14 +423,14 @@ fn analyse_window(
                         })
                         .collect()
                 }
-                SurrogateKind::Fourier => unwrapped_phase(plan, &fourier(segment, &mut rng)?)?,
+                SurrogateKind::Fourier => plan.unwrapped_phase(&fourier(segment, &mut rng)?)?,
                 SurrogateKind::Iaaft => {
-                    unwrapped_phase(plan, &iaaft(segment, p.iaaft_iterations, &mut rng)?)?
+                    plan.unwrapped_phase(&iaaft(segment, p.iaaft_iterations, &mut rng)?)?
                 }
                 SurrogateKind::Twin => {
                     let t =
                         twins.as_ref().ok_or_else(|| LockError::NotEnoughData("twins".into()))?;
-                    unwrapped_phase(plan, &t.surrogate(window_len, &mut rng))?
+                    plan.unwrapped_phase(&t.surrogate(window_len, &mut rng))?
                 }
             };
             stats.push(best_of(&at_beats(&surrogate_phase), &heart_phase, &cands)?.gamma);
