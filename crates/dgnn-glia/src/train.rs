@@ -691,3 +691,54 @@ pub fn cross_validate_with(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dgnn_core::NoProgress;
+
+    #[test]
+    fn sample_budget_stops_after_the_batch_that_reaches_it() {
+        // Budget 100 with batches of 32: the fourth batch brings the count to 128 ≥ 100.
+        let data = Dataset::builtin("iris").unwrap();
+        let arch = Architecture::plain(&[4]).check().unwrap();
+        let config =
+            TrainConfig { sample_budget: Some(100), ..TrainConfig::default() }.check().unwrap();
+        let net = train(&arch, &data, &config, Seed(1), &NoProgress).unwrap();
+        assert_eq!(net.history.samples_seen, 128);
+        assert!(net.history.stopped_early);
+        assert_eq!(net.history.epochs.len(), 1);
+    }
+
+    #[test]
+    fn early_stopping_keeps_the_best_validation_weights() {
+        // The returned network must be the one whose validation loss was recorded at
+        // `best_epoch` (recomputed here on the same seeded split: equal to the bit), and no
+        // later epoch may have improved on it by more than min_delta.
+        let data = Dataset::builtin("wine").unwrap();
+        let arch = Architecture::plain(&[8]).check().unwrap();
+        let es = EarlyStopping { validation_fraction: 0.2, patience: 5, min_delta: 1e-4 };
+        let config = TrainConfig {
+            epochs: 300,
+            learning_rate: 0.05,
+            early_stopping: Some(es.clone()),
+            ..TrainConfig::default()
+        }
+        .check()
+        .unwrap();
+        let net = train(&arch, &data, &config, Seed(2), &NoProgress).unwrap();
+        let h = &net.history;
+        assert!(h.stopped_early && h.epochs.len() < 300, "ran {} epochs", h.epochs.len());
+        assert_eq!(h.epochs.len(), h.best_epoch + es.patience);
+        let best = h.epochs[h.best_epoch - 1].validation_loss.unwrap();
+        for later in &h.epochs[h.best_epoch..] {
+            assert!(later.validation_loss.unwrap() >= best - es.min_delta);
+        }
+        let scaled = net.standardizer.apply(&data).unwrap();
+        let split = stratified_split(scaled.labels(), 0.2, Seed(2)).unwrap();
+        let validation = scaled.subset(&split.test);
+        let (probs, _) = infer(&net.network, &validation, false);
+        let again = cross_entropy(&validation, &probs, net.network.classes());
+        assert_eq!(again.to_bits(), best.to_bits());
+    }
+}
