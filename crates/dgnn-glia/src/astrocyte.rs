@@ -11,8 +11,9 @@
 //! Because `w + |w|·z` keeps the sign of `w`, a neuron's modified outgoing weights are always
 //! `w·P` for positive `w` and `w·N` for negative `w`, with two factors `P`, `N` per neuron
 //! ([`AstrocyteState`]): potentiation multiplies `P` by `1 + a` and `N` by `1 − a`, depression `P`
-//! by `1 − b` and `N` by `1 + b`. This is what lets the network apply the rule as two dense
-//! products instead of rewriting weights.
+//! by `1 − b` and `N` by `1 + b`. This is what lets the network apply the rule as one dense
+//! product, of the stacked input `[x·P, x·N]` with the stacked weights `[W⁺; W⁻]` (positive and
+//! negative parts), instead of rewriting weights.
 //!
 //! Variants (our reading of Alvarellos-González et al. 2012, each a flag of [`AstrocyteRule`]):
 //! - *consecutive* activations: a change of direction restarts the count at ±1, so an event needs

@@ -90,23 +90,6 @@ pub(crate) fn outer_accumulate(x: &[f64], d: &[f64], batch: usize, n: usize, g: 
     }
 }
 
-/// Dot product with four interleaved accumulators.
-#[inline]
-pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let chunks = a.len() / 4;
-    for c in 0..chunks {
-        for k in 0..4 {
-            acc[k] = a[4 * c + k].mul_add(b[4 * c + k], acc[k]);
-        }
-    }
-    let mut sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for k in 4 * chunks..a.len() {
-        sum = a[k].mul_add(b[k], sum);
-    }
-    sum
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,8 +126,6 @@ mod tests {
                     prop_assert!(close(g[i * n + o], naive, batch as f64));
                 }
             }
-            let naive_dot: f64 = w[..n].iter().zip(&d[..n]).map(|(a, b)| a * b).sum();
-            prop_assert!(close(dot(&w[..n], &d[..n]), naive_dot, n as f64));
         }
     }
 }

@@ -359,10 +359,19 @@ pub(crate) struct Workspace {
     /// Per layer: `∂L/∂z` of its outputs.
     deltas: Vec<Vec<f64>>,
     grad_h: Vec<f64>,
-    /// Per layer: effective weights (gated), and their positive / negative parts.
+    /// Per layer: effective weights (gated).
     eff: Vec<Vec<f64>>,
-    eff_pos: Vec<Vec<f64>>,
-    eff_neg: Vec<Vec<f64>>,
+    /// Per layer (with the astrocyte rule): the positive parts of the effective weights stacked
+    /// over their negative parts, `2·inputs × outputs`, so that a modulated product is one
+    /// product of the stacked input `[x·P, x·N]` (module docs).
+    eff_split: Vec<Vec<f64>>,
+    /// Per layer (with the astrocyte rule): the stacked inputs of the last pass, `batch × 2·inputs`.
+    stacked: Vec<Vec<f64>>,
+    /// Per layer (with the astrocyte rule): gradient of the stacked weights, and their transpose.
+    split_grads: Vec<Vec<f64>>,
+    split_transposed: Vec<Vec<f64>>,
+    /// Scratch for one sample's `∂L/∂(stacked input)`.
+    scratch: Vec<f64>,
     /// Per layer: the (effective) weights transposed, `outputs × inputs`, for `∂L/∂h`.
     transposed: Vec<Vec<f64>>,
     /// Zeros, as the bias of the transposed product.
@@ -397,14 +406,6 @@ impl Grads {
     }
 }
 
-/// `out += x · row` (auto-vectorised axpy).
-#[inline]
-fn axpy(out: &mut [f64], x: f64, row: &[f64]) {
-    for (o, &w) in out.iter_mut().zip(row) {
-        *o += x * w;
-    }
-}
-
 /// In-place `tanh` of a slice, eight lanes at a time (`wide`, AVX-512 where available).
 fn tanh_in_place(values: &mut [f64]) {
     let mut chunks = values.chunks_exact_mut(8);
@@ -431,6 +432,13 @@ impl Workspace {
         let neurons = |r: usize| widths[r + 1];
         let terr = |r: usize| net.territories[r].count();
         let special = rule || net.phase.is_some();
+        let per_layer = |factor: usize| -> Vec<Vec<f64>> {
+            if rule {
+                net.layers.iter().map(|l| vec![0.0; factor * l.weights.len()]).collect()
+            } else {
+                Vec::new()
+            }
+        };
         Self {
             capacity,
             acts: widths.iter().map(|&w| vec![0.0; capacity * w]).collect(),
@@ -467,19 +475,18 @@ impl Workspace {
                 None => Vec::new(),
             },
             context: 0,
-            eff_pos: if rule {
-                net.layers.iter().map(|l| l.weights.clone()).collect()
+            eff_split: per_layer(2),
+            stacked: if rule {
+                net.layers.iter().map(|l| vec![0.0; capacity * 2 * l.inputs]).collect()
             } else {
                 Vec::new()
             },
-            eff_neg: if rule {
-                net.layers.iter().map(|l| l.weights.clone()).collect()
-            } else {
-                Vec::new()
-            },
+            split_grads: per_layer(2),
+            split_transposed: per_layer(2),
+            scratch: vec![0.0; 2 * widths.iter().copied().max().unwrap_or(1)],
             active_out: Vec::new(),
             transposed: net.layers.iter().map(|l| vec![0.0; l.weights.len()]).collect(),
-            zeros: vec![0.0; widths.iter().copied().max().unwrap_or(1)],
+            zeros: vec![0.0; 2 * widths.iter().copied().max().unwrap_or(1)],
         }
     }
 
@@ -517,10 +524,9 @@ impl Network {
                         *w *= g;
                     }
                 }
-                if !ws.eff_pos.is_empty() {
-                    for ((w, p), n) in
-                        eff.iter().zip(ws.eff_pos[l].iter_mut()).zip(ws.eff_neg[l].iter_mut())
-                    {
+                if !ws.eff_split.is_empty() {
+                    let (pos, neg) = ws.eff_split[l].split_at_mut(eff.len());
+                    for ((w, p), n) in eff.iter().zip(pos).zip(neg) {
                         *p = w.max(0.0);
                         *n = w.min(0.0);
                     }
@@ -593,13 +599,13 @@ impl Network {
             let o = &mut out[s * n_out..(s + 1) * n_out];
             let x = &input[s * n_in..(s + 1) * n_in];
             if modulated {
-                o.copy_from_slice(&layer.bias);
                 let (fp, fn_) = (&ws.fpos[l - 1][s * n_in..], &ws.fneg[l - 1][s * n_in..]);
+                let xs = &mut ws.stacked[l][s * 2 * n_in..(s + 1) * 2 * n_in];
                 for i in 0..n_in {
-                    let row = i * n_out..(i + 1) * n_out;
-                    axpy(o, x[i] * fp[i], &ws.eff_pos[l][row.clone()]);
-                    axpy(o, x[i] * fn_[i], &ws.eff_neg[l][row]);
+                    xs[i] = x[i] * fp[i];
+                    xs[n_in + i] = x[i] * fn_[i];
                 }
+                kernels::affine(xs, &ws.eff_split[l], &layer.bias, o);
             } else {
                 kernels::affine(x, weights, &layer.bias, o);
             }
@@ -793,19 +799,20 @@ impl Network {
                 }
             }
             if modulated {
-                // ∂(w·F)/∂w = F with F = P for w > 0 and N for w < 0 (frozen factors).
-                let (fp, fneg) = (&ws.fpos[l - 1], &ws.fneg[l - 1]);
-                for i in 0..n_in {
-                    let row = &mut gw[i * n_out..(i + 1) * n_out];
-                    let w_row = &ws.eff[l][i * n_out..(i + 1) * n_out];
-                    for s in 0..batch {
-                        let x = input[s * n_in + i];
-                        let (xp, xn) = (x * fp[s * n_in + i], x * fneg[s * n_in + i]);
-                        let d = &delta[s * n_out..(s + 1) * n_out];
-                        for ((g, &dv), &w) in row.iter_mut().zip(d).zip(w_row) {
-                            *g += if w >= 0.0 { xp } else { xn } * dv;
-                        }
-                    }
+                // ∂(w·F)/∂w = F with F = P for w ≥ 0 and N for w < 0 (frozen factors): the
+                // gradient of the stacked weights, then each weight takes its sign's half.
+                let a = &mut ws.split_grads[l];
+                a.fill(0.0);
+                kernels::outer_accumulate(
+                    &ws.stacked[l][..batch * 2 * n_in],
+                    delta,
+                    batch,
+                    n_out,
+                    a,
+                );
+                let (a_pos, a_neg) = a.split_at(n_in * n_out);
+                for (k, g) in gw.iter_mut().enumerate() {
+                    *g += if ws.eff[l][k] >= 0.0 { a_pos[k] } else { a_neg[k] };
                 }
             } else {
                 kernels::outer_accumulate(input, delta, batch, n_out, gw);
@@ -831,13 +838,20 @@ impl Network {
         let weights: &[f64] = if ws.eff.is_empty() { &layer.weights } else { &ws.eff[l] };
         let delta = &ws.deltas[l][..batch * n_out];
         if modulated {
+            // ∂L/∂(stacked input)[s] = W_splitᵀ δ[s]; then h_i enters as x_i·P_i and x_i·N_i.
+            let wt = &mut ws.split_transposed[l];
+            let split = &ws.eff_split[l];
+            for j in 0..2 * n_in {
+                for o in 0..n_out {
+                    wt[o * 2 * n_in + j] = split[j * n_out + o];
+                }
+            }
+            let g2 = &mut ws.scratch[..2 * n_in];
             for s in 0..batch {
-                let d = &delta[s * n_out..(s + 1) * n_out];
+                kernels::affine(&delta[s * n_out..(s + 1) * n_out], wt, &ws.zeros[..2 * n_in], g2);
                 for i in 0..n_in {
-                    let row = i * n_out..(i + 1) * n_out;
-                    grad_h[s * n_in + i] = ws.fpos[r][s * n_in + i]
-                        * kernels::dot(&ws.eff_pos[l][row.clone()], d)
-                        + ws.fneg[r][s * n_in + i] * kernels::dot(&ws.eff_neg[l][row], d);
+                    grad_h[s * n_in + i] =
+                        ws.fpos[r][s * n_in + i] * g2[i] + ws.fneg[r][s * n_in + i] * g2[n_in + i];
                 }
             }
         } else {
