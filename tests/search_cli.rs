@@ -136,6 +136,22 @@ fn a_users_csv_is_searched_by_label_name() {
         dgnn_nas::DataSource::Csv { path, .. } => assert!(path.is_absolute()),
         other => panic!("data source {other:?}"),
     }
+    // In a config, a CSV path is relative to the config's folder, wherever dgnn runs.
+    std::fs::create_dir(dir.path().join("configs")).unwrap();
+    let with_data = SMALL.replacen(
+        "seed: 3,",
+        "seed: 3, data: Csv(path: \"../flowers.csv\", label: Name(\"species\")),",
+        1,
+    );
+    std::fs::write(dir.path().join("configs/flowers.ron"), with_data).unwrap();
+    let out = dgnn(&["search", "configs/flowers.ron", "--out", "run2"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let missing = SMALL.replacen("seed: 3,", "seed: 3, data: Csv(path: \"nope.csv\"),", 1);
+    std::fs::write(dir.path().join("configs/missing.ron"), missing).unwrap();
+    let out = dgnn(&["search", "configs/missing.ron", "--out", "run3"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nope.csv"), "{}", stderr(&out));
+    assert!(!dir.path().join("run3").exists());
 }
 
 #[test]

@@ -145,6 +145,14 @@ fn config_of(args: &Args) -> anyhow::Result<(SearchConfig, String)> {
         }
         None => (SearchConfig::default(), "the default search".into()),
     };
+    // A CSV path in a config is relative to the config's folder; it is stored absolute, so that
+    // `--resume` finds the data from any directory.
+    if let DataSource::Csv { path, .. } = &mut config.data {
+        let base = args.config.as_deref().and_then(Path::parent).unwrap_or(Path::new(""));
+        let joined = base.join(&*path);
+        *path = std::fs::canonicalize(&joined)
+            .with_context(|| format!("reading the data file {} of {source}", joined.display()))?;
+    }
     if let Some(csv) = &args.data {
         let path = std::fs::canonicalize(csv)
             .with_context(|| format!("reading the data file {}", csv.display()))?;
