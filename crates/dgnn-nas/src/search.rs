@@ -156,9 +156,7 @@ impl SearchConfig {
             dgnn_evo::EvoError::Param(p) => NasError::Param(p.within("evolution")),
             other => other.into(),
         })?;
-        let v = &self.evolution.variation;
-        in_range("evolution.variation.crossover_probability", v.crossover_probability, 0.0, 1.0)?;
-        in_range("evolution.variation.mutation_probability", v.mutation_probability, 0.0, 1.0)?;
+        self.evolution.variation.check().map_err(|e| e.within("evolution"))?;
         Ok(())
     }
 }
@@ -545,6 +543,10 @@ mod tests {
         let mut c = SearchConfig::default();
         c.evolution.max_evaluations = Some(3);
         assert!(c.check().unwrap_err().to_string().contains("evolution.max_evaluations"));
+        let mut c = SearchConfig::default();
+        c.evolution.variation.mutation_probability = 1.5;
+        let text = c.check().unwrap_err().to_string();
+        assert!(text.contains("evolution.variation.mutation_probability"), "{text}");
         let c = SearchConfig { baseline: vec![4, 0], ..SearchConfig::default() };
         assert!(c.check().unwrap_err().to_string().contains("baseline[1]"));
         let text = "(evolution: (population: 8, colour: 3))";

@@ -40,6 +40,15 @@ impl Default for VariationConfig {
     }
 }
 
+impl VariationConfig {
+    /// Checks both probabilities (fields named under `variation`).
+    pub fn check(&self) -> Result<(), ParamError> {
+        in_range("variation.crossover_probability", self.crossover_probability, 0.0, 1.0)?;
+        in_range("variation.mutation_probability", self.mutation_probability, 0.0, 1.0)?;
+        Ok(())
+    }
+}
+
 /// The variation operator of the DGNN search (module docs).
 #[derive(Debug, Clone)]
 pub struct DgnnVariation {
@@ -81,8 +90,7 @@ fn nudge(range: &GeneRange, x: f64, rng: &mut StreamRng) -> f64 {
 impl DgnnVariation {
     /// The operator over `space` with the given settings.
     pub fn new(space: ValidSearchSpace, config: VariationConfig) -> Result<Self, ParamError> {
-        in_range("variation.crossover_probability", config.crossover_probability, 0.0, 1.0)?;
-        in_range("variation.mutation_probability", config.mutation_probability, 0.0, 1.0)?;
+        config.check()?;
         Ok(Self { space, config })
     }
 
