@@ -27,7 +27,8 @@ use std::path::PathBuf;
 pub enum System {
     /// The sine circle map θ ↦ θ + Ω − (K/2π) sin 2πθ (exact edges too).
     Sine,
-    /// The flow dθ/dt = 2πΩ − K(1 − cos 2πt) sin θ integrated by RK4 (grid only).
+    /// The flow dθ/dt = 2πΩ − K·P_κ(t)·(sin θ + s·sin 2θ) with a von Mises pulse P_κ of unit
+    /// mean, integrated by RK4 (grid only; slow: use a smaller grid).
     PrcForced,
 }
 
@@ -59,8 +60,16 @@ pub struct Args {
     #[arg(long, default_value_t = 40)]
     pub q_max_measure: u64,
     /// RK4 steps per forcing period (flows).
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = 128)]
     pub steps_per_period: usize,
+    /// Sharpness κ of the flow's forcing pulse (width ≈ 1/(2π√κ) periods; large κ approaches
+    /// a kicked map).
+    #[arg(long, default_value_t = 20.0)]
+    pub pulse_sharpness: f64,
+    /// Second harmonic s of the flow's phase-response curve sin θ + s·sin 2θ (with s = 0 the
+    /// period map is a Möbius map and only the 0:1 and 1:1 tongues have width).
+    #[arg(long, default_value_t = 0.5)]
+    pub second_harmonic: f64,
     /// The result folder (default: the first free `runs/tongues-N`).
     #[arg(long, value_name = "DIR")]
     #[serde(skip)]
@@ -118,7 +127,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         System::Sine => sine_grid(&spec, &progress),
         System::PrcForced => flow_grid(
             &spec,
-            |o, k| Ok(PrcForced { omega: TAU * o, k }),
+            |o, k| PrcForced::new(TAU * o, k, args.pulse_sharpness, args.second_harmonic),
             args.steps_per_period,
             &progress,
         )?,
@@ -161,7 +170,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Cells locked to some p/q with q ≤ `q_max` (|ρ − p/q| below 1e-9), coloured by q; unlocked
+/// Cells locked to some p/q with q ≤ `q_max` (|ρ − p/q| below 1e-6), coloured by q; unlocked
 /// cells stay white, so the tongues stand out.
 fn heat_map(grid: &TongueGrid, system: System, q_max: u64) -> Plot {
     let d_omega = grid.omegas.get(1).map_or(1.0, |o| o - grid.omegas[0]);
@@ -169,7 +178,7 @@ fn heat_map(grid: &TongueGrid, system: System, q_max: u64) -> Plot {
     let locked_q = |w: f64| {
         (1..=q_max).find(|&q| {
             let p = (w * q as f64).round();
-            (w - p / q as f64).abs() < 1e-9
+            (w - p / q as f64).abs() < 1e-6
         })
     };
     let cells = grid
@@ -190,7 +199,9 @@ fn heat_map(grid: &TongueGrid, system: System, q_max: u64) -> Plot {
         .collect();
     let title = match system {
         System::Sine => "Arnold tongues of the sine circle map (lines: exact saddle-node edges)",
-        System::PrcForced => "Arnold tongues of the forced flow dθ/dt = 2πΩ − K(1 − cos 2πt) sin θ",
+        System::PrcForced => {
+            "Arnold tongues of the pulse-forced flow dθ/dt = 2πΩ − K·P(t)·(sin θ + s sin 2θ)"
+        }
     };
     Plot::new(title)
         .x_label("Ω")

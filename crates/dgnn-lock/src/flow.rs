@@ -12,10 +12,17 @@
 //!   locked 1:1 iff `|δω| ≤ a`, otherwise `ρ = 1 + sign(δω)·sqrt(δω² − a²)/2π`; with
 //!   `b > 0` it is the forced HKB model (Kelso, DelColle & Schöner 1990). The exact locking
 //!   range is `δω ∈ [min P′, max P′]` ([`locking_range`]).
-//! - [`PrcForced`]: `dθ/dt = ω − K (1 − cos 2πt) sin θ`, an oscillator with phase-response
-//!   curve `−sin θ` kicked by a smooth non-negative pulse. Its stroboscopic map is a smooth
-//!   circle map, so it has tongues at every `p/q`; first-order averaging gives the 0:1 tongue
-//!   `|ω| ≤ K` and the 1:1 tongue `|ω − 2π| ≤ K/2` for small K.
+//! - [`PrcForced`]: `dθ/dt = ω − K·P_κ(t)·Z(θ)`, an oscillator with phase-response curve
+//!   `Z(θ) = sin θ + s·sin 2θ` kicked once per period by the von Mises pulse
+//!   `P_κ(t) = exp(κ(cos 2πt − 1))/(e^{−κ} I₀(κ))` of unit mean (width ≈ 1/(2π√κ) periods;
+//!   `P = 1 + 2 Σ_n (I_n/I₀) cos 2πnt`). First-order averaging gives the 0:1 tongue
+//!   `ω ∈ K·[min Z, max Z]` and the 1:1 tongue `ω − 2π ∈` the locking range of
+//!   `K[(I₁/I₀) sin ψ + s (I₂/I₀) sin 2ψ]` ([`PrcForced::averaged_ranges`]).
+//!   With `s = 0` the equation is a Riccati equation, so every stroboscopic map is a Möbius
+//!   transformation of the circle (Watanabe & Strogatz 1994; Marvel, Mirollo & Strogatz 2009):
+//!   then only the 0:1 and 1:1 tongues have width, every other p/q is reached at single points.
+//!   Its κ → ∞ limit is the kick `tan(θ′/2) = e^{−K} tan(θ/2)` ([`KickedLift`], the sine
+//!   circle map to first order in K). With `s ≠ 0` every p/q has a tongue.
 //!
 //! Integration is the classical RK4 step of [`dgnn_dynamics::ode::rk4_step`] with a fixed
 //! number of steps per forcing period (global error O(h⁴)).
@@ -48,13 +55,99 @@ impl<P: Potential> VectorField for ForcedPhase<P> {
     }
 }
 
-/// `dθ/dt = ω − K (1 − cos 2πt) sin θ` (see the module docs).
+/// `dθ/dt = ω − K·P_κ(t)·(sin θ + s·sin 2θ)` with a von Mises pulse of sharpness κ (see the
+/// module docs).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PrcForced {
-    /// Natural frequency ω in rad per forcing period.
-    pub omega: f64,
-    /// Forcing strength K in rad per forcing period.
-    pub k: f64,
+    omega: f64,
+    k: f64,
+    kappa: f64,
+    second: f64,
+    /// `1/(e^{−κ} I₀(κ))`, the pulse's normalisation.
+    norm: f64,
+}
+
+/// The κ → ∞, `s = 0` limit: the kicked map's lift in turns, `g(x) = n + arctan(e^{−K} tan(π r))/π` with `n = round(x)`,
+/// `r = x − n` (see the module docs): the κ → ∞ limit of [`PrcForced`]'s stroboscopic map.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KickedLift {
+    contraction: f64,
+}
+
+impl KickedLift {
+    /// The lift for kick strength `k` (finite).
+    pub fn new(k: f64) -> std::result::Result<Self, ParamError> {
+        Ok(Self { contraction: (-finite("k", k)?).exp() })
+    }
+}
+
+impl crate::map::Lift for KickedLift {
+    fn value(&self, theta: f64) -> f64 {
+        let n = theta.round();
+        n + (self.contraction * (PI * (theta - n)).tan()).atan() / PI
+    }
+    fn derivative(&self, theta: f64) -> f64 {
+        let (s, c) = (PI * theta).sin_cos();
+        let a = self.contraction;
+        a / (c * c + a * a * s * s)
+    }
+    fn second_derivative(&self, theta: f64) -> f64 {
+        let (s, c) = (PI * theta).sin_cos();
+        let a = self.contraction;
+        let d = c * c + a * a * s * s;
+        -2.0 * PI * a * s * c * (a * a - 1.0) / (d * d)
+    }
+}
+
+/// The modified Bessel functions `e^{−κ}I₀(κ)` and `e^{−κ}I₁(κ)` by their power series (all
+/// terms positive, so no cancellation). The terms peak near k = κ/2; the sum stops once past
+/// the peak they fall below 1e-18 of it (at most 2000 terms, enough for κ ≤ 400).
+fn scaled_bessel(kappa: f64) -> [f64; 3] {
+    let half = 0.5 * kappa;
+    let e = (-kappa).exp();
+    let (mut term0, mut term1, mut term2) = (e, e * half, e * half * half / 2.0);
+    let (mut i0, mut i1, mut i2) = (term0, term1, term2);
+    for k in 1..2000 {
+        let kf = f64::from(k);
+        term0 *= half * half / (kf * kf);
+        term1 *= half * half / (kf * (kf + 1.0));
+        term2 *= half * half / (kf * (kf + 2.0));
+        i0 += term0;
+        i1 += term1;
+        i2 += term2;
+        if kf > half && term0 < 1e-18 * i0 {
+            break;
+        }
+    }
+    [i0, i1, i2]
+}
+
+impl PrcForced {
+    /// A forced oscillator with natural frequency `omega` (rad per period), strength `k`,
+    /// pulse sharpness `kappa` (0 < κ ≤ 400) and second PRC harmonic `second` (s).
+    pub fn new(
+        omega: f64,
+        k: f64,
+        kappa: f64,
+        second: f64,
+    ) -> std::result::Result<Self, ParamError> {
+        finite("omega", omega)?;
+        finite("k", k)?;
+        finite("second", second)?;
+        dgnn_core::error::in_range("kappa", kappa, 1e-9, 400.0)?;
+        let [i0, _, _] = scaled_bessel(kappa);
+        Ok(Self { omega, k, kappa, second, norm: 1.0 / i0 })
+    }
+
+    /// The first-order (averaged) locking ranges in ω of the 0:1 tongue and of the 1:1 tongue
+    /// (the latter relative to 2π), from [`locking_range`] of the averaged HKB-form couplings.
+    pub fn averaged_ranges(&self) -> Result<((f64, f64), (f64, f64))> {
+        let [i0, i1, i2] = scaled_bessel(self.kappa);
+        let hkb = |a: f64, two_b: f64| dgnn_dynamics::Hkb::new(a, 0.5 * two_b);
+        let zero = locking_range(&hkb(self.k, self.k * self.second)?)?;
+        let one = locking_range(&hkb(self.k * i1 / i0, self.k * self.second * i2 / i0)?)?;
+        Ok((zero, one))
+    }
 }
 
 impl VectorField for PrcForced {
@@ -62,7 +155,8 @@ impl VectorField for PrcForced {
         1
     }
     fn eval(&self, t: f64, x: &[f64], dxdt: &mut [f64]) {
-        dxdt[0] = self.omega - self.k * (1.0 - (TAU * t).cos()) * x[0].sin();
+        let pulse = self.norm * (self.kappa * ((TAU * t).cos() - 1.0)).exp();
+        dxdt[0] = self.omega - self.k * pulse * (x[0].sin() + self.second * (2.0 * x[0]).sin());
     }
 }
 
@@ -244,21 +338,95 @@ mod tests {
     }
 
     #[test]
+    fn bessel_ratio_matches_tables() {
+        // Abramowitz & Stegun Table 9.8: I₀(1) = 1.266065878, I₁(1) = 0.565159104,
+        // e^{−10}I₀(10) = 0.1278333372.
+        // I₂(1) = 0.135747670 (A&S Table 9.8 gives e^{−1}I₂(1) = 0.04993877).
+        let [i0, i1, i2] = scaled_bessel(1.0);
+        assert!((i0 * 1f64.exp() - 1.266_065_878).abs() < 1e-9);
+        assert!((i1 * 1f64.exp() - 0.565_159_104).abs() < 1e-9);
+        assert!((i2 * 1f64.exp() - 0.135_747_670).abs() < 1e-9);
+        assert!((scaled_bessel(10.0)[0] - 0.127_833_337_2).abs() < 1e-9);
+        // Large κ: e^{−κ}I₀(κ) ≈ (2πκ)^{−1/2}(1 + 1/(8κ) + 9/(128κ²)) (A&S 9.7.1), error O(κ⁻³).
+        let kappa: f64 = 400.0;
+        let asymptotic =
+            (1.0 + 1.0 / (8.0 * kappa) + 9.0 / (128.0 * kappa * kappa)) / (TAU * kappa).sqrt();
+        assert!((scaled_bessel(kappa)[0] / asymptotic - 1.0).abs() < 1e-7);
+    }
+
+    #[test]
     fn prc_forced_tongues_match_first_order_averaging() {
-        // Averaging dθ/dt = ω − K(1 − cos 2πt) sin θ over a period: 0:1 locking for |ω| ≤ K and
-        // 1:1 for |ω − 2π| ≤ K/2. Second-order corrections are O(K/2π) ≈ 3% of the widths at
-        // K = 0.2, so 0.9 and 1.1 times the half-widths must lie inside and outside. Inside,
-        // the transient has decayed to ~1e-6 rad (rate ≈ (K/2)cos ψ* per period), so
-        // |ρ − 1| < 1e-5; outside, the averaged beat ≈ 7e-3 turns per period exceeds one slip
-        // per measurement, 1/M = 2.5e-3.
-        let k = 0.2;
+        // Averaged 0:1 and 1:1 locking ranges (module docs) at K = 0.2, κ = 1, s = 0.5.
+        // Second-order corrections are O(K/2π) ≈ 3% of the widths, so points at 0.9 and 1.1
+        // times each edge (measured from the tongue's centre) must lie inside and outside.
+        // Inside, the transient has decayed (|ρ − p/q| < 1e-5); outside, the averaged beat
+        // ≳ 5e-3 turns per period exceeds one slip per measurement, 1/M = 2.5e-3.
+        let (k, kappa, s) = (0.2, 1.0, 0.5);
         let opts = RotationOptions { transient: 200, measured: 400 };
-        let rho =
-            |omega: f64| flow_rotation_number(&PrcForced { omega, k }, 64, opts).unwrap().value;
-        assert!(rho(0.9 * k).abs() < 1e-5 && rho(1.1 * k).abs() > 1.0 / 400.0);
-        for side in [-1.0, 1.0] {
-            assert!((rho(TAU + side * 0.45 * k) - 1.0).abs() < 1e-5);
-            assert!((rho(TAU + side * 0.55 * k) - 1.0).abs() > 1.0 / 400.0);
+        let rho = |omega: f64| {
+            flow_rotation_number(&PrcForced::new(omega, k, kappa, s).unwrap(), 64, opts)
+                .unwrap()
+                .value
+        };
+        let (zero, one) = PrcForced::new(0.0, k, kappa, s).unwrap().averaged_ranges().unwrap();
+        for (centre, (lo, hi), target) in [(0.0, zero, 0.0), (TAU, one, 1.0)] {
+            for edge in [lo, hi] {
+                assert!((rho(centre + 0.9 * edge) - target).abs() < 1e-5, "inside {edge}");
+                assert!((rho(centre + 1.1 * edge) - target).abs() > 1.0 / 400.0, "outside {edge}");
+            }
+        }
+    }
+
+    #[test]
+    fn first_harmonic_forcing_is_mobius_and_has_no_half_tongue() {
+        // s = 0 makes the flow a Riccati equation whose period map is a Möbius transformation
+        // (Watanabe & Strogatz 1994): no plateau at 1/2, ρ keeps growing through it. With
+        // s = 0.5 the 1/2 tongue has width: ρ = 1/2 exactly on both sides of Ω = 1/2.
+        let opts = RotationOptions { transient: 300, measured: 420 };
+        let rho = |omega: f64, s: f64| {
+            flow_rotation_number(&PrcForced::new(TAU * omega, 1.0, 20.0, s).unwrap(), 128, opts)
+                .unwrap()
+                .value
+        };
+        let (a, b) = (rho(0.49, 0.0), rho(0.51, 0.0));
+        assert!(b - a > 2.0 / 420.0, "{a} {b}");
+        for omega in [0.49, 0.5, 0.51] {
+            assert!((rho(omega, 0.5) - 0.5).abs() < 1e-5, "Ω = {omega}: {}", rho(omega, 0.5));
+        }
+    }
+
+    #[test]
+    fn kicked_lift_is_a_degree_one_lift_with_the_right_derivatives() {
+        // Central differences with h = 1e-5 are accurate to O(h²·g‴) < 1e-6 here.
+        use crate::map::Lift;
+        let lift = KickedLift::new(0.8).unwrap();
+        for i in 0..40 {
+            let x = -1.3 + 0.071 * f64::from(i);
+            let h = 1e-5;
+            assert!((lift.value(x + 1.0) - lift.value(x) - 1.0).abs() < 1e-12);
+            let d1 = (lift.value(x + h) - lift.value(x - h)) / (2.0 * h);
+            let d2 = (lift.derivative(x + h) - lift.derivative(x - h)) / (2.0 * h);
+            assert!(
+                (d1 - lift.derivative(x)).abs() < 1e-6
+                    && (d2 - lift.second_derivative(x)).abs() < 1e-4
+            );
+        }
+    }
+
+    #[test]
+    fn sharp_pulses_give_the_kicked_map() {
+        // κ = 400: the pulse lasts ≈ 1/(2π·20) = 0.008 period, during which the free rotation
+        // moves θ by ≲ 2π·0.008 = 0.05 rad without commuting with the kick; the flow's map is
+        // the kicked map up to O(K·0.05) rad ≈ 6e-3 turns, so ρ agrees with the kicked lift's
+        // at the same (Ω, K) to within the staircase's slope times that shift, < 0.02.
+        let opts = RotationOptions { transient: 100, measured: 300 };
+        for (omega, k) in [(0.1, 0.8), (0.37, 0.8), (0.5, 0.5), (0.62, 0.9), (0.83, 0.3)] {
+            let flow = PrcForced::new(TAU * omega, k, 400.0, 0.0).unwrap();
+            let a = flow_rotation_number(&flow, 800, opts).unwrap().value;
+            let b = crate::map::rotation_number(&KickedLift::new(k).unwrap(), omega, 0.0, opts)
+                .unwrap()
+                .value;
+            assert!((a - b).abs() < 0.02, "Ω = {omega}, K = {k}: flow {a} vs kicked map {b}");
         }
     }
 
@@ -277,7 +445,7 @@ mod tests {
         .check()
         .unwrap();
         let grid =
-            flow_grid(&spec, |o, k| Ok(PrcForced { omega: TAU * o, k }), 32, &NoProgress).unwrap();
+            flow_grid(&spec, |o, k| PrcForced::new(TAU * o, k, 5.0, 0.5), 32, &NoProgress).unwrap();
         // K = 0 is the free rotation ρ = Ω.
         for (w, o) in grid.row(0).iter().zip(&grid.omegas) {
             assert!((w - o).abs() < 1e-9);
@@ -286,8 +454,13 @@ mod tests {
             dgnn_dynamics::ode::FnField::new(2, |_t: f64, _x: &[f64], d: &mut [f64]| d.fill(0.0));
         assert!(flow_rotation_number(&two_d, 32, RotationOptions::default()).is_err());
         assert!(
-            flow_rotation_number(&PrcForced { omega: 1.0, k: 1.0 }, 2, RotationOptions::default())
-                .is_err()
+            flow_rotation_number(
+                &PrcForced::new(1.0, 1.0, 1.0, 0.0).unwrap(),
+                2,
+                RotationOptions::default()
+            )
+            .is_err()
         );
+        assert!(PrcForced::new(1.0, 1.0, 0.0, 0.0).is_err());
     }
 }
