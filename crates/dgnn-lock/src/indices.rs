@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use rustfft::num_complex::Complex64;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::TAU;
-use wide::f64x8;
+use wide::{f64x8, i64x8};
 
 /// The three indices of one n:m ratio over one stretch of data.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -171,6 +171,9 @@ pub struct RecordIndices {
     pub gamma: f64,
 }
 
+/// Interleaved histogram copies per ratio in the fused pass.
+const COPIES: usize = 4;
+
 /// Samples per parallel work item of the fused pass.
 const CHUNK: usize = 1 << 14;
 
@@ -206,7 +209,10 @@ fn fused_chunk(
     max_n: usize,
     max_m: usize,
 ) -> Partial {
-    let mut counts = vec![0u32; bins * ratios.len()];
+    // COPIES interleaved histograms per ratio (lane i feeds copy i % COPIES), so that runs of
+    // samples in one bin do not serialise on a single counter; summed at the end.
+    let mut copies = vec![0u32; COPIES * bins * ratios.len()];
+    let last_bin = i64x8::splat(bins as i64 - 1);
     let mut sum_re = vec![f64x8::ZERO; ratios.len()];
     let mut sum_im = vec![f64x8::ZERO; ratios.len()];
     let one = (f64x8::ONE, f64x8::ZERO);
@@ -231,10 +237,10 @@ fn fused_chunk(
         for (r, ratio) in ratios.iter().enumerate() {
             let (n, m) = (ratio.numer() as usize, ratio.denom() as usize);
             let u = f64x8::splat(n as f64) * t1 - f64x8::splat(m as f64) * t2;
-            let idx = ((u - u.floor()) * bins_f).to_array();
-            let row = &mut counts[r * bins..(r + 1) * bins];
-            for &x in &idx[..valid] {
-                row[(x as usize).min(bins - 1)] += 1;
+            let idx = ((u - u.floor()) * bins_f).trunc_int().min(last_bin).to_array();
+            let rows = &mut copies[r * COPIES * bins..(r + 1) * COPIES * bins];
+            for (lane, &x) in idx[..valid].iter().enumerate() {
+                rows[(lane % COPIES) * bins + x as usize] += 1;
             }
             let (a, b) = p1[n];
             let (c, d) = p2[m];
@@ -246,6 +252,12 @@ fn fused_chunk(
         .iter()
         .zip(&sum_im)
         .map(|(re, im)| Complex64::new(re.to_array().iter().sum(), im.to_array().iter().sum()))
+        .collect();
+    let counts = copies
+        .chunks_exact(COPIES * bins)
+        .flat_map(|per_ratio| {
+            (0..bins).map(move |b| (0..COPIES).map(|c| per_ratio[c * bins + b]).sum::<u32>())
+        })
         .collect();
     Partial { counts, sums }
 }
