@@ -7,6 +7,7 @@
 //! `dgnn bench` and the criterion benches in `benches/`.
 
 pub mod commands;
+pub mod config;
 pub mod output;
 pub mod workloads;
 

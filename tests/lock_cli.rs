@@ -2,23 +2,13 @@
 //! benchmark workloads: result folders, the verdicts on positive controls written as CSV and
 //! WFDB files, and clear refusals of bad recordings.
 
+mod common;
+
+use common::{dgnn, stderr};
 use dgnn_core::Seed;
 use dgnn_lock::controls::{Control, ControlParams};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn dgnn(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dgnn"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("dgnn runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn control(params: &ControlParams) -> Control {
     params.generate(Seed(21)).unwrap()

@@ -3,27 +3,13 @@
 //! (bit-identical to an uninterrupted run), and bad input (one-line errors, exit code 1, no
 //! folder left behind, never another run's folder).
 
+mod common;
+
+use common::{dgnn, stderr, stdout};
 use dgnn::commands::search::{EXAMPLE, parse_config};
 use dgnn_glia::TrainedNetwork;
 use dgnn_nas::SearchConfig;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn dgnn(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dgnn"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("dgnn runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use std::process::{Command, Stdio};
 
 /// A small search: population 8, 4 generations, 20 epochs (10 neurons per region at most).
 const SMALL: &str = "(

@@ -1,20 +1,9 @@
 //! End-to-end tests of `dgnn simulate`: examples, result folders, the science in the figures,
 //! and bad input (one-line errors naming the field, exit code ≠ 0, no folder left behind).
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn dgnn(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dgnn"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("dgnn runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::{dgnn, stderr};
 
 const SMALL_ENSEMBLE: &str = "(
     seed: 5,

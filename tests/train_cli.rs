@@ -1,21 +1,10 @@
 //! End-to-end tests of `dgnn train`: the example, result folders for bundled and user data, the
 //! saved model, and clear refusals of bad input.
 
+mod common;
+
+use common::{dgnn, stderr};
 use dgnn_glia::{Dataset, TrainedNetwork};
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn dgnn(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dgnn"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("dgnn runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 const SHORT: &str = "(
     seed: 3,

@@ -112,37 +112,20 @@ pub const EXAMPLE: &str = r#"// dgnn search: energy-constrained architecture sea
 
 /// RON with the `implicit_some` and `unwrap_variant_newtypes` extensions, for reading and
 /// writing configs (so `max_energy: 1e9` needs no `Some(…)`).
-fn ron_options() -> ron::Options {
-    ron::Options::default().with_default_extension(
-        ron::extensions::Extensions::IMPLICIT_SOME
-            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
-    )
-}
-
 /// Reads a search config from RON text.
 pub fn parse_config(text: &str) -> anyhow::Result<SearchConfig> {
-    ron_options().from_str(text).map_err(|e| anyhow::anyhow!("{e}"))
+    crate::config::parse_ron(text)
 }
 
 /// Writes a config as RON that [`parse_config`] reads back exactly.
 fn write_config(path: &Path, config: &SearchConfig) -> anyhow::Result<()> {
-    let text = ron_options()
-        .to_string_pretty(config, ron::ser::PrettyConfig::default())
-        .context("serialising the config")?;
-    dgnn_core::atomic_write(path, text.as_bytes())?;
-    Ok(())
+    crate::config::write_ron_file(path, config)
 }
 
 /// Reads the config of `args` (or the default), with `--data`/`--label` applied.
 fn config_of(args: &Args) -> anyhow::Result<(SearchConfig, String)> {
     let (mut config, source) = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let config =
-                parse_config(&text).with_context(|| format!("reading {}", path.display()))?;
-            (config, path.display().to_string())
-        }
+        Some(path) => (crate::config::read_ron_file(path)?, path.display().to_string()),
         None => (SearchConfig::default(), "the default search".into()),
     };
     // A CSV path in a config is relative to the config's folder; it is stored absolute, so that

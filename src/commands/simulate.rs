@@ -490,20 +490,12 @@ pub struct MapConfig {
 
 /// Reads a config from RON text (`implicit_some` and `unwrap_variant_newtypes` enabled).
 pub fn parse_config(text: &str) -> anyhow::Result<Config> {
-    let options = ron::Options::default().with_default_extension(
-        ron::extensions::Extensions::IMPLICIT_SOME
-            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
-    );
-    options.from_str(text).map_err(|e| anyhow::anyhow!("{e}"))
+    crate::config::parse_ron(text)
 }
 
 /// Writes a config as RON that [`parse_config`] reads back (same extensions).
 pub fn config_to_ron(config: &Config) -> anyhow::Result<String> {
-    let pretty = ron::ser::PrettyConfig::default().extensions(
-        ron::extensions::Extensions::IMPLICIT_SOME
-            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
-    );
-    Ok(ron::ser::to_string_pretty(config, pretty)?)
+    crate::config::to_ron(config)
 }
 
 /// Runs `dgnn simulate`.
@@ -518,14 +510,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let (config, source) = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            (
-                parse_config(&text).with_context(|| format!("reading {}", path.display()))?,
-                path.display().to_string(),
-            )
-        }
+        Some(path) => (crate::config::read_ron_file(path)?, path.display().to_string()),
         None => (
             parse_config(HKB_EXAMPLE).context("the bundled hkb example")?,
             "the bundled hkb example".into(),
@@ -534,8 +519,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // Check everything before creating the folder, so bad input leaves nothing behind.
     check(&config).with_context(|| format!("checking {source}"))?;
     let folder = RunFolder::create_or_default(args.out.as_deref(), "simulate")?;
-    std::fs::write(folder.file("config.ron"), config_to_ron(&config)?)
-        .with_context(|| format!("writing {}", folder.file("config.ron").display()))?;
+    crate::config::write_ron_file(&folder.file("config.ron"), &config)?;
     let progress = TerminalProgress::new();
     let seed = Seed(config.seed);
     let summary = match &config.model {

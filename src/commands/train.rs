@@ -153,11 +153,7 @@ pub const EXAMPLE: &str = r#"// dgnn train: one deep glial-neural network, train
 
 /// Parses a config (RON with the `implicit_some` and `unwrap_variant_newtypes` extensions).
 pub fn parse_config(text: &str) -> anyhow::Result<Config> {
-    let options = ron::Options::default().with_default_extension(
-        ron::extensions::Extensions::IMPLICIT_SOME
-            | ron::extensions::Extensions::UNWRAP_VARIANT_NEWTYPES,
-    );
-    Ok(options.from_str(text)?)
+    crate::config::parse_ron(text)
 }
 
 /// The headline figures of one evaluation.
@@ -231,13 +227,7 @@ struct MetricRow<'a> {
 
 fn load_config(args: &Args) -> anyhow::Result<(Config, String)> {
     let (mut config, source) = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            let config =
-                parse_config(&text).with_context(|| format!("reading {}", path.display()))?;
-            (config, path.display().to_string())
-        }
+        Some(path) => (crate::config::read_ron_file(path)?, path.display().to_string()),
         None => (parse_config(EXAMPLE).context("the bundled example")?, "the example".into()),
     };
     if let Some(name) = &args.dataset {
@@ -288,11 +278,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         bail!("the training part holds fewer than two classes: lower test_fraction");
     }
     let folder = RunFolder::create_or_default(args.out.as_deref(), "train")?;
-    std::fs::write(
-        folder.file("config.ron"),
-        ron::ser::to_string_pretty(&config, Default::default())?,
-    )
-    .with_context(|| format!("writing {}", folder.file("config.ron").display()))?;
+    crate::config::write_ron_file(&folder.file("config.ron"), &config)?;
     let progress = TerminalProgress::new();
     let energy = config.energy.model();
     let mut trained = match &config.trainer {

@@ -138,5 +138,5 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         f32_speedup: f64_run.best() / f32_run.best(),
         finite: f64_run.finite && f32_run.finite,
     };
-    Ok(record("hkb_ensemble", params, f64_run.best(), &fields)?)
+    Ok(record("hkb-ensemble", params, f64_run.best(), &fields)?)
 }
