@@ -39,6 +39,19 @@ pub enum DynamicsError {
         /// Why it has no value, phrased so the user can change the request.
         reason: String,
     },
+    /// Newton's method found no phase-locked state from the given start.
+    #[error(
+        "no phase-locked state found after {iterations} Newton iterations (residual {residual:e}): \
+         {reason}; below the locking threshold none exists, otherwise start closer (settle_time)"
+    )]
+    NotLocked {
+        /// Newton iterations done.
+        iterations: usize,
+        /// `max_i |f_i(θ) − Ω|` at the last iterate.
+        residual: f64,
+        /// Why Newton stopped.
+        reason: String,
+    },
 }
 
 /// Shorthand for results of this crate.

@@ -20,6 +20,7 @@
 //! | the fast HKB ensemble (SIMD) | [`fast::hkb_ensemble_final_phases`], [`fast::hkb_ensemble_snapshots`] |
 //! | a phase network, r and ψ | [`network::PhaseNetwork`], [`network::simulate_network`], [`network::order_parameter`] |
 //! | the fast Kuramoto mean field (SIMD) | [`fast::kuramoto_mean_field`] |
+//! | a network's Jacobian, locked states, their eigenvalues | [`stability::jacobian`], [`stability::find_locked_state`], [`stability::spectrum`] (nalgebra) |
 //! | STDP and structural plasticity | [`plasticity::PlasticNetwork`], [`plasticity::simulate_plastic_network`] |
 //!
 //! Every random computation takes a [`dgnn_core::Seed`] and draws from
@@ -36,6 +37,7 @@ pub mod plasticity;
 pub mod potential;
 mod quadrature;
 pub mod sde;
+pub mod stability;
 
 pub use error::{DynamicsError, Result};
 pub use potential::{FourierPotential, Hkb, Potential, TiltedHkb, UserPotential};
