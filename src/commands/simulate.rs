@@ -33,6 +33,7 @@ use dgnn_dynamics::plasticity::{
     PlasticNetwork, StdpRule, StructuralRule, simulate_plastic_network,
 };
 use dgnn_dynamics::sde::{Integrator, PhaseSde, Scheme, simulate_path};
+use dgnn_dynamics::stability::{LinearStability, LockParams, find_locked_state};
 use dgnn_dynamics::{FourierPotential, Potential, TiltedHkb};
 use dgnn_plot::{Cell, Plot};
 use serde::{Deserialize, Serialize};
@@ -1010,6 +1011,90 @@ struct NetworkFigures {
     mean_r_second_half: f64,
     final_mean_weight: Option<f64>,
     final_link_density: Option<f64>,
+    stability: StabilityFigures,
+}
+
+/// Networks up to this size get the linear stability of the locked state nearest their final
+/// phases (Newton's LU and the eigenvalues cost O(N³)).
+const STABILITY_MAX_UNITS: usize = 400;
+
+/// The phase-locked state of the noise-free drift (plastic weights frozen at their final values)
+/// found by Newton from the final phases, and its linear stability (`dgnn_dynamics::stability`).
+#[derive(Debug, Default, Serialize)]
+struct StabilityFigures {
+    /// Whether Newton found a locked state.
+    locked: bool,
+    /// Why not (Newton's message), or why the analysis was skipped.
+    reason: Option<String>,
+    /// Its common frequency Ω.
+    frequency: Option<f64>,
+    /// `max_i |f_i(θ*) − Ω|`.
+    residual: Option<f64>,
+    /// `max_i |θ*_i − θ_i − c|` (wrapped; `c` the circular mean offset): how far the final
+    /// phases are from the locked state, up to a common rotation.
+    distance_rad: Option<f64>,
+    /// The largest real part of an eigenvalue other than the rotation mode's 0.
+    largest_real_part: Option<f64>,
+    /// Stable, Unstable or Marginal.
+    stability: Option<LinearStability>,
+}
+
+#[derive(Debug, Serialize)]
+struct EigenvalueRow {
+    re: f64,
+    im: f64,
+}
+
+/// Finds the locked state near `final_phases`, writes `stability.csv` and the `stability` plot
+/// (eigenvalues in the complex plane) when there is one.
+fn final_stability(
+    net: &PhaseNetwork,
+    final_phases: &[f64],
+    folder: &RunFolder,
+) -> anyhow::Result<StabilityFigures> {
+    if net.len() > STABILITY_MAX_UNITS {
+        let reason = format!("skipped above {STABILITY_MAX_UNITS} units (O(N³))");
+        return Ok(StabilityFigures { reason: Some(reason), ..StabilityFigures::default() });
+    }
+    let locked = match find_locked_state(net, final_phases, &LockParams::default()) {
+        Ok(locked) => locked,
+        Err(e) => {
+            return Ok(StabilityFigures { reason: Some(e.to_string()), ..Default::default() });
+        }
+    };
+    let offsets: Vec<f64> =
+        locked.phases_rad.iter().zip(final_phases).map(|(a, b)| a - b).collect();
+    let (_, c) = dgnn_dynamics::network::order_parameter(&offsets);
+    let distance =
+        offsets.iter().map(|d| dgnn_core::angle::wrap_pi(d - c).abs()).fold(0.0, f64::max);
+    let rows: Vec<EigenvalueRow> =
+        locked.spectrum.eigenvalues.iter().map(|z| EigenvalueRow { re: z.re, im: z.im }).collect();
+    folder.write_csv("stability.csv", &rows)?;
+    // The imaginary axis is in view (stability is the side of it), with room on the right for
+    // the legend.
+    let low = rows.iter().map(|r| r.re).fold(0.0, f64::min);
+    let high = rows.iter().map(|r| r.re).fold(0.0, f64::max);
+    let span = (high - low).max(1e-3);
+    let height = rows.iter().map(|r| r.im.abs()).fold(0.0, f64::max).max(0.25 * span) * 1.2;
+    // A power of two, so the y ticks hit 0 exactly.
+    let height = 2f64.powf(height.log2().ceil());
+    let plot = Plot::new("eigenvalues at the locked state (rotation mode removed)")
+        .x_label("Re λ")
+        .y_label("Im λ")
+        .x_range(low - 0.1 * span, high + 0.35 * span)
+        .y_range(-height, height)
+        .line("Re λ = 0", vec![(0.0, -height), (0.0, height)])
+        .points("λ", rows.iter().map(|r| (r.re, r.im)).collect());
+    folder.write_plot("stability", &plot)?;
+    Ok(StabilityFigures {
+        locked: true,
+        reason: None,
+        frequency: Some(locked.frequency),
+        residual: Some(locked.residual),
+        distance_rad: Some(distance),
+        largest_real_part: locked.spectrum.largest_real_part(),
+        stability: Some(locked.spectrum.stability()),
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -1037,10 +1122,11 @@ fn network(
         NetworkStart::Fixed(t) => t.clone(),
         NetworkStart::Uniform => uniform_phases(seed, "dynamics/network-initial", n),
     };
-    let rows: Vec<OrderRow> = match built {
+    let (rows, stability): (Vec<OrderRow>, _) = match built {
         BuiltNetwork::Fixed(net) => {
             let run = simulate_network(&net, &theta0, &params, seed, progress)?;
-            (0..run.times.len())
+            let stability = final_stability(&net, &run.final_phases, folder)?;
+            let rows = (0..run.times.len())
                 .map(|k| OrderRow {
                     t: run.times[k],
                     r: run.r[k],
@@ -1048,11 +1134,13 @@ fn network(
                     mean_weight: None,
                     link_density: None,
                 })
-                .collect()
+                .collect();
+            (rows, stability)
         }
         BuiltNetwork::Plastic(mut net) => {
             let run = simulate_plastic_network(&mut net, &theta0, &params, seed, progress)?;
-            (0..run.times.len())
+            let stability = final_stability(&net.phase_network(), &run.final_phases, folder)?;
+            let rows = (0..run.times.len())
                 .map(|k| OrderRow {
                     t: run.times[k],
                     r: run.r[k],
@@ -1060,7 +1148,8 @@ fn network(
                     mean_weight: Some(run.mean_weight[k]),
                     link_density: Some(run.link_density[k]),
                 })
-                .collect()
+                .collect();
+            (rows, stability)
         }
     };
     folder.write_csv("order_parameter.csv", &rows)?;
@@ -1089,6 +1178,7 @@ fn network(
         mean_r_second_half: half.iter().map(|r| r.r).sum::<f64>() / half.len() as f64,
         final_mean_weight: last.mean_weight,
         final_link_density: last.link_density,
+        stability,
     };
     let mut summary = format!(
         "network of {n} units: r(T) = {:.4}, mean r over the second half = {:.4}",
@@ -1097,6 +1187,15 @@ fn network(
     if let (Some(w), Some(d)) = (figures.final_mean_weight, figures.final_link_density) {
         summary += &format!("; mean weight {w:.4}, link density {d:.4}");
     }
+    let s = &figures.stability;
+    summary += &match (s.stability, s.largest_real_part, s.distance_rad) {
+        (Some(kind), Some(re), Some(d)) => format!(
+            "\nlocked state of the noise-free drift {d:.3} rad from the final phases: {kind:?} \
+             (largest non-neutral Re λ = {re:.4e}; stability.csv)"
+        ),
+        _ if s.locked => "\none unit: no relative phases to analyse".to_string(),
+        _ => format!("\nnot phase-locked: {}", s.reason.as_deref().unwrap_or_default()),
+    };
     folder.write_envelope(&Envelope::new(
         "simulate",
         VERSION,
@@ -1291,6 +1390,33 @@ mod tests {
         assert!(parse_config(&text).is_err());
         let text = HKB_EXAMPLE.replace("Hkb(a: 1.0, b: 0.5)", "Hkb(a: 1.0, b: 0.5, c: 1.0)");
         assert!(parse_config(&text).is_err());
+    }
+
+    #[test]
+    fn final_stability_reports_the_hkb_anti_phase_switch() {
+        // Two units with W_12 = W_21 = k near anti-phase: the locked state is φ* = π with the
+        // non-rotation eigenvalue −2k(4b − a) (Haken, Kelso & Bunz 1985; dgnn_dynamics::stability
+        // docs): −1.6 (stable) for b = 0.5, +0.96 (unstable) for b = 0.1, with k = 0.8, a = 1.
+        // Newton keeps θ_1 and moves θ_2 by 0.01, a distance of 0.005 up to the common rotation.
+        let dir = tempfile::tempdir().unwrap();
+        for (b, want) in [(0.5, LinearStability::Stable), (0.1, LinearStability::Unstable)] {
+            let folder = RunFolder::create(&dir.path().join(format!("b{b}"))).unwrap();
+            let net = PhaseNetwork::new(
+                vec![0.0, 0.0],
+                Coupling::Matrix(vec![0.0, 0.8, 0.8, 0.0]),
+                PairCoupling { a: 1.0, b },
+                0.0,
+            )
+            .unwrap();
+            let figures = final_stability(&net, &[PI + 0.01, 0.0], &folder).unwrap();
+            assert!(figures.locked && figures.stability == Some(want), "{figures:?}");
+            let rate = -2.0 * 0.8 * (4.0 * b - 1.0);
+            assert!((figures.largest_real_part.unwrap() - rate).abs() < 1e-12, "{figures:?}");
+            assert!((figures.distance_rad.unwrap() - 0.005).abs() < 1e-9, "{figures:?}");
+            let csv = std::fs::read_to_string(folder.path().join("stability.csv")).unwrap();
+            assert_eq!(csv.lines().count(), 2, "{csv}");
+            assert!(folder.path().join("stability.png").exists());
+        }
     }
 
     #[test]

@@ -315,14 +315,7 @@ pub fn simulate_network(
     progress: &dyn Progress,
 ) -> Result<NetworkRun> {
     let params = params.check()?;
-    if theta0.len() != network.len() {
-        return Err(ParamError::new(
-            "initial phases",
-            format!("{} values", theta0.len()),
-            format!("must hold one phase per unit ({})", network.len()),
-        )
-        .into());
-    }
+    check_phases("initial phases", theta0, network.len())?;
     check_scheme(network, &params.scheme)?;
     let mut theta = theta0.to_vec();
     let mut rng = seed.stream(NETWORK_STREAM, &[0]);
@@ -361,6 +354,22 @@ pub fn simulate_network(
     progress.finish();
     run.final_phases = theta;
     Ok(run)
+}
+
+/// Checks that `phases` holds one finite phase per unit of a network of `units` units; the
+/// error names `field` (or `field[i]`).
+pub(crate) fn check_phases(field: &str, phases: &[f64], units: usize) -> Result<(), ParamError> {
+    if phases.len() != units {
+        return Err(ParamError::new(
+            field,
+            format!("{} values", phases.len()),
+            format!("must hold one phase per unit ({units})"),
+        ));
+    }
+    for (i, p) in phases.iter().enumerate() {
+        finite(&format!("{field}[{i}]"), *p)?;
+    }
+    Ok(())
 }
 
 /// Deterministic Lorentzian quantiles `ω_i = center + γ tan(π((i + ½)/N − ½))` (symmetric,

@@ -41,7 +41,7 @@
 use crate::error::{DynamicsError, Result};
 use crate::network::Coupling;
 use crate::network::{
-    NETWORK_STREAM, NetworkRunParams, PairCoupling, PhaseNetwork, order_parameter,
+    NETWORK_STREAM, NetworkRunParams, PairCoupling, PhaseNetwork, check_phases, order_parameter,
 };
 use crate::ode::{Rk4Workspace, rk4_step};
 use crate::sde::{Integrator, NoiseIncrement, SdeWorkspace, check_scheme};
@@ -228,8 +228,11 @@ impl PlasticNetwork {
         if count == 0 { 0.0 } else { sum / count as f64 }
     }
 
-    /// The phase network of the current weights: `W_ij = (K/N) A_ij κ_ij`.
-    fn phase_network(&self) -> PhaseNetwork {
+    /// The phase network of the current weights, `W_ij = (K/N) A_ij κ_ij`, with plasticity
+    /// frozen (for [`crate::stability`]: the weights are slow, so its locked states are the
+    /// adiabatic picture of the plastic network's).
+    #[must_use]
+    pub fn phase_network(&self) -> PhaseNetwork {
         let scale = self.strength / self.len() as f64;
         let matrix = self
             .weights
@@ -309,14 +312,7 @@ pub fn simulate_plastic_network(
     progress: &dyn Progress,
 ) -> Result<PlasticRun> {
     let params = params.check()?;
-    if theta0.len() != network.len() {
-        return Err(ParamError::new(
-            "initial phases",
-            format!("{} values", theta0.len()),
-            format!("must hold one phase per unit ({})", network.len()),
-        )
-        .into());
-    }
+    check_phases("initial phases", theta0, network.len())?;
     check_scheme(&network.phase_network(), &params.scheme)?;
     let mut theta = theta0.to_vec();
     let mut rng = seed.stream(NETWORK_STREAM, &[0]);

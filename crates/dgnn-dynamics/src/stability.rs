@@ -60,7 +60,7 @@ use crate::error::{DynamicsError, Result};
 use crate::network::{Coupling, PairCoupling, PhaseNetwork};
 use crate::ode::{Rk4Workspace, VectorField, rk4_step};
 use dgnn_core::ParamError;
-use dgnn_core::error::{at_least, finite, non_negative, positive};
+use dgnn_core::error::{at_least, non_negative, positive};
 use nalgebra::{Complex, DMatrix, DVector, Schur, SymmetricEigen};
 use serde::{Deserialize, Serialize};
 
@@ -153,17 +153,7 @@ fn weight(coupling: &Coupling, n: usize, i: usize, k: usize) -> f64 {
 }
 
 fn check_phases(network: &PhaseNetwork, phases: &[f64]) -> Result<(), ParamError> {
-    if phases.len() != network.len() {
-        return Err(ParamError::new(
-            "phases",
-            format!("{} values", phases.len()),
-            format!("must hold one phase per unit ({})", network.len()),
-        ));
-    }
-    for (i, p) in phases.iter().enumerate() {
-        finite(&format!("phases[{i}]"), *p)?;
-    }
-    Ok(())
+    crate::network::check_phases("phases", phases, network.len())
 }
 
 /// Whether `W` is symmetric bit for bit (always for the mean field), so `J` is symmetric.
