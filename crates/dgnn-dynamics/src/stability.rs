@@ -30,16 +30,17 @@
 //! # Classification and its tolerance
 //!
 //! A locked state is stable when every remaining eigenvalue has real part `< −tol`, unstable
-//! when one has real part `> tol`, marginal otherwise. The entries of `J` are sums of terms
-//! bounded by `s = (|a| + 4|b|) max_i Σ_j |W_ij|` (also a bound on `‖J‖₂`/2 by Gershgorin), so
-//! rounding makes the computed matrix exact for a perturbation `‖E‖₂ ≲ c N ε s`: building the
-//! diagonal sums costs `N ε s`, the two reflections `≤ 4 N ε s`, the QL/QR iteration
-//! `≤ 2 N ε s` (Golub & Van Loan 2013, §7.5.6, §8.3), so `c = 8`. Symmetric eigenvalues move by
-//! at most `‖E‖₂` (Weyl), hence `tol = 8 N ε s`. A non-symmetric matrix can have a defective
-//! eigenvalue, which moves by up to `sqrt(‖E‖ ‖J‖)` for a double one (Golub & Van Loan §7.2.2),
-//! hence `tol = sqrt(16 N ε) s`. Both assume the state is exact to rounding (a Newton result);
-//! for an approximately locked state use [`Spectrum::stability_with`] with a tolerance of the
-//! order of `‖∂J/∂θ‖·‖θ − θ*‖`.
+//! when one has real part `> tol`, marginal otherwise. Each row of `J` has an absolute sum of
+//! at most `2s`, `s = (|a| + 4|b|) max_i Σ_j |W_ij|`, and its entries are sums of terms bounded
+//! by `s`, so rounding makes the computed matrix exact for a perturbation `‖E‖₂ ≲ c N ε s`:
+//! building the diagonal sums costs `N ε s`, the two reflections `≤ 4 N ε s`, the QL/QR
+//! iteration `≤ 2 N ε s` (backward stability; Golub & Van Loan 2013, *Matrix Computations*,
+//! ch. 7–8), so `c = 8`. Symmetric eigenvalues move by at most `‖E‖₂` (Weyl), hence
+//! `tol = 8 N ε s`. A non-symmetric matrix can have a defective eigenvalue, which moves by up
+//! to `sqrt(‖E‖ ‖J‖)` for a double one (ibid., ch. 7, perturbation theory), hence
+//! `tol = sqrt(16 N ε) s`. Both assume the state is exact to rounding (a Newton result); for an
+//! approximately locked state use [`Spectrum::stability_with`] with a tolerance of the order of
+//! `‖∂J/∂θ‖·‖θ − θ*‖`.
 //!
 //! # Facts the tests check
 //!

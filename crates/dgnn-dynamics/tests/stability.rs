@@ -326,9 +326,10 @@ proptest! {
         // The removed rotation eigenvalue is 0, so the N − 1 eigenvalues λ satisfy
         // Σλ = tr J and Σλ² = tr J², whichever path (symmetric or Schur) computed them. The
         // computed eigenvalues are exact for J + E (backward stability, ‖E‖₂ ≤ e = 8Nεs with
-        // s = (|a| + 4|b|) max_i Σ_j |W_ij| and ‖J‖₂ ≤ 2s, module docs), so Σλ − tr J = tr E and
-        // Σλ² − tr J² = 2 tr(JE) + tr(E²): bounded by N e and N e (4s + e), plus the rounding of
-        // tr J² itself (N² ε (2s)²). Unlike single eigenvalues, these sums are not spoiled by
+        // s = (|a| + 4|b|) max_i Σ_j |W_ij|, module docs), so Σλ − tr J = tr E, at most N e, and
+        // Σλ² − tr J² = 2 tr(JE) + tr(E²), at most 2‖J‖_F ‖E‖_F + N e² ≤ N e (4s + e) because
+        // every row of J has absolute sum ≤ 2s (‖J‖_F ≤ 2s√N, ‖E‖_F ≤ √N e); plus the rounding
+        // of tr J² itself (N² ε (2s)²). Unlike single eigenvalues, these sums are not spoiled by
         // defective eigenvalues.
         let j = jacobian(&network, &theta).unwrap();
         let spec = spectrum(&network, &theta).unwrap();
