@@ -1076,8 +1076,6 @@ fn final_stability(
     let high = rows.iter().map(|r| r.re).fold(0.0, f64::max);
     let span = (high - low).max(1e-3);
     let height = rows.iter().map(|r| r.im.abs()).fold(0.0, f64::max).max(0.25 * span) * 1.2;
-    // A power of two, so the y ticks hit 0 exactly.
-    let height = 2f64.powf(height.log2().ceil());
     let plot = Plot::new("eigenvalues at the locked state (rotation mode removed)")
         .x_label("Re λ")
         .y_label("Im λ")

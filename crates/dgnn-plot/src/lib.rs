@@ -318,6 +318,7 @@ impl Plot {
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| fail(&e))?;
         let ticks = self.category_ticks.clone();
+        let x_scale = (x1 - x0).abs();
         let mut mesh = chart.configure_mesh();
         mesh.x_desc(self.x_label.as_str())
             .y_desc(self.y_label.as_str())
@@ -332,13 +333,15 @@ impl Plot {
                         String::new()
                     }
                 }
-                None => format_tick(*x),
+                None => format_tick(*x, x_scale),
             }
         };
         if let Some(names) = &self.category_ticks {
             mesh.x_labels(names.len() * 2 + 1);
         }
-        mesh.x_label_formatter(&formatter).y_label_formatter(&|y| format_tick(*y));
+        let y_scale = (y1 - y0).abs();
+        let y_formatter = move |y: &f64| format_tick(*y, y_scale);
+        mesh.x_label_formatter(&formatter).y_label_formatter(&y_formatter);
         mesh.draw().map_err(|e| fail(&e))?;
 
         let (c_low, c_high) = self.colour_span();
@@ -426,7 +429,7 @@ fn draw_colour_bar<DB: DrawingBackend>(
     bar.configure_mesh()
         .disable_x_mesh()
         .disable_x_axis()
-        .y_label_formatter(&|y| format_tick(*y))
+        .y_label_formatter(&|y| format_tick(*y, (high - low).abs()))
         .label_style(("sans-serif", 12))
         .draw()?;
     let steps = 100;
@@ -439,10 +442,12 @@ fn draw_colour_bar<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A compact tick label: plain for moderate magnitudes, scientific otherwise.
-fn format_tick(v: f64) -> String {
+/// A compact tick label: plain for moderate magnitudes, scientific otherwise. `span` is the
+/// axis length: a tick within rounding of zero on that axis (|v| < 1e-9·span, for example the
+/// -2.2e-16 that tick arithmetic produces) is written "0".
+fn format_tick(v: f64, span: f64) -> String {
     let a = v.abs();
-    if a == 0.0 {
+    if a <= 1e-9 * span {
         "0".into()
     } else if !(1e-3..1e5).contains(&a) {
         format!("{v:.1e}")
@@ -498,8 +503,11 @@ mod tests {
 
     #[test]
     fn ticks_are_compact() {
-        assert_eq!(format_tick(0.5), "0.5");
-        assert_eq!(format_tick(2.0), "2");
-        assert_eq!(format_tick(1.5e-7), "1.5e-7");
+        assert_eq!(format_tick(0.5, 1.0), "0.5");
+        assert_eq!(format_tick(2.0, 1.0), "2");
+        assert_eq!(format_tick(1.5e-7, 1e-6), "1.5e-7");
+        // Rounding residue of tick arithmetic is zero on its axis, a real tiny value is not.
+        assert_eq!(format_tick(-2.2e-16, 4.0), "0");
+        assert_eq!(format_tick(-2.2e-16, 1e-15), "-2.2e-16");
     }
 }
