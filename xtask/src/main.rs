@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's automation, one small binary (rust-analyzer's habit).
 //!
-//! - `cargo xtask ci` runs exactly what `.ci/run` runs: format check, clippy, the test suite.
+//! - `cargo xtask ci` runs exactly what `.ci/run` runs: format check, clippy, the test suite,
+//!   the API docs with warnings as errors.
 //! - `cargo xtask bench [WORKLOAD…]` builds the release binary, runs `dgnn bench` for each
 //!   canonical workload and writes `target/bench/bench.jsonl`.
 //! - `cargo xtask sync-demo` fetches a real ECG + respiration recording (biopeaks 1.4.1's
@@ -67,7 +68,18 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
 fn ci(root: &Path) -> Result<()> {
     run(root, "cargo", &["fmt", "--all", "--check"])?;
     run(root, "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
-    run(root, "cargo", &["test", "--workspace"])
+    run(root, "cargo", &["test", "--workspace"])?;
+    eprintln!("$ RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps");
+    let status = Command::new("cargo")
+        .args(["doc", "--workspace", "--no-deps", "--quiet"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .current_dir(root)
+        .status()
+        .context("could not start cargo doc")?;
+    if !status.success() {
+        bail!("cargo doc failed with {status}");
+    }
+    Ok(())
 }
 
 /// Runs the canonical workloads with the release binary and collects their JSON lines.

@@ -16,7 +16,7 @@
 //! - Metabolic energy: Attwell & Laughlin 2001, Howarth et al. 2012; hardware energy: Horowitz
 //!   2014 — [`energy`].
 //! - Information: plug-in mutual information of the confusion matrix (Cover & Thomas) — [`info`].
-//! - Sleep-like synaptic down-selection: Tononi & Cirelli 2014/2020 — [`consolidate`].
+//! - Sleep-like synaptic down-selection: Tononi & Cirelli 2014/2020 — [`consolidate()`].
 //!
 //! # API map (for the search and other callers)
 //! ```text
@@ -44,7 +44,7 @@
 //! Network::phase() -> PhaseState { attractors_per_unit, network_attractors_log2, … }
 //! ```
 //! Every random choice draws from `Seed::stream(name, path)` with names under `glia/`; a search
-//! trains many networks in parallel by calling [`train`] from rayon tasks, one seed each.
+//! trains many networks in parallel by calling [`train()`] from rayon tasks, one seed each.
 //! Low-fidelity estimates: `TrainConfig::sample_budget` caps the sample presentations.
 //!
 //! # Conventions
