@@ -138,6 +138,11 @@ fn a_users_csv_is_searched_by_label_name() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("nope.csv"), "{}", stderr(&out));
     assert!(!dir.path().join("run3").exists());
+    // A bundled data set by name replaces the config's data.
+    let out = dgnn(&["search", "small.ron", "--dataset", "wine", "--out", "run4"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = std::fs::read_to_string(dir.path().join("run4/summary.txt")).unwrap();
+    assert!(summary.contains("on wine (178 samples × 13 features, 3 classes"), "{summary}");
 }
 
 #[test]
@@ -157,6 +162,10 @@ fn bad_input_gives_one_line_errors_and_leaves_no_folder() {
         assert!(err.contains(expected), "{file}: {err}");
         assert!(!dir.path().join("run").exists(), "{file} left a folder behind");
     }
+    let out = dgnn(&["search", "--dataset", "mnist", "--out", "run"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("unknown data set `mnist`"), "{}", stderr(&out));
+    assert!(!dir.path().join("run").exists());
     // A table with one class, and one too small to split.
     std::fs::write(dir.path().join("one.csv"), "a,b,y\n1,2,x\n3,4,x\n5,6,x\n").unwrap();
     let out = dgnn(&["search", "--data", "one.csv", "--out", "run"], dir.path());

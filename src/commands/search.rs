@@ -30,6 +30,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub struct Args {
     /// The RON config to run (default: the bundled default search on WDBC).
     pub config: Option<PathBuf>,
+    /// Search on a bundled data set (iris, wine, wdbc, digits) instead of the config's data.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["resume", "data"])]
+    pub dataset: Option<String>,
     /// Search on this CSV table instead of the config's data.
     #[arg(long, value_name = "CSV", conflicts_with = "resume")]
     pub data: Option<PathBuf>,
@@ -40,7 +43,7 @@ pub struct Args {
     #[arg(long, value_name = "DIR", conflicts_with = "resume")]
     pub out: Option<PathBuf>,
     /// Print a commented example config and exit.
-    #[arg(long, conflicts_with_all = ["config", "resume", "data"])]
+    #[arg(long, conflicts_with_all = ["config", "resume", "data", "dataset"])]
     pub example: bool,
     /// Continue the interrupted run in RUN_DIR (from its checkpoint).
     #[arg(long, value_name = "RUN_DIR", conflicts_with = "config")]
@@ -122,7 +125,7 @@ fn write_config(path: &Path, config: &SearchConfig) -> anyhow::Result<()> {
     crate::config::write_ron_file(path, config)
 }
 
-/// Reads the config of `args` (or the default), with `--data`/`--label` applied.
+/// Reads the config of `args` (or the default), with `--dataset` or `--data`/`--label` applied.
 fn config_of(args: &Args) -> anyhow::Result<(SearchConfig, String)> {
     let (mut config, source) = match &args.config {
         Some(path) => (crate::config::read_ron_file(path)?, path.display().to_string()),
@@ -135,6 +138,9 @@ fn config_of(args: &Args) -> anyhow::Result<(SearchConfig, String)> {
         let joined = base.join(&*path);
         *path = std::fs::canonicalize(&joined)
             .with_context(|| format!("reading the data file {} of {source}", joined.display()))?;
+    }
+    if let Some(name) = &args.dataset {
+        config.data = DataSource::Builtin(name.clone());
     }
     if let Some(csv) = &args.data {
         let path = std::fs::canonicalize(csv)
