@@ -72,22 +72,30 @@ fn a_short_search_finds_accurate_networks_at_a_fraction_of_the_baseline_energy()
 fn with_the_hardware_model_the_front_spans_a_real_energy_range() {
     // With the biological model every inference pays the output layer's one spike-equivalent
     // (3.84e8 ATP), which dominates the cheap networks that already classify WDBC well, so the
-    // biological front is narrow in energy (1.2× for the default search). The 45 nm hardware
-    // model (Horowitz 2014) charges per synapse and has no such floor: sparser, smaller networks
-    // cost proportionally less and know less. How wide a short search's front gets depends on
-    // what it happened to find (max/min 1.25 to 5.85 over seeds 1–6 with this budget, median
-    // 2.4); this seed's search must find the wide trade-off, a factor 2 at least.
-    let mut config = small_config(2);
-    config.evolution.population = 24;
-    config.evolution.generations = 12;
-    config.estimation.energy = EnergyChoice::Hardware(HardwareEnergy::default());
-    let search = Search::new(config, &wdbc()).unwrap();
-    let outcome = search.engine().unwrap().run().unwrap();
-    let r = search.finish(&outcome.state).unwrap().report;
-    let energies: Vec<f64> = r.front.iter().map(|m| m.validation.energy_joules).collect();
-    let (lo, hi) = energies.iter().fold((f64::MAX, 0.0f64), |(a, b), &e| (a.min(e), b.max(e)));
-    assert!(hi / lo >= 2.0, "front energies {energies:?}");
-    assert!(r.front[r.most_accurate].test.accuracy >= 0.95);
+    // biological front is often narrow in energy (1.09× for the default search). The 45 nm
+    // hardware model (Horowitz 2014) charges per synapse and has no such floor: sparser, smaller
+    // networks cost proportionally less and know less. How wide one short search's front gets
+    // depends on what it happened to find, so this test runs six seeds rather than one: their
+    // fronts spanned 2.06, 5.85, 2.84, 1.25, 2.18 and 2.68 (seeds 1–6; seeds 7–12 gave 1.48 to
+    // 31). At least half of them must span a factor 2: that fails if the search regularly
+    // collapses onto one network size, with two seeds of margin over what was measured.
+    let spans: Vec<f64> = (1..=6)
+        .map(|seed| {
+            let mut config = small_config(seed);
+            config.evolution.population = 24;
+            config.evolution.generations = 12;
+            config.estimation.energy = EnergyChoice::Hardware(HardwareEnergy::default());
+            let search = Search::new(config, &wdbc()).unwrap();
+            let outcome = search.engine().unwrap().run().unwrap();
+            let r = search.finish(&outcome.state).unwrap().report;
+            let energies: Vec<f64> = r.front.iter().map(|m| m.validation.energy_joules).collect();
+            let lo = energies.iter().copied().fold(f64::MAX, f64::min);
+            let hi = energies.iter().copied().fold(0.0, f64::max);
+            hi / lo
+        })
+        .collect();
+    let wide = spans.iter().filter(|&&s| s >= 2.0).count();
+    assert!(wide >= 3, "front max/min energy for seeds 1–6: {spans:?}");
 }
 
 #[test]
