@@ -1,0 +1,317 @@
+//! The `dgnn simulate` config: every field, its meaning and default.
+
+use dgnn_core::ParamError;
+use dgnn_dynamics::fast::Precision;
+use dgnn_dynamics::network::PairCoupling;
+use dgnn_dynamics::plasticity::{StdpRule, StructuralRule};
+use dgnn_dynamics::sde::Scheme;
+use dgnn_dynamics::{FourierPotential, Potential, TiltedHkb};
+use serde::{Deserialize, Serialize};
+
+fn default_seed() -> u64 {
+    12345
+}
+fn default_scheme() -> Scheme {
+    Scheme::EulerMaruyama
+}
+fn default_bins() -> usize {
+    64
+}
+fn default_record_every() -> usize {
+    10
+}
+fn default_passage_trajectories() -> usize {
+    4000
+}
+fn default_max_steps() -> usize {
+    200_000
+}
+
+/// A `dgnn simulate` config.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The master seed of every random stream (default 12345).
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// What to simulate.
+    pub model: Model,
+}
+
+/// The kinds of simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Model {
+    /// One stored trajectory of a phase SDE.
+    Single(SingleConfig),
+    /// Many trajectories summarised by a histogram (and optional first passages).
+    Ensemble(EnsembleConfig),
+    /// A network of phase oscillators, optionally plastic.
+    Network(NetworkConfig),
+    /// Kuramoto r(K) for Lorentzian frequencies (mean field, RK4).
+    KuramotoSweep(SweepConfig),
+    /// Attractor counts of the tilted HKB landscape over (b/a, δω/a).
+    AttractorMap(MapConfig),
+}
+
+/// A landscape `U(φ)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum PotentialConfig {
+    /// HKB `−a cos φ − b cos 2φ`.
+    Hkb {
+        /// First harmonic.
+        a: f64,
+        /// Second harmonic.
+        b: f64,
+    },
+    /// Extended HKB `−δω φ − a cos φ − b cos 2φ`.
+    Tilted {
+        /// First harmonic.
+        a: f64,
+        /// Second harmonic.
+        b: f64,
+        /// Detuning δω.
+        detuning: f64,
+    },
+    /// `−tilt·φ + Σ_k (cos[k−1] cos kφ + sin[k−1] sin kφ)`.
+    Fourier {
+        /// Cosine coefficients c₁, c₂, ….
+        cos: Vec<f64>,
+        /// Sine coefficients s₁, s₂, ….
+        sin: Vec<f64>,
+        /// The tilt δω.
+        tilt: f64,
+    },
+}
+
+impl PotentialConfig {
+    pub(super) fn build(&self) -> Result<Box<dyn Potential>, ParamError> {
+        let within = |e: ParamError| e.within("potential");
+        Ok(match self {
+            Self::Hkb { a, b } => Box::new(TiltedHkb::new(*a, *b, 0.0).map_err(within)?),
+            Self::Tilted { a, b, detuning } => {
+                Box::new(TiltedHkb::new(*a, *b, *detuning).map_err(within)?)
+            }
+            Self::Fourier { cos, sin, tilt } => {
+                Box::new(FourierPotential::new(cos.clone(), sin.clone(), *tilt).map_err(within)?)
+            }
+        })
+    }
+
+    /// `(a, b, δω)` when the landscape is (tilted) HKB, for the SIMD fast path.
+    pub(super) fn hkb(&self) -> Option<(f64, f64, f64)> {
+        match *self {
+            Self::Hkb { a, b } => Some((a, b, 0.0)),
+            Self::Tilted { a, b, detuning } => Some((a, b, detuning)),
+            Self::Fourier { .. } => None,
+        }
+    }
+}
+
+/// Where trajectories start.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub enum StartConfig {
+    /// Uniform on `[−π, π)`.
+    #[default]
+    Uniform,
+    /// Every trajectory at this phase.
+    Fixed(f64),
+}
+
+/// One trajectory (`Single`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SingleConfig {
+    /// The landscape.
+    pub potential: PotentialConfig,
+    /// Noise intensity Q ≥ 0.
+    pub q: f64,
+    /// Step > 0.
+    pub dt: f64,
+    /// Number of steps ≥ 1.
+    pub steps: usize,
+    /// The scheme (default EulerMaruyama).
+    #[serde(default = "default_scheme")]
+    pub scheme: Scheme,
+    /// The start φ0.
+    pub initial_phase: f64,
+    /// Store every this many steps (default 10).
+    #[serde(default = "default_record_every")]
+    pub record_every: usize,
+}
+
+/// First passages out of `(lower, upper)` from `start`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PassageConfig {
+    /// The start (strictly between the levels).
+    pub start: f64,
+    /// Lower absorbing level on the lift.
+    pub lower: f64,
+    /// Upper absorbing level on the lift.
+    pub upper: f64,
+    /// Number of escape trajectories (default 4000).
+    #[serde(default = "default_passage_trajectories")]
+    pub trajectories: usize,
+    /// Maximum steps per trajectory (default 200000).
+    #[serde(default = "default_max_steps")]
+    pub max_steps: usize,
+}
+
+/// An ensemble (`Ensemble`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnsembleConfig {
+    /// The landscape.
+    pub potential: PotentialConfig,
+    /// Noise intensity Q ≥ 0.
+    pub q: f64,
+    /// Step > 0.
+    pub dt: f64,
+    /// Steps per trajectory ≥ 1.
+    pub steps: usize,
+    /// Number of trajectories ≥ 1.
+    pub trajectories: usize,
+    /// The scheme (default EulerMaruyama).
+    #[serde(default = "default_scheme")]
+    pub scheme: Scheme,
+    /// Histogram bins on [−π, π) (default 64).
+    #[serde(default = "default_bins")]
+    pub bins: usize,
+    /// The start (default Uniform).
+    #[serde(default)]
+    pub initial: StartConfig,
+    /// Precision of the SIMD fast path, used for (tilted) HKB with Euler–Maruyama and a
+    /// uniform start (default F64).
+    #[serde(default)]
+    pub precision: Precision,
+    /// Optional first-passage measurement.
+    #[serde(default)]
+    pub first_passage: Option<PassageConfig>,
+}
+
+/// Natural frequencies of a network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum FrequencyConfig {
+    /// Deterministic Lorentzian quantiles `center + Δ tan(π((i + ½)/N − ½))`.
+    Lorentzian {
+        /// Centre frequency.
+        center: f64,
+        /// Half-width Δ ≥ 0.
+        half_width: f64,
+        /// Number of units N ≥ 1.
+        count: usize,
+    },
+    /// Explicit frequencies, one per unit.
+    Values(Vec<f64>),
+}
+
+/// Fixed coupling of a network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub enum CouplingConfig {
+    /// All-to-all `K/N`.
+    MeanField {
+        /// K.
+        strength: f64,
+    },
+    /// Row-major N×N `W_ij`.
+    Matrix(Vec<f64>),
+}
+
+/// Plasticity of a network.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlasticityConfig {
+    /// Global coupling K.
+    pub strength: f64,
+    /// The weight of every link at the start, in [0, stdp.max_weight].
+    pub initial_weight: f64,
+    /// The STDP rule (none: weights fixed).
+    #[serde(default)]
+    pub stdp: Option<StdpRule>,
+    /// The structural rule (none: links fixed).
+    #[serde(default)]
+    pub structural: Option<StructuralRule>,
+}
+
+/// Where network phases start.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub enum NetworkStart {
+    /// Uniform on `[0, 2π)`.
+    #[default]
+    Uniform,
+    /// Explicit phases.
+    Fixed(Vec<f64>),
+}
+
+/// A network (`Network`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// Natural frequencies.
+    pub frequencies: FrequencyConfig,
+    /// Fixed coupling (ignored when `plasticity` is given).
+    pub coupling: CouplingConfig,
+    /// The pair function `a sin Δ + 2b sin 2Δ`.
+    pub pair: PairCoupling,
+    /// Phase diffusion D ≥ 0.
+    pub noise: f64,
+    /// Step > 0.
+    pub dt: f64,
+    /// Steps ≥ 1.
+    pub steps: usize,
+    /// Record every this many steps (default 10).
+    #[serde(default = "default_record_every")]
+    pub record_every: usize,
+    /// SDE scheme when noisy (default EulerMaruyama; RK4 without noise).
+    #[serde(default = "default_scheme")]
+    pub scheme: Scheme,
+    /// The start (default Uniform).
+    #[serde(default)]
+    pub initial: NetworkStart,
+    /// Optional plasticity.
+    #[serde(default)]
+    pub plasticity: Option<PlasticityConfig>,
+}
+
+/// A Kuramoto sweep (`KuramotoSweep`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepConfig {
+    /// N ≥ 1.
+    pub oscillators: usize,
+    /// Lorentzian half-width Δ > 0.
+    pub half_width: f64,
+    /// Smallest K.
+    pub k_min: f64,
+    /// Largest K.
+    pub k_max: f64,
+    /// Number of K values ≥ 1.
+    pub k_count: usize,
+    /// RK4 step > 0.
+    pub dt: f64,
+    /// Steps ≥ 1.
+    pub steps: usize,
+    /// Steps averaged at the end.
+    pub average: usize,
+}
+
+/// An attractor map (`AttractorMap`), a = 1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// Smallest b/a.
+    pub b_min: f64,
+    /// Largest b/a.
+    pub b_max: f64,
+    /// Number of b values ≥ 1.
+    pub b_count: usize,
+    /// Smallest δω/a.
+    pub detuning_min: f64,
+    /// Largest δω/a.
+    pub detuning_max: f64,
+    /// Number of δω values ≥ 1.
+    pub detuning_count: usize,
+}

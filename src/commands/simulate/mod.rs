@@ -1,0 +1,212 @@
+//! `dgnn simulate [CONFIG.ron] [--out DIR]`: integrate a single phase SDE, an ensemble, an
+//! oscillator network (optionally plastic), a Kuramoto sweep or an attractor map, from a
+//! documented RON config, and write a result folder: `result.json`/`result.ron` (the envelope:
+//! command, version, seed, checked config, figures), `config.ron` (to re-run), CSV tables and
+//! SVG+PNG plots. `dgnn simulate --example NAME` prints a commented example config; with no
+//! config the bundled `hkb` example runs.
+//!
+//! The config format (every field, its meaning and default) is documented on [`Config`] and the
+//! types it contains, and shown by the examples. RON is read with the `implicit_some` and
+//! `unwrap_variant_newtypes` extensions, so `first_passage: (lower: -1.0, upper: 1.0)` and
+//! `model: Ensemble(potential: …)` need no extra `Some(…)` or parentheses.
+
+mod config;
+mod examples;
+mod map;
+mod network;
+mod sweep;
+mod trajectory;
+
+pub use config::*;
+use examples::{
+    ATTRACTOR_MAP_EXAMPLE, EXTENDED_HKB_EXAMPLE, HKB_EXAMPLE, KURAMOTO_EXAMPLE, NETWORK_EXAMPLE,
+    SINGLE_EXAMPLE,
+};
+use map::{MapFigures, map, map_axes};
+use network::{NetworkFigures, build_network, network};
+use sweep::{SweepFigures, sweep, sweep_params};
+use trajectory::{EnsembleFigures, SingleFigures, ensemble, single};
+
+use crate::output::{RunFolder, TerminalProgress};
+use anyhow::Context;
+use dgnn_core::error::{at_least, finite, positive};
+use dgnn_core::{ParamError, Seed};
+use dgnn_dynamics::ensemble::EnsembleParams;
+use dgnn_dynamics::sde::PhaseSde;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Arguments of `dgnn simulate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The RON config to run (default: the bundled `hkb` example).
+    pub config: Option<PathBuf>,
+    /// The result folder (default: the first free `runs/simulate-N`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print the commented example config NAME and exit (hkb, extended-hkb, kuramoto, network,
+    /// single, attractor-map).
+    #[arg(long, value_name = "NAME", conflicts_with = "config")]
+    pub example: Option<String>,
+}
+
+/// The names and texts of the bundled example configs.
+pub const EXAMPLES: &[(&str, &str)] = &[
+    ("hkb", HKB_EXAMPLE),
+    ("extended-hkb", EXTENDED_HKB_EXAMPLE),
+    ("kuramoto", KURAMOTO_EXAMPLE),
+    ("network", NETWORK_EXAMPLE),
+    ("single", SINGLE_EXAMPLE),
+    ("attractor-map", ATTRACTOR_MAP_EXAMPLE),
+];
+
+/// Reads a config from RON text (`implicit_some` and `unwrap_variant_newtypes` enabled).
+pub fn parse_config(text: &str) -> anyhow::Result<Config> {
+    crate::config::parse_ron(text)
+}
+
+/// Writes a config as RON that [`parse_config`] reads back (same extensions).
+pub fn config_to_ron(config: &Config) -> anyhow::Result<String> {
+    crate::config::to_ron(config)
+}
+
+/// Runs `dgnn simulate`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if let Some(name) = &args.example {
+        let text =
+            EXAMPLES.iter().find(|(n, _)| n == name).map(|(_, t)| *t).with_context(|| {
+                let names: Vec<&str> = EXAMPLES.iter().map(|(n, _)| *n).collect();
+                format!("unknown example `{name}`: choose one of {}", names.join(", "))
+            })?;
+        print!("{text}");
+        return Ok(());
+    }
+    let (config, source) = match &args.config {
+        Some(path) => (crate::config::read_ron_file(path)?, path.display().to_string()),
+        None => (
+            parse_config(HKB_EXAMPLE).context("the bundled hkb example")?,
+            "the bundled hkb example".into(),
+        ),
+    };
+    // Check everything before creating the folder, so bad input leaves nothing behind.
+    check(&config).with_context(|| format!("checking {source}"))?;
+    let folder = RunFolder::create_or_default(args.out.as_deref(), "simulate")?;
+    crate::config::write_ron_file(&folder.file("config.ron"), &config)?;
+    let progress = TerminalProgress::new();
+    let seed = Seed(config.seed);
+    let summary = match &config.model {
+        Model::Single(c) => single(c, seed, &folder, &config)?,
+        Model::Ensemble(c) => ensemble(c, seed, &folder, &config, &progress)?,
+        Model::Network(c) => network(c, seed, &folder, &config, &progress)?,
+        Model::KuramotoSweep(c) => sweep(c, &folder, &config, &progress)?,
+        Model::AttractorMap(c) => map(c, &folder, &config)?,
+    };
+    println!("{summary}");
+    println!("results in {}", folder.path().display());
+    Ok(())
+}
+
+/// Checks a config fully (the same checks the runs make, before any work).
+pub fn check(config: &Config) -> anyhow::Result<()> {
+    match &config.model {
+        Model::Single(c) => {
+            let potential = c.potential.build().map_err(|e| e.within("single"))?;
+            let sde = PhaseSde::new(potential, c.q).map_err(|e| e.within("single"))?;
+            positive("single.dt", c.dt)?;
+            at_least("single.steps", c.steps, 1)?;
+            at_least("single.record_every", c.record_every, 1)?;
+            finite("single.initial_phase", c.initial_phase)?;
+            dgnn_dynamics::sde::check_scheme(&sde, &c.scheme)?;
+        }
+        Model::Ensemble(c) => {
+            let potential = c.potential.build().map_err(|e| e.within("ensemble"))?;
+            let sde = PhaseSde::new(potential, c.q).map_err(|e| e.within("ensemble"))?;
+            EnsembleParams { trajectories: c.trajectories, steps: c.steps, dt: c.dt }
+                .check()
+                .map_err(|e| e.within("ensemble"))?;
+            at_least("ensemble.bins", c.bins, 1)?;
+            if let StartConfig::Fixed(x) = c.initial {
+                finite("ensemble.initial", x)?;
+            }
+            dgnn_dynamics::sde::check_scheme(&sde, &c.scheme)?;
+            if let Some(p) = &c.first_passage {
+                for (field, v) in [("start", p.start), ("lower", p.lower), ("upper", p.upper)] {
+                    finite(&format!("ensemble.first_passage.{field}"), v)?;
+                }
+                if !(p.lower < p.start && p.start < p.upper) {
+                    return Err(ParamError::new(
+                        "ensemble.first_passage.start",
+                        p.start,
+                        format!(
+                            "must lie strictly between lower = {} and upper = {}",
+                            p.lower, p.upper
+                        ),
+                    )
+                    .into());
+                }
+                if c.q <= 0.0 {
+                    return Err(ParamError::new(
+                        "ensemble.q",
+                        c.q,
+                        "must be > 0 for first passages",
+                    )
+                    .into());
+                }
+                at_least("ensemble.first_passage.trajectories", p.trajectories, 1)?;
+                at_least("ensemble.first_passage.max_steps", p.max_steps, 1)?;
+            }
+        }
+        Model::Network(c) => {
+            build_network(c)?;
+        }
+        Model::KuramotoSweep(c) => {
+            sweep_params(c, Seed(config.seed))?;
+        }
+        Model::AttractorMap(c) => {
+            map_axes(c)?;
+        }
+    }
+    Ok(())
+}
+
+/// The figures of one run, as written to `result.json`.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Figures {
+    Single(SingleFigures),
+    Ensemble(Box<EnsembleFigures>),
+    Network(NetworkFigures),
+    Sweep(SweepFigures),
+    Map(MapFigures),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_example_parses_and_checks() {
+        for (name, text) in EXAMPLES {
+            let config = parse_config(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            check(&config).unwrap_or_else(|e| panic!("{name}: {e:#}"));
+            // The saved `config.ron` parses back to the same config.
+            let again = config_to_ron(&config).unwrap();
+            assert_eq!(parse_config(&again).unwrap(), config, "{name}");
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        let text = HKB_EXAMPLE.replace("bins: 64,", "bins: 64, colour: 3,");
+        assert!(parse_config(&text).is_err());
+        let text = HKB_EXAMPLE.replace("Hkb(a: 1.0, b: 0.5)", "Hkb(a: 1.0, b: 0.5, c: 1.0)");
+        assert!(parse_config(&text).is_err());
+    }
+
+    #[test]
+    fn example_sizes_do_not_touch_the_file_system_when_bad() {
+        let text = HKB_EXAMPLE.replace("dt: 0.01,", "dt: -0.01,");
+        let err = check(&parse_config(&text).unwrap()).unwrap_err();
+        assert!(format!("{err:#}").contains("ensemble.dt"), "{err:#}");
+    }
+}
