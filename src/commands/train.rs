@@ -8,17 +8,23 @@
 //! `energy.csv` with bar charts by category and by region, `confusion.csv`, the trained
 //! `model.ron`, and `training.csv` with loss and accuracy curves (SVG + PNG).
 //! `dgnn train --example` prints the commented example config, which is also the default.
+//!
+//! With `folds: K` in the config (or `--folds K`), the same network, trainer and consolidation
+//! are also cross-validated: stratified K-fold on the whole data set (seeded, each fold
+//! standardised on its own training part, folds trained in parallel with bit-identical results
+//! whatever the thread count). The folds' held-out figures go to `cross_validation.csv`, their
+//! mean and standard deviation to `result.json` and the terminal.
 
 use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::{Context, bail};
 use dgnn_core::{Envelope, Progress, Seed};
-use dgnn_glia::data::stratified_split;
+use dgnn_glia::data::{stratified_k_fold, stratified_split};
 use dgnn_glia::network::{Layer, Territories};
 use dgnn_glia::train::EpochRecord;
 use dgnn_glia::{
     Architecture, Consolidation, ConsolidationReport, DataSource, Dataset, EnergyChoice,
-    Evaluation, GaConfig, LabelColumn, TrainConfig, TrainedNetwork, consolidate, train,
-    train_genetic,
+    Evaluation, GaConfig, LabelColumn, TrainConfig, TrainedNetwork, ValidArchitecture,
+    ValidTrainConfig, consolidate, cross_validate_with, train, train_genetic,
 };
 use dgnn_plot::Plot;
 use serde::{Deserialize, Serialize};
@@ -41,6 +47,9 @@ pub struct Args {
     /// Override the config's master seed.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Also cross-validate with K stratified folds (overrides the config's `folds`).
+    #[arg(long, value_name = "K")]
+    pub folds: Option<usize>,
     /// The result folder (default: the first free `runs/train-N`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -100,6 +109,10 @@ pub struct Config {
     /// Sleep-like consolidation after training (default none).
     #[serde(default)]
     pub consolidation: Option<Consolidation>,
+    /// Also cross-validate the same network, trainer and consolidation with this many
+    /// stratified folds of the whole data set, ≥ 2 (default none).
+    #[serde(default)]
+    pub folds: Option<usize>,
 }
 
 /// The commented example config (also the default run).
@@ -148,6 +161,8 @@ pub const EXAMPLE: &str = r#"// dgnn train: one deep glial-neural network, train
                                   // (prune_fraction: 0.2, energy_budget_joules: None,
                                   //  max_prune_fraction: 0.9, fine_tune_epochs: 30,
                                   //  learning_rate: 0.001)
+    folds: None,                  // also cross-validate with K stratified folds of all the
+                                  // data, e.g. 5 (default None; `--folds K` overrides)
 )
 "#;
 
@@ -208,6 +223,30 @@ struct Figures {
     train: Summary,
     phase: Option<PhaseSummary>,
     consolidation: Option<ConsolidationReport>,
+    cross_validation: Option<CrossValidationSummary>,
+}
+
+/// The mean and spread of the folds' held-out figures.
+#[derive(Debug, Clone, Serialize)]
+struct CrossValidationSummary {
+    folds: usize,
+    mean_accuracy: f64,
+    /// Sample standard deviation over the folds.
+    sd_accuracy: f64,
+    mean_information_bits: f64,
+    mean_energy_per_inference_joules: f64,
+    mean_atp_per_inference: f64,
+}
+
+/// One fold's held-out figures, a row of `cross_validation.csv`.
+#[derive(Serialize)]
+struct FoldRow {
+    fold: usize,
+    test_samples: usize,
+    accuracy: f64,
+    mutual_information_bits: f64,
+    energy_per_inference_joules: f64,
+    atp_per_inference: f64,
 }
 
 #[derive(Serialize)]
@@ -245,6 +284,9 @@ fn load_config(args: &Args) -> anyhow::Result<(Config, String)> {
     if let Some(seed) = args.seed {
         config.seed = seed;
     }
+    if let Some(folds) = args.folds {
+        config.folds = Some(folds);
+    }
     Ok((config, source))
 }
 
@@ -277,6 +319,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if train_set.class_counts().iter().filter(|&&c| c > 0).count() < 2 {
         bail!("the training part holds fewer than two classes: lower test_fraction");
     }
+    if let Some(folds) = config.folds {
+        stratified_k_fold(data.labels(), folds, seed)
+            .with_context(|| format!("checking {source}: folds"))?;
+    }
     let folder = RunFolder::create_or_default(args.out.as_deref(), "train")?;
     crate::config::write_ron_file(&folder.file("config.ron"), &config)?;
     let progress = TerminalProgress::new();
@@ -295,6 +341,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let test = trained.evaluate(&test_set, energy)?;
     let train_eval = trained.evaluate(&train_set, energy)?;
     write_outputs(&folder, &trained, &data, &test, &train_eval)?;
+    let cross_validation = match config.folds {
+        Some(folds) => Some(cross_validate_run(&config, &arch, &training, &data, folds, &folder)?),
+        None => None,
+    };
     let net = &trained.network;
     let figures = Figures {
         dataset: data.name().into(),
@@ -314,6 +364,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             distinct_context_states: p.distinct_context_states(),
         }),
         consolidation,
+        cross_validation: cross_validation.clone(),
     };
     folder.write_envelope(&Envelope::new("train", VERSION, Some(seed), &config, &figures))?;
     println!(
@@ -325,7 +376,81 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         test.atp_per_inference.value(),
         folder.path().display()
     );
+    if let Some(cv) = &cross_validation {
+        println!(
+            "{}-fold cross-validation: accuracy {:.4} ± {:.4} (sd over folds) · I(Y;Ŷ) {:.3} bits · {:.3e} ATP per inference",
+            cv.folds,
+            cv.mean_accuracy,
+            cv.sd_accuracy,
+            cv.mean_information_bits,
+            cv.mean_atp_per_inference
+        );
+    }
     Ok(())
+}
+
+/// Cross-validates the configured network, trainer and consolidation with `folds` stratified
+/// folds of all of `data`, and writes `cross_validation.csv`.
+fn cross_validate_run(
+    config: &Config,
+    arch: &ValidArchitecture,
+    training: &ValidTrainConfig,
+    data: &Dataset,
+    folds: usize,
+    folder: &RunFolder,
+) -> anyhow::Result<CrossValidationSummary> {
+    let energy = config.energy.model();
+    let progress = TerminalProgress::new();
+    let per_fold = match &config.trainer {
+        Trainer::Gradient => training.get().epochs,
+        Trainer::Genetic(ga) => ga.generations,
+    } + config.consolidation.as_ref().map_or(0, |c| c.fine_tune_epochs);
+    progress.start((folds * per_fold) as u64, "cross-validate");
+    let cv = cross_validate_with(
+        data,
+        folds,
+        Seed(config.seed),
+        energy,
+        &progress,
+        &|part, fold_seed, p| {
+            let net = match &config.trainer {
+                Trainer::Gradient => train(arch, part, training, fold_seed, p)?,
+                Trainer::Genetic(ga) => train_genetic(arch, part, ga, fold_seed, p)?,
+            };
+            match &config.consolidation {
+                Some(c) => Ok(consolidate(&net, part, c, energy, fold_seed, p)?.0),
+                None => Ok(net),
+            }
+        },
+    )?;
+    progress.finish();
+    let rows: Vec<FoldRow> = cv
+        .folds
+        .iter()
+        .enumerate()
+        .map(|(fold, e)| FoldRow {
+            fold,
+            test_samples: e.samples,
+            accuracy: e.accuracy,
+            mutual_information_bits: e.mutual_information.value(),
+            energy_per_inference_joules: e.energy_per_inference.value(),
+            atp_per_inference: e.atp_per_inference.value(),
+        })
+        .collect();
+    folder.write_csv("cross_validation.csv", &rows)?;
+    let mean_accuracy = cv.mean_accuracy();
+    let sd_accuracy = (rows.iter().map(|r| (r.accuracy - mean_accuracy).powi(2)).sum::<f64>()
+        / (folds - 1) as f64)
+        .sqrt();
+    Ok(CrossValidationSummary {
+        folds,
+        mean_accuracy,
+        sd_accuracy,
+        mean_information_bits: cv.mean_information().value(),
+        mean_energy_per_inference_joules: cv.mean_energy().value(),
+        mean_atp_per_inference: rows.iter().map(|r| r.atp_per_inference).sum::<f64>()
+            / folds as f64,
+    })
 }
 
 fn write_outputs(
