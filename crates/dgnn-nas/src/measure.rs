@@ -20,7 +20,7 @@ use dgnn_core::error::in_range;
 use dgnn_core::{NoProgress, ParamError, Seed};
 use dgnn_glia::data::stratified_split;
 use dgnn_glia::{
-    Dataset, EnergyChoice, EnergyModel, HardwareEnergy, TrainConfig, TrainedNetwork,
+    Dataset, EarlyStopping, EnergyChoice, EnergyModel, HardwareEnergy, TrainConfig, TrainedNetwork,
     ValidTrainConfig, train,
 };
 use rand::Rng;
@@ -53,7 +53,9 @@ pub struct EstimationConfig {
     /// there (default 0.25; in (0, 0.5]).
     pub validation_fraction: f64,
     /// Full-fidelity training (dgnn-glia's `TrainConfig`; default 60 epochs, batch 32,
-    /// learning rate 0.01, L2 1e-4, no early stopping).
+    /// learning rate 0.01, L2 1e-4, no early stopping). A field left out takes this default,
+    /// not dgnn-glia's (whose learning rate is 1e-3): `training: (epochs: 40)` keeps 0.01.
+    #[serde(deserialize_with = "search_training")]
     pub training: TrainConfig,
     /// The low-fidelity estimate every genome gets first; `None` trains every genome at full
     /// fidelity (default: 10 epochs on half of the training part).
@@ -84,6 +86,52 @@ impl Default for EstimationConfig {
             energy: EnergyChoice::default(),
         }
     }
+}
+
+/// `estimation.training` as written: the fields of dgnn-glia's `TrainConfig`, each optional
+/// with the search's default (the same RON shape, with or without `implicit_some`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchTraining {
+    #[serde(default = "search_epochs")]
+    epochs: usize,
+    #[serde(default = "search_batch_size")]
+    batch_size: usize,
+    #[serde(default = "search_learning_rate")]
+    learning_rate: f64,
+    #[serde(default = "search_l2")]
+    l2: f64,
+    #[serde(default)]
+    early_stopping: Option<EarlyStopping>,
+    #[serde(default)]
+    sample_budget: Option<u64>,
+}
+
+fn search_epochs() -> usize {
+    EstimationConfig::default().training.epochs
+}
+fn search_batch_size() -> usize {
+    EstimationConfig::default().training.batch_size
+}
+fn search_learning_rate() -> f64 {
+    EstimationConfig::default().training.learning_rate
+}
+fn search_l2() -> f64 {
+    EstimationConfig::default().training.l2
+}
+
+/// Reads `estimation.training`, filling the fields left out from the search's default
+/// training (not from dgnn-glia's).
+fn search_training<'de, D: serde::Deserializer<'de>>(d: D) -> Result<TrainConfig, D::Error> {
+    let t = SearchTraining::deserialize(d)?;
+    Ok(TrainConfig {
+        epochs: t.epochs,
+        batch_size: t.batch_size,
+        learning_rate: t.learning_rate,
+        l2: t.l2,
+        early_stopping: t.early_stopping,
+        sample_budget: t.sample_budget,
+    })
 }
 
 /// Checked training budgets of both fidelities.
@@ -338,6 +386,22 @@ pub(crate) fn train_and_measure(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn training_fields_left_out_take_the_search_defaults() {
+        // `training: (epochs: 40)` changes the epochs only: the search's learning rate 0.01
+        // stays (dgnn-glia's own default is 1e-3), and so do batch, L2 and the rest.
+        let c: EstimationConfig = ron::from_str("(training: (epochs: 40))").unwrap();
+        let default = EstimationConfig::default().training;
+        assert_eq!(c.training, TrainConfig { epochs: 40, ..default.clone() });
+        let c: EstimationConfig = ron::from_str("(training: (learning_rate: 0.003))").unwrap();
+        assert_eq!(c.training, TrainConfig { learning_rate: 0.003, ..default.clone() });
+        // The default written out reads back to itself; a misspelt field is refused by name.
+        let text = ron::to_string(&EstimationConfig::default()).unwrap();
+        assert_eq!(ron::from_str::<EstimationConfig>(&text).unwrap(), EstimationConfig::default());
+        let err = ron::from_str::<EstimationConfig>("(training: (epoch: 40))").unwrap_err();
+        assert!(err.to_string().contains("epoch"), "{err}");
+    }
 
     #[test]
     fn splits_are_disjoint_stratified_and_cover_the_data() {
