@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{dgnn, stderr, stdout};
+use common::{conflicting_tasks_csv, dgnn, stderr, stdout};
 use dgnn_core::{NoProgress, Seed};
 use dgnn_glia::{BiologicalEnergy, Dataset, TrainedNetwork, cross_validate};
 
@@ -148,6 +148,41 @@ fn folds_cross_validate_as_the_library_does() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("folds"), "{}", stderr(&out));
     assert!(!dir.path().join("r2").exists());
+}
+
+#[test]
+fn a_context_column_trains_one_network_for_two_tasks() {
+    // `--context task` makes the task a context, not a feature; a bistable phase layer serving
+    // both contexts lets one network solve both conflicting tasks (a context-blind one is right
+    // on half of the rows at best; dgnn-glia tests/model.rs), so the held-out accuracy (80 rows)
+    // must be far above 1/2.
+    // The README's example files: the table is what the tests' generator writes.
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples");
+    let table = std::fs::read_to_string(examples.join("two-tasks.csv")).unwrap();
+    assert_eq!(table, conflicting_tasks_csv(200));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tasks.csv"), table).unwrap();
+    std::fs::copy(examples.join("mt.ron"), dir.path().join("mt.ron")).unwrap();
+    let args = ["train", "mt.ron", "--data", "tasks.csv", "--label", "y", "--context", "task"];
+    let out = dgnn(&[&args[..], &["--out", "run"]].concat(), dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let result: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("run/result.json")).unwrap())
+            .unwrap();
+    let accuracy = result["figures"]["test"]["accuracy"].as_f64().unwrap();
+    assert!(accuracy >= 0.9, "test accuracy {accuracy}");
+    assert_eq!(result["figures"]["phase"]["distinct_context_states"], 2);
+    // Without a phase layer serving both contexts the run is refused before any folder exists.
+    let out = dgnn(
+        &["train", "--data", "tasks.csv", "--label", "y", "--context", "task", "--out", "r1"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("architecture.phase.contexts to 2"), "{}", stderr(&out));
+    assert!(!dir.path().join("r1").exists());
+    // Without `--context` the task names are a non-numeric feature, which is refused by name.
+    let out = dgnn(&["train", "mt.ron", "--data", "tasks.csv", "--label", "y"], dir.path());
+    assert!(stderr(&out).contains("column `task`"), "{}", stderr(&out));
 }
 
 #[test]

@@ -143,11 +143,15 @@ pub fn summary_text(r: &SearchReport) -> String {
         EnergyUnit::Joules => "J",
     };
     let [train, validation, test, low] = r.data.parts;
+    let contexts = match r.data.contexts {
+        1 => String::new(),
+        n => format!(", {n} contexts"),
+    };
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "dgnn search on {} ({} samples × {} features, {} classes; train {train} / validation \
-         {validation} / test {test}, low-fidelity subset {low})",
+        "dgnn search on {} ({} samples × {} features, {} classes{contexts}; train {train} / \
+         validation {validation} / test {test}, low-fidelity subset {low})",
         r.data.name,
         r.data.samples,
         r.data.features,

@@ -38,7 +38,11 @@ pub struct Args {
     pub data: Option<PathBuf>,
     /// The label column of `--data`: a header name, or a 0-based index (default: last column).
     #[arg(long, value_name = "COLUMN", requires = "data")]
-    pub label: Option<String>,
+    pub label: Option<LabelColumn>,
+    /// The context (task id) column of `--data`, for multitask networks with a phase layer: a
+    /// header name or a 0-based index (default: none, one task).
+    #[arg(long, value_name = "COLUMN", requires = "data")]
+    pub context: Option<LabelColumn>,
     /// The result folder (default: the first free `runs/search-N`).
     #[arg(long, value_name = "DIR", conflicts_with = "resume")]
     pub out: Option<PathBuf>,
@@ -61,6 +65,8 @@ pub const EXAMPLE: &str = r#"// dgnn search: energy-constrained architecture sea
     seed: 2026,                       // master seed of every random stream
     data: Builtin("wdbc"),            // iris | wine | wdbc | digits, or
                                       // Csv(path: "my.csv", label: Name("diagnosis"), header: true)
+                                      //   context: Name("task") for multitask data: every
+                                      //   network then has a phase layer serving each task
     space: (                          // which networks may be built
         regions: (1, 3),              // fewest and most hidden regions
         neurons: (1, 32),             // neurons per region
@@ -145,13 +151,9 @@ fn config_of(args: &Args) -> anyhow::Result<(SearchConfig, String)> {
     if let Some(csv) = &args.data {
         let path = std::fs::canonicalize(csv)
             .with_context(|| format!("reading the data file {}", csv.display()))?;
-        let label = match &args.label {
-            None => LabelColumn::Last,
-            Some(l) => {
-                l.parse::<usize>().map_or_else(|_| LabelColumn::Name(l.clone()), LabelColumn::Index)
-            }
-        };
-        config.data = DataSource::Csv { path, label, header: None };
+        let label = args.label.clone().unwrap_or_default();
+        let context = args.context.clone();
+        config.data = DataSource::Csv { path, label, header: None, context };
     }
     Ok((config, source))
 }
@@ -197,8 +199,12 @@ fn fresh(config: SearchConfig, source: &str, out: Option<&Path>) -> anyhow::Resu
     // Check and load everything before creating the folder, so bad input leaves nothing behind.
     config.check().with_context(|| format!("checking {source}"))?;
     let data = config.data.load().with_context(|| format!("loading the data of {source}"))?;
+    let contexts = match data.n_contexts() {
+        1 => String::new(),
+        n => format!(", {n} contexts"),
+    };
     eprintln!(
-        "searching `{}` ({} samples × {} features, {} classes); training the baseline …",
+        "searching `{}` ({} samples × {} features, {} classes{contexts}); training the baseline …",
         data.name(),
         data.len(),
         data.n_features(),

@@ -43,7 +43,11 @@ pub struct Args {
     pub data: Option<PathBuf>,
     /// The label column of `--data`: a header name or a 0-based index (default: the last).
     #[arg(long, value_name = "COLUMN", requires = "data")]
-    pub label: Option<String>,
+    pub label: Option<LabelColumn>,
+    /// The context (task id) column of `--data`, for multitask networks with a phase layer: a
+    /// header name or a 0-based index (default: none, one task).
+    #[arg(long, value_name = "COLUMN", requires = "data")]
+    pub context: Option<LabelColumn>,
     /// Override the config's master seed.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -123,6 +127,8 @@ pub const EXAMPLE: &str = r#"// dgnn train: one deep glial-neural network, train
                                   // Csv(path: "my.csv", label: Name("diagnosis"), header: Some(true))
                                   //   label: Last | Name("column") | Index(0)   (default Last)
                                   //   header: Some(true) | Some(false) | None = detect (default None)
+                                  //   context: Name("task") | Index(2): task ids for multitask
+                                  //     networks, which need phase.contexts = tasks (default None)
     test_fraction: 0.2,           // share of each class held out for testing, in (0, 1) (default 0.2)
     architecture: (
         regions: [                // hidden regions (layers), input side first
@@ -273,13 +279,9 @@ fn load_config(args: &Args) -> anyhow::Result<(Config, String)> {
         config.data = DataSource::Builtin(name.clone());
     }
     if let Some(path) = &args.data {
-        let label = match &args.label {
-            None => LabelColumn::Last,
-            Some(l) => {
-                l.parse::<usize>().map_or_else(|_| LabelColumn::Name(l.clone()), LabelColumn::Index)
-            }
-        };
-        config.data = DataSource::Csv { path: path.clone(), label, header: None };
+        let label = args.label.clone().unwrap_or_default();
+        let context = args.context.clone();
+        config.data = DataSource::Csv { path: path.clone(), label, header: None, context };
     }
     if let Some(seed) = args.seed {
         config.seed = seed;
@@ -312,6 +314,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         b.check().with_context(|| format!("checking {source}: energy"))?;
     }
     let data = config.data.load().context("loading the data")?;
+    let served = config.architecture.phase.as_ref().map_or(1, |p| p.contexts);
+    if data.n_contexts() > served {
+        bail!(
+            "checking {source}: the data have {} contexts (tasks) but the network serves {served}: \
+             set architecture.phase.contexts to {} (the phase layer is what tells the tasks apart)",
+            data.n_contexts(),
+            data.n_contexts()
+        );
+    }
     let seed = Seed(config.seed);
     let split = stratified_split(data.labels(), config.test_fraction, seed)
         .with_context(|| format!("checking {source}"))?;

@@ -176,6 +176,15 @@ pub enum LabelColumn {
     Index(usize),
 }
 
+impl std::str::FromStr for LabelColumn {
+    type Err = std::convert::Infallible;
+
+    /// A command-line column: a 0-based index if `text` is a number, else a header name.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(text.parse::<usize>().map_or_else(|_| Self::Name(text.to_string()), Self::Index))
+    }
+}
+
 /// How to read a CSV table.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -187,6 +196,10 @@ pub struct CsvOptions {
     /// The label column (default: the last one).
     #[serde(default)]
     pub label: LabelColumn,
+    /// A column of context (task) ids for multitask networks, numbers or names, not a feature
+    /// (default: none, one task). Contexts are numbered 0, 1, … in sorted order of their values.
+    #[serde(default)]
+    pub context: Option<LabelColumn>,
 }
 
 /// Where a run's data come from (for RON configs).
@@ -205,6 +218,9 @@ pub enum DataSource {
         /// Whether the first row is a header (default: detect).
         #[serde(default)]
         header: Option<bool>,
+        /// The context (task id) column for multitask networks (default: none).
+        #[serde(default)]
+        context: Option<LabelColumn>,
     },
 }
 
@@ -213,9 +229,10 @@ impl DataSource {
     pub fn load(&self) -> Result<Dataset, GliaError> {
         match self {
             Self::Builtin(name) => Dataset::builtin(name),
-            Self::Csv { path, label, header } => {
-                Dataset::from_csv(path, &CsvOptions { header: *header, label: label.clone() })
-            }
+            Self::Csv { path, label, header, context } => Dataset::from_csv(
+                path,
+                &CsvOptions { header: *header, label: label.clone(), context: context.clone() },
+            ),
         }
     }
 }
@@ -348,27 +365,30 @@ impl Dataset {
             ));
         }
         let header_names: Option<Vec<String>>;
-        let label_at = |header: Option<&Vec<String>>| -> Result<usize, GliaError> {
-            match &options.label {
+        let column_at = |role: &str,
+                         column: &LabelColumn,
+                         header: Option<&Vec<String>>|
+         -> Result<usize, GliaError> {
+            match column {
                 LabelColumn::Last => Ok(width - 1),
                 LabelColumn::Index(i) if *i < width => Ok(*i),
                 LabelColumn::Index(i) => Err(csv_err(
                     first_line,
-                    format!("label column index {i} but rows have {width} columns"),
+                    format!("{role} column index {i} but rows have {width} columns"),
                     "give a 0-based index below the number of columns",
                 )),
                 LabelColumn::Name(n) => match header {
                     Some(h) => h.iter().position(|c| c == n).ok_or_else(|| {
                         csv_err(
                             first_line,
-                            format!("no column named `{n}` (header: {})", h.join(", ")),
+                            format!("no {role} column named `{n}` (header: {})", h.join(", ")),
                             "give one of the header names, or the column index",
                         )
                     }),
                     None => Err(csv_err(
                         first_line,
-                        format!("label column `{n}` given by name but the table has no header"),
-                        "give the label column by index, or add a header row",
+                        format!("{role} column `{n}` given by name but the table has no header"),
+                        &format!("give the {role} column by index, or add a header row"),
                     )),
                 },
             }
@@ -377,14 +397,16 @@ impl Dataset {
             Some(h) => h,
             None => {
                 // A header has no numeric feature field; a data row has numeric features.
-                let provisional = match &options.label {
-                    LabelColumn::Name(_) => None,
-                    _ => Some(label_at(None)?),
+                let provisional = |role: &str, column: Option<&LabelColumn>| match column {
+                    None | Some(LabelColumn::Name(_)) => Ok(None),
+                    Some(c) => column_at(role, c, None).map(Some),
                 };
+                let label = provisional("label", Some(&options.label))?;
+                let context = provisional("context", options.context.as_ref())?;
                 first
                     .iter()
                     .enumerate()
-                    .filter(|(i, _)| Some(*i) != provisional)
+                    .filter(|(i, _)| Some(*i) != label && Some(*i) != context)
                     .all(|(_, f)| f.parse::<f64>().is_err())
             }
         };
@@ -395,9 +417,28 @@ impl Dataset {
             header_names = None;
             &rows[..]
         };
-        let label_col = label_at(header_names.as_ref())?;
+        let label_col = column_at("label", &options.label, header_names.as_ref())?;
+        let context_col = match &options.context {
+            Some(c) => Some(column_at("context", c, header_names.as_ref())?),
+            None => None,
+        };
+        if context_col == Some(label_col) {
+            return Err(csv_err(
+                first_line,
+                format!("the context column is the label column ({label_col})"),
+                "give the task ids their own column",
+            ));
+        }
+        if width < 2 + usize::from(context_col.is_some()) {
+            return Err(csv_err(
+                first_line,
+                format!("only {width} columns"),
+                "a table needs feature columns besides the label and context columns",
+            ));
+        }
+        let n_features = width - 1 - usize::from(context_col.is_some());
         let feature_names: Vec<String> = (0..width)
-            .filter(|&i| i != label_col)
+            .filter(|&i| i != label_col && Some(i) != context_col)
             .map(|i| header_names.as_ref().map_or_else(|| format!("x{i}"), |h| h[i].clone()))
             .collect();
         if body.is_empty() {
@@ -406,8 +447,9 @@ impl Dataset {
                 problem: "the table has a header but no samples".into(),
             });
         }
-        let mut features = Vec::with_capacity(body.len() * (width - 1));
+        let mut features = Vec::with_capacity(body.len() * n_features);
         let mut raw_labels = Vec::with_capacity(body.len());
+        let mut raw_contexts = Vec::new();
         for (line, fields) in body {
             if fields.len() != width {
                 return Err(csv_err(
@@ -427,6 +469,8 @@ impl Dataset {
                 }
                 if i == label_col {
                     raw_labels.push(field.clone());
+                } else if Some(i) == context_col {
+                    raw_contexts.push(field.clone());
                 } else {
                     let value = field.parse::<f64>().map_err(|_| {
                         csv_err(
@@ -458,7 +502,12 @@ impl Dataset {
                 ),
             });
         }
-        Self::new(name, features, width - 1, labels, class_names, feature_names)
+        let data = Self::new(name, features, n_features, labels, class_names, feature_names)?;
+        if context_col.is_none() {
+            return Ok(data);
+        }
+        let (contexts, _) = encode_labels(&raw_contexts);
+        data.with_contexts(contexts)
     }
 
     /// Attaches a context (task id) to every sample, for multitask networks with a phase layer.
@@ -782,7 +831,8 @@ mod tests {
     #[test]
     fn csv_with_header_and_string_labels() {
         let text = "a,b,species\n1,2,cat\n3,4,dog\n5,6,cat\n";
-        let options = CsvOptions { header: None, label: LabelColumn::Name("species".into()) };
+        let options =
+            CsvOptions { header: None, label: LabelColumn::Name("species".into()), context: None };
         let d = Dataset::from_csv_text(text, "t", "t.csv", &options).unwrap();
         assert_eq!(d.len(), 3);
         assert_eq!(d.class_names(), ["cat", "dog"]);
@@ -794,12 +844,64 @@ mod tests {
     #[test]
     fn csv_without_header_label_by_index_numeric_labels() {
         let text = "10,1.5,2.5\n2,3.5,4.5\n10,0.5,0.5\n";
-        let options = CsvOptions { header: None, label: LabelColumn::Index(0) };
+        let options = CsvOptions { header: None, label: LabelColumn::Index(0), context: None };
         let d = Dataset::from_csv_text(text, "t", "t.csv", &options).unwrap();
         // Numeric labels sort numerically: 2 < 10.
         assert_eq!(d.class_names(), ["2", "10"]);
         assert_eq!(d.labels(), [1, 0, 1]);
         assert_eq!(d.row(0), [1.5, 2.5]);
+    }
+
+    #[test]
+    fn csv_context_column_gives_task_ids_not_a_feature() {
+        // Task names sort to ids (A → 0, B → 1); the column leaves the features.
+        let text = "x0,task,x1,y\n1,B,2,no\n3,A,4,yes\n5,B,6,yes\n";
+        let options = CsvOptions {
+            header: None,
+            label: LabelColumn::Name("y".into()),
+            context: Some(LabelColumn::Name("task".into())),
+        };
+        let d = Dataset::from_csv_text(text, "t", "t.csv", &options).unwrap();
+        assert_eq!(d.feature_names(), ["x0", "x1"]);
+        assert_eq!(d.row(1), [3.0, 4.0]);
+        assert_eq!(d.n_contexts(), 2);
+        assert_eq!((0..3).map(|i| d.context(i)).collect::<Vec<_>>(), [1, 0, 1]);
+        // Without a header, by index; numeric task ids sort numerically (2 < 10), and the
+        // header detection ignores the context column.
+        let text = "0.5,10,1\n1.5,2,0\n2.5,10,0\n";
+        let options = CsvOptions {
+            header: None,
+            label: LabelColumn::Last,
+            context: Some(LabelColumn::Index(1)),
+        };
+        let d = Dataset::from_csv_text(text, "t", "t.csv", &options).unwrap();
+        assert_eq!((d.len(), d.n_features()), (3, 1));
+        assert_eq!((0..3).map(|i| d.context(i)).collect::<Vec<_>>(), [1, 0, 1]);
+        // The label column cannot double as the context column; an unknown name is named.
+        let err = |context: LabelColumn| {
+            let options =
+                CsvOptions { header: Some(true), label: LabelColumn::Last, context: Some(context) };
+            Dataset::from_csv_text("a,b,y\n1,2,0\n3,4,1\n", "t", "t.csv", &options)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(err(LabelColumn::Name("y".into())).contains("is the label column"));
+        let unknown = err(LabelColumn::Name("task".into()));
+        assert!(unknown.contains("no context column named `task`"), "{unknown}");
+        // A table of only a label and a context column has no features.
+        let options = CsvOptions {
+            header: Some(false),
+            label: LabelColumn::Last,
+            context: Some(LabelColumn::Index(0)),
+        };
+        let err = Dataset::from_csv_text("0,1\n1,0\n", "t", "t.csv", &options).unwrap_err();
+        assert!(err.to_string().contains("feature columns"), "{err}");
+    }
+
+    #[test]
+    fn label_columns_parse_from_the_command_line() {
+        assert_eq!("3".parse::<LabelColumn>(), Ok(LabelColumn::Index(3)));
+        assert_eq!("task".parse::<LabelColumn>(), Ok(LabelColumn::Name("task".into())));
     }
 
     #[test]
@@ -819,7 +921,7 @@ mod tests {
             "1,2,0\n3,4,1\n",
             "t",
             "t.csv",
-            &CsvOptions { header: None, label: LabelColumn::Name("y".into()) },
+            &CsvOptions { header: None, label: LabelColumn::Name("y".into()), context: None },
         )
         .unwrap_err();
         assert!(named.to_string().contains("no header"), "{named}");

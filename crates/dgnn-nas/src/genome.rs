@@ -235,7 +235,9 @@ impl ValidSearchSpace {
         let mut present = |share: Option<f64>| share.is_some_and(|p| rng.random::<f64>() < p);
         let with_rule = present(s.astrocytes.as_ref().map(|a| a.initial_share));
         let with_supply = present(s.supply.as_ref().map(|a| a.initial_share));
-        let with_phase = present(s.phase.as_ref().map(|a| a.initial_share));
+        // Several contexts need the phase layer; the draw is made either way, so the streams of
+        // single-context searches do not depend on it.
+        let with_phase = present(s.phase.as_ref().map(|a| a.initial_share)) || self.contexts() > 1;
         let mut arch =
             Architecture { regions, astrocytes: None, supply_per_astrocyte: None, phase: None };
         if with_rule {
@@ -287,6 +289,8 @@ impl ValidSearchSpace {
         }
         if s.phase.is_none() {
             arch.phase = None;
+        } else if self.contexts() > 1 && arch.phase.is_none() {
+            arch.phase = Some(PhaseLayer { contexts: self.contexts(), ..PhaseLayer::default() });
         }
         if let Some(layer) = &mut arch.phase {
             self.repair_phase(layer);
@@ -372,6 +376,13 @@ impl ValidSearchSpace {
             if !space.per_astrocyte.contains(value) {
                 return Err(off_grid("supply_per_astrocyte".into(), value));
             }
+        }
+        if arch.phase.is_none() && self.contexts() > 1 {
+            return Err(ParamError::new(
+                "phase",
+                "None",
+                format!("the data's {} contexts need a phase layer", self.contexts()),
+            ));
         }
         if let Some(layer) = &arch.phase {
             let Some(p) = &s.phase else {

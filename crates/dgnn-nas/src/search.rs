@@ -230,6 +230,13 @@ pub struct DataSummary {
     pub parts: [usize; 4],
     /// The data fingerprint (hex).
     pub fingerprint: String,
+    /// Contexts (tasks) the networks serve (1 for single-task data; absent in older reports).
+    #[serde(default = "one_context")]
+    pub contexts: usize,
+}
+
+fn one_context() -> usize {
+    1
 }
 
 /// What a search found (module docs); the machine-readable core of a run folder.
@@ -460,6 +467,7 @@ impl Search {
                 splits.low_fidelity.len(),
             ],
             fingerprint: format!("{:016x}", self.problem.data_fingerprint()),
+            contexts: self.problem.space().contexts(),
         };
         let report = SearchReport {
             data: data_summary,

@@ -281,6 +281,16 @@ impl SearchSpace {
             }
         }
         at_least("contexts (of the data)", contexts, 1)?;
+        if contexts > 1 && self.phase.is_none() {
+            return Err(ParamError::new(
+                "space.phase",
+                "None",
+                format!(
+                    "the data have {contexts} contexts (tasks), which only a phase layer can \
+                     serve: set space.phase (e.g. to its default)"
+                ),
+            ));
+        }
         Ok(ValidSearchSpace { space: self.clone(), contexts })
     }
 }

@@ -132,7 +132,11 @@ impl DgnnVariation {
             }
         }
         if s.phase.is_some() {
-            sites.push(Site::PhaseToggle);
+            // With several contexts the phase layer is obligatory: its genes mutate, its
+            // presence does not.
+            if self.space.contexts() == 1 {
+                sites.push(Site::PhaseToggle);
+            }
             if arch.phase.is_some() {
                 sites.extend([
                     Site::PhaseA,
@@ -331,7 +335,11 @@ mod tests {
     use proptest::prelude::*;
 
     fn operator(space: SearchSpace) -> DgnnVariation {
-        DgnnVariation::new(space.check(1).unwrap(), VariationConfig::default()).unwrap()
+        operator_for(space, 1)
+    }
+
+    fn operator_for(space: SearchSpace, contexts: usize) -> DgnnVariation {
+        DgnnVariation::new(space.check(contexts).unwrap(), VariationConfig::default()).unwrap()
     }
 
     fn small_space() -> SearchSpace {
@@ -349,10 +357,15 @@ mod tests {
     proptest! {
         // Invariant (the operator's contract): offspring of valid parents, after crossover and
         // mutation, always lie in the space and pass the glia crate's architecture check, for
-        // the default space and a narrow one with fixed region count and no optional blocks.
+        // the default space and a narrow one with fixed region count and no optional blocks, and
+        // for data with several contexts (where every genome must keep its phase layer).
         #[test]
-        fn offspring_stay_valid(seed in any::<u64>(), narrow in any::<bool>()) {
-            let op = operator(if narrow { small_space() } else { SearchSpace::default() });
+        fn offspring_stay_valid(seed in any::<u64>(), narrow in any::<bool>(), contexts in 1..4usize) {
+            let op = if narrow {
+                operator(small_space())
+            } else {
+                operator_for(SearchSpace::default(), contexts)
+            };
             let space = op.space().clone();
             let p = space.random_genome(&mut Seed(seed).stream("test/p", &[]));
             let q = space.random_genome(&mut Seed(seed).stream("test/q", &[]));
@@ -365,6 +378,9 @@ mod tests {
             prop_assert!(space.validate(&x).is_ok(), "{:?}", space.validate(&x));
             prop_assert!(space.validate(&y).is_ok(), "{:?}", space.validate(&y));
             prop_assert!(x.architecture().check().is_ok());
+            let served = |g: &DgnnGenome| g.architecture().phase.as_ref().map_or(1, |p| p.contexts);
+            prop_assert_eq!(served(&x), space.contexts());
+            prop_assert_eq!(served(&y), space.contexts());
         }
 
         // Invariant: a long chain of mutations never leaves the space, and mutation always
