@@ -172,6 +172,14 @@ fn a_context_column_trains_one_network_for_two_tasks() {
     let accuracy = result["figures"]["test"]["accuracy"].as_f64().unwrap();
     assert!(accuracy >= 0.9, "test accuracy {accuracy}");
     assert_eq!(result["figures"]["phase"]["distinct_context_states"], 2);
+    // Each task on its own: both are served (≥ 0.9 each), and their samples add up to the test part.
+    let by_context = result["figures"]["test_by_context"].as_array().unwrap();
+    assert_eq!(by_context.len(), 2);
+    let samples: u64 = by_context.iter().map(|c| c["samples"].as_u64().unwrap()).sum();
+    assert_eq!(samples, result["figures"]["test"]["samples"].as_u64().unwrap());
+    for c in by_context {
+        assert!(c["accuracy"].as_f64().unwrap() >= 0.9, "{c}");
+    }
     // Without a phase layer serving both contexts the run is refused before any folder exists.
     let out = dgnn(
         &["train", "--data", "tasks.csv", "--label", "y", "--context", "task", "--out", "r1"],

@@ -8,6 +8,8 @@
 //! `energy.csv` with bar charts by category and by region, `confusion.csv`, the trained
 //! `model.ron`, and `training.csv` with loss and accuracy curves (SVG + PNG).
 //! `dgnn train --example` prints the commented example config, which is also the default.
+//! With several contexts (tasks, from a CSV `context` column) the test figures are also given
+//! per context (`test_by_context`).
 //!
 //! With `folds: K` in the config (or `--folds K`), the same network, trainer and consolidation
 //! are also cross-validated: stratified K-fold on the whole data set (seeded, each fold
@@ -230,6 +232,17 @@ struct Figures {
     phase: Option<PhaseSummary>,
     consolidation: Option<ConsolidationReport>,
     cross_validation: Option<CrossValidationSummary>,
+    /// The held-out figures of each context (task), for data with several.
+    test_by_context: Vec<ContextSummary>,
+}
+
+/// The held-out figures of the samples of one context.
+#[derive(Debug, Clone, Serialize)]
+struct ContextSummary {
+    context: usize,
+    samples: usize,
+    accuracy: f64,
+    mutual_information_bits: f64,
 }
 
 /// The mean and spread of the folds' held-out figures.
@@ -352,6 +365,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let test = trained.evaluate(&test_set, energy)?;
     let train_eval = trained.evaluate(&train_set, energy)?;
     write_outputs(&folder, &trained, &data, &test, &train_eval)?;
+    let mut test_by_context = Vec::new();
+    if test_set.n_contexts() > 1 {
+        for context in 0..test_set.n_contexts() {
+            let rows: Vec<usize> =
+                (0..test_set.len()).filter(|&i| test_set.context(i) == context).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let e = trained.evaluate(&test_set.subset(&rows), energy)?;
+            test_by_context.push(ContextSummary {
+                context,
+                samples: e.samples,
+                accuracy: e.accuracy,
+                mutual_information_bits: e.mutual_information.value(),
+            });
+        }
+    }
     let cross_validation = match config.folds {
         Some(folds) => Some(cross_validate_run(&config, &arch, &training, &data, folds, &folder)?),
         None => None,
@@ -376,6 +406,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }),
         consolidation,
         cross_validation: cross_validation.clone(),
+        test_by_context: test_by_context.clone(),
     };
     folder.write_envelope(&Envelope::new("train", VERSION, Some(seed), &config, &figures))?;
     println!(
@@ -387,6 +418,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         test.atp_per_inference.value(),
         folder.path().display()
     );
+    for c in &test_by_context {
+        println!(
+            "  context {}: test accuracy {:.4} on {} samples · I(Y;Ŷ) {:.3} bits",
+            c.context, c.accuracy, c.samples, c.mutual_information_bits
+        );
+    }
     if let Some(cv) = &cross_validation {
         println!(
             "{}-fold cross-validation: accuracy {:.4} ± {:.4} (sd over folds) · I(Y;Ŷ) {:.3} bits · {:.3e} ATP per inference",
