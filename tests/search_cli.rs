@@ -189,6 +189,24 @@ fn a_context_column_searches_multitask_networks() {
     let best = &front[report["most_accurate"].as_u64().unwrap() as usize];
     let accuracy = best["test"]["accuracy"].as_f64().unwrap();
     assert!(accuracy >= 0.85, "most accurate member: test accuracy {accuracy}");
+    // Per task: the overall accuracy is a weighted mean of the two tasks' accuracies, so it lies
+    // between them; and the best member serves each task, not one at the other's expense.
+    for member in front {
+        let each: Vec<f64> = member["test_accuracy_by_context"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_f64().unwrap())
+            .collect();
+        let overall = member["test"]["accuracy"].as_f64().unwrap();
+        assert_eq!(each.len(), 2, "{member}");
+        let (lo, hi) = (each[0].min(each[1]), each[0].max(each[1]));
+        assert!(lo - 1e-12 <= overall && overall <= hi + 1e-12, "{each:?} vs {overall}");
+    }
+    let each = best["test_accuracy_by_context"].as_array().unwrap();
+    assert!(each.iter().all(|a| a.as_f64().unwrap() >= 0.8), "{each:?}");
+    let table = std::fs::read_to_string(dir.path().join("run/front.csv")).unwrap();
+    assert!(table.lines().next().unwrap().contains("test_accuracy_by_context"), "{table}");
 }
 
 #[test]

@@ -135,6 +135,15 @@ pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// ` · by context A / B …` for a member of a multitask search, empty otherwise.
+fn by_context(m: &MemberReport) -> String {
+    if m.test_accuracy_by_context.is_empty() {
+        return String::new();
+    }
+    let each: Vec<String> = m.test_accuracy_by_context.iter().map(|a| format!("{a:.4}")).collect();
+    format!(" · by context {}", each.join(" / "))
+}
+
 /// The text summary of a search report (printed and written as `summary.txt`).
 #[must_use]
 pub fn summary_text(r: &SearchReport) -> String {
@@ -200,8 +209,11 @@ pub fn summary_text(r: &SearchReport) -> String {
     if let (Some(best), Some(eff)) = (r.front.get(r.most_accurate), r.front.get(r.efficient)) {
         let _ = writeln!(
             s,
-            "most accurate (#{}): test accuracy {:.4} (validation {:.4})",
-            r.most_accurate, best.test.accuracy, best.validation.accuracy
+            "most accurate (#{}): test accuracy {:.4} (validation {:.4}){}",
+            r.most_accurate,
+            best.test.accuracy,
+            best.validation.accuracy,
+            by_context(best)
         );
         let _ = writeln!(
             s,

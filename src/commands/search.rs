@@ -287,6 +287,8 @@ struct FrontRow<'a> {
     validation_accuracy: f64,
     test_accuracy: f64,
     test_information_bits: f64,
+    /// Per context (task), `;`-separated; empty for single-context data.
+    test_accuracy_by_context: String,
     hardware_pj: f64,
     neurons: usize,
     astrocytes: usize,
@@ -339,6 +341,12 @@ fn write_results(folder: &RunFolder, search: &Search, result: &SearchResult) -> 
                 validation_accuracy: v.accuracy,
                 test_accuracy: m.test.accuracy,
                 test_information_bits: m.test.information_bits,
+                test_accuracy_by_context: m
+                    .test_accuracy_by_context
+                    .iter()
+                    .map(|a| format!("{a}"))
+                    .collect::<Vec<_>>()
+                    .join(";"),
                 hardware_pj: v.hardware_joules * 1e12,
                 neurons: v.neurons,
                 astrocytes: v.astrocytes,

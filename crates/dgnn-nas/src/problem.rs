@@ -96,6 +96,9 @@ pub struct FinalMeasurement {
     pub validation: Measurement,
     /// Test measurement.
     pub test: Measurement,
+    /// Test accuracy on the samples of each context (task), in context order; empty for
+    /// single-context data.
+    pub test_accuracy_by_context: Vec<f64>,
     /// The trained network.
     pub model: TrainedNetwork,
 }
@@ -294,6 +297,24 @@ impl DgnnProblem {
         order
     }
 
+    /// Test accuracy of `model` on each context's samples (empty for a single context).
+    fn accuracy_by_context(&self, model: &TrainedNetwork) -> Result<Vec<f64>, NasError> {
+        let test = &self.splits.test;
+        if test.n_contexts() == 1 {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::with_capacity(test.n_contexts());
+        for context in 0..test.n_contexts() {
+            let rows: Vec<usize> =
+                (0..test.len()).filter(|&i| test.context(i) == context).collect();
+            let predicted = model.predict(&test.subset(&rows))?;
+            let right =
+                rows.iter().zip(&predicted).filter(|&(&i, &p)| test.labels()[i] == p).count();
+            out.push(right as f64 / rows.len().max(1) as f64);
+        }
+        Ok(out)
+    }
+
     /// Re-trains each genome at full fidelity and measures it on the validation and the test
     /// part (in parallel, results in input order).
     pub fn measure_final(&self, genomes: &[DgnnGenome]) -> Result<Vec<FinalMeasurement>, NasError> {
@@ -307,11 +328,13 @@ impl DgnnProblem {
                     self.energy.model(),
                     Fidelity::Full,
                 )?;
+                let test_accuracy_by_context = self.accuracy_by_context(&model)?;
                 Ok(FinalMeasurement {
                     genome: genome.clone(),
                     evaluation: self.evaluation_of(&validation),
                     validation,
                     test,
+                    test_accuracy_by_context,
                     model,
                 })
             })

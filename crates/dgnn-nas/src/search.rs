@@ -178,6 +178,9 @@ pub struct MemberReport {
     pub validation: Measurement,
     /// Test measurement.
     pub test: Measurement,
+    /// Test accuracy on each context's (task's) samples; empty for single-context data.
+    #[serde(default)]
+    pub test_accuracy_by_context: Vec<f64>,
 }
 
 impl MemberReport {
@@ -190,6 +193,7 @@ impl MemberReport {
             glia_ratio: m.genome.glia_ratio(),
             validation: m.validation.clone(),
             test: m.test.clone(),
+            test_accuracy_by_context: m.test_accuracy_by_context.clone(),
         }
     }
 }
