@@ -135,6 +135,11 @@ pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `, N contexts` for data with several contexts (tasks), empty for one.
+pub fn contexts_note(contexts: usize) -> String {
+    if contexts > 1 { format!(", {contexts} contexts") } else { String::new() }
+}
+
 /// ` · by context A / B …` for a member of a multitask search, empty otherwise.
 fn by_context(m: &MemberReport) -> String {
     if m.test_accuracy_by_context.is_empty() {
@@ -152,10 +157,7 @@ pub fn summary_text(r: &SearchReport) -> String {
         EnergyUnit::Joules => "J",
     };
     let [train, validation, test, low] = r.data.parts;
-    let contexts = match r.data.contexts {
-        1 => String::new(),
-        n => format!(", {n} contexts"),
-    };
+    let contexts = contexts_note(r.data.contexts);
     let mut s = String::new();
     let _ = writeln!(
         s,

@@ -199,10 +199,7 @@ fn fresh(config: SearchConfig, source: &str, out: Option<&Path>) -> anyhow::Resu
     // Check and load everything before creating the folder, so bad input leaves nothing behind.
     config.check().with_context(|| format!("checking {source}"))?;
     let data = config.data.load().with_context(|| format!("loading the data of {source}"))?;
-    let contexts = match data.n_contexts() {
-        1 => String::new(),
-        n => format!(", {n} contexts"),
-    };
+    let contexts = report::contexts_note(data.n_contexts());
     eprintln!(
         "searching `{}` ({} samples × {} features, {} classes{contexts}); training the baseline …",
         data.name(),

@@ -327,7 +327,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         b.check().with_context(|| format!("checking {source}: energy"))?;
     }
     let data = config.data.load().context("loading the data")?;
-    let served = config.architecture.phase.as_ref().map_or(1, |p| p.contexts);
+    let served = config.architecture.contexts();
     if data.n_contexts() > served {
         bail!(
             "checking {source}: the data have {} contexts (tasks) but the network serves {served}: \
@@ -368,8 +368,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut test_by_context = Vec::new();
     if test_set.n_contexts() > 1 {
         for context in 0..test_set.n_contexts() {
-            let rows: Vec<usize> =
-                (0..test_set.len()).filter(|&i| test_set.context(i) == context).collect();
+            let rows = test_set.context_members(context);
             if rows.is_empty() {
                 continue;
             }

@@ -142,6 +142,12 @@ pub struct Architecture {
 }
 
 impl Architecture {
+    /// The contexts (tasks) a network of this architecture serves: its phase layer's, else 1.
+    #[must_use]
+    pub fn contexts(&self) -> usize {
+        self.phase.as_ref().map_or(1, |p| p.contexts)
+    }
+
     /// A plain fully connected tanh network with the given hidden sizes.
     #[must_use]
     pub fn plain(hidden: &[usize]) -> Self {

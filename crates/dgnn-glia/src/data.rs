@@ -583,6 +583,12 @@ impl Dataset {
         self.contexts.as_ref().map_or(0, |c| c[i])
     }
 
+    /// The indices of the samples of `context`, in order (all samples without contexts).
+    #[must_use]
+    pub fn context_members(&self, context: usize) -> Vec<usize> {
+        (0..self.len()).filter(|&i| self.context(i) == context).collect()
+    }
+
     /// The class names, indexed by label.
     #[must_use]
     pub fn class_names(&self) -> &[String] {

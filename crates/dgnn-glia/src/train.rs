@@ -501,8 +501,7 @@ pub(crate) fn forward_by_context(
     let chunk = chunk.min(data.len()).max(1);
     let mut ws = Workspace::new(net, chunk);
     for c in 0..data.n_contexts() {
-        let members: Vec<usize> = (0..data.len()).filter(|&i| data.context(i) == c).collect();
-        for part in members.chunks(chunk) {
+        for part in data.context_members(c).chunks(chunk) {
             fill_input(&mut ws, data, part);
             net.forward(&mut ws, part.len(), c, stats.as_deref_mut());
             visit(part, &ws);

@@ -172,8 +172,7 @@ fn multistable_phases_hold_two_conflicting_tasks() {
     assert_eq!(phase.distinct_context_states(), 2);
     assert!((phase.network_attractors_log2() - 32.0).abs() < 1e-12, "2^32 attractors");
     for task in 0..2 {
-        let rows: Vec<usize> =
-            (0..test_set.len()).filter(|&i| test_set.context(i) == task).collect();
+        let rows = test_set.context_members(task);
         let acc = net.evaluate(&test_set.subset(&rows), &energy).unwrap().accuracy;
         eprintln!("task {task}: held-out accuracy {acc:.3}");
         assert!(acc >= 0.9, "task {task}: accuracy {acc}");

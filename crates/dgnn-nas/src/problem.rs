@@ -297,22 +297,22 @@ impl DgnnProblem {
         order
     }
 
-    /// Test accuracy of `model` on each context's samples (empty for a single context).
+    /// Test accuracy of `model` on each context's samples (empty for a single context; NaN for
+    /// a context without test samples).
     fn accuracy_by_context(&self, model: &TrainedNetwork) -> Result<Vec<f64>, NasError> {
         let test = &self.splits.test;
         if test.n_contexts() == 1 {
             return Ok(Vec::new());
         }
-        let mut out = Vec::with_capacity(test.n_contexts());
-        for context in 0..test.n_contexts() {
-            let rows: Vec<usize> =
-                (0..test.len()).filter(|&i| test.context(i) == context).collect();
-            let predicted = model.predict(&test.subset(&rows))?;
-            let right =
-                rows.iter().zip(&predicted).filter(|&(&i, &p)| test.labels()[i] == p).count();
-            out.push(right as f64 / rows.len().max(1) as f64);
-        }
-        Ok(out)
+        (0..test.n_contexts())
+            .map(|context| {
+                let rows = test.context_members(context);
+                if rows.is_empty() {
+                    return Ok(f64::NAN);
+                }
+                Ok(model.evaluate(&test.subset(&rows), self.energy.model())?.accuracy)
+            })
+            .collect()
     }
 
     /// Re-trains each genome at full fidelity and measures it on the validation and the test
