@@ -26,19 +26,14 @@ pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A CSV table of two conflicting tasks on the same inputs: `x0,x1,task,y` with task `A`
-/// labelling `x0 > 0` as 1 and task `B` labelling `x0 ≤ 0` as 1, each of `inputs` points of a
-/// deterministic scatter over [−1, 1]² once per task. A network blind to `task` is right on
-/// half of the rows at best.
+/// dgnn-glia's two conflicting tasks (`Dataset::two_conflicting_tasks`) as a user's CSV table
+/// `x0,x1,task,y`, the task named `A` (context 0) or `B` (context 1).
 pub fn conflicting_tasks_csv(inputs: usize) -> String {
+    let data = dgnn_glia::Dataset::two_conflicting_tasks(inputs).unwrap();
     let mut csv = String::from("x0,x1,task,y\n");
-    for i in 0..inputs {
-        // The golden-ratio sequence fills [0, 1) evenly; a second irrational for x1.
-        let x0 = 2.0 * (i as f64 * 0.618_033_988_749_895).fract() - 1.0;
-        let x1 = 2.0 * (i as f64 * 0.414_213_562_373_095).fract() - 1.0;
-        for (task, positive) in [("A", x0 > 0.0), ("B", x0 <= 0.0)] {
-            csv.push_str(&format!("{x0},{x1},{task},{}\n", u8::from(positive)));
-        }
+    for i in 0..data.len() {
+        let (x, task) = (data.row(i), ["A", "B"][data.context(i)]);
+        csv.push_str(&format!("{},{},{task},{}\n", x[0], x[1], data.labels()[i]));
     }
     csv
 }

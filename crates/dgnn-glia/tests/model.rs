@@ -7,7 +7,6 @@ use dgnn_glia::{
     Architecture, BiologicalEnergy, Dataset, History, Network, PhaseLayer, Region, TrainConfig,
     TrainedNetwork, train,
 };
-use rand::RngExt;
 
 fn category(e: &dgnn_glia::EnergyBreakdown, name: &str) -> f64 {
     e.by_category().into_iter().find(|(c, _)| c == name).map_or(0.0, |(_, j)| j.value())
@@ -121,40 +120,13 @@ fn glial_supply_bounds_activity_and_astrocytes_cost_in_proportion() {
     }
 }
 
-/// Two tasks on the same inputs with opposite labels: task 0 is `x0 > 0`, task 1 is `x0 ≤ 0`.
-fn conflicting_tasks(n: usize, seed: u64) -> Dataset {
-    let mut rng = Seed(seed).stream("test/tasks", &[]);
-    let mut features = Vec::new();
-    let mut labels = Vec::new();
-    let mut contexts = Vec::new();
-    for _ in 0..n {
-        let x: [f64; 2] = [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0)];
-        for task in 0..2 {
-            features.extend_from_slice(&x);
-            labels.push(usize::from(x[0] > 0.0) ^ task);
-            contexts.push(task);
-        }
-    }
-    Dataset::new(
-        "tasks",
-        features,
-        2,
-        labels,
-        vec!["no".into(), "yes".into()],
-        vec!["x0".into(), "x1".into()],
-    )
-    .unwrap()
-    .with_contexts(contexts)
-    .unwrap()
-}
-
 #[test]
 fn multistable_phases_hold_two_conflicting_tasks() {
     // Every input appears once per task with opposite labels, so any network blind to the
     // context is right on exactly half of the samples. With a bistable phase layer (HKB
     // b/a = 1 > 1/4) the two contexts settle into different whole-network attractors, gate
     // different sub-networks, and one set of weights serves both tasks.
-    let data = conflicting_tasks(300, 1);
+    let data = Dataset::two_conflicting_tasks(300).unwrap();
     let split = stratified_split(data.labels(), 0.25, Seed(2)).unwrap();
     let (train_set, test_set) = (data.subset(&split.train), data.subset(&split.test));
     let config =

@@ -2,11 +2,9 @@
 //! accuracy and energy of what the search finds, resume bit-identity through the evo
 //! checkpoint, thread-count independence, and clear errors for bad input.
 
-use dgnn_core::Seed;
 use dgnn_evo::{EvoError, State};
 use dgnn_glia::{CsvOptions, Dataset, EnergyChoice, HardwareEnergy};
 use dgnn_nas::{DgnnGenome, NasError, Search, SearchConfig, SearchSpace};
-use rand::RngExt;
 
 /// A small search on WDBC: population 16, 8 generations, 40 full epochs, 6 low-fidelity ones,
 /// at most 16 neurons per region and at most 4 astrocyte iterations.
@@ -100,41 +98,15 @@ fn with_the_hardware_model_the_front_spans_a_real_energy_range() {
     assert!(wide >= 3, "front max/min energy for seeds 1–6: {spans:?}");
 }
 
-/// Two tasks on the same inputs with opposite labels (task 0: `x0 > 0`, task 1: `x0 ≤ 0`), each
-/// input once per task, the task given as the context.
-fn conflicting_tasks(inputs: usize, seed: u64) -> Dataset {
-    let mut rng = Seed(seed).stream("test/tasks", &[]);
-    let (mut features, mut labels, mut contexts) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..inputs {
-        let x: [f64; 2] = [rng.random_range(-1.0..1.0), rng.random_range(-1.0..1.0)];
-        for task in 0..2 {
-            features.extend_from_slice(&x);
-            labels.push(usize::from(x[0] > 0.0) ^ task);
-            contexts.push(task);
-        }
-    }
-    Dataset::new(
-        "tasks",
-        features,
-        2,
-        labels,
-        vec!["no".into(), "yes".into()],
-        vec!["x0".into(), "x1".into()],
-    )
-    .unwrap()
-    .with_contexts(contexts)
-    .unwrap()
-}
-
 #[test]
 fn on_two_conflicting_tasks_the_search_finds_phase_gated_networks_that_serve_both() {
     // The paper's "multistability ⇒ multitask": a network blind to the context is right on
     // about half of these samples (dgnn-glia tests/model.rs proves the bound), so only phase
     // layers whose contexts settle in different attractors can do well. Every genome of such a
     // search carries a phase layer serving both contexts, and the most accurate member must
-    // classify the 80 held-out samples nearly perfectly (0.96–1.0 over seeds 1–8 of this
-    // budget; 0.9 is five binomial standard deviations below 0.98).
-    let data = conflicting_tasks(200, 1);
+    // classify the 80 held-out samples nearly perfectly (0.91–1.0 over seeds 1–8 of this
+    // budget, 0.99 for this seed): 0.9 is far above the blind bound of about 0.5.
+    let data = Dataset::two_conflicting_tasks(200).unwrap();
     let search = Search::new(small_config(3), &data).unwrap();
     let outcome = search.engine().unwrap().run().unwrap();
     let r = search.finish(&outcome.state).unwrap().report;
