@@ -12,7 +12,8 @@ use super::{record, timed};
 use dgnn_core::{NoProgress, Seed};
 use dgnn_dynamics::fast::{KuramotoParams, kuramoto_mean_field};
 use dgnn_dynamics::network::{
-    Coupling, PairCoupling, PhaseNetwork, evenly_spaced, lorentzian_quantiles, uniform_phases,
+    Coupling, PairCoupling, PhaseNetwork, evenly_spaced, lorentzian_order_parameter,
+    lorentzian_quantiles, uniform_phases,
 };
 use dgnn_dynamics::ode::integrate_rk4;
 use serde::Serialize;
@@ -117,7 +118,7 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         .map(|p| Row {
             k: p.k,
             r: p.r_mean,
-            r_theory: if p.k > k_c { (1.0 - k_c / p.k).sqrt() } else { 0.0 },
+            r_theory: lorentzian_order_parameter(p.k, params.gamma),
         })
         .collect();
     let max_abs_err = rows

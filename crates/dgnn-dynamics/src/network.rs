@@ -372,6 +372,14 @@ pub(crate) fn check_phases(field: &str, phases: &[f64], units: usize) -> Result<
     Ok(())
 }
 
+/// The infinite-N Kuramoto order parameter for Lorentzian frequencies of half-width Δ:
+/// `r = sqrt(1 − 2Δ/K)` above `K_c = 2Δ`, 0 below (Kuramoto 1975; Ott & Antonsen 2008).
+#[must_use]
+pub fn lorentzian_order_parameter(coupling: f64, half_width: f64) -> f64 {
+    let k_c = 2.0 * half_width;
+    if coupling > k_c { (1.0 - k_c / coupling).sqrt() } else { 0.0 }
+}
+
 /// Deterministic Lorentzian quantiles `ω_i = center + γ tan(π((i + ½)/N − ½))` (symmetric,
 /// reproducible; the frequencies of BENCHMARKS.md W3).
 #[must_use]

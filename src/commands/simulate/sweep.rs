@@ -4,7 +4,9 @@ use crate::output::{RunFolder, VERSION};
 use dgnn_core::error::{at_least, finite, positive};
 use dgnn_core::{Envelope, Progress, Seed};
 use dgnn_dynamics::fast::{KuramotoParams, kuramoto_mean_field};
-use dgnn_dynamics::network::{evenly_spaced, lorentzian_quantiles, uniform_phases};
+use dgnn_dynamics::network::{
+    evenly_spaced, lorentzian_order_parameter, lorentzian_quantiles, uniform_phases,
+};
 use dgnn_plot::Plot;
 use serde::Serialize;
 use std::f64::consts::PI;
@@ -60,7 +62,7 @@ pub(super) fn sweep(
         .map(|p| SweepRow {
             k: p.k,
             r: p.r_mean,
-            r_theory: if p.k > k_c { (1.0 - k_c / p.k).sqrt() } else { 0.0 },
+            r_theory: lorentzian_order_parameter(p.k, c.half_width),
         })
         .collect();
     folder.write_csv("r_by_k.csv", &rows)?;
@@ -68,7 +70,7 @@ pub(super) fn sweep(
     let k_hi = rows.iter().map(|r| r.k).fold(0.0, f64::max).max(k_c * 1.5);
     let theory: Vec<(f64, f64)> = (0..=300)
         .map(|i| k_c + (k_hi - k_c) * f64::from(i) / 300.0)
-        .map(|k| (k, (1.0 - k_c / k).max(0.0).sqrt()))
+        .map(|k| (k, lorentzian_order_parameter(k, c.half_width)))
         .collect();
     let mut plot =
         Plot::new(format!("Kuramoto r(K), N = {}, Lorentzian Δ = {}", c.oscillators, c.half_width))
