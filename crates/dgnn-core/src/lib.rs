@@ -6,18 +6,24 @@
 //!   bit-identical whatever the thread count;
 //! - [`units`]: time, ATP, joules and bits as types;
 //! - [`envelope`]: the result envelope (command, config, seed, version, figures) and safe writes;
-//! - [`error`]: the parameter-checking conventions shared by every library crate;
+//! - [`error`]: the parameter-checking helpers and error values shared by every library crate;
+//! - [`param`]: checked parameters as types ([`ParamGuard`], [`Validate`], [`Valid`]);
+//! - [`stats`]: running moments that merge exactly across parallel work items;
 //! - [`progress`]: a progress sink that libraries report to without knowing about terminals.
 
 pub mod angle;
 pub mod envelope;
 pub mod error;
+pub mod param;
 pub mod progress;
 pub mod rng;
+pub mod stats;
 pub mod units;
 
 pub use envelope::{Envelope, atomic_write, create_run_dir};
 pub use error::{CoreError, ParamError};
+pub use param::{ParamGuard, Valid, Validate};
 pub use progress::{NoProgress, Progress};
 pub use rng::{Seed, StreamRng};
+pub use stats::RunningMoments;
 pub use units::{Atp, Bits, Joules, Seconds};

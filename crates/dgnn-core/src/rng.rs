@@ -10,7 +10,7 @@
 //!
 //! [`StreamState`] captures a stream's exact position for checkpoints.
 
-use rand::SeedableRng;
+use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
@@ -72,6 +72,18 @@ pub fn splitmix64(mut x: u64) -> u64 {
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
     x ^ (x >> 31)
+}
+
+/// Shuffles `items` uniformly (Fisher–Yates, Durstenfeld's form: for i from the end, swap with a
+/// uniform index in `0..=i`).
+///
+/// dgnn keeps its own instead of `rand`'s `SliceRandom::shuffle`, which draws its indices
+/// differently: every split, tournament and surrogate of a seed would change.
+pub fn shuffle<T>(items: &mut [T], rng: &mut impl rand::Rng) {
+    for i in (1..items.len()).rev() {
+        let j = rng.random_range(0..=i);
+        items.swap(i, j);
+    }
 }
 
 /// The exact position of a stream, for checkpoints: restoring it continues the stream with

@@ -25,6 +25,7 @@ use crate::error::{DynamicsError, Result};
 use crate::sde::{Integrator, NoiseIncrement, Path, Sde, SdeWorkspace, check_scheme};
 use dgnn_core::error::{at_least, finite, non_negative, positive};
 use dgnn_core::{ParamError, Progress, Seed};
+pub use dgnn_core::stats::RunningMoments;
 use rand::RngExt;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -295,55 +296,6 @@ where
         observer.finish(track, t, &x, &mut summary);
     }
     Ok(summary)
-}
-
-/// Running mean and variance (Welford 1962; merged with Chan, Golub & LeVeque 1979).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct RunningMoments {
-    /// Number of samples.
-    pub count: u64,
-    /// Their mean.
-    pub mean: f64,
-    /// Sum of squared deviations from the mean.
-    pub m2: f64,
-}
-
-impl RunningMoments {
-    /// Adds one sample.
-    pub fn push(&mut self, x: f64) {
-        self.count += 1;
-        let delta = x - self.mean;
-        self.mean += delta / self.count as f64;
-        self.m2 += delta * (x - self.mean);
-    }
-
-    /// Merges the moments of another sample.
-    pub fn merge(&mut self, other: &Self) {
-        if other.count == 0 {
-            return;
-        }
-        if self.count == 0 {
-            *self = *other;
-            return;
-        }
-        let n = (self.count + other.count) as f64;
-        let delta = other.mean - self.mean;
-        self.mean += delta * other.count as f64 / n;
-        self.m2 += other.m2 + delta * delta * self.count as f64 * other.count as f64 / n;
-        self.count += other.count;
-    }
-
-    /// The unbiased sample variance (NaN for fewer than two samples).
-    #[must_use]
-    pub fn variance(&self) -> f64 {
-        if self.count < 2 { f64::NAN } else { self.m2 / (self.count - 1) as f64 }
-    }
-
-    /// The standard error of the mean.
-    #[must_use]
-    pub fn standard_error(&self) -> f64 {
-        (self.variance() / self.count as f64).sqrt()
-    }
 }
 
 /// Counts of values in equal bins of `[low, high)`.
