@@ -3,7 +3,7 @@
 //! plots as SVG/PNG). Library crates know nothing of terminals or folders; this layer knows
 //! nothing of the models beyond their public APIs.
 //!
-//! The canonical benchmark workloads of `BENCHMARKS.md` live in [`workloads`], shared by
+//! The canonical benchmark workloads of `docs/benchmarks.md` live in [`workloads`], shared by
 //! `dgnn bench` and the criterion benches in `benches/`.
 
 pub mod commands;

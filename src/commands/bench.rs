@@ -1,5 +1,5 @@
-//! `dgnn bench <workload>`: run one canonical workload of BENCHMARKS.md at its default size (or
-//! the sizes given as flags) and print exactly one JSON line on stdout.
+//! `dgnn bench <workload>`: run one canonical workload of docs/benchmarks.md at its default size
+//! (or the sizes given as flags) and print exactly one JSON line on stdout.
 
 use crate::workloads;
 

@@ -1,4 +1,4 @@
-//! W2 `arnold-tongues` (BENCHMARKS.md): rotation numbers of the sine circle map on the
+//! W2 `arnold-tongues` (docs/benchmarks.md): rotation numbers of the sine circle map on the
 //! 512 × 512 (Ω, K) grid, 500 transient + 1000 measured iterations from θ0 = 0.
 //!
 //! Timed: the grid only. Reported as the peer `arnold_tongues.py` does: iterations per second,

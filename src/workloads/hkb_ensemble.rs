@@ -1,4 +1,4 @@
-//! W1 `hkb-ensemble` (BENCHMARKS.md): the extended HKB phase SDE by Euler–Maruyama over an
+//! W1 `hkb-ensemble` (docs/benchmarks.md): the extended HKB phase SDE by Euler–Maruyama over an
 //! ensemble, `φ += (δω − a sin φ − 2b sin 2φ)·dt + sqrt(Q·dt)·N(0,1)`, a = 1, b = 0.5, δω = 0,
 //! Q = 0.5, dt = 0.01, 10 000 trajectories × 10 000 steps, φ0 ~ U[−π, π), never wrapped while
 //! integrating; final φ wrapped into a 64-bin density histogram compared with the exact

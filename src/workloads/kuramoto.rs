@@ -1,4 +1,4 @@
-//! W3 `kuramoto` (BENCHMARKS.md): the Kuramoto network with Lorentzian quantile frequencies
+//! W3 `kuramoto` (docs/benchmarks.md): the Kuramoto network with Lorentzian quantile frequencies
 //! `ω_i = γ tan(π((i + ½)/N − ½))`, mean field, RK4: N = 2000, γ = 0.5 (K_c = 1), dt = 0.05,
 //! 2000 steps, 13 values of K evenly in [0, 3], θ0 ~ U[0, 2π) shared by every K; r after every
 //! step, reported r = mean of the last 500; theory `sqrt(1 − K_c/K)` above K_c.

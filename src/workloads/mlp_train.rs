@@ -1,4 +1,5 @@
-//! W7 `mlp-train` (BENCHMARKS.md): the inner training loop of the search, against scikit-learn.
+//! W7 `mlp-train` (docs/benchmarks.md): the inner training loop of the search, against
+//! scikit-learn.
 //!
 //! WDBC, stratified 5-fold cross-validation (shuffled, fixed seed), features standardised on each
 //! training fold, a 30-16-2 network with tanh hidden units (softmax output), Adam lr 1e-3,

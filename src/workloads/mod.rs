@@ -1,4 +1,4 @@
-//! The canonical benchmark workloads of `BENCHMARKS.md`, mirrored exactly: each module builds
+//! The canonical benchmark workloads of `docs/benchmarks.md`, mirrored exactly: each module builds
 //! its inputs outside the timed region, times only the compute, and returns the JSON record
 //! `{"workload", "params", "seconds", …result fields}` that `dgnn bench` prints.
 

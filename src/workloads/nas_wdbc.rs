@@ -1,4 +1,4 @@
-//! W6 `nas-wdbc` (BENCHMARKS.md): the default `dgnn search` on the bundled WDBC data with a
+//! W6 `nas-wdbc` (docs/benchmarks.md): the default `dgnn search` on the bundled WDBC data with a
 //! fixed seed and budget, end to end.
 //!
 //! Timed: setting up (splits, baseline training), the evolutionary search, and the final

@@ -1,4 +1,4 @@
-//! W5 `nm-sync` (BENCHMARKS.md): n:m synchronisation indices of synthetic breathing and heart
+//! W5 `nm-sync` (docs/benchmarks.md): n:m synchronisation indices of synthetic breathing and heart
 //! signals, fs = 100 Hz, M = 1 000 000 samples.
 //!
 //! Signals (built outside the timed region, as the peer `nm_sync.py` does, by

@@ -1,4 +1,4 @@
-//! W4 `zdt1-nsga2` (BENCHMARKS.md): NSGA-II on ZDT1 with 30 variables, population 100,
+//! W4 `zdt1-nsga2` (docs/benchmarks.md): NSGA-II on ZDT1 with 30 variables, population 100,
 //! 250 generations counting the initial one (25 000 evaluations), SBX (p = 0.9, η = 15,
 //! per-variable 0.5) and polynomial mutation (η = 20, rate 1/30), pymoo's defaults, fixed seed.
 //!

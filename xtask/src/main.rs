@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The canonical workloads of BENCHMARKS.md that `dgnn bench` knows, in order.
+/// The canonical workloads of docs/benchmarks.md that `dgnn bench` knows, in order.
 const WORKLOADS: &[&str] = &[
     "hkb-ensemble",
     "arnold-tongues",

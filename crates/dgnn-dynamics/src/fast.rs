@@ -1,4 +1,4 @@
-//! SIMD fast paths for the two canonical workloads (BENCHMARKS.md W1 and W3).
+//! SIMD fast paths for the two canonical workloads (docs/benchmarks.md, W1 and W3).
 //!
 //! **HKB ensemble** ([`hkb_ensemble_final_phases`]): Euler–Maruyama for
 //! `dφ = (δω − a sin φ − 2b sin 2φ) dt + sqrt(Q) dW` over many trajectories, vectorised across

@@ -2,9 +2,9 @@
 //! number of attractors, the exact stationary density, mean frequency, mean first-passage times
 //! by quadrature and Kramers rates.
 //!
-//! Equations (SCIENCE.md §1; Risken, *The Fokker–Planck Equation*, 2nd ed. 1989, ch. 5 and 11;
-//! Gardiner, *Stochastic Methods*, 4th ed. 2009, §5.5 and §9.2) for `dφ = −U′(φ) dt + sqrt(Q) dW`
-//! with `Φ = 2U/Q`:
+//! Equations (docs/science.md#dynamics; Risken, *The Fokker–Planck Equation*, 2nd ed. 1989, ch. 5
+//! and 11; Gardiner, *Stochastic Methods*, 4th ed. 2009, §5.5 and §9.2) for
+//! `dφ = −U′(φ) dt + sqrt(Q) dW` with `Φ = 2U/Q`:
 //! - fixed points solve `U′(φ*) = 0`; stable iff `U″(φ*) > 0` (the relaxation rate is `U″`);
 //! - barriers `ΔU = U(saddle) − U(attractor)` to the neighbouring saddles on either side;
 //! - stationary density on the circle (tilt `δω`, `U(φ + 2π) = U(φ) − 2πδω`):

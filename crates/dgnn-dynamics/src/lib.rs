@@ -1,8 +1,8 @@
 //! Energy landscapes on the circle, SDE integrators of known order, ensembles with observers,
 //! landscape analysis and phase-oscillator networks with plasticity.
 //!
-//! The science (equations and sources) is in each module's docs; SCIENCE.md §1 lists the facts
-//! the tests check. This crate never does I/O and never draws: it returns numbers.
+//! The science (equations and sources) is in each module's docs; docs/science.md#dynamics lists the
+//! facts the tests check. This crate never does I/O and never draws: it returns numbers.
 //!
 //! # API map
 //!

@@ -381,7 +381,7 @@ pub fn lorentzian_order_parameter(coupling: f64, half_width: f64) -> f64 {
 }
 
 /// Deterministic Lorentzian quantiles `ω_i = center + γ tan(π((i + ½)/N − ½))` (symmetric,
-/// reproducible; the frequencies of BENCHMARKS.md W3).
+/// reproducible; the frequencies of docs/benchmarks.md, W3).
 #[must_use]
 pub fn lorentzian_quantiles(n: usize, center: f64, half_width: f64) -> Vec<f64> {
     (0..n)

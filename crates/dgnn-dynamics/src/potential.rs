@@ -6,8 +6,8 @@
 //! drift is periodic even when `U` is not: `U(φ + 2π) = U(φ) − 2π·δω`.
 //!
 //! - [`Hkb`]: Haken, Kelso & Bunz (1985), Biol Cybern 51:347, `U = −a cos φ − b cos 2φ`, drift
-//!   `−a sin φ − 2b sin 2φ` (the form pinned by SCIENCE.md §1; some sources write `b sin 2φ`, whose
-//!   thresholds differ by a factor 2).
+//!   `−a sin φ − 2b sin 2φ` (the form pinned by docs/science.md#hkb; some sources write `b sin 2φ`,
+//!   whose thresholds differ by a factor 2).
 //! - [`TiltedHkb`]: the extended HKB with detuning (Kelso, DelColle & Schöner 1990; Kelso 1995),
 //!   `U = −δω φ − a cos φ − b cos 2φ`; with `b = 0` it is the Adler equation.
 //! - [`FourierPotential`]: `U = −δω φ + Σ_k (c_k cos kφ + s_k sin kφ)`, any smooth landscape.

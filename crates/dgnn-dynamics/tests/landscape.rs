@@ -1,6 +1,6 @@
 //! The landscape analysis against closed forms: HKB fixed points, rates, saddles and barriers
-//! (Haken, Kelso & Bunz 1985; SCIENCE.md §1), the stationary density (Boltzmann and the tilted
-//! flux formula, Risken 1989 §11), the Adler beat frequency, first-passage times of free and
+//! (Haken, Kelso & Bunz 1985; docs/science.md#hkb), the stationary density (Boltzmann and the
+//! tilted flux formula, Risken 1989 §11), the Adler beat frequency, first-passage times of free and
 //! drifted diffusion (Gardiner 2009 §5.5) and Kramers' asymptotics.
 
 use dgnn_dynamics::landscape::{
@@ -16,7 +16,7 @@ fn hkb(a: f64, b: f64) -> Hkb {
 
 #[test]
 fn hkb_fixed_point_rates_and_saddles() {
-    // HKB (SCIENCE.md §1): λ0 = U″(0) = a + 4b, λπ = U″(π) = 4b − a, saddles at
+    // HKB (docs/science.md#hkb): λ0 = U″(0) = a + 4b, λπ = U″(π) = 4b − a, saddles at
     // cos φ* = −a/(4b). Roots are bisected to machine precision: tolerance 1e-12.
     for &(a, b) in &[(1.0, 1.0), (1.0, 0.5), (2.0, 0.75), (0.5, 2.0)] {
         let fps = fixed_points(&hkb(a, b));
@@ -64,7 +64,7 @@ fn anti_phase_is_stable_iff_b_over_a_exceeds_a_quarter() {
 
 #[test]
 fn hkb_barriers_match_closed_forms() {
-    // ΔV_π = (4b − a)²/(8b) and ΔV_0 = (a + 4b)²/(8b) for b > a/4 (SCIENCE.md §1);
+    // ΔV_π = (4b − a)²/(8b) and ΔV_0 = (a + 4b)²/(8b) for b > a/4 (docs/science.md#hkb);
     // below b = a/4 the single well at 0 has barrier U(π) − U(0) = 2a on both sides.
     let (a, b) = (1.0, 1.0);
     let bs = basins(&hkb(a, b));

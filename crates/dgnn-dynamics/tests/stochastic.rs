@@ -85,9 +85,10 @@ fn strong_errors<S: Sde, I: Integrator>(
         .collect()
 }
 
-// Strong orders (SCIENCE.md §1): the slope of log error against log dt must lie within ±0.15 of
-// the order. Dt from 2^-5 to 2^-10 (six levels) on 300 paths; the errors at all levels come from
-// the same paths, so the slope's sampling error is a few hundredths (checked: 0.02–0.05).
+// Strong orders (docs/science.md#sde-integrators): the slope of log error against log dt must lie
+// within ±0.15 of the order. Dt from 2^-5 to 2^-10 (six levels) on 300 paths; the errors at all
+// levels come from the same paths, so the slope's sampling error is a few hundredths (checked:
+// 0.02–0.05).
 
 /// The slope of the strong error on GBM (λ = 2, μ = 1, X0 = 1, T = 1) must be `order` ± 0.15.
 /// Itô solution X_T = exp((λ − μ²/2)T + μW_T); Stratonovich X_T = exp(λT + μW_T).

@@ -26,7 +26,8 @@ fn simpson(f: impl Fn(f64) -> f64, n: usize) -> f64 {
     (f(0.0) + inner + f(1.0)) * h / 3.0
 }
 
-/// The true-front hypervolumes quoted in SCIENCE.md, verified two independent ways:
+/// The true-front hypervolumes quoted in docs/science.md#evolutionary-search, verified two
+/// independent ways:
 /// (a) quadrature: HV = 1.1·1.1 − ∫₀¹ f₂(f₁) df₁ − (dominated nothing beyond f₁ = 1), i.e.
 ///     1.21 − ∫₀¹ (1 − √x) dx for ZDT1 and 1.21 − ∫₀¹ (1 − x²) dx for ZDT2. Simpson is exact
 ///     for the cubic-or-lower ZDT2 integrand; for ZDT1 we substitute x = t² (dx = 2t dt), so

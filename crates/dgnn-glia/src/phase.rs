@@ -1,7 +1,8 @@
 //! Phase-gated coupling: every hidden neuron carries a relative phase that settles on an HKB
 //! landscape, and the weight between two units is gated by their phase difference.
 //!
-//! Model (our construction from the paper's proposal, SCIENCE.md §1 and §3):
+//! Model (our construction from the paper's proposal, docs/science.md, sections Dynamics and
+//! Glia-neuron networks):
 //! - each hidden neuron `i` has a relative phase `Δ_i` to the network's common rhythm (inputs and
 //!   outputs sit at phase 0) obeying the extended HKB equation (Haken, Kelso & Bunz 1985;
 //!   Kelso, DelColle & Schöner 1990) `dΔ/dt = δω − a sin Δ − 2b sin 2Δ`, integrated with RK4
@@ -240,9 +241,9 @@ mod tests {
 
     #[test]
     fn attractor_count_matches_the_landscape_analysis() {
-        // SCIENCE.md §1: HKB is bistable iff b/a > 1/4. The phase layer must settle into exactly
-        // as many distinct states as dgnn-dynamics counts stable fixed points, across a, b and
-        // detuning, from 400 random starts (a basin of width w is missed with probability
+        // docs/science.md#hkb: HKB is bistable iff b/a > 1/4. The phase layer must settle into
+        // exactly as many distinct states as dgnn-dynamics counts stable fixed points, across a, b
+        // and detuning, from 400 random starts (a basin of width w is missed with probability
         // (1 − w/2π)^400 < 1e-9 for w ≥ 0.35 rad, true of every basin in this table).
         for (a, b, detuning, expected) in [
             (1.0, 1.0, 0.0, 2),

@@ -13,7 +13,7 @@
 //!   detuning δ (stochastic Heun). Then `φ_h = 3φ_b + ψ`: the heart's natural frequency is
 //!   `3ω_b + δ` and it is pulled towards three beats per breath with strength ε. For
 //!   `|δ| < ε` and small Q, ψ rests near `arcsin(δ/ε)` and slips rarely (locked 3:1); for
-//!   `|δ| > ε` it drifts at `sqrt(δ² − ε²)` on average (SCIENCE.md §1) and the ratio wanders.
+//!   `|δ| > ε` it drifts at `sqrt(δ² − ε²)` on average (docs/science.md#hkb) and the ratio wanders.
 //! - observations: beats where `φ_h` first reaches each `2πk`; an ECG made of PQRST Gaussians
 //!   at the beats (shapes after McSharry et al. 2003, IEEE TBME 50:289); a belt signal
 //!   `−cos φ_b` plus noise.

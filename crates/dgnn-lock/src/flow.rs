@@ -8,7 +8,7 @@
 //!
 //! - [`ForcedPhase`]: `dθ/dt = ω − P′(θ − 2πt)` for a landscape `P` of dgnn-dynamics. The
 //!   relative phase `φ = θ − 2πt` obeys `dφ/dt = δω − P′(φ)` with detuning `δω = ω − 2π`:
-//!   the tilted landscape of SCIENCE.md §1. With `P = HKB(a, 0)` it is the Adler equation,
+//!   the tilted landscape of docs/science.md#hkb. With `P = HKB(a, 0)` it is the Adler equation,
 //!   locked 1:1 iff `|δω| ≤ a`, otherwise `ρ = 1 + sign(δω)·sqrt(δω² − a²)/2π`; with
 //!   `b > 0` it is the forced HKB model (Kelso, DelColle & Schöner 1990). The exact locking
 //!   range is `δω ∈ [min P′, max P′]` ([`locking_range`]).
@@ -295,8 +295,8 @@ mod tests {
 
     #[test]
     fn forced_adler_flow_matches_the_beat_frequency() {
-        // SCIENCE.md §1: the Adler equation δω − a sin φ is locked iff |δω| ≤ a, else the phase
-        // slips at sqrt(δω² − a²); the flow's ρ must be 1 inside and 1 + that/2π outside, and
+        // docs/science.md#hkb: the Adler equation δω − a sin φ is locked iff |δω| ≤ a, else the
+        // phase slips at sqrt(δω² − a²); the flow's ρ must be 1 inside and 1 + that/2π outside, and
         // agree with dgnn-dynamics' deterministic frequency. RK4 with 64 steps per period has
         // error ~1e-9 here; measuring over M = 400 periods leaves at most one partial slip,
         // |Δρ| ≤ 1/M.

@@ -2,8 +2,8 @@
 //!
 //! The sine circle map `θ_{n+1} = θ_n + Ω − (K/2π) sin 2πθ_n` is iterated on the lift (never
 //! reduced mod 1) from `θ_0 = 0`; after `transient` iterations the rotation number is estimated
-//! as `W = (θ_{T+M} − θ_T)/M` (BENCHMARKS.md W2). The hot loop runs eight Ω values per AVX-512
-//! vector (`wide::f64x8`), four vectors interleaved to hide latency, and rayon over K rows.
+//! as `W = (θ_{T+M} − θ_T)/M` (docs/benchmarks.md, W2). The hot loop runs eight Ω values per
+//! AVX-512 vector (`wide::f64x8`), four vectors interleaved to hide latency, and rayon over K rows.
 //! `sin 2πθ` is evaluated on `r = θ − round(θ) ∈ [−½, ½]` folded to `t = min(|r|, ½ − |r|) ∈
 //! [0, ¼]` (using `sin 2π(½ − a) = sin 2πa`), by the odd polynomial `t·P(t²)` of degree 15 that
 //! interpolates `sin(2π√u)/√u` at the 8 Chebyshev nodes of `u ∈ [0, 1/16]`; its error is below
@@ -234,7 +234,7 @@ pub fn family_grid<L: Lift>(
 }
 
 /// Share of rotation numbers within `tol` of some `p/q` with `0 ≤ p ≤ q ≤ q_max`, and the count
-/// per denominator of the nearest such fraction (BENCHMARKS.md W2's `k1_plateau_fraction`).
+/// per denominator of the nearest such fraction (docs/benchmarks.md, W2's `k1_plateau_fraction`).
 #[must_use]
 pub fn plateau_fraction(w: &[f64], q_max: u64, tol: f64) -> (f64, BTreeMap<u64, usize>) {
     let mut counts: BTreeMap<u64, usize> = (1..=q_max).map(|q| (q, 0)).collect();
@@ -293,8 +293,9 @@ mod tests {
 
     #[test]
     fn k_zero_row_is_the_identity_and_zero_tongue_is_flat() {
-        // K = 0 is the rigid rotation: W = Ω. The 0/1 tongue |Ω| ≤ K/2π (SCIENCE.md §2): at
-        // K = 1 every Ω < 1/2π ≈ 0.159 has W = 0 exactly (fixed point reached in the transient).
+        // K = 0 is the rigid rotation: W = Ω. The 0/1 tongue |Ω| ≤ K/2π
+        // (docs/science.md#mode-locking): at K = 1 every Ω < 1/2π ≈ 0.159 has W = 0 exactly (fixed
+        // point reached in the transient).
         let spec = GridParams { n_omega: 64, n_k: 2, ..GridParams::default() }.check().unwrap();
         let grid = sine_grid(&spec, &NoProgress);
         for (w, omega) in grid.row(0).iter().zip(&grid.omegas) {

@@ -19,7 +19,7 @@
 //! `n·φ₁(t_k) mod 2π` up to the constant `2πmk ≡ 0`, which is the usual `(n/m)·φ_r(t_k)` phase
 //! of the synchrogram up to the factor m (see [`crate::sync`]).
 //!
-//! [`whole_record_indices`] is the fused fast path of BENCHMARKS.md W5: one pass over both
+//! [`whole_record_indices`] is the fused fast path of docs/benchmarks.md, W5: one pass over both
 //! analytic signals computes the bins and resultants of every ratio at once, in parallel over
 //! fixed chunks reduced in chunk order (thread-count independent).
 
@@ -262,10 +262,10 @@ fn fused_chunk(
     Partial { counts, sums }
 }
 
-/// Hilbert phases of two whole records and ρ, γ for every ratio in one fused pass (BENCHMARKS.md
-/// W5): `Ψ = n·φ₁ − m·φ₂` with `φ = arg z` of the analytic signals, binned into
-/// [`tass_bins`]`(M)` bins; `e^{iΨ} = u₁ⁿ·ū₂^m` with `u = z/|z|`, so no trigonometry per ratio.
-/// `plan` must have the records' length.
+/// Hilbert phases of two whole records and ρ, γ for every ratio in one fused pass
+/// (docs/benchmarks.md, W5): `Ψ = n·φ₁ − m·φ₂` with `φ = arg z` of the analytic signals, binned
+/// into [`tass_bins`]`(M)` bins; `e^{iΨ} = u₁ⁿ·ū₂^m` with `u = z/|z|`, so no trigonometry per
+/// ratio. `plan` must have the records' length.
 pub fn whole_record_indices(
     plan: &HilbertPlan,
     x1: &[f64],
@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn bins_follow_tass() {
-        // W5 (BENCHMARKS.md, peers/README): M = 1e6 gives N = 470.
+        // W5 (docs/benchmarks.md; benches/peers/README.md): M = 1e6 gives N = 470.
         assert_eq!(tass_bins(1_000_000), 470);
         // exp(0.626)·99^0.4 = 1.870·6.284 = 11.75 → 12.
         assert_eq!(tass_bins(100), 12);
@@ -329,9 +329,10 @@ mod tests {
 
     #[test]
     fn wrapped_normal_gamma_is_exp_minus_sigma_squared_over_two() {
-        // SCIENCE.md §2: for Ψ ~ wrapped N(μ, σ²), E[e^{iΨ}] = e^{iμ − σ²/2}. The sample γ has
-        // variance ≈ Var(cos(Ψ − μ))/M = ((1 + e^{−2σ²})/2 − e^{−σ²})/M ≤ 0.4/M; with M = 2e5
-        // its standard error is ≤ 1.4e-3, and 6e-3 is ≥ 4 standard errors.
+        // docs/science.md#synchronisation-of-recordings: for Ψ ~ wrapped N(μ, σ²),
+        // E[e^{iΨ}] = e^{iμ − σ²/2}. The sample γ has variance
+        // ≈ Var(cos(Ψ − μ))/M = ((1 + e^{−2σ²})/2 − e^{−σ²})/M ≤ 0.4/M; with M = 2e5 its standard
+        // error is ≤ 1.4e-3, and 6e-3 is ≥ 4 standard errors.
         let mut rng = Seed(11).stream("test/wrapped-normal", &[]);
         for sigma in [0.3, 0.8, 1.5] {
             let psi: Vec<f64> =
@@ -344,9 +345,10 @@ mod tests {
 
     #[test]
     fn uniform_null_level_is_sqrt_pi_over_four_m() {
-        // SCIENCE.md §2: for M uniform phases, Mγ² ~ Exp(1) asymptotically, so E[γ] = sqrt(π/(4M)).
-        // Averaging over R = 2000 replicates: sd(γ) = sqrt((1 − π/4)/M), standard error of the
-        // mean sqrt((1 − π/4)/(M R)); tolerance 4 s.e.
+        // docs/science.md#synchronisation-of-recordings: for M uniform phases, Mγ² ~ Exp(1)
+        // asymptotically, so E[γ] = sqrt(π/(4M)). Averaging over R = 2000 replicates:
+        // sd(γ) = sqrt((1 − π/4)/M), standard error of the mean sqrt((1 − π/4)/(M R)); tolerance
+        // 4 s.e.
         let (m, r) = (400usize, 2000usize);
         let mut rng = Seed(12).stream("test/uniform-null", &[]);
         let mean = (0..r)

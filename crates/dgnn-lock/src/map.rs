@@ -198,8 +198,8 @@ mod tests {
     }
 
     proptest! {
-        // SCIENCE.md §2: for K ≤ 1 the rotation number does not depend on θ0. Two estimates
-        // with M measured steps each lie within 1/M of ρ, hence within 2/M of each other.
+        // docs/science.md#mode-locking: for K ≤ 1 the rotation number does not depend on θ0. Two
+        // estimates with M measured steps each lie within 1/M of ρ, hence within 2/M of each other.
         #[test]
         fn rotation_number_independent_of_start(omega in 0.0f64..1.0, k in 0.0f64..=1.0,
                                                  a in -5.0f64..5.0, b in -5.0f64..5.0) {

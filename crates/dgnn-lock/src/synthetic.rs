@@ -1,4 +1,4 @@
-//! Synthetic n:m-locked signal pairs with known ground truth (BENCHMARKS.md W5's generator).
+//! Synthetic n:m-locked signal pairs with known ground truth (docs/benchmarks.md, W5's generator).
 //!
 //! The slow oscillator's phase is `φ₁ = 2π f₁ t + √(2D)·W(t)` (Wiener phase diffusion with
 //! diffusion coefficient D, rad²/s); the fast one's is `φ₂ = r·φ₁ + η + c`, where η is an
@@ -15,7 +15,7 @@ use rand_distr::StandardNormal;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::TAU;
 
-/// Parameters of a synthetic pair (defaults: BENCHMARKS.md W5).
+/// Parameters of a synthetic pair (defaults: docs/benchmarks.md, W5).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PairParams {

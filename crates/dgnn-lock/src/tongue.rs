@@ -5,9 +5,9 @@
 //! has a zero in θ. `G` grows with Ω (`∂_Ω f^q ≥ 1` when `g′ ≥ 0`), so the tongue is
 //! `[Ω₋, Ω₊]` with `max_θ G(θ, Ω₋) = 0` and `min_θ G(θ, Ω₊) = 0`: at each edge a stable and an
 //! unstable orbit merge in a saddle-node bifurcation, `G = 0` and `∂_θ G = (f^q)′ − 1 = 0`
-//! (SCIENCE.md §2). We solve it as nested Newton iterations: the inner one finds the extremum
-//! of `G` in θ (Newton on `∂_θ G = 0` with `∂²_θ G`, from the best of `16q` samples), the outer
-//! one solves `h(Ω) = ext_θ G = 0` with `h′(Ω) = ∂_Ω G` at the extremum (envelope theorem),
+//! (docs/science.md#mode-locking). We solve it as nested Newton iterations: the inner one finds the
+//! extremum of `G` in θ (Newton on `∂_θ G = 0` with `∂²_θ G`, from the best of `16q` samples), the
+//! outer one solves `h(Ω) = ext_θ G = 0` with `h′(Ω) = ∂_Ω G` at the extremum (envelope theorem),
 //! safeguarded by bisection on the bracket `[p/q − s, p/q + s]` with `s = max|g(θ) − θ|`
 //! (`K/2π` for the sine map), where `h` changes sign because `|f^q(θ) − θ − qΩ| ≤ q·s`. The derivatives of `f^q` come from the chain rule along the
 //! orbit. A final global sampling at the converged Ω confirms that no other extremum crosses
@@ -488,8 +488,8 @@ mod tests {
 
     #[test]
     fn zero_tongue_is_k_over_two_pi() {
-        // SCIENCE.md §2: the 0/1 tongue is |Ω| ≤ K/2π exactly (fixed point of θ + Ω − K/2π sin 2πθ
-        // exists iff |Ω| ≤ K/2π). The solver's error is a few ulps of the lift.
+        // docs/science.md#mode-locking: the 0/1 tongue is |Ω| ≤ K/2π exactly (a fixed point of
+        // θ + Ω − K/2π sin 2πθ exists iff |Ω| ≤ K/2π). The solver's error is a few ulps of the lift.
         for k in [0.1, 0.5, 1.0] {
             let t = tongue(&sine(k), ratio(0, 1)).unwrap();
             assert!((t.lower + k / (2.0 * PI)).abs() < 1e-13, "{t:?}");
@@ -499,10 +499,10 @@ mod tests {
 
     #[test]
     fn half_tongue_width_is_k_squared_over_four_pi() {
-        // SCIENCE.md §2: the 1/2 tongue has full width ≈ K²/(4π) for small K (second-order
-        // averaging of f²). The map with −K is the map with K shifted by ½, so the width is even
-        // in K: w = K²/(4π)·(1 + cK² + O(K⁴)). Hence |w/(K²/4π) − 1| = O(K²), and doubling K
-        // quadruples the relative correction.
+        // docs/science.md#mode-locking: the 1/2 tongue has full width ≈ K²/(4π) for small K
+        // (second-order averaging of f²). The map with −K is the map with K shifted by ½, so the
+        // width is even in K: w = K²/(4π)·(1 + cK² + O(K⁴)). Hence |w/(K²/4π) − 1| = O(K²), and
+        // doubling K quadruples the relative correction.
         let rel =
             |k: f64| tongue(&sine(k), ratio(1, 2)).unwrap().width() / (k * k / (4.0 * PI)) - 1.0;
         for k in [0.01, 0.02, 0.04] {
@@ -514,9 +514,9 @@ mod tests {
 
     #[test]
     fn width_scales_as_k_to_the_q() {
-        // SCIENCE.md §2: the p/q tongue width ∝ K^q for small K. With w = C K^q (1 + cK² + …)
-        // (even in K as above) the slope between K and 2K is q + 3cK²/ln 2 + …; at K = 0.05 the
-        // correction is below 0.02 for |c| ≤ 1.8.
+        // docs/science.md#mode-locking: the p/q tongue width ∝ K^q for small K. With
+        // w = C K^q (1 + cK² + …) (even in K as above) the slope between K and 2K is
+        // q + 3cK²/ln 2 + …; at K = 0.05 the correction is below 0.02 for |c| ≤ 1.8.
         for (p, q) in [(0, 1), (1, 2), (1, 3), (1, 4), (2, 5)] {
             let w = |k| tongue(&sine(k), ratio(p, q)).unwrap().width();
             let slope = (w(0.1) / w(0.05)).log2();
@@ -580,9 +580,9 @@ mod tests {
 
     #[test]
     fn mediant_is_the_widest_tongue_between_neighbours() {
-        // SCIENCE.md §2 (Farey mediant rule): between neighbouring tongues a/b and c/d the widest
-        // tongue is (a+c)/(b+d); checked at K = 1 for every neighbour pair of F_5 against all
-        // tongues with q ≤ 13 in between.
+        // docs/science.md#mode-locking (Farey mediant rule): between neighbouring tongues a/b and
+        // c/d the widest tongue is (a+c)/(b+d); checked at K = 1 for every neighbour pair of F_5
+        // against all tongues with q ≤ 13 in between.
         let all = tongues(&sine(1.0), 13, &NoProgress).unwrap();
         let f5 = farey_sequence(5).unwrap();
         for pair in f5.windows(2) {
@@ -598,8 +598,8 @@ mod tests {
 
     #[test]
     fn locked_set_and_its_dimension_at_k_one() {
-        // SCIENCE.md §2: at K = 1 the locked measure grows towards 1 as q_max grows, and the
-        // unlocked complement has box dimension D ≈ 0.87 (Jensen, Bak & Bohr 1983 quote
+        // docs/science.md#mode-locking: at K = 1 the locked measure grows towards 1 as q_max grows,
+        // and the unlocked complement has box dimension D ≈ 0.87 (Jensen, Bak & Bohr 1983 quote
         // 0.87 ± 0.02; Cvitanović et al. 1985 find 0.870). The fit over 1.4 decades of r with
         // q ≤ 40 must land in that band. Gap triples give D in (0, 1) with S′ + S″ < S.
         let all = tongues(&sine(1.0), 40, &NoProgress).unwrap();

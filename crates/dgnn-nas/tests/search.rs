@@ -42,8 +42,8 @@ fn a_short_search_finds_accurate_networks_at_a_fraction_of_the_baseline_energy()
     let search = Search::new(small_config(7), &wdbc()).unwrap();
     let outcome = search.engine().unwrap().run().unwrap();
     let r = search.finish(&outcome.state).unwrap().report;
-    // A well-trained small MLP reaches about 97% on WDBC (BENCHMARKS.md W7; scikit-learn 97.7%
-    // in 5-fold CV). The most accurate network of the front, chosen on the validation part,
+    // A well-trained small MLP reaches about 97% on WDBC (docs/benchmarks.md, W7; scikit-learn
+    // 97.7% in 5-fold CV). The most accurate network of the front, chosen on the validation part,
     // must reach 95% on the 113 test samples: 2 points of slack is 2.3 samples, about one
     // binomial standard deviation sqrt(113 · 0.03 · 0.97) = 1.8 samples.
     let best = &r.front[r.most_accurate];

@@ -47,7 +47,7 @@ pub(super) const EXTENDED_HKB_EXAMPLE: &str = r"// dgnn simulate: the extended H
 
 pub(super) const KURAMOTO_EXAMPLE: &str = r"// dgnn simulate: the Kuramoto order parameter r(K) for Lorentzian natural frequencies,
 //   dθ_i/dt = ω_i + K r sin(ψ − θ_i),  r e^{iψ} = ⟨e^{iθ}⟩,
-// against Ott & Antonsen's r = sqrt(1 − 2Δ/K) above K_c = 2Δ (BENCHMARKS.md W3).
+// against Ott & Antonsen's r = sqrt(1 − 2Δ/K) above K_c = 2Δ (docs/benchmarks.md, W3).
 (
     seed: 12345,
     model: KuramotoSweep(
