@@ -8,16 +8,31 @@
 //! Text is drawn with DejaVu Sans embedded in the binary (see `assets/FONT-LICENSE.md`), so a
 //! plot never fails for lack of system fonts.
 //!
-//! ```no_run
-//! use dgnn_plot::Plot;
-//! Plot::new("density")
-//!     .x_label("φ (rad)")
-//!     .y_label("p(φ)")
-//!     .line("exact", vec![(0.0, 0.1), (1.0, 0.3)])
-//!     .points("simulated", vec![(0.5, 0.2)])
-//!     .save(std::path::Path::new("density.svg"))
-//!     .unwrap();
+//! A density against its theory, drawn as SVG and PNG:
+//!
 //! ```
+//! use dgnn_plot::Plot;
+//! // The HKB stationary density p ∝ exp(−2V/Q), V = −a cos φ − b cos 2φ (a = 1, b = 0.5, Q = 0.5).
+//! let v = |phi: f64| -phi.cos() - 0.5 * (2.0 * phi).cos();
+//! let exact: Vec<(f64, f64)> = (0..=100)
+//!     .map(|i| -std::f64::consts::PI + i as f64 * std::f64::consts::TAU / 100.0)
+//!     .map(|phi| (phi, (-2.0 * v(phi) / 0.5).exp()))
+//!     .collect();
+//! let dir = std::env::temp_dir().join("dgnn-plot-doc");
+//! std::fs::create_dir_all(&dir)?;
+//! Plot::new("HKB stationary density (unnormalised)")
+//!     .x_label("φ (rad)")
+//!     .y_label("exp(−2V/Q)")
+//!     .line("exact", exact)
+//!     .points("a few samples", vec![(0.0, 403.4), (1.0, 60.0)])
+//!     .save_both(&dir, "density")?;
+//! assert!(dir.join("density.svg").exists() && dir.join("density.png").exists());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Ranges are checked before anything is drawn: a plot whose data or fixed range is not finite,
+//! or too wide to pad in double precision, is refused with [`PlotError::Range`] instead of
+//! handing plotters an infinite axis.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -34,6 +49,19 @@ pub enum PlotError {
     /// The plot has nothing finite to draw.
     #[error("plot `{0}` has no finite data to draw")]
     Empty(String),
+    /// An axis range is not finite (data near ±f64::MAX, or a fixed range with NaN, ±∞ or
+    /// low ≥ high).
+    #[error("plot `{title}`: the {axis} axis range [{low}, {high}] is not a finite interval")]
+    Range {
+        /// The plot's title.
+        title: String,
+        /// `x` or `y`.
+        axis: &'static str,
+        /// The range's lower end.
+        low: f64,
+        /// The range's upper end.
+        high: f64,
+    },
     /// The drawing backend failed (usually an I/O error while writing the file).
     #[error("drawing `{path}` failed: {message}")]
     Backend {
@@ -223,24 +251,32 @@ impl Plot {
             path: shown.clone(),
             message: e.to_string(),
         };
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("svg") => {
-                let root = SVGBackend::new(path, self.size).into_drawing_area();
-                self.draw(&root).map_err(|e| match e {
-                    DrawFailure::Empty => PlotError::Empty(self.title.clone()),
-                    DrawFailure::Backend(m) => backend_error(&m),
-                })?;
-                root.present().map_err(|e| backend_error(&e))
+        let svg = match path.extension().and_then(|e| e.to_str()) {
+            Some("svg") => true,
+            Some("png") => false,
+            _ => return Err(PlotError::UnsupportedFormat(shown)),
+        };
+        // Bounds are checked before a backend exists, so a refused plot leaves no file.
+        let bounds = self.data_bounds().map_err(|e| self.plot_error(e, &shown))?;
+        if svg {
+            let root = SVGBackend::new(path, self.size).into_drawing_area();
+            self.draw(&root, bounds).map_err(|e| self.plot_error(e, &shown))?;
+            root.present().map_err(|e| backend_error(&e))
+        } else {
+            let root = BitMapBackend::new(path, self.size).into_drawing_area();
+            self.draw(&root, bounds).map_err(|e| self.plot_error(e, &shown))?;
+            root.present().map_err(|e| backend_error(&e))
+        }
+    }
+
+    /// The public error for a drawing failure of this plot, written to `path`.
+    fn plot_error(&self, failure: DrawFailure, path: &str) -> PlotError {
+        match failure {
+            DrawFailure::Empty => PlotError::Empty(self.title.clone()),
+            DrawFailure::Range { axis, low, high } => {
+                PlotError::Range { title: self.title.clone(), axis, low, high }
             }
-            Some("png") => {
-                let root = BitMapBackend::new(path, self.size).into_drawing_area();
-                self.draw(&root).map_err(|e| match e {
-                    DrawFailure::Empty => PlotError::Empty(self.title.clone()),
-                    DrawFailure::Backend(m) => backend_error(&m),
-                })?;
-                root.present().map_err(|e| backend_error(&e))
-            }
-            _ => Err(PlotError::UnsupportedFormat(shown)),
+            DrawFailure::Backend(message) => PlotError::Backend { path: path.into(), message },
         }
     }
 
@@ -250,7 +286,7 @@ impl Plot {
         self.save(&dir.join(format!("{stem}.png")))
     }
 
-    fn data_bounds(&self) -> Option<((f64, f64), (f64, f64))> {
+    fn data_bounds(&self) -> Result<Bounds, DrawFailure> {
         let mut xs: Vec<f64> = Vec::new();
         let mut ys: Vec<f64> = Vec::new();
         for s in &self.series {
@@ -285,9 +321,15 @@ impl Plot {
             let pad = if high > low { 0.03 * (high - low) } else { 0.5 * low.abs().max(1.0) };
             Some((low - pad, high + pad))
         };
-        let x = self.x_range.or_else(|| fit(&xs))?;
-        let y = self.y_range.or_else(|| fit(&ys))?;
-        Some((x, y))
+        let x = self.x_range.or_else(|| fit(&xs)).ok_or(DrawFailure::Empty)?;
+        let y = self.y_range.or_else(|| fit(&ys)).ok_or(DrawFailure::Empty)?;
+        for (axis, (low, high)) in [("x", x), ("y", y)] {
+            // Plotters' tick search loops forever on an infinite span: refuse it here.
+            if !(low.is_finite() && high.is_finite() && (high - low).is_finite() && high > low) {
+                return Err(DrawFailure::Range { axis, low, high });
+            }
+        }
+        Ok(Bounds { x, y })
     }
 
     fn colour_span(&self) -> (f64, f64) {
@@ -299,9 +341,12 @@ impl Plot {
         if low.is_finite() && high > low { (low, high) } else { (low.min(0.0), low.max(0.0) + 1.0) }
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawFailure> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        Bounds { x: (x0, x1), y: (y0, y1) }: Bounds,
+    ) -> Result<(), DrawFailure> {
         let fail = |e: &dyn std::fmt::Display| DrawFailure::Backend(e.to_string());
-        let ((x0, x1), (y0, y1)) = self.data_bounds().ok_or(DrawFailure::Empty)?;
         root.fill(&WHITE).map_err(|e| fail(&e))?;
         let has_colour = self.colour_label.is_some();
         let (main, bar_area) = if has_colour {
@@ -408,8 +453,16 @@ impl Plot {
     }
 }
 
+/// The checked, finite axis ranges of a plot: `(low, high)` with low < high.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    x: (f64, f64),
+    y: (f64, f64),
+}
+
 enum DrawFailure {
     Empty,
+    Range { axis: &'static str, low: f64, high: f64 },
     Backend(String),
 }
 
@@ -499,6 +552,21 @@ mod tests {
         assert!(matches!(Plot::new("e").save(&dir.path().join("e.svg")), Err(PlotError::Empty(_))));
         let p = Plot::new("x").line("a", vec![(0.0, 1.0)]);
         assert!(matches!(p.save(&dir.path().join("e.jpg")), Err(PlotError::UnsupportedFormat(_))));
+    }
+
+    #[test]
+    fn infinite_or_unpaddable_ranges_are_refused_not_drawn() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.svg");
+        // Data near f64::MAX: padding the span overflows to infinity (this used to hang in
+        // plotters' tick search).
+        let huge = Plot::new("huge").line("v", vec![(0.0, -1e308), (1.0, 1e308)]);
+        assert!(matches!(huge.save(&path), Err(PlotError::Range { axis: "y", .. })));
+        let nan_range = Plot::new("nan").line("v", vec![(0.0, 1.0)]).x_range(0.0, f64::NAN);
+        assert!(matches!(nan_range.save(&path), Err(PlotError::Range { axis: "x", .. })));
+        let reversed = Plot::new("rev").line("v", vec![(0.0, 1.0)]).y_range(2.0, 1.0);
+        assert!(matches!(reversed.save(&path), Err(PlotError::Range { axis: "y", .. })));
+        assert!(!path.exists(), "a refused plot must leave no file");
     }
 
     #[test]
