@@ -124,7 +124,7 @@ pub fn benjamini_hochberg_threshold(p_values: &[f64], alpha: f64) -> Option<f64>
         .enumerate()
         .filter(|&(k, &p)| p <= (k + 1) as f64 / m * alpha)
         .map(|(_, &p)| p)
-        .last()
+        .next_back()
 }
 
 /// The indices of `values` in ascending order (ties keep their input order).
