@@ -93,9 +93,10 @@ fn user_csv_with_label_by_name() {
 
 #[test]
 fn folds_cross_validate_as_the_library_does() {
-    // The quality test's iris network (dgnn-glia tests/quality.rs: 4-8-3 tanh, Adam 0.01, batch
-    // 16, 200 epochs, 5 folds, seed 0), asked for from the CLI. The folds must be the library's
-    // `cross_validate` on the same config and seed, fold by fold, and reach the issue's 94 %.
+    // The quality test's iris network (crates/dgnn-glia/tests/quality.rs: 4-8-3 tanh, Adam 0.01,
+    // batch 16, 200 epochs, 5 folds, seed 0), asked for from the CLI. The folds must be the
+    // library's `cross_validate` on the same config and seed, fold by fold, and reach the issue's
+    // 94 %.
     let config = "(
         seed: 0,
         data: Builtin(\"iris\"),
@@ -154,8 +155,8 @@ fn folds_cross_validate_as_the_library_does() {
 fn a_context_column_trains_one_network_for_two_tasks() {
     // `--context task` makes the task a context, not a feature; a bistable phase layer serving
     // both contexts lets one network solve both conflicting tasks (a context-blind one is right
-    // on half of the rows at best; dgnn-glia tests/model.rs), so the held-out accuracy (80 rows)
-    // must be far above 1/2.
+    // on half of the rows at best; crates/dgnn-glia/tests/model.rs), so the held-out accuracy
+    // (80 rows) must be far above 1/2.
     // The README's example files: the table is what the tests' generator writes.
     let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/examples");
     let table = std::fs::read_to_string(examples.join("two-tasks.csv")).unwrap();

@@ -101,9 +101,9 @@ fn with_the_hardware_model_the_front_spans_a_real_energy_range() {
 #[test]
 fn on_two_conflicting_tasks_the_search_finds_phase_gated_networks_that_serve_both() {
     // The paper's "multistability ⇒ multitask": a network blind to the context is right on
-    // about half of these samples (dgnn-glia tests/model.rs proves the bound), so only phase
-    // layers whose contexts settle in different attractors can do well. Every genome of such a
-    // search carries a phase layer serving both contexts, and the most accurate member must
+    // about half of these samples (crates/dgnn-glia/tests/model.rs proves the bound), so only
+    // phase layers whose contexts settle in different attractors can do well. Every genome of
+    // such a search carries a phase layer serving both contexts, and the most accurate member must
     // classify the 80 held-out samples nearly perfectly (0.91–1.0 over seeds 1–8 of this
     // budget, 0.99 for this seed): 0.9 is far above the blind bound of about 0.5.
     let data = Dataset::two_conflicting_tasks(200).unwrap();
