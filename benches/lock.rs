@@ -5,7 +5,7 @@
 //! Inputs are built outside the timed loop from fixed seeds; sizes are in the `BenchmarkId`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use dgnn_core::{NoProgress, Seed};
+use dgnn_core::{NoProgress, ParamGuard, Seed};
 use dgnn_lock::Ratio;
 use dgnn_lock::controls::ControlParams;
 use dgnn_lock::grid::{GridParams, sine_grid};
@@ -69,7 +69,8 @@ fn edges(c: &mut Criterion) {
 
 fn windowed(c: &mut Criterion) {
     let control = ControlParams::quiet().generate(Seed(1)).expect("control");
-    let params = SyncParams { surrogates: 19, ..SyncParams::default() };
+    let params =
+        SyncParams { surrogates: 19, ..SyncParams::default() }.check().expect("valid params");
     let mut group = c.benchmark_group("sync_analyse_10min");
     group.sample_size(10);
     group.bench_function("quiet_control_19_time_shift_surrogates", |b| {

@@ -6,7 +6,7 @@
 
 use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::Context;
-use dgnn_core::Envelope;
+use dgnn_core::{Envelope, ParamGuard};
 use dgnn_lock::grid::{GridParams, sine_grid};
 use dgnn_lock::map::SineLift;
 use dgnn_lock::tongue::{locked_measure, tongues};

@@ -11,7 +11,7 @@
 
 use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::{Context, bail};
-use dgnn_core::{Envelope, Seed};
+use dgnn_core::{Envelope, ParamGuard, Seed};
 use dgnn_lock::controls::ControlParams;
 use dgnn_lock::events::{BreathOptions, RPeakOptions, detect_breaths, detect_r_peaks};
 use dgnn_lock::farey::tree_view;

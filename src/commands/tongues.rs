@@ -8,7 +8,7 @@
 
 use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::Context;
-use dgnn_core::Envelope;
+use dgnn_core::{Envelope, ParamGuard};
 use dgnn_lock::Ratio;
 use dgnn_lock::flow::{PrcForced, flow_grid};
 use dgnn_lock::grid::{GridParams, TongueGrid, sine_grid};

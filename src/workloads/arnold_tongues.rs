@@ -6,7 +6,7 @@
 //! lcm(1..8) measured iterations), counts per q, and a few sample rotation numbers.
 
 use super::{record, timed};
-use dgnn_core::NoProgress;
+use dgnn_core::{NoProgress, ParamGuard};
 use dgnn_lock::grid::{GridParams, plateau_fraction, sine_grid};
 use serde::Serialize;
 
@@ -63,7 +63,7 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         measured: params.measured,
         ..GridParams::default()
     };
-    let spec = grid_params.check()?;
+    let spec = grid_params.clone().check()?;
     let (grid, seconds) = timed(|| sine_grid(&spec, &NoProgress));
     let iterations = (params.n_omega * params.n_k * (params.transient + params.measured)) as f64;
     let k1 = grid.row(grid.ks.len() - 1);

@@ -21,10 +21,33 @@ use std::cmp::Ordering;
 use std::fmt;
 
 /// A non-negative rational number `p/q` in lowest terms (`q ≥ 1`).
+///
+/// It serialises as `(p: 3, q: 1)` and deserialises through [`Ratio::new`], so a file can
+/// never hold an unreduced ratio or a zero denominator: `(p: 6, q: 2)` (or, for a frequency
+/// ratio, `(n: 6, m: 2)`) reads as 3/1, and `q: 0` is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawRatio")]
 pub struct Ratio {
     p: u64,
     q: u64,
+}
+
+/// A ratio as written in a file, before [`Ratio::new`] reduces and checks it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRatio {
+    #[serde(alias = "n")]
+    p: u64,
+    #[serde(alias = "m")]
+    q: u64,
+}
+
+impl TryFrom<RawRatio> for Ratio {
+    type Error = ParamError;
+
+    fn try_from(raw: RawRatio) -> Result<Self, ParamError> {
+        Self::new(raw.p, raw.q)
+    }
 }
 
 /// Greatest common divisor (Euclid).
@@ -334,6 +357,16 @@ mod tests {
     }
 
     #[test]
+    fn deserialising_reduces_and_checks() {
+        let read = |text: &str| ron::from_str::<Ratio>(text);
+        assert_eq!(read("(n: 6, m: 2)").unwrap(), Ratio::integer(3));
+        assert_eq!(read("(p: 4, q: 6)").unwrap(), Ratio::new(2, 3).unwrap());
+        let err = read("(n: 1, m: 0)").unwrap_err().to_string();
+        assert!(err.contains("denominator"), "{err}");
+        assert!(read("(p: 1, q: 2, r: 3)").is_err());
+    }
+
+    #[test]
     fn tree_view_shows_ancestors_and_counts() {
         let view = tree_view(&[(Ratio::integer(3), 12), (Ratio::new(5, 2).unwrap(), 3)]);
         let lines: Vec<&str> = view.lines().collect();
@@ -384,6 +417,17 @@ mod tests {
             let (mut a, mut b, mut sum) = (r.numer(), r.denom(), 0u64);
             while b != 0 { sum += a / b; let t = a % b; a = b; b = t; }
             prop_assert_eq!(sum - 1, r.depth().unwrap());
+        }
+
+        // Every ratio read from a file is the reduced one Ratio::new builds: p/g over q/g with
+        // g = gcd(p, q), checked by cross-multiplication and coprimality; serialising and
+        // reading back gives the same ratio.
+        #[test]
+        fn deserialised_ratios_are_reduced(p in 0u64..10_000, q in 1u64..10_000) {
+            let r: Ratio = ron::from_str(&format!("(p: {p}, q: {q})")).unwrap();
+            prop_assert_eq!(u128::from(r.numer()) * u128::from(q), u128::from(p) * u128::from(r.denom()));
+            prop_assert_eq!(gcd(r.numer(), r.denom()), 1);
+            prop_assert_eq!(ron::from_str::<Ratio>(&ron::to_string(&r).unwrap()).unwrap(), r);
         }
 
         // nearest_ratio is the brute-force minimiser over all p/q with q ≤ max.

@@ -31,7 +31,7 @@ use crate::error::{LockError, Result};
 use crate::grid::{GridSpec, TongueGrid};
 use crate::map::{RotationNumber, RotationOptions};
 use dgnn_core::error::{at_least, finite};
-use dgnn_core::{ParamError, Progress};
+use dgnn_core::{ParamError, Progress, Valid};
 use dgnn_dynamics::Potential;
 use dgnn_dynamics::ode::{Rk4Workspace, VectorField, rk4_step};
 use rayon::prelude::*;
@@ -165,13 +165,12 @@ impl VectorField for PrcForced {
 pub fn flow_rotation_number<F: VectorField + ?Sized>(
     field: &F,
     steps_per_period: usize,
-    options: RotationOptions,
+    options: &Valid<RotationOptions>,
 ) -> Result<RotationNumber> {
     if field.dim() != 1 {
         return Err(ParamError::new("field.dim", field.dim(), "must be 1 (a phase)").into());
     }
     at_least("steps_per_period", steps_per_period, 4)?;
-    let options = options.check()?;
     let h = 1.0 / steps_per_period as f64;
     let mut x = [0.0];
     let mut work = Rk4Workspace::new(1);
@@ -213,16 +212,16 @@ pub fn flow_grid<F: VectorField>(
     steps_per_period: usize,
     progress: &dyn Progress,
 ) -> Result<TongueGrid> {
-    progress.start(spec.ks.len() as u64, "flow tongues");
+    progress.start(spec.ks().len() as u64, "flow tongues");
     let rows: Result<Vec<Vec<f64>>> = spec
-        .ks
+        .ks()
         .par_iter()
         .map(|&k| {
             let row = spec
-                .omegas
+                .omegas()
                 .iter()
                 .map(|&omega| {
-                    flow_rotation_number(&family(omega, k)?, steps_per_period, spec.options)
+                    flow_rotation_number(&family(omega, k)?, steps_per_period, spec.options())
                         .map(|r| r.value)
                 })
                 .collect();
@@ -232,8 +231,8 @@ pub fn flow_grid<F: VectorField>(
         .collect();
     progress.finish();
     Ok(TongueGrid {
-        omegas: spec.omegas.clone(),
-        ks: spec.ks.clone(),
+        omegas: spec.omegas().to_vec(),
+        ks: spec.ks().to_vec(),
         w: rows?.into_iter().flatten().collect(),
     })
 }
@@ -277,8 +276,12 @@ pub fn locking_range<P: Potential + ?Sized>(potential: &P) -> Result<(f64, f64)>
 mod tests {
     use super::*;
     use crate::grid::GridParams;
-    use dgnn_core::NoProgress;
+    use dgnn_core::{NoProgress, ParamGuard};
     use dgnn_dynamics::{Hkb, TiltedHkb};
+
+    fn checked(transient: usize, measured: usize) -> Valid<RotationOptions> {
+        RotationOptions { transient, measured }.check().unwrap()
+    }
 
     #[test]
     fn adler_and_hkb_locking_ranges() {
@@ -301,10 +304,10 @@ mod tests {
         // error ~1e-9 here; measuring over M = 400 periods leaves at most one partial slip,
         // |Δρ| ≤ 1/M.
         let a = 0.9;
-        let opts = RotationOptions { transient: 100, measured: 400 };
+        let opts = checked(100, 400);
         for delta in [-2.0, -1.0, -0.5, 0.0, 0.85, 1.3, 3.0] {
             let field = ForcedPhase { omega: TAU + delta, potential: Hkb::new(a, 0.0).unwrap() };
-            let rho = flow_rotation_number(&field, 64, opts).unwrap().value;
+            let rho = flow_rotation_number(&field, 64, &opts).unwrap().value;
             let beat = if f64::abs(delta) <= a {
                 0.0
             } else {
@@ -325,9 +328,9 @@ mod tests {
         // period, far above the 1/M = 2.5e-3 resolution.
         let hkb = Hkb::new(1.0, 0.5).unwrap();
         let (lo, hi) = locking_range(&hkb).unwrap();
-        let opts = RotationOptions { transient: 300, measured: 400 };
+        let opts = checked(300, 400);
         let rho = |delta: f64| {
-            flow_rotation_number(&ForcedPhase { omega: TAU + delta, potential: hkb }, 64, opts)
+            flow_rotation_number(&ForcedPhase { omega: TAU + delta, potential: hkb }, 64, &opts)
                 .unwrap()
                 .value
         };
@@ -362,9 +365,9 @@ mod tests {
         // Inside, the transient has decayed (|ρ − p/q| < 1e-5); outside, the averaged beat
         // ≳ 5e-3 turns per period exceeds one slip per measurement, 1/M = 2.5e-3.
         let (k, kappa, s) = (0.2, 1.0, 0.5);
-        let opts = RotationOptions { transient: 200, measured: 400 };
+        let opts = checked(200, 400);
         let rho = |omega: f64| {
-            flow_rotation_number(&PrcForced::new(omega, k, kappa, s).unwrap(), 64, opts)
+            flow_rotation_number(&PrcForced::new(omega, k, kappa, s).unwrap(), 64, &opts)
                 .unwrap()
                 .value
         };
@@ -382,9 +385,9 @@ mod tests {
         // s = 0 makes the flow a Riccati equation whose period map is a Möbius transformation
         // (Watanabe & Strogatz 1994): no plateau at 1/2, ρ keeps growing through it. With
         // s = 0.5 the 1/2 tongue has width: ρ = 1/2 exactly on both sides of Ω = 1/2.
-        let opts = RotationOptions { transient: 300, measured: 420 };
+        let opts = checked(300, 420);
         let rho = |omega: f64, s: f64| {
-            flow_rotation_number(&PrcForced::new(TAU * omega, 1.0, 20.0, s).unwrap(), 128, opts)
+            flow_rotation_number(&PrcForced::new(TAU * omega, 1.0, 20.0, s).unwrap(), 128, &opts)
                 .unwrap()
                 .value
         };
@@ -419,11 +422,11 @@ mod tests {
         // moves θ by ≲ 2π·0.008 = 0.05 rad without commuting with the kick; the flow's map is
         // the kicked map up to O(K·0.05) rad ≈ 6e-3 turns, so ρ agrees with the kicked lift's
         // at the same (Ω, K) to within the staircase's slope times that shift, < 0.02.
-        let opts = RotationOptions { transient: 100, measured: 300 };
+        let opts = checked(100, 300);
         for (omega, k) in [(0.1, 0.8), (0.37, 0.8), (0.5, 0.5), (0.62, 0.9), (0.83, 0.3)] {
             let flow = PrcForced::new(TAU * omega, k, 400.0, 0.0).unwrap();
-            let a = flow_rotation_number(&flow, 800, opts).unwrap().value;
-            let b = crate::map::rotation_number(&KickedLift::new(k).unwrap(), omega, 0.0, opts)
+            let a = flow_rotation_number(&flow, 800, &opts).unwrap().value;
+            let b = crate::map::rotation_number(&KickedLift::new(k).unwrap(), omega, 0.0, &opts)
                 .unwrap()
                 .value;
             assert!((a - b).abs() < 0.02, "Ω = {omega}, K = {k}: flow {a} vs kicked map {b}");
@@ -452,14 +455,11 @@ mod tests {
         }
         let two_d =
             dgnn_dynamics::ode::FnField::new(2, |_t: f64, _x: &[f64], d: &mut [f64]| d.fill(0.0));
-        assert!(flow_rotation_number(&two_d, 32, RotationOptions::default()).is_err());
+        let options = checked(1000, 10_000);
+        assert!(flow_rotation_number(&two_d, 32, &options).is_err());
         assert!(
-            flow_rotation_number(
-                &PrcForced::new(1.0, 1.0, 1.0, 0.0).unwrap(),
-                2,
-                RotationOptions::default()
-            )
-            .is_err()
+            flow_rotation_number(&PrcForced::new(1.0, 1.0, 1.0, 0.0).unwrap(), 2, &options)
+                .is_err()
         );
         assert!(PrcForced::new(1.0, 1.0, 0.0, 0.0).is_err());
     }

@@ -14,13 +14,14 @@
 
 use crate::map::{Lift, RotationOptions, rotation_number};
 use dgnn_core::error::{at_least, finite};
-use dgnn_core::{ParamError, Progress};
+use dgnn_core::{ParamError, ParamGuard, Progress, Valid};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use wide::f64x8;
 
-/// An (Ω, K) grid as the user writes it (RON), before checking.
+/// An (Ω, K) grid as the user writes it (RON), before checking; [`ParamGuard::check`] turns
+/// it into the [`GridSpec`] that [`sine_grid`] and [`family_grid`] take.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct GridParams {
@@ -58,20 +59,40 @@ impl Default for GridParams {
     }
 }
 
-/// A checked grid: the Ω columns and K rows it covers.
+/// A checked grid: the Ω columns and K rows it covers. Only [`GridParams`]'s
+/// [`ParamGuard::check`] builds one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GridSpec {
-    /// The Ω value of each column.
-    pub omegas: Vec<f64>,
-    /// The K value of each row.
-    pub ks: Vec<f64>,
-    /// Discarded and measured iterations.
-    pub options: RotationOptions,
+    omegas: Vec<f64>,
+    ks: Vec<f64>,
+    options: Valid<RotationOptions>,
 }
 
-impl GridParams {
+impl GridSpec {
+    /// The Ω value of each column.
+    #[must_use]
+    pub fn omegas(&self) -> &[f64] {
+        &self.omegas
+    }
+
+    /// The K value of each row.
+    #[must_use]
+    pub fn ks(&self) -> &[f64] {
+        &self.ks
+    }
+
+    /// Discarded and measured iterations.
+    #[must_use]
+    pub fn options(&self) -> &Valid<RotationOptions> {
+        &self.options
+    }
+}
+
+impl ParamGuard for GridParams {
+    type Checked = GridSpec;
+
     /// Checks ranges and counts and lays out the grid.
-    pub fn check(&self) -> Result<GridSpec, ParamError> {
+    fn check(self) -> Result<GridSpec, ParamError> {
         finite("omega_min", self.omega_min)?;
         finite("omega_max", self.omega_max)?;
         finite("k_min", self.k_min)?;
@@ -154,39 +175,52 @@ pub fn sin_two_pi_scalar(theta: f64) -> f64 {
 /// Vectors interleaved per block: four independent dependency chains hide the FMA latency.
 const BLOCK: usize = 4;
 
-/// One K row of the sine map grid, written into `out` (same length as `omegas`).
-fn sine_row(k: f64, omegas: &[f64], options: RotationOptions, out: &mut [f64]) {
+/// Ω values per block: [`BLOCK`] vectors of eight lanes.
+const BLOCK_LANES: usize = 8 * BLOCK;
+
+/// Rotation numbers of one block of Ω values at one K (`kc = K/2π` in every lane): the W2 hot
+/// loop, `BLOCK` vectors iterated side by side.
+#[inline(always)]
+fn sine_block(
+    kc: f64x8,
+    omegas: &[f64; BLOCK_LANES],
+    options: &RotationOptions,
+) -> [f64; BLOCK_LANES] {
+    let om: [f64x8; BLOCK] = std::array::from_fn(|b| {
+        f64x8::from(std::array::from_fn::<f64, 8, _>(|lane| omegas[8 * b + lane]))
+    });
+    let mut th = [f64x8::ZERO; BLOCK];
+    let iterate = |th: &mut [f64x8; BLOCK], count: usize| {
+        for _ in 0..count {
+            for b in 0..BLOCK {
+                th[b] = th[b] + om[b] - kc * sin_two_pi(th[b]);
+            }
+        }
+    };
+    iterate(&mut th, options.transient);
+    let start = th;
+    iterate(&mut th, options.measured);
+    let inv = f64x8::splat(1.0 / options.measured as f64);
+    let per_vector: [[f64; 8]; BLOCK] =
+        std::array::from_fn(|b| ((th[b] - start[b]) * inv).to_array());
+    std::array::from_fn(|i| per_vector[i / 8][i % 8])
+}
+
+/// One K row of the sine map grid, written into `out` (same length as `omegas`): whole blocks
+/// of [`BLOCK_LANES`] Ω values, then the last partial block padded with its final Ω (the
+/// padding lanes' results are dropped).
+fn sine_row(k: f64, omegas: &[f64], options: &RotationOptions, out: &mut [f64]) {
+    assert_eq!(out.len(), omegas.len(), "a grid row holds one rotation number per Ω");
     let kc = f64x8::splat(k / std::f64::consts::TAU);
-    let per_block = 8 * BLOCK;
-    for (chunk, out_chunk) in omegas.chunks(per_block).zip(out.chunks_mut(per_block)) {
-        let mut lanes = [0.0; 8 * BLOCK];
-        let last = chunk[chunk.len() - 1];
-        for (slot, value) in lanes.iter_mut().enumerate() {
-            *value = chunk.get(slot).copied().unwrap_or(last);
-        }
-        let om: [f64x8; BLOCK] = std::array::from_fn(|b| {
-            f64x8::from(<[f64; 8]>::try_from(&lanes[8 * b..8 * b + 8]).unwrap_or([last; 8]))
-        });
-        let mut th = [f64x8::ZERO; BLOCK];
-        let iterate = |th: &mut [f64x8; BLOCK], count: usize| {
-            for _ in 0..count {
-                for b in 0..BLOCK {
-                    th[b] = th[b] + om[b] - kc * sin_two_pi(th[b]);
-                }
-            }
-        };
-        iterate(&mut th, options.transient);
-        let start = th;
-        iterate(&mut th, options.measured);
-        let inv = f64x8::splat(1.0 / options.measured as f64);
-        for b in 0..BLOCK {
-            let w = ((th[b] - start[b]) * inv).to_array();
-            for (lane, value) in w.iter().enumerate() {
-                if let Some(slot) = out_chunk.get_mut(8 * b + lane) {
-                    *slot = *value;
-                }
-            }
-        }
+    let (blocks, rest) = omegas.as_chunks::<BLOCK_LANES>();
+    let (out_blocks, out_rest) = out.as_chunks_mut::<BLOCK_LANES>();
+    for (block, out_block) in blocks.iter().zip(out_blocks) {
+        *out_block = sine_block(kc, block, options);
+    }
+    if let Some(&last) = rest.last() {
+        let mut padded = [last; BLOCK_LANES];
+        padded[..rest.len()].copy_from_slice(rest);
+        out_rest.copy_from_slice(&sine_block(kc, &padded, options)[..rest.len()]);
     }
 }
 
@@ -197,7 +231,7 @@ pub fn sine_grid(spec: &GridSpec, progress: &dyn Progress) -> TongueGrid {
     let mut w = vec![0.0; n * spec.ks.len()];
     progress.start(spec.ks.len() as u64, "tongues");
     w.par_chunks_mut(n).zip(spec.ks.par_iter()).for_each(|(row, &k)| {
-        sine_row(k, &spec.omegas, spec.options, row);
+        sine_row(k, &spec.omegas, &spec.options, row);
         progress.advance(1);
     });
     progress.finish();
@@ -221,7 +255,7 @@ pub fn family_grid<L: Lift>(
             let row = spec
                 .omegas
                 .iter()
-                .map(|&omega| rotation_number(&lift, omega, 0.0, spec.options).map(|r| r.value))
+                .map(|&omega| rotation_number(&lift, omega, 0.0, &spec.options).map(|r| r.value))
                 .collect();
             progress.advance(1);
             row
@@ -329,6 +363,49 @@ mod tests {
         assert!(bad(GridParams { omega_max: 0.0, ..GridParams::default() }));
         assert!(bad(GridParams { k_max: f64::NAN, ..GridParams::default() }));
         assert!(bad(GridParams { measured: 0, ..GridParams::default() }));
+        assert!(bad(GridParams { k_min: 0.5, k_max: 0.4, ..GridParams::default() }));
+        assert!(bad(GridParams { n_k: 0, ..GridParams::default() }));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+        // Every column is computed in a block of 32 lanes, the last block padded with its
+        // final Ω; lanes never mix, so each rotation number equals, bit for bit, the one of a
+        // one-column grid at that Ω, whatever the grid's width.
+        #[test]
+        fn padded_blocks_match_single_columns(n_omega in 1usize..80, k in 0.0f64..1.0) {
+            let base = GridParams { n_omega, n_k: 1, k_min: k, k_max: k, transient: 20,
+                                    measured: 30, ..GridParams::default() };
+            let grid = sine_grid(&base.clone().check().unwrap(), &NoProgress);
+            proptest::prop_assert_eq!(grid.w.len(), n_omega);
+            for (&omega, &w) in grid.omegas.iter().zip(&grid.w) {
+                let one = GridParams { omega_min: omega, omega_max: omega + 1.0, n_omega: 1,
+                                       ..base.clone() };
+                let single = sine_grid(&one.check().unwrap(), &NoProgress).w[0];
+                proptest::prop_assert_eq!(w.to_bits(), single.to_bits());
+            }
+        }
+
+        // A checked grid has the requested shape: n_omega columns from omega_min, all below
+        // omega_max, evenly spaced; n_k rows from k_min to k_max inclusive.
+        #[test]
+        fn checked_grids_have_the_requested_layout(
+            omega_min in -2.0f64..2.0, span in 1e-3f64..3.0, n_omega in 1usize..200,
+            k_min in 0.0f64..1.0, k_span in 0.0f64..1.0, n_k in 1usize..50,
+        ) {
+            let params = GridParams { omega_min, omega_max: omega_min + span, n_omega, k_min,
+                                      k_max: k_min + k_span, n_k, ..GridParams::default() };
+            let spec = params.check().unwrap();
+            proptest::prop_assert_eq!(spec.omegas().len(), n_omega);
+            proptest::prop_assert_eq!(spec.ks().len(), n_k);
+            proptest::prop_assert!(spec.omegas()[0].to_bits() == omega_min.to_bits());
+            proptest::prop_assert!(spec.omegas().iter().all(|&o| o < omega_min + span));
+            proptest::prop_assert!(spec.omegas().windows(2).all(|w| w[1] > w[0]));
+            if n_k > 1 {
+                proptest::prop_assert!((spec.ks()[n_k - 1] - (k_min + k_span)).abs() < 1e-12);
+            }
+        }
     }
 
     #[test]

@@ -12,8 +12,8 @@
 //! `θ_{n+1} = θ_n + Ω − (K/2π) sin 2πθ_n`, a homeomorphism for `0 ≤ K ≤ 1` ([`SineLift`]).
 //! Users plug in other families by implementing [`Lift`].
 
-use dgnn_core::ParamError;
 use dgnn_core::error::{at_least, finite, non_negative};
+use dgnn_core::{ParamError, Valid, Validate};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::TAU;
 
@@ -61,6 +61,9 @@ impl Lift for SineLift {
 
 /// How a rotation number is measured: `transient` iterations are discarded (so that an
 /// attracting periodic orbit is reached), then `measured` iterations are averaged.
+///
+/// Raw options; [`ParamGuard::check`](dgnn_core::ParamGuard::check) turns them into the
+/// [`Valid<RotationOptions>`] that [`rotation_number`] takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RotationOptions {
@@ -76,11 +79,10 @@ impl Default for RotationOptions {
     }
 }
 
-impl RotationOptions {
-    /// Checks the counts.
-    pub fn check(self) -> Result<Self, ParamError> {
-        at_least("measured", self.measured, 2)?;
-        Ok(self)
+impl Validate for RotationOptions {
+    /// At least two measured iterations (the spread compares two halves).
+    fn validate(&self) -> Result<(), ParamError> {
+        at_least("measured", self.measured, 2).map(drop)
     }
 }
 
@@ -102,9 +104,8 @@ pub fn rotation_number<L: Lift + ?Sized>(
     lift: &L,
     omega: f64,
     theta0: f64,
-    options: RotationOptions,
+    options: &Valid<RotationOptions>,
 ) -> Result<RotationNumber, ParamError> {
-    let options = options.check()?;
     finite("omega", omega)?;
     finite("theta0", theta0)?;
     // The orbit is kept in [0, 1) and whole turns are counted exactly, so a long run does not
@@ -162,13 +163,18 @@ impl Reduced {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dgnn_core::ParamGuard;
     use proptest::prelude::*;
+
+    fn checked(transient: usize, measured: usize) -> Valid<RotationOptions> {
+        RotationOptions { transient, measured }.check().unwrap()
+    }
 
     #[test]
     fn rigid_rotation_has_rotation_number_omega() {
         // K = 0: f(θ) = θ + Ω, so θ_n − θ_0 = nΩ exactly up to rounding.
         let lift = SineLift::new(0.0).unwrap();
-        let r = rotation_number(&lift, 0.2875, 0.2, RotationOptions::default()).unwrap();
+        let r = rotation_number(&lift, 0.2875, 0.2, &checked(1000, 10_000)).unwrap();
         assert!((r.value - 0.2875).abs() < 1e-12);
         assert!(r.spread < 1e-12);
     }
@@ -176,9 +182,12 @@ mod tests {
     #[test]
     fn bad_options_are_rejected() {
         let lift = SineLift::new(0.5).unwrap();
-        let bad = RotationOptions { transient: 0, measured: 1 };
-        assert!(rotation_number(&lift, 0.1, 0.0, bad).is_err());
-        assert!(rotation_number(&lift, f64::NAN, 0.0, RotationOptions::default()).is_err());
+        let bad = RotationOptions { transient: 0, measured: 1 }.check().unwrap_err();
+        assert_eq!(bad.field, "measured");
+        let read = ron::from_str::<Valid<RotationOptions>>("(transient: 5, measured: 1)");
+        assert!(read.unwrap_err().to_string().contains("measured"), "deserialising checks too");
+        let options = RotationOptions::default().check().unwrap();
+        assert!(rotation_number(&lift, f64::NAN, 0.0, &options).is_err());
         assert!(SineLift::new(-0.1).is_err());
     }
 
@@ -198,15 +207,22 @@ mod tests {
     }
 
     proptest! {
+        // The check accepts exactly the options with at least two measured iterations.
+        #[test]
+        fn options_check_is_measured_at_least_two(transient in 0usize..100, measured in 0usize..100) {
+            let result = RotationOptions { transient, measured }.check();
+            prop_assert_eq!(result.is_ok(), measured >= 2);
+        }
+
         // docs/science.md#mode-locking: for K ≤ 1 the rotation number does not depend on θ0. Two
         // estimates with M measured steps each lie within 1/M of ρ, hence within 2/M of each other.
         #[test]
         fn rotation_number_independent_of_start(omega in 0.0f64..1.0, k in 0.0f64..=1.0,
                                                  a in -5.0f64..5.0, b in -5.0f64..5.0) {
             let lift = SineLift::new(k).unwrap();
-            let opts = RotationOptions { transient: 200, measured: 2000 };
-            let ra = rotation_number(&lift, omega, a, opts).unwrap();
-            let rb = rotation_number(&lift, omega, b, opts).unwrap();
+            let opts = checked(200, 2000);
+            let ra = rotation_number(&lift, omega, a, &opts).unwrap();
+            let rb = rotation_number(&lift, omega, b, &opts).unwrap();
             prop_assert!((ra.value - rb.value).abs() <= 2.0 * ra.bound);
         }
     }

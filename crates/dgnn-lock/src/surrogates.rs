@@ -24,7 +24,8 @@
 //!   signal (Romano et al. 2009, Phys Rev E 79:036208).
 
 use crate::error::{LockError, Result};
-use dgnn_core::{ParamError, StreamRng};
+use dgnn_core::error::{at_least, in_range};
+use dgnn_core::{ParamError, StreamRng, Valid, Validate};
 use rand::RngExt;
 use rustfft::FftPlanner;
 use rustfft::num_complex::Complex64;
@@ -166,7 +167,8 @@ pub fn shifted(x: &[f64], shift: usize) -> Vec<f64> {
     out
 }
 
-/// Delay embedding and recurrence threshold of twin surrogates.
+/// Delay embedding and recurrence threshold of twin surrogates (raw; [`Twins::new`] takes
+/// them checked, as [`Valid<TwinOptions>`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TwinOptions {
@@ -184,6 +186,16 @@ impl Default for TwinOptions {
     }
 }
 
+impl Validate for TwinOptions {
+    /// A dimension and a delay of at least 1, a recurrence rate in [0.001, 0.5].
+    fn validate(&self) -> std::result::Result<(), ParamError> {
+        at_least("dimension", self.dimension, 1)?;
+        at_least("delay", self.delay, 1)?;
+        in_range("recurrence_rate", self.recurrence_rate, 1e-3, 0.5)?;
+        Ok(())
+    }
+}
+
 /// The twins of a delay embedding, computed once per signal and reused for every surrogate.
 #[derive(Debug, Clone)]
 pub struct Twins {
@@ -195,9 +207,8 @@ pub struct Twins {
 
 impl Twins {
     /// Embeds `x` and finds the twins (points with identical recurrence-matrix columns).
-    pub fn new(x: &[f64], options: &TwinOptions) -> Result<Self> {
-        let (d, tau) = (options.dimension.max(1), options.delay.max(1));
-        dgnn_core::error::in_range("recurrence_rate", options.recurrence_rate, 1e-3, 0.5)?;
+    pub fn new(x: &[f64], options: &Valid<TwinOptions>) -> Result<Self> {
+        let (d, tau) = (options.dimension, options.delay);
         let n = x.len().saturating_sub((d - 1) * tau);
         if n < 20 {
             return Err(LockError::NotEnoughData(format!(
@@ -276,7 +287,7 @@ impl Twins {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dgnn_core::Seed;
+    use dgnn_core::{ParamGuard, Seed};
     use rand_distr::StandardNormal;
 
     fn ar1(n: usize, seed: u64) -> Vec<f64> {
@@ -340,13 +351,25 @@ mod tests {
         let x: Vec<f64> = (0..600)
             .map(|i| (TAU * i as f64 / 25.0).sin() + 0.05 * rng.sample::<f64, _>(StandardNormal))
             .collect();
-        let twins = Twins::new(&x, &TwinOptions::default()).unwrap();
+        let options = TwinOptions::default().check().unwrap();
+        let twins = Twins::new(&x, &options).unwrap();
         assert!(twins.twin_fraction() > 0.05, "{}", twins.twin_fraction());
         let s = twins.surrogate(x.len(), &mut rng);
         assert_eq!(s.len(), x.len());
         let max_step = x.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f64::max);
         let big = s.windows(2).filter(|w| (w[1] - w[0]).abs() > max_step + 0.2).count();
         assert!(big <= 3, "{big} jumps larger than the data's");
-        assert!(Twins::new(&x[..10], &TwinOptions::default()).is_err());
+        assert!(Twins::new(&x[..10], &options).is_err());
+    }
+
+    #[test]
+    fn twin_options_are_checked() {
+        let bad = |options: TwinOptions| options.check().unwrap_err().field;
+        let good = TwinOptions::default();
+        assert_eq!(bad(TwinOptions { dimension: 0, ..good.clone() }), "dimension");
+        assert_eq!(bad(TwinOptions { delay: 0, ..good.clone() }), "delay");
+        assert_eq!(bad(TwinOptions { recurrence_rate: 0.6, ..good.clone() }), "recurrence_rate");
+        let read = ron::from_str::<Valid<TwinOptions>>("(recurrence_rate: 0.0)");
+        assert!(read.unwrap_err().to_string().contains("recurrence_rate"));
     }
 }

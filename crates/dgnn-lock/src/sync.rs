@@ -32,12 +32,13 @@ use crate::surrogates::{
     SurrogateKind, TwinOptions, Twins, fourier, iaaft, p_value, random_shift, shifted,
 };
 use dgnn_core::error::{at_least, in_range, positive};
-use dgnn_core::{ParamError, Progress, Seed};
+use dgnn_core::{ParamError, ParamGuard, Progress, Seed, Valid, Validate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::TAU;
 
-/// Parameters of a synchronisation analysis (RON; every field has a default).
+/// Parameters of a synchronisation analysis (RON; every field has a default), raw;
+/// [`ParamGuard::check`] turns them into the [`Valid<SyncParams>`] that [`analyse`] takes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SyncParams {
@@ -60,8 +61,8 @@ pub struct SyncParams {
     /// Rounds of IAAFT (default 50).
     pub iaaft_iterations: usize,
     /// Embedding of twin surrogates (default dimension 3, delay 10 samples ≈ 1 s at 10 Hz,
-    /// recurrence rate 0.1).
-    pub twin: TwinOptions,
+    /// recurrence rate 0.1), checked when they are built or read.
+    pub twin: Valid<TwinOptions>,
     /// False-discovery rate across windows (default 0.05).
     pub alpha: f64,
     /// Respiration band in Hz (default 0.05–0.7).
@@ -86,7 +87,9 @@ impl Default for SyncParams {
             surrogate: SurrogateKind::TimeShift,
             min_shift_s: 10.0,
             iaaft_iterations: 50,
-            twin: TwinOptions { dimension: 3, delay: 10, recurrence_rate: 0.1 },
+            twin: TwinOptions { dimension: 3, delay: 10, recurrence_rate: 0.1 }
+                .check()
+                .expect("the default twin options are valid"),
             alpha: 0.05,
             resp_band_hz: (0.05, 0.7),
             resp_rate_hz: 10.0,
@@ -96,9 +99,9 @@ impl Default for SyncParams {
     }
 }
 
-impl SyncParams {
-    /// Checks every field.
-    pub fn check(&self) -> std::result::Result<Self, ParamError> {
+impl Validate for SyncParams {
+    /// Checks every field (the twin options are checked already).
+    fn validate(&self) -> std::result::Result<(), ParamError> {
         positive("window_s", self.window_s)?;
         positive("step_s", self.step_s)?;
         at_least("max_n", self.max_n as usize, 1)?;
@@ -133,7 +136,7 @@ impl SyncParams {
             ));
         }
         at_least("min_beats", self.min_beats, 8)?;
-        Ok(self.clone())
+        Ok(())
     }
 }
 
@@ -266,11 +269,11 @@ pub fn analyse(
     beats: &[f64],
     resp: &[f64],
     fs_hz: f64,
-    params: &SyncParams,
+    params: &Valid<SyncParams>,
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<SyncAnalysis> {
-    let p = params.check()?;
+    let p: &SyncParams = params;
     positive("fs_hz", fs_hz)?;
     check_events("beats", beats)?;
     let duration = resp.len() as f64 / fs_hz;
@@ -304,9 +307,8 @@ pub fn analyse(
         .par_iter()
         .enumerate()
         .map(|(index, &start_s)| {
-            let out = analyse_window(
-                index, start_s, beats, &decimated, rate, window_len, &plan, &p, seed,
-            );
+            let out =
+                analyse_window(index, start_s, beats, &decimated, rate, window_len, &plan, p, seed);
             progress.advance(1);
             out
         })
@@ -448,7 +450,7 @@ mod tests {
 
     fn run(control: &ControlParams, seed: u64, surrogates: usize) -> SyncAnalysis {
         let c = control.generate(Seed(seed)).unwrap();
-        let params = SyncParams { surrogates, ..SyncParams::default() };
+        let params = SyncParams { surrogates, ..SyncParams::default() }.check().unwrap();
         analyse(&c.beats, &c.resp, c.fs_hz, &params, Seed(seed), &NoProgress).unwrap()
     }
 
@@ -538,7 +540,9 @@ mod tests {
                 surrogate: kind,
                 iaaft_iterations: 20,
                 ..SyncParams::default()
-            };
+            }
+            .check()
+            .unwrap();
             let ps: Vec<f64> = (0..r)
                 .map(|i| {
                     let (beats, resp) = null_window(1000 + i);
@@ -567,7 +571,7 @@ mod tests {
         let c = ControlParams { duration_s: 200.0, ..ControlParams::active() }
             .generate(Seed(3))
             .unwrap();
-        let params = SyncParams { surrogates: 19, ..SyncParams::default() };
+        let params = SyncParams { surrogates: 19, ..SyncParams::default() }.check().unwrap();
         let go = |threads| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| {
@@ -586,7 +590,7 @@ mod tests {
             .unwrap();
         // Beats only in the first 20 s: later windows say why they were not analysed.
         let few: Vec<f64> = c.beats.iter().copied().filter(|&t| t < 20.0).collect();
-        let params = SyncParams { surrogates: 0, ..SyncParams::default() };
+        let params = SyncParams { surrogates: 0, ..SyncParams::default() }.check().unwrap();
         let a = analyse(&few, &c.resp, c.fs_hz, &params, Seed(1), &NoProgress).unwrap();
         assert!(a.windows.iter().all(|w| w.dominant.is_none() && w.not_enough_data.is_some()));
         let short = &c.resp[..(30.0 * c.fs_hz) as usize];
@@ -601,6 +605,32 @@ mod tests {
         let mut nan = c.resp.clone();
         nan[100] = f64::NAN;
         assert!(analyse(&c.beats, &nan, c.fs_hz, &params, Seed(1), &NoProgress).is_err());
+    }
+
+    #[test]
+    fn deserialised_params_are_checked() {
+        let read = |text: &str| ron::from_str::<Valid<SyncParams>>(text);
+        let good = read("(window_s: 90.0, twin: (dimension: 2))").unwrap();
+        assert_eq!((good.twin.dimension, good.twin.delay), (2, 4), "twin defaults per field");
+        assert!(read("(window_s: -1.0)").unwrap_err().to_string().contains("window_s"));
+        assert!(read("(twin: (dimension: 0))").unwrap_err().to_string().contains("dimension"));
+        assert!(read("(alpha: 0.05, beta: 1.0)").is_err(), "unknown fields are refused");
+    }
+
+    proptest::proptest! {
+        // A time-shift surrogate needs a lag of at least min_shift_s from both ends of the
+        // window, and the decimated respiration must keep 1.5 × its band edge (0.7 Hz) below
+        // its Nyquist frequency: the check accepts exactly those parameters.
+        #[test]
+        fn check_accepts_exactly_the_usable_windows(
+            window_s in 1.0f64..100.0,
+            min_shift_s in 0.1f64..60.0,
+            resp_rate_hz in 0.5f64..20.0,
+        ) {
+            let params = SyncParams { window_s, min_shift_s, resp_rate_hz, ..SyncParams::default() };
+            let usable = 2.0 * min_shift_s < window_s && 1.5 * 0.7 < resp_rate_hz / 2.0;
+            proptest::prop_assert_eq!(params.check().is_ok(), usable);
+        }
     }
 
     #[test]

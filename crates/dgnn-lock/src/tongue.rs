@@ -475,7 +475,7 @@ mod tests {
     use super::*;
     use crate::grid::{GridParams, sine_grid};
     use crate::map::{RotationOptions, SineLift, rotation_number};
-    use dgnn_core::NoProgress;
+    use dgnn_core::{NoProgress, ParamGuard};
     use std::f64::consts::PI;
 
     fn sine(k: f64) -> SineLift {
@@ -532,8 +532,8 @@ mod tests {
         // T ≈ π/sqrt(ab·1e-10) ~ 1e5–1e6 steps, so over M = 2e7 steps |W − p/q| ≥ 1/M.
         let lift = sine(0.9);
         let t = tongue(&lift, ratio(2, 5)).unwrap();
-        let opts = RotationOptions { transient: 2_000_000, measured: 20_000_000 };
-        let w = |omega| rotation_number(&lift, omega, 0.0, opts).unwrap().value;
+        let opts = RotationOptions { transient: 2_000_000, measured: 20_000_000 }.check().unwrap();
+        let w = |omega| rotation_number(&lift, omega, 0.0, &opts).unwrap().value;
         let m = opts.measured as f64;
         for (inside, outside) in
             [(t.lower + 1e-10, t.lower - 1e-10), (t.upper - 1e-10, t.upper + 1e-10)]
