@@ -1,0 +1,424 @@
+//! WFDB records (PhysioNet; Moody, *WFDB Programmer's Guide* and the `header(5)` and
+//! `signal(5)` manual pages).
+//!
+//! A `.hea` text header holds a record line `name nsig [fs [nsamp]]` (fs 250 when absent, as
+//! the specification says) and one line per signal `file format [gain[(baseline)][/units]
+//! [resolution [adc_zero [initial [checksum [block [description]]]]]]]`. The binary `.dat`
+//! files are in format 16 (little-endian two's-complement 16-bit), 61 (big-endian 16-bit), 80
+//! (8-bit offset binary) or 212 (two 12-bit samples in three bytes: byte 0 holds the low 8 bits
+//! of the first, the low nibble of byte 1 its high 4 bits, the high nibble of byte 1 the high 4
+//! bits of the second, byte 2 its low 8 bits). Signals stored in one file are interleaved frame
+//! by frame. Physical value = (digital − baseline)/gain (gain 200 when absent or 0); invalid
+//! samples (−32768 in 16/61, −2048 in 212, −128 in 80) become `NaN`. Multi-segment records and
+//! multi-frequency (`format` with `x`) signals are not supported and say so. A checksum in the
+//! header is verified, which catches truncated or corrupted files.
+
+use super::{Channel, Recording, format_error, read_text};
+use crate::error::{LockError, Result};
+use std::path::Path;
+
+/// The signal formats read.
+const FORMATS: [u32; 4] = [16, 61, 80, 212];
+
+/// The gain a header implies when it gives none, or 0.
+const DEFAULT_GAIN: f64 = 200.0;
+
+/// The sampling frequency a header implies when it gives none.
+const DEFAULT_FS_HZ: f64 = 250.0;
+
+/// One signal line of a WFDB header.
+#[derive(Debug, Clone, PartialEq)]
+struct WfdbSignal {
+    file: String,
+    format: u32,
+    gain: f64,
+    baseline: f64,
+    checksum: Option<i64>,
+    name: String,
+}
+
+/// The record line of a header: how many signals, at what rate, how long.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct RecordLine {
+    signals: usize,
+    fs_hz: f64,
+    samples: Option<usize>,
+}
+
+/// A parsed header: the record line's rate and length and the signals it describes.
+#[derive(Debug, Clone, PartialEq)]
+struct WfdbHeader {
+    fs_hz: f64,
+    /// Samples per signal, when the header declares them.
+    samples: Option<usize>,
+    signals: Vec<WfdbSignal>,
+}
+
+/// Parses a WFDB header (comments and blank lines skipped): the record line, then one line per
+/// signal.
+fn parse_wfdb_header(path: &Path, text: &str) -> Result<WfdbHeader> {
+    let mut lines = text.lines().enumerate().filter(|(_, l)| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    });
+    let (record_index, record) =
+        lines.next().ok_or_else(|| format_error(path, None, "empty header"))?;
+    let record = parse_record_line(path, record_index + 1, record)?;
+    let signals = lines
+        .take(record.signals)
+        .enumerate()
+        .map(|(index, (line_index, line))| parse_signal_line(path, line_index + 1, index, line))
+        .collect::<Result<Vec<_>>>()?;
+    if signals.len() != record.signals {
+        return Err(format_error(
+            path,
+            None,
+            format!(
+                "the header declares {} signals but describes {}",
+                record.signals,
+                signals.len()
+            ),
+        ));
+    }
+    Ok(WfdbHeader { fs_hz: record.fs_hz, samples: record.samples, signals })
+}
+
+/// The record line `name nsig [fs[/counter][(base)] [nsamp …]]` at line `line_no`.
+fn parse_record_line(path: &Path, line_no: usize, line: &str) -> Result<RecordLine> {
+    let at = Some(line_no);
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    if fields.first().is_some_and(|name| name.contains('/')) {
+        return Err(format_error(path, at, "multi-segment records are not supported"));
+    }
+    let signals: usize = fields
+        .get(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format_error(path, at, "the record line needs the number of signals"))?;
+    let fs_hz = match fields.get(2) {
+        Some(f) => {
+            let rate = f.split(['/', '(']).next().unwrap_or_default();
+            rate.parse::<f64>().map_err(|_| {
+                format_error(path, at, format!("sampling frequency `{f}` is not a number"))
+            })?
+        }
+        None => DEFAULT_FS_HZ,
+    };
+    if !(fs_hz.is_finite() && fs_hz > 0.0) {
+        return Err(format_error(path, at, format!("sampling frequency {fs_hz} must be > 0")));
+    }
+    let samples = match fields.get(3) {
+        Some(f) => Some(f.parse::<usize>().map_err(|_| {
+            format_error(path, at, format!("number of samples `{f}` is not an integer"))
+        })?),
+        None => None,
+    };
+    Ok(RecordLine { signals, fs_hz, samples })
+}
+
+/// Signal line number `index` (0-based, for its default name) at line `line_no`.
+fn parse_signal_line(path: &Path, line_no: usize, index: usize, line: &str) -> Result<WfdbSignal> {
+    let at = Some(line_no);
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let [file, format_field, ..] = fields[..] else {
+        return Err(format_error(path, at, "a signal line needs a file name and a format"));
+    };
+    let format = parse_format(path, line_no, format_field)?;
+    let adc_zero: f64 = fields.get(4).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    let (gain, baseline) = match fields.get(2) {
+        Some(spec) => parse_gain_and_baseline(path, line_no, spec, adc_zero)?,
+        None => (DEFAULT_GAIN, adc_zero),
+    };
+    let checksum = fields.get(6).and_then(|s| s.parse().ok());
+    let name = if fields.len() > 8 { fields[8..].join(" ") } else { format!("sig{index}") };
+    Ok(WfdbSignal { file: file.into(), format, gain, baseline, checksum, name })
+}
+
+/// A storage format this reader decodes (see [`FORMATS`]).
+fn parse_format(path: &Path, line_no: usize, field: &str) -> Result<u32> {
+    let at = Some(line_no);
+    if field.contains('x') || field.contains(':') || field.contains('+') {
+        return Err(format_error(
+            path,
+            at,
+            format!("format `{field}` (multi-frequency, skew or offset) is not supported"),
+        ));
+    }
+    let format: u32 = field
+        .parse()
+        .map_err(|_| format_error(path, at, format!("format `{field}` is not a number")))?;
+    if !FORMATS.contains(&format) {
+        return Err(format_error(
+            path,
+            at,
+            format!("format {format} is not supported (16, 61, 80 and 212 are)"),
+        ));
+    }
+    Ok(format)
+}
+
+/// `gain[(baseline)][/units]`: the gain (0 means [`DEFAULT_GAIN`]) and the baseline
+/// (`adc_zero` when absent).
+fn parse_gain_and_baseline(
+    path: &Path,
+    line_no: usize,
+    spec: &str,
+    adc_zero: f64,
+) -> Result<(f64, f64)> {
+    let at = Some(line_no);
+    let spec = spec.split('/').next().unwrap_or_default();
+    let (gain_text, baseline_text) = match spec.split_once('(') {
+        Some((g, b)) => (g, Some(b.trim_end_matches(')'))),
+        None => (spec, None),
+    };
+    let gain: f64 = gain_text
+        .parse()
+        .map_err(|_| format_error(path, at, format!("gain `{gain_text}` is not a number")))?;
+    let baseline = match baseline_text {
+        Some(b) => b
+            .parse()
+            .map_err(|_| format_error(path, at, format!("baseline `{b}` is not a number")))?,
+        None => adc_zero,
+    };
+    Ok((if gain == 0.0 { DEFAULT_GAIN } else { gain }, baseline))
+}
+
+/// The digital value that marks an invalid sample in each format.
+fn invalid_code(format: u32) -> i32 {
+    match format {
+        212 => -2048,
+        80 => -128,
+        _ => -32768,
+    }
+}
+
+/// Decodes the raw bytes of one signal file holding `count` interleaved signals of one format
+/// into digital values per signal (whole frames only; a trailing partial frame, such as the
+/// padding nibble of an odd-length 212 file, is dropped).
+fn decode_frames(path: &Path, bytes: &[u8], format: u32, count: usize) -> Result<Vec<Vec<i32>>> {
+    let flat = match format {
+        16 | 61 => decode_16(path, bytes, format == 16)?,
+        80 => bytes.iter().map(|&b| i32::from(b) - 128).collect(),
+        212 => decode_212(path, bytes)?,
+        _ => unreachable!("formats are checked when the header is parsed"),
+    };
+    let mut out = vec![Vec::with_capacity(flat.len() / count); count];
+    for frame in flat.chunks_exact(count) {
+        for (signal, &v) in out.iter_mut().zip(frame) {
+            signal.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// Two's-complement 16-bit samples, little-endian (format 16) or big-endian (format 61).
+fn decode_16(path: &Path, bytes: &[u8], little_endian: bool) -> Result<Vec<i32>> {
+    if !bytes.len().is_multiple_of(2) {
+        return Err(format_error(path, None, "odd number of bytes in a 16-bit file (truncated?)"));
+    }
+    let (pairs, _) = bytes.as_chunks::<2>();
+    Ok(pairs
+        .iter()
+        .map(|&pair| {
+            i32::from(if little_endian {
+                i16::from_le_bytes(pair)
+            } else {
+                i16::from_be_bytes(pair)
+            })
+        })
+        .collect())
+}
+
+/// Format 212: two 12-bit two's-complement samples in three bytes (see the module docs); a
+/// file may end with the first sample of a pair.
+fn decode_212(path: &Path, bytes: &[u8]) -> Result<Vec<i32>> {
+    let sign = |v: i32| if v >= 2048 { v - 4096 } else { v };
+    let (triples, rest) = bytes.as_chunks::<3>();
+    let mut flat = Vec::with_capacity(2 * triples.len() + 1);
+    for &[b0, b1, b2] in triples {
+        let (b0, b1, b2) = (i32::from(b0), i32::from(b1), i32::from(b2));
+        flat.push(sign(((b1 & 0x0f) << 8) | b0));
+        flat.push(sign(((b1 & 0xf0) << 4) | b2));
+    }
+    match rest {
+        [b0, b1] => flat.push(sign(((i32::from(*b1) & 0x0f) << 8) | i32::from(*b0))),
+        [] => {}
+        _ => {
+            return Err(format_error(
+                path,
+                None,
+                "a format-212 file ends inside a sample (truncated?)",
+            ));
+        }
+    }
+    Ok(flat)
+}
+
+/// Reads a WFDB record from its `.hea` header; signal files are looked up beside it.
+pub fn read_wfdb(header_path: &Path) -> Result<Recording> {
+    let text = read_text(header_path)?;
+    let header = parse_wfdb_header(header_path, &text)?;
+    let dir = header_path.parent().unwrap_or(Path::new("."));
+    let mut channels: Vec<Option<Channel>> = vec![None; header.signals.len()];
+    let mut files: Vec<&str> = header.signals.iter().map(|s| s.file.as_str()).collect();
+    files.dedup();
+    for file in files {
+        let members: Vec<usize> =
+            (0..header.signals.len()).filter(|&i| header.signals[i].file == file).collect();
+        let format = header.signals[members[0]].format;
+        if members.iter().any(|&i| header.signals[i].format != format) {
+            return Err(format_error(
+                header_path,
+                None,
+                format!("signals in `{file}` mix formats; not supported"),
+            ));
+        }
+        let data_path = dir.join(file);
+        let bytes = std::fs::read(&data_path)
+            .map_err(|source| LockError::Io { path: data_path.clone(), source })?;
+        let decoded = decode_frames(&data_path, &bytes, format, members.len())?;
+        for (&slot, digital) in members.iter().zip(decoded) {
+            let signal = &header.signals[slot];
+            let digital = declared_samples(&data_path, signal, &digital, header.samples)?;
+            verify_checksum(&data_path, signal, digital)?;
+            channels[slot] =
+                Some(Channel { name: signal.name.clone(), samples: physical(signal, digital) });
+        }
+    }
+    let channels: Vec<Channel> = channels.into_iter().flatten().collect();
+    let len = channels.first().map_or(0, |c| c.samples.len());
+    if channels.iter().any(|c| c.samples.len() != len) {
+        return Err(format_error(header_path, None, "signal files have different lengths"));
+    }
+    Ok(Recording { source: header_path.into(), fs_hz: header.fs_hz, channels })
+}
+
+/// The first `declared` samples of a signal (all of them when the header declares no
+/// length); fewer than declared is a truncated file.
+fn declared_samples<'a>(
+    data_path: &Path,
+    signal: &WfdbSignal,
+    digital: &'a [i32],
+    declared: Option<usize>,
+) -> Result<&'a [i32]> {
+    match declared {
+        Some(n) if digital.len() < n => Err(format_error(
+            data_path,
+            None,
+            format!(
+                "signal `{}` has {} samples but the header declares {n} (truncated file?)",
+                signal.name,
+                digital.len()
+            ),
+        )),
+        Some(n) => Ok(&digital[..n]),
+        None => Ok(digital),
+    }
+}
+
+/// Compares the 16-bit sum of a signal's samples with the header's checksum, if it has one.
+fn verify_checksum(data_path: &Path, signal: &WfdbSignal, digital: &[i32]) -> Result<()> {
+    let Some(expected) = signal.checksum else { return Ok(()) };
+    let sum: i64 = digital.iter().map(|&v| i64::from(v)).sum();
+    if (sum - expected).rem_euclid(65536) != 0 {
+        return Err(format_error(
+            data_path,
+            None,
+            format!(
+                "checksum of signal `{}` is {} but the header says {expected} (corrupt or truncated file)",
+                signal.name,
+                sum.rem_euclid(65536)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Physical values `(digital − baseline)/gain`, with the format's invalid code as `NaN`.
+fn physical(signal: &WfdbSignal, digital: &[i32]) -> Vec<f64> {
+    let invalid = invalid_code(signal.format);
+    digital
+        .iter()
+        .map(
+            |&d| {
+                if d == invalid { f64::NAN } else { (f64::from(d) - signal.baseline) / signal.gain }
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::Format;
+    use crate::read::write_test_file as write;
+
+    /// Two signals in format 212, frames (100, −50) and (2047, −2047), packed by hand:
+    /// 100 = 0x064, −50 = 0xFCE → bytes 64 F0 CE; 2047 = 0x7FF, −2047 = 0x801 → FF 87 01.
+    const DAT_212: [u8; 6] = [0x64, 0xF0, 0xCE, 0xFF, 0x87, 0x01];
+    const HEA_212: &str = "rec 2 360 2\n# a comment\nrec.dat 212 200(0)/mV 12 0 100 2147 0 ECG lead II\nrec.dat 212 100(10)/mV 12 0 -50 -2097 0 RESP\n";
+
+    #[test]
+    fn wfdb_format_212_matches_hand_packed_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "rec.dat", &DAT_212);
+        let hea = write(dir.path(), "rec.hea", HEA_212.as_bytes());
+        assert_eq!(Format::detect(&hea).unwrap(), Format::Wfdb);
+        let rec = read_wfdb(&hea).unwrap();
+        assert!((rec.fs_hz - 360.0).abs() < 1e-12);
+        assert_eq!(rec.names(), "ECG lead II, RESP");
+        // Physical = (digital − baseline)/gain.
+        assert_eq!(rec.channel("ECG lead II").unwrap().samples, vec![0.5, 10.235]);
+        assert_eq!(rec.channel("RESP").unwrap().samples, vec![-0.6, -20.57]);
+    }
+
+    #[test]
+    fn wfdb_format_16_and_invalid_samples() {
+        let dir = tempfile::tempdir().unwrap();
+        let values: [i16; 4] = [1, -2, 300, i16::MIN];
+        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        write(dir.path(), "x.dat", &bytes);
+        let hea = write(dir.path(), "x.hea", b"x 1 128 4\nx.dat 16 2 16 0\n");
+        let rec = read_wfdb(&hea).unwrap();
+        let s = &rec.channels[0].samples;
+        assert_eq!(&s[..3], &[0.5, -1.0, 150.0]);
+        assert!(s[3].is_nan(), "−32768 marks an invalid sample");
+        assert_eq!(rec.channels[0].name, "sig0");
+    }
+
+    #[test]
+    fn wfdb_format_61_and_80_decode_by_hand() {
+        // Format 61 is big-endian 16-bit: 0x0102 = 258, 0xFFFE = −2. Format 80 is offset
+        // binary: byte 200 is 72, byte 0 is −128 (the invalid code).
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "b.dat", &[0x01, 0x02, 0xFF, 0xFE]);
+        let hea = write(dir.path(), "b.hea", b"b 1 100\nb.dat 61 1\n");
+        assert_eq!(read_wfdb(&hea).unwrap().channels[0].samples, vec![258.0, -2.0]);
+        write(dir.path(), "o.dat", &[200, 128, 0]);
+        let hea = write(dir.path(), "o.hea", b"o 1 100\no.dat 80 2(0)\n");
+        let s = read_wfdb(&hea).unwrap().channels[0].samples.clone();
+        assert_eq!(&s[..2], &[36.0, 0.0]);
+        assert!(s[2].is_nan());
+    }
+
+    #[test]
+    fn broken_wfdb_records_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "rec.dat", &DAT_212[..4]);
+        let hea = write(dir.path(), "rec.hea", HEA_212.as_bytes());
+        let err = read_wfdb(&hea).unwrap_err().to_string();
+        assert!(err.contains("truncated"), "{err}");
+        write(dir.path(), "rec.dat", &[0x64, 0xF0, 0xCE, 0xFF, 0x87, 0x02]);
+        let err = read_wfdb(&hea).unwrap_err().to_string();
+        assert!(err.contains("checksum"), "{err}");
+        let hea = write(dir.path(), "b.hea", b"b 1 360\nb.dat 310 200\n");
+        assert!(read_wfdb(&hea).unwrap_err().to_string().contains("not supported"));
+        let hea = write(dir.path(), "c.hea", b"c 1 0\nc.dat 16\n");
+        assert!(read_wfdb(&hea).is_err(), "zero sampling rate");
+        let hea = write(dir.path(), "d.hea", b"d 2 360\nd.dat 16\n");
+        assert!(read_wfdb(&hea).unwrap_err().to_string().contains("declares 2 signals"));
+        let hea = write(dir.path(), "e.hea", b"e 1 360\nmissing.dat 16\n");
+        assert!(matches!(read_wfdb(&hea), Err(LockError::Io { .. })));
+        let hea = write(dir.path(), "f.hea", b"f/2 1 360\n");
+        assert!(read_wfdb(&hea).unwrap_err().to_string().contains("multi-segment"));
+    }
+}
