@@ -30,6 +30,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("dgnn-evo", &["dgnn-core"]),
     ("dgnn-nas", &["dgnn-core", "dgnn-dynamics", "dgnn-glia", "dgnn-evo"]),
     (
+        "dgnn-lab",
+        &[
+            "dgnn-core",
+            "dgnn-plot",
+            "dgnn-dynamics",
+            "dgnn-lock",
+            "dgnn-glia",
+            "dgnn-evo",
+            "dgnn-nas",
+        ],
+    ),
+    (
         "dgnn",
         &[
             "dgnn-core",
