@@ -25,6 +25,7 @@
 
 use crate::error::{LockError, Result};
 use dgnn_core::error::{at_least, in_range};
+use dgnn_core::rng::shuffle;
 use dgnn_core::{ParamError, StreamRng, Valid, Validate};
 use rand::RngExt;
 use rustfft::FftPlanner;
@@ -114,10 +115,7 @@ pub fn iaaft(x: &[f64], iterations: usize, rng: &mut StreamRng) -> Result<Vec<f6
     sorted.sort_by(f64::total_cmp);
     // Start from a random shuffle of the data (Schreiber & Schmitz's choice).
     let mut current = x.to_vec();
-    for i in (1..n).rev() {
-        let j = rng.random_range(0..=i);
-        current.swap(i, j);
-    }
+    shuffle(&mut current, rng);
     let mut planner = FftPlanner::new();
     let (forward, inverse) = (planner.plan_fft_forward(n), planner.plan_fft_inverse(n));
     let mut ranks: Vec<usize> = Vec::new();

@@ -31,7 +31,9 @@ use crate::signal::{HilbertPlan, bandpass};
 use crate::surrogates::{
     SurrogateKind, TwinOptions, Twins, fourier, iaaft, p_value, random_shift, shifted,
 };
+use dgnn_core::angle::unwrap;
 use dgnn_core::error::{at_least, in_range, positive};
+use dgnn_core::stats::benjamini_hochberg_threshold;
 use dgnn_core::{ParamError, ParamGuard, Progress, Seed, Valid, Validate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -316,24 +318,18 @@ pub fn analyse(
     progress.finish();
     let mut analysis =
         SyncAnalysis { windows, resp_phase_at_beats, beats: beats.to_vec(), p_threshold: 0.0 };
-    benjamini_hochberg(&mut analysis, p.alpha);
+    mark_significant(&mut analysis, p.alpha);
     Ok(analysis)
 }
 
 /// Marks windows significant under the Benjamini–Hochberg procedure at level `alpha`.
-fn benjamini_hochberg(analysis: &mut SyncAnalysis, alpha: f64) {
-    let mut ps: Vec<f64> = analysis.windows.iter().filter_map(|w| w.p_value).collect();
-    ps.sort_by(f64::total_cmp);
-    let m = ps.len() as f64;
-    let threshold = ps
-        .iter()
-        .enumerate()
-        .filter(|(k, p)| **p <= (*k + 1) as f64 / m * alpha)
-        .map(|(_, p)| *p)
-        .fold(0.0, f64::max);
-    analysis.p_threshold = threshold;
+fn mark_significant(analysis: &mut SyncAnalysis, alpha: f64) {
+    let p_values: Vec<f64> = analysis.windows.iter().filter_map(|w| w.p_value).collect();
+    let threshold = benjamini_hochberg_threshold(&p_values, alpha);
+    // The field's documented value when nothing passed.
+    analysis.p_threshold = threshold.unwrap_or(0.0);
     for w in &mut analysis.windows {
-        w.significant = w.p_value.is_some_and(|p| threshold > 0.0 && p <= threshold);
+        w.significant = matches!((w.p_value, threshold), (Some(p), Some(t)) if p <= t);
     }
 }
 
@@ -410,20 +406,8 @@ fn analyse_window(
             let mut rng = seed.stream("lock/sync/surrogate", &[index as u64, s as u64]);
             let surrogate_phase = match p.surrogate {
                 SurrogateKind::TimeShift => {
-                    shifted(&phase, random_shift(window_len, min_shift, &mut rng)?)
-                        .iter()
-                        .scan(None::<(f64, f64)>, |state, &v| {
-                            // Re-unwrap across the seam of the cyclic shift.
-                            let out = match *state {
-                                None => v,
-                                Some((prev_raw, prev_out)) => {
-                                    prev_out + dgnn_core::angle::wrap_pi(v - prev_raw)
-                                }
-                            };
-                            *state = Some((v, out));
-                            Some(out)
-                        })
-                        .collect()
+                    // The shifted phase jumps at the seam of the cyclic shift: unwrap it again.
+                    unwrap(&shifted(&phase, random_shift(window_len, min_shift, &mut rng)?))
                 }
                 SurrogateKind::Fourier => plan.unwrapped_phase(&fourier(segment, &mut rng)?)?,
                 SurrogateKind::Iaaft => {
