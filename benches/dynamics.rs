@@ -6,18 +6,17 @@
 //! `BenchmarkId`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use dgnn_core::{NoProgress, Seed};
 use dgnn_dynamics::ensemble::{EnsembleParams, FinalMoments, InitialState, run_ensemble};
-use dgnn_dynamics::fast::{
-    HkbEnsembleParams, KuramotoParams, Precision, hkb_ensemble_final_phases, kuramoto_mean_field,
-};
 use dgnn_dynamics::landscape::stationary_density;
 use dgnn_dynamics::network::{
     Coupling, PairCoupling, PhaseNetwork, lorentzian_quantiles, uniform_phases,
 };
 use dgnn_dynamics::ode::VectorField;
 use dgnn_dynamics::sde::{PhaseSde, Scheme};
-use dgnn_dynamics::{Hkb, TiltedHkb};
+use dgnn_dynamics::simd::{
+    HkbEnsembleParams, KuramotoParams, Precision, hkb_ensemble_final_phases, kuramoto_mean_field,
+};
+use dgnn_dynamics::{Hkb, NoProgress, ParamGuard, Seed, TiltedHkb};
 use std::hint::black_box;
 
 fn hkb_fast(c: &mut Criterion) {
@@ -33,7 +32,9 @@ fn hkb_fast(c: &mut Criterion) {
             dt: 0.01,
             trajectories,
             steps,
-        };
+        }
+        .check()
+        .unwrap();
         group.throughput(Throughput::Elements((trajectories * steps) as u64));
         for precision in [Precision::F64, Precision::F32] {
             group.bench_with_input(
@@ -55,7 +56,7 @@ fn general_ensemble(c: &mut Criterion) {
     group.sample_size(10);
     let sde = PhaseSde::new(TiltedHkb::new(1.0, 0.5, 0.2).unwrap(), 0.5).unwrap();
     let spec = EnsembleParams { trajectories: 1024, steps: 200, dt: 0.01 }.check().unwrap();
-    let initial = InitialState::Uniform { low: vec![-3.0], high: vec![3.0] };
+    let initial = InitialState::Uniform { low: vec![-3.0], high: vec![3.0] }.check().unwrap();
     group.throughput(Throughput::Elements(1024 * 200));
     for scheme in [Scheme::EulerMaruyama, Scheme::Milstein, Scheme::Heun, Scheme::Sra1] {
         group.bench_function(
@@ -90,7 +91,9 @@ fn kuramoto(c: &mut Criterion) {
             dt: 0.05,
             steps,
             average: 50,
-        };
+        }
+        .check()
+        .unwrap();
         group.throughput(Throughput::Elements((4 * n * steps) as u64));
         group.bench_with_input(
             BenchmarkId::new(format!("couplings4_steps{steps}"), n),

@@ -9,13 +9,13 @@
 //! dgnn's own stream (the peer's numpy stream cannot be matched bit for bit).
 
 use super::{record, timed};
-use dgnn_core::{NoProgress, Seed};
-use dgnn_dynamics::fast::{KuramotoParams, kuramoto_mean_field};
 use dgnn_dynamics::network::{
     Coupling, PairCoupling, PhaseNetwork, evenly_spaced, lorentzian_order_parameter,
     lorentzian_quantiles, uniform_phases,
 };
 use dgnn_dynamics::ode::integrate_rk4;
+use dgnn_dynamics::simd::{KuramotoParams, kuramoto_mean_field};
+use dgnn_dynamics::{NoProgress, ParamGuard, Seed};
 use serde::Serialize;
 
 /// Size flags of `dgnn bench kuramoto` (named as the peer's).
@@ -102,13 +102,13 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         dt: params.dt,
         steps: params.steps,
         average: params.avg,
-    };
-    sweep.check()?;
+    }
+    .check()?;
     let mut seconds_all = Vec::new();
     let mut points = Vec::new();
     for _ in 0..params.repeats.max(1) {
         let (out, seconds) = timed(|| kuramoto_mean_field(&sweep, &NoProgress));
-        points = out?;
+        points = out;
         seconds_all.push(seconds);
     }
     let seconds = seconds_all.iter().copied().fold(f64::INFINITY, f64::min);

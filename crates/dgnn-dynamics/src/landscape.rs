@@ -181,10 +181,10 @@ pub fn basins(potential: &impl Potential) -> Vec<Basin> {
     let fps = fixed_points(potential);
     let repellers: Vec<&FixedPoint> =
         fps.iter().filter(|f| f.stability == Stability::Unstable).collect();
-    if repellers.is_empty() {
+    let Some((first, others)) = repellers.split_first() else {
         return Vec::new();
-    }
-    let saddle = |phase: f64, base: f64, curvature: f64| Saddle {
+    };
+    let saddle = |(phase, curvature): (f64, f64), base: f64| Saddle {
         phase_rad: phase,
         curvature,
         height: potential.value(phase) - base,
@@ -193,22 +193,21 @@ pub fn basins(potential: &impl Potential) -> Vec<Basin> {
         .filter(|f| f.stability == Stability::Stable)
         .map(|m| {
             let base = potential.value(m.phase_rad);
-            let right = repellers
-                .iter()
-                .map(|r| (lift_above(r.phase_rad, m.phase_rad), r.curvature))
-                .min_by(|x, y| x.0.total_cmp(&y.0))
-                .map(|(p, c)| saddle(p, base, c));
-            let left = repellers
-                .iter()
-                .map(|r| (lift_above(r.phase_rad, m.phase_rad) - TAU, r.curvature))
-                .max_by(|x, y| x.0.total_cmp(&y.0))
-                .map(|(p, c)| saddle(p, base, c));
-            // Both exist because `repellers` is not empty.
+            let above = |r: &FixedPoint| (lift_above(r.phase_rad, m.phase_rad), r.curvature);
+            let below = |r: &FixedPoint| (lift_above(r.phase_rad, m.phase_rad) - TAU, r.curvature);
+            // The nearest repeller on each side: the first lowest lift above the attractor and
+            // the last highest one below it (the ties of `min_by` and `max_by`).
+            let right = others.iter().map(|r| above(r)).fold(above(first), |best, x| {
+                if x.0.total_cmp(&best.0).is_lt() { x } else { best }
+            });
+            let left = others.iter().map(|r| below(r)).fold(below(first), |best, x| {
+                if x.0.total_cmp(&best.0).is_ge() { x } else { best }
+            });
             Basin {
                 attractor_rad: m.phase_rad,
                 curvature: m.curvature,
-                left: left.unwrap_or(Saddle { phase_rad: f64::NAN, curvature: 0.0, height: 0.0 }),
-                right: right.unwrap_or(Saddle { phase_rad: f64::NAN, curvature: 0.0, height: 0.0 }),
+                left: saddle(left, base),
+                right: saddle(right, base),
             }
         })
         .collect()

@@ -16,13 +16,14 @@ use crate::error::{DynamicsError, Result};
 use crate::ode::{Rk4Workspace, VectorField, rk4_step};
 use crate::sde::{Integrator, NoiseIncrement, NoiseKind, Scheme, Sde, SdeWorkspace, check_scheme};
 use dgnn_core::error::{at_least, finite, non_negative, positive};
-use dgnn_core::{ParamError, Progress, Seed};
+use dgnn_core::{ParamError, ParamGuard, Progress, Seed, Valid, Validate};
 use rand::RngExt;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use wide::f64x8;
 
-/// The HKB pair coupling `H(Δ) = a sin Δ + 2b sin 2Δ`, `Δ = θ_j − θ_i`.
+/// The HKB pair coupling `H(Δ) = a sin Δ + 2b sin 2Δ`, `Δ = θ_j − θ_i`; checking it confirms
+/// that `a` and `b` are finite.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PairCoupling {
     /// First-harmonic strength `a` (1 for Kuramoto).
@@ -31,16 +32,17 @@ pub struct PairCoupling {
     pub b: f64,
 }
 
+impl Validate for PairCoupling {
+    fn validate(&self) -> Result<(), ParamError> {
+        finite("pair.a", self.a)?;
+        finite("pair.b", self.b)?;
+        Ok(())
+    }
+}
+
 impl PairCoupling {
     /// Kuramoto's `H(Δ) = sin Δ`.
     pub const KURAMOTO: Self = Self { a: 1.0, b: 0.0 };
-
-    /// Checks that `a` and `b` are finite.
-    pub fn check(self) -> Result<Self, ParamError> {
-        finite("pair.a", self.a)?;
-        finite("pair.b", self.b)?;
-        Ok(self)
-    }
 
     /// `H(Δ)`.
     #[must_use]
@@ -61,12 +63,13 @@ pub enum Coupling {
     Matrix(Vec<f64>),
 }
 
-/// A checked network of phase oscillators; see the module docs for the equations.
+/// A checked network of phase oscillators (built only by [`PhaseNetwork::new`], which checks
+/// every part); see the module docs for the equations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhaseNetwork {
     omega: Vec<f64>,
     coupling: Coupling,
-    pair: PairCoupling,
+    pair: Valid<PairCoupling>,
     noise: f64,
 }
 
@@ -103,6 +106,17 @@ impl PhaseNetwork {
         Ok(Self { omega, coupling, pair: pair.check()?, noise: non_negative("noise", noise)? })
     }
 
+    /// A network from parts that are valid by construction (a plastic network's frozen
+    /// weights): no check is repeated.
+    pub(crate) fn from_checked_parts(
+        omega: Vec<f64>,
+        matrix: Vec<f64>,
+        pair: Valid<PairCoupling>,
+        noise: f64,
+    ) -> Self {
+        Self { omega, coupling: Coupling::Matrix(matrix), pair, noise }
+    }
+
     /// The number of units.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -130,7 +144,7 @@ impl PhaseNetwork {
     /// Replaces the coupling matrix (plasticity); it must be N×N with finite entries.
     pub fn set_matrix(&mut self, weights: Vec<f64>) -> Result<(), ParamError> {
         let checked =
-            Self::new(self.omega.clone(), Coupling::Matrix(weights), self.pair, self.noise)?;
+            Self::new(self.omega.clone(), Coupling::Matrix(weights), *self.pair, self.noise)?;
         self.coupling = checked.coupling;
         Ok(())
     }
@@ -138,7 +152,7 @@ impl PhaseNetwork {
     /// The pair function.
     #[must_use]
     pub fn pair(&self) -> PairCoupling {
-        self.pair
+        *self.pair
     }
 
     /// The phase diffusion `D`.
@@ -188,7 +202,7 @@ impl VectorField for PhaseNetwork {
     }
 
     fn eval(&self, _t: f64, theta: &[f64], dtheta: &mut [f64]) {
-        let PairCoupling { a, b } = self.pair;
+        let PairCoupling { a, b } = *self.pair;
         match &self.coupling {
             Coupling::MeanField { strength } => {
                 let (z1r, z1i) = mean_exp(theta, 1.0);
@@ -232,18 +246,18 @@ fn dense_row(w: &[f64], sin: &[f64], cos: &[f64], si: f64, ci: f64, a: f64, b: f
     let (si8, ci8) = (f64x8::splat(si), f64x8::splat(ci));
     let (a8, b4) = (f64x8::splat(a), f64x8::splat(4.0 * b));
     let mut lanes = f64x8::ZERO;
-    let chunks = w.len() / 8;
-    let load = |v: &[f64], k: usize| {
-        f64x8::from(<[f64; 8]>::try_from(&v[8 * k..8 * k + 8]).unwrap_or([0.0; 8]))
-    };
-    for k in 0..chunks {
-        let (sj, cj) = (load(sin, k), load(cos, k));
+    // Whole groups of eight as arrays (the remainder is summed below): no fallback to take.
+    let (w8, _) = w.as_chunks::<8>();
+    let (sin8, _) = sin.as_chunks::<8>();
+    let (cos8, _) = cos.as_chunks::<8>();
+    for ((&wk, &sk), &ck) in w8.iter().zip(sin8).zip(cos8) {
+        let (sj, cj) = (f64x8::from(sk), f64x8::from(ck));
         let sd = sj * ci8 - cj * si8;
         let cd = cj * ci8 + sj * si8;
-        lanes = (load(w, k) * sd).mul_add(b4.mul_add(cd, a8), lanes);
+        lanes = (f64x8::from(wk) * sd).mul_add(b4.mul_add(cd, a8), lanes);
     }
     let mut total = lanes.reduce_add();
-    for j in 8 * chunks..w.len() {
+    for j in 8 * w8.len()..w.len() {
         let sd = sin[j] * ci - cos[j] * si;
         let cd = cos[j] * ci + sin[j] * si;
         total += w[j] * sd * (a + 4.0 * b * cd);
@@ -266,7 +280,8 @@ impl Sde for PhaseNetwork {
     }
 }
 
-/// Unchecked settings of a network run.
+/// Unchecked settings of a network run; [`ParamGuard::check`] makes them the
+/// `Valid<NetworkRunParams>` that [`simulate_network`] takes.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NetworkRunParams {
     /// Step size (> 0).
@@ -279,13 +294,12 @@ pub struct NetworkRunParams {
     pub scheme: Scheme,
 }
 
-impl NetworkRunParams {
-    /// Checks the settings.
-    pub fn check(self) -> Result<Self, ParamError> {
+impl Validate for NetworkRunParams {
+    fn validate(&self) -> Result<(), ParamError> {
         positive("dt", self.dt)?;
         at_least("steps", self.steps, 1)?;
         at_least("record_every", self.record_every, 1)?;
-        Ok(self)
+        Ok(())
     }
 }
 
@@ -310,11 +324,10 @@ pub const NETWORK_STREAM: &str = "dynamics/network";
 pub fn simulate_network(
     network: &PhaseNetwork,
     theta0: &[f64],
-    params: &NetworkRunParams,
+    params: &Valid<NetworkRunParams>,
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<NetworkRun> {
-    let params = params.check()?;
     check_phases("initial phases", theta0, network.len())?;
     check_scheme(network, &params.scheme)?;
     let mut theta = theta0.to_vec();

@@ -39,14 +39,14 @@
 //! `seed.stream("dynamics/network", &[0])`.
 
 use crate::error::{DynamicsError, Result};
-use crate::network::Coupling;
 use crate::network::{
-    NETWORK_STREAM, NetworkRunParams, PairCoupling, PhaseNetwork, check_phases, order_parameter,
+    Coupling, NETWORK_STREAM, NetworkRunParams, PairCoupling, PhaseNetwork, check_phases,
+    order_parameter,
 };
 use crate::ode::{Rk4Workspace, rk4_step};
 use crate::sde::{Integrator, NoiseIncrement, SdeWorkspace, check_scheme};
 use dgnn_core::error::{finite, in_range, non_negative, positive};
-use dgnn_core::{ParamError, Progress, Seed};
+use dgnn_core::{ParamError, ParamGuard, Progress, Seed, Valid, Validate};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::TAU;
@@ -69,18 +69,19 @@ pub struct StdpRule {
     pub max_weight: f64,
 }
 
-impl StdpRule {
-    /// Checks every field.
-    pub fn check(self) -> Result<Self, ParamError> {
+impl Validate for StdpRule {
+    fn validate(&self) -> Result<(), ParamError> {
         non_negative("stdp.rate", self.rate)?;
         non_negative("stdp.potentiation", self.potentiation)?;
         non_negative("stdp.depression", self.depression)?;
         positive("stdp.potentiation_width_rad", self.potentiation_width_rad)?;
         positive("stdp.depression_width_rad", self.depression_width_rad)?;
         positive("stdp.max_weight", self.max_weight)?;
-        Ok(self)
+        Ok(())
     }
+}
 
+impl StdpRule {
     /// `Λ(s)` for a pre→post lag `s` (any real; reduced mod 2π).
     ///
     /// ```
@@ -123,29 +124,29 @@ pub struct StructuralRule {
     pub new_weight: f64,
 }
 
-impl StructuralRule {
-    /// Checks every field.
-    pub fn check(self) -> Result<Self, ParamError> {
+impl Validate for StructuralRule {
+    fn validate(&self) -> Result<(), ParamError> {
         positive("structural.interval", self.interval)?;
         non_negative("structural.prune_below", self.prune_below)?;
         in_range("structural.remove_probability", self.remove_probability, 0.0, 1.0)?;
         in_range("structural.add_probability", self.add_probability, 0.0, 1.0)?;
         non_negative("structural.new_weight", self.new_weight)?;
-        Ok(self)
+        Ok(())
     }
 }
 
-/// A network with plastic weights and links.
+/// A checked network with plastic weights and links (built only by [`PlasticNetwork::new`],
+/// which checks every part).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlasticNetwork {
     omega: Vec<f64>,
     strength: f64,
-    pair: PairCoupling,
+    pair: Valid<PairCoupling>,
     noise: f64,
     weights: Vec<f64>,
     links: Vec<bool>,
-    stdp: Option<StdpRule>,
-    structural: Option<StructuralRule>,
+    stdp: Option<Valid<StdpRule>>,
+    structural: Option<Valid<StructuralRule>>,
 }
 
 impl PlasticNetwork {
@@ -165,9 +166,10 @@ impl PlasticNetwork {
         // The phase part is checked by PhaseNetwork (sizes, finite values, noise).
         PhaseNetwork::new(omega.clone(), Coupling::Matrix(weights.clone()), pair, noise)?;
         finite("strength", strength)?;
+        let pair = pair.check()?;
         let stdp = stdp.map(StdpRule::check).transpose()?;
         let structural = structural.map(StructuralRule::check).transpose()?;
-        let max = stdp.map_or(f64::INFINITY, |s| s.max_weight);
+        let max = stdp.as_ref().map_or(f64::INFINITY, |s| s.max_weight);
         let n = omega.len();
         for (k, &w) in weights.iter().enumerate() {
             if !(0.0..=max).contains(&w) {
@@ -240,9 +242,9 @@ impl PlasticNetwork {
             .zip(&self.links)
             .map(|(w, &l)| if l { scale * w } else { 0.0 })
             .collect();
-        // Valid by construction: same sizes, finite entries.
-        PhaseNetwork::new(self.omega.clone(), Coupling::Matrix(matrix), self.pair, self.noise)
-            .unwrap_or_else(|e| unreachable!("checked plastic network became invalid: {e}"))
+        // Valid by construction: N×N entries from finite weights and a finite K (only an
+        // overflow of K/N·κ could be infinite, and integrating then reports a non-finite state).
+        PhaseNetwork::from_checked_parts(self.omega.clone(), matrix, self.pair, self.noise)
     }
 
     /// One explicit Euler step of STDP over `dt` at phases `theta`.
@@ -307,11 +309,10 @@ pub struct PlasticRun {
 pub fn simulate_plastic_network(
     network: &mut PlasticNetwork,
     theta0: &[f64],
-    params: &NetworkRunParams,
+    params: &Valid<NetworkRunParams>,
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<PlasticRun> {
-    let params = params.check()?;
     check_phases("initial phases", theta0, network.len())?;
     check_scheme(&network.phase_network(), &params.scheme)?;
     let mut theta = theta0.to_vec();

@@ -36,6 +36,12 @@ pub trait Potential: Send + Sync {
     fn drift(&self, phi_rad: f64) -> f64 {
         -self.derivative(phi_rad)
     }
+    /// This landscape as a tilted HKB potential when it is one by construction ([`Hkb`] and
+    /// [`TiltedHkb`] say so; the default is `None`). [`crate::ensemble::run_phase_ensemble`]
+    /// runs such landscapes on the SIMD kernel.
+    fn as_tilted_hkb(&self) -> Option<TiltedHkb> {
+        None
+    }
 }
 
 /// Forwards [`Potential`] through a pointer type.
@@ -53,6 +59,9 @@ macro_rules! forward_potential {
             }
             fn tilt(&self) -> f64 {
                 (**self).tilt()
+            }
+            fn as_tilted_hkb(&self) -> Option<TiltedHkb> {
+                (**self).as_tilted_hkb()
             }
         }
     )*};
@@ -103,6 +112,9 @@ impl Potential for Hkb {
     fn second_derivative(&self, phi_rad: f64) -> f64 {
         self.a * phi_rad.cos() + 4.0 * self.b * (2.0 * phi_rad).cos()
     }
+    fn as_tilted_hkb(&self) -> Option<TiltedHkb> {
+        Some(TiltedHkb { hkb: *self, detuning: 0.0 })
+    }
 }
 
 /// The extended HKB potential with detuning, `U(φ) = −δω φ − a cos φ − b cos 2φ`.
@@ -144,6 +156,9 @@ impl Potential for TiltedHkb {
     }
     fn tilt(&self) -> f64 {
         self.detuning
+    }
+    fn as_tilted_hkb(&self) -> Option<TiltedHkb> {
+        Some(*self)
     }
 }
 

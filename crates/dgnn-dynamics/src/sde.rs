@@ -26,7 +26,7 @@ use crate::error::{DynamicsError, Result};
 use crate::ode::VectorField;
 use crate::potential::Potential;
 use dgnn_core::ParamError;
-use dgnn_core::error::{finite, non_negative, positive};
+use dgnn_core::error::{at_least, finite, non_negative, positive};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
@@ -520,6 +520,12 @@ impl BrownianPath {
         self.dt
     }
 
+    /// The number of components.
+    #[must_use]
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
     /// The number of steps.
     #[must_use]
     pub fn steps(&self) -> usize {
@@ -567,19 +573,47 @@ impl BrownianPath {
     }
 }
 
+/// Checks that `x0` holds one finite value per component of a system of dimension `dim`.
+fn check_start(x0: &[f64], dim: usize) -> Result<(), ParamError> {
+    if x0.len() != dim {
+        return Err(ParamError::new(
+            "x0",
+            format!("{} values", x0.len()),
+            format!("must hold one value per component of the system ({dim})"),
+        ));
+    }
+    for (i, v) in x0.iter().enumerate() {
+        finite(&format!("x0[{i}]"), *v)?;
+    }
+    Ok(())
+}
+
 /// Integrates `sde` along a given Brownian path from `x0` at `t = 0`; returns the final state.
+///
+/// Errors: [`DynamicsError::Param`] when `x0` or the path does not have the system's dimension
+/// (or `x0` is not finite), [`DynamicsError::SchemeNeedsAdditiveNoise`].
 pub fn integrate_along<S: Sde + ?Sized, I: Integrator + ?Sized>(
     sde: &S,
     scheme: &I,
     x0: &[f64],
     path: &BrownianPath,
-) -> Vec<f64> {
+) -> Result<Vec<f64>> {
+    check_scheme(sde, scheme)?;
+    check_start(x0, sde.dim())?;
+    if path.dim() != sde.dim() {
+        return Err(ParamError::new(
+            "path",
+            format!("{} components", path.dim()),
+            format!("must have one Wiener component per component of the system ({})", sde.dim()),
+        )
+        .into());
+    }
     let mut x = x0.to_vec();
     let mut work = SdeWorkspace::new(x.len());
     for k in 0..path.steps() {
         scheme.step(sde, k as f64 * path.dt(), &mut x, path.dt(), path.step(k), &mut work);
     }
-    x
+    Ok(x)
 }
 
 /// A stored trajectory: times and states.
@@ -592,8 +626,11 @@ pub struct Path {
 }
 
 /// Integrates one trajectory of `sde` from `x0` over `steps` steps of `dt` with increments from
-/// `rng`, storing every `record_every`-th state (and the first). Fails if the state leaves the
-/// finite numbers.
+/// `rng`, storing every `record_every`-th state (`≥ 1`; and the first).
+///
+/// Errors: [`DynamicsError::Param`] for a bad `dt` or `record_every`, or an `x0` that does not
+/// hold one finite value per component of the system; [`DynamicsError::SchemeNeedsAdditiveNoise`];
+/// [`DynamicsError::NonFinite`] if the state leaves the finite numbers.
 pub fn simulate_path<S: Sde + ?Sized, I: Integrator + ?Sized, R: Rng + ?Sized>(
     sde: &S,
     scheme: &I,
@@ -604,8 +641,9 @@ pub fn simulate_path<S: Sde + ?Sized, I: Integrator + ?Sized, R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Result<Path> {
     check_scheme(sde, scheme)?;
+    check_start(x0, sde.dim())?;
     let dt = positive("dt", dt)?;
-    let every = record_every.max(1);
+    let every = at_least("record_every", record_every, 1)?;
     let mut x = x0.to_vec();
     let mut work = SdeWorkspace::new(x.len());
     let mut noise = vec![NoiseIncrement::default(); x.len()];

@@ -60,8 +60,8 @@
 use crate::error::{DynamicsError, Result};
 use crate::network::{Coupling, PairCoupling, PhaseNetwork};
 use crate::ode::{Rk4Workspace, VectorField, rk4_step};
-use dgnn_core::ParamError;
 use dgnn_core::error::{at_least, non_negative, positive};
+use dgnn_core::{ParamError, Valid, Validate};
 use nalgebra::{Complex, DMatrix, DVector, Schur, SymmetricEigen};
 use serde::{Deserialize, Serialize};
 
@@ -240,7 +240,8 @@ fn spectrum_of(network: &PhaseNetwork, j: &DMatrix<f64>) -> Result<Spectrum> {
     Ok(Spectrum { eigenvalues, symmetric, tolerance })
 }
 
-/// Unchecked settings of the locked-state search.
+/// Unchecked settings of the locked-state search; [`ParamGuard::check`](dgnn_core::ParamGuard::check)
+/// makes them the `Valid<LockParams>` that [`find_locked_state`] takes.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LockParams {
     /// Newton stops when `max_i |f_i(θ) − Ω| ≤ tolerance` (> 0; it must exceed the rounding
@@ -261,14 +262,13 @@ impl Default for LockParams {
     }
 }
 
-impl LockParams {
-    /// Checks the settings.
-    pub fn check(self) -> Result<Self, ParamError> {
+impl Validate for LockParams {
+    fn validate(&self) -> Result<(), ParamError> {
         positive("tolerance", self.tolerance)?;
         at_least("max_iterations", self.max_iterations, 1)?;
         non_negative("settle_time", self.settle_time)?;
         positive("dt", self.dt)?;
-        Ok(self)
+        Ok(())
     }
 }
 
@@ -299,16 +299,15 @@ fn drift(network: &PhaseNetwork, theta: &[f64], f: &mut [f64]) -> (f64, f64) {
 /// spectrum. Newton converges to a root near its start, which need not be an attractor (a
 /// saddle is locked too): read the spectrum, and settle longer to start near an attractor.
 ///
-/// Errors: [`DynamicsError::Param`] for a bad guess or settings, [`DynamicsError::NotLocked`]
+/// Errors: [`DynamicsError::Param`] for a bad guess, [`DynamicsError::NotLocked`]
 /// when Newton does not converge (below the locking threshold there is no locked state; a
 /// failure near a locked state means the guess was too far: raise `settle_time`).
 pub fn find_locked_state(
     network: &PhaseNetwork,
     guess_rad: &[f64],
-    params: &LockParams,
+    params: &Valid<LockParams>,
 ) -> Result<LockedState> {
     check_phases(network, guess_rad).map_err(|e| e.within("guess"))?;
-    let params = params.check()?;
     let n = network.len();
     let mut theta = guess_rad.to_vec();
     if params.settle_time > 0.0 {

@@ -3,11 +3,7 @@
 //! `E[r] ≈ sqrt(π/(4N))`, the two-unit reduction to the HKB equation, mean field = dense matrix,
 //! the fast HKB ensemble against the exact density, and thread-count independence.
 
-use dgnn_core::{NoProgress, Seed};
 use dgnn_dynamics::ensemble::Histogram;
-use dgnn_dynamics::fast::{
-    HkbEnsembleParams, KuramotoParams, Precision, hkb_ensemble_final_phases, kuramoto_mean_field,
-};
 use dgnn_dynamics::landscape::stationary_density;
 use dgnn_dynamics::network::{
     Coupling, NetworkRunParams, PairCoupling, PhaseNetwork, lorentzian_quantiles, order_parameter,
@@ -15,7 +11,10 @@ use dgnn_dynamics::network::{
 };
 use dgnn_dynamics::ode::{VectorField, integrate_rk4, rk4_scalar};
 use dgnn_dynamics::sde::Scheme;
-use dgnn_dynamics::{DynamicsError, Hkb};
+use dgnn_dynamics::simd::{
+    HkbEnsembleParams, KuramotoParams, Precision, hkb_ensemble_final_phases, kuramoto_mean_field,
+};
+use dgnn_dynamics::{DynamicsError, Hkb, NoProgress, ParamGuard, Seed};
 use rand::RngExt;
 use std::f64::consts::{PI, TAU};
 
@@ -38,8 +37,10 @@ fn kuramoto_r_of_k_follows_ott_antonsen_for_lorentzian_frequencies() {
         dt: 0.05,
         steps: 2000,
         average: 500,
-    };
-    for point in kuramoto_mean_field(&params, &NoProgress).unwrap() {
+    }
+    .check()
+    .unwrap();
+    for point in kuramoto_mean_field(&params, &NoProgress) {
         let theory = (1.0 - 1.0 / point.k).sqrt();
         assert!(
             (point.r_mean - theory).abs() < 2e-3,
@@ -71,8 +72,10 @@ fn incoherent_population_sits_at_the_finite_n_floor() {
             dt: 0.05,
             steps: 2000,
             average: 500,
-        };
-        total += kuramoto_mean_field(&params, &NoProgress).unwrap()[0].r_mean;
+        }
+        .check()
+        .unwrap();
+        total += kuramoto_mean_field(&params, &NoProgress)[0].r_mean;
     }
     let mean = total / runs as f64;
     let floor = (PI / (4.0 * n as f64)).sqrt();
@@ -96,8 +99,10 @@ fn fast_kuramoto_equals_the_general_network_rk4() {
         dt: 0.05,
         steps: 200,
         average: 1,
-    };
-    let fast = &kuramoto_mean_field(&params, &NoProgress).unwrap()[0];
+    }
+    .check()
+    .unwrap();
+    let fast = &kuramoto_mean_field(&params, &NoProgress)[0];
     let net =
         PhaseNetwork::new(omega, Coupling::MeanField { strength: k }, PairCoupling::KURAMOTO, 0.0)
             .unwrap();
@@ -167,7 +172,9 @@ fn noisy_network_runs_are_reproducible_and_record_r() {
         0.05,
     )
     .unwrap();
-    let params = NetworkRunParams { dt: 0.05, steps: 400, record_every: 10, scheme: Scheme::Heun };
+    let params = NetworkRunParams { dt: 0.05, steps: 400, record_every: 10, scheme: Scheme::Heun }
+        .check()
+        .unwrap();
     let theta0 = uniform_phases(n, 3);
     let a = simulate_network(&net, &theta0, &params, Seed(5), &NoProgress).unwrap();
     let b = simulate_network(&net, &theta0, &params, Seed(5), &NoProgress).unwrap();
@@ -184,7 +191,7 @@ fn exact_bins(a: f64, b: f64, q: f64, bins: usize) -> Vec<f64> {
 fn histogram(phases: &[f64], bins: usize) -> Histogram {
     let mut h = Histogram::new(-PI, PI, bins);
     for &p in phases {
-        h.add(p, true);
+        h.add_wrapped(p);
     }
     h
 }
@@ -205,9 +212,10 @@ fn fast_hkb_ensemble_matches_the_exact_density_in_f64_and_f32() {
             dt: 0.01,
             trajectories: 20_000,
             steps: 6000,
-        };
-        let phases =
-            hkb_ensemble_final_phases(&params, precision, Seed(12345), &NoProgress).unwrap();
+        }
+        .check()
+        .unwrap();
+        let phases = hkb_ensemble_final_phases(&params, precision, Seed(12345), &NoProgress);
         assert_eq!(phases.len(), 20_000);
         let h = histogram(&phases, 64);
         let exact = exact_bins(1.0, 0.5, 0.5, 64);
@@ -228,7 +236,9 @@ fn fast_paths_are_bit_identical_for_1_2_and_8_threads() {
         dt: 0.01,
         trajectories: 1000,
         steps: 101,
-    };
+    }
+    .check()
+    .unwrap();
     let kuramoto = KuramotoParams {
         omega: lorentzian_quantiles(64, 0.0, 0.5),
         theta0: uniform_phases(64, 2),
@@ -236,14 +246,16 @@ fn fast_paths_are_bit_identical_for_1_2_and_8_threads() {
         dt: 0.05,
         steps: 50,
         average: 10,
-    };
+    }
+    .check()
+    .unwrap();
     let run = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| {
             (
-                hkb_ensemble_final_phases(&params, Precision::F64, Seed(3), &NoProgress).unwrap(),
-                hkb_ensemble_final_phases(&params, Precision::F32, Seed(3), &NoProgress).unwrap(),
-                kuramoto_mean_field(&kuramoto, &NoProgress).unwrap(),
+                hkb_ensemble_final_phases(&params, Precision::F64, Seed(3), &NoProgress),
+                hkb_ensemble_final_phases(&params, Precision::F32, Seed(3), &NoProgress),
+                kuramoto_mean_field(&kuramoto, &NoProgress),
             )
         })
     };
@@ -305,13 +317,16 @@ fn bad_network_inputs_are_typed_errors() {
         0.0,
     )
     .unwrap();
-    let params = NetworkRunParams { dt: 0.1, steps: 10, record_every: 1, scheme: Scheme::Heun };
+    let params = NetworkRunParams { dt: 0.1, steps: 10, record_every: 1, scheme: Scheme::Heun }
+        .check()
+        .unwrap();
     assert!(matches!(
         simulate_network(&net, &[0.0], &params, Seed(1), &NoProgress),
         Err(DynamicsError::Param(_))
     ));
-    let bad_dt = NetworkRunParams { dt: -0.1, ..params };
-    assert!(simulate_network(&net, &[0.0, 1.0], &bad_dt, Seed(1), &NoProgress).is_err());
+    // Bad settings never reach a solver: checking them fails, naming the field.
+    let bad_dt = NetworkRunParams { dt: -0.1, ..*params };
+    assert_eq!(bad_dt.check().unwrap_err().field, "dt");
     let hkb = HkbEnsembleParams {
         a: 1.0,
         b: 0.5,
@@ -321,9 +336,9 @@ fn bad_network_inputs_are_typed_errors() {
         trajectories: 10,
         steps: 10,
     };
-    assert!(hkb_ensemble_final_phases(&hkb, Precision::F64, Seed(1), &NoProgress).is_err());
+    assert_eq!(hkb.check().unwrap_err().field, "q");
     let zero = HkbEnsembleParams { q: 0.5, trajectories: 0, ..hkb };
-    assert!(hkb_ensemble_final_phases(&zero, Precision::F64, Seed(1), &NoProgress).is_err());
+    assert_eq!(zero.check().unwrap_err().field, "trajectories");
     let k = KuramotoParams {
         omega: vec![0.0; 4],
         theta0: vec![0.0; 3],
@@ -332,7 +347,7 @@ fn bad_network_inputs_are_typed_errors() {
         steps: 10,
         average: 5,
     };
-    assert!(kuramoto_mean_field(&k, &NoProgress).is_err());
+    assert_eq!(k.check().unwrap_err().field, "theta0");
 }
 
 mod plastic {
@@ -389,12 +404,14 @@ mod plastic {
         )
         .unwrap();
         let params =
-            NetworkRunParams { dt: 0.01, steps: 200, record_every: 100, scheme: Scheme::Heun };
+            NetworkRunParams { dt: 0.01, steps: 200, record_every: 100, scheme: Scheme::Heun }
+                .check()
+                .unwrap();
         simulate_plastic_network(&mut net, &[0.3, 0.3], &params, Seed(1), &NoProgress).unwrap();
         let want = 0.1 + RULE.rate * RULE.window(0.0) * 2.0;
         assert!((net.weights()[1] - want).abs() < 1e-12 && (net.weights()[2] - want).abs() < 1e-12);
         // Long enough, the weight saturates at κ_max.
-        let long = NetworkRunParams { steps: 4000, ..params };
+        let long = NetworkRunParams { steps: 4000, ..*params }.check().unwrap();
         simulate_plastic_network(&mut net, &[0.3, 0.3], &long, Seed(1), &NoProgress).unwrap();
         assert!((net.weights()[1] - 1.0).abs() < 1e-15);
     }
@@ -426,7 +443,9 @@ mod plastic {
         .unwrap();
         assert!((net.link_density() - 1.0).abs() < 1e-15);
         let params =
-            NetworkRunParams { dt: 0.5, steps: 120, record_every: 2, scheme: Scheme::Heun };
+            NetworkRunParams { dt: 0.5, steps: 120, record_every: 2, scheme: Scheme::Heun }
+                .check()
+                .unwrap();
         let run = simulate_plastic_network(&mut net, &vec![0.0; n], &params, Seed(4), &NoProgress)
             .unwrap();
         assert!((net.link_density() - 0.25).abs() < 5.0 * 0.011, "{}", net.link_density());
@@ -455,7 +474,9 @@ mod plastic {
         )
         .unwrap();
         let params =
-            NetworkRunParams { dt: 1e-3, steps, record_every: steps, scheme: Scheme::Heun };
+            NetworkRunParams { dt: 1e-3, steps, record_every: steps, scheme: Scheme::Heun }
+                .check()
+                .unwrap();
         simulate_plastic_network(&mut net, &[0.1, 0.0], &params, Seed(1), &NoProgress).unwrap();
         let want = 0.5 + RULE.rate * beat * RULE.mean_window();
         for k in [1, 2] {
@@ -470,7 +491,7 @@ fn snapshots_are_points_of_the_same_trajectories() {
     // trajectories whose final phases `hkb_ensemble_final_phases` returns: a snapshot at the
     // last step equals them bit for bit, and a run of `k` steps ends where the snapshot at `k`
     // of a longer run was taken.
-    use dgnn_dynamics::fast::hkb_ensemble_snapshots;
+    use dgnn_dynamics::simd::hkb_ensemble_snapshots;
     for precision in [Precision::F64, Precision::F32] {
         let params = HkbEnsembleParams {
             a: 1.0,
@@ -480,19 +501,30 @@ fn snapshots_are_points_of_the_same_trajectories() {
             dt: 0.01,
             trajectories: 70,
             steps: 41,
-        };
+        }
+        .check()
+        .unwrap();
         let snaps =
             hkb_ensemble_snapshots(&params, precision, Seed(9), &[41, 17, 17, 1, 40], &NoProgress)
                 .unwrap();
-        let finals = hkb_ensemble_final_phases(&params, precision, Seed(9), &NoProgress).unwrap();
+        let finals = hkb_ensemble_final_phases(&params, precision, Seed(9), &NoProgress);
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&snaps[0]), bits(&finals));
         assert_eq!(bits(&snaps[1]), bits(&snaps[2]));
         for (k, snap) in [(17usize, &snaps[1]), (1, &snaps[3]), (40, &snaps[4])] {
-            let shorter = HkbEnsembleParams { steps: k, ..params };
-            let end = hkb_ensemble_final_phases(&shorter, precision, Seed(9), &NoProgress).unwrap();
+            let shorter = HkbEnsembleParams { steps: k, ..*params }.check().unwrap();
+            let end = hkb_ensemble_final_phases(&shorter, precision, Seed(9), &NoProgress);
             assert_eq!(bits(snap), bits(&end), "{precision:?} step {k}");
         }
         assert!(hkb_ensemble_snapshots(&params, precision, Seed(9), &[42], &NoProgress).is_err());
+        // Step 0 is the uniform start in [−π, π); one Euler–Maruyama step moves each phase by
+        // (δω − a sin φ − 2b sin 2φ)dt + sqrt(Q dt)·z, at most (0.3 + 1 + 1)·0.01 + 6·0.0707
+        // for |z| ≤ 6 (probability 1 − 2e-9 per variate).
+        let start =
+            hkb_ensemble_snapshots(&params, precision, Seed(9), &[0, 1], &NoProgress).unwrap();
+        assert!(start[0].iter().all(|p| (-PI..PI).contains(p)), "{:?}", &start[0][..4]);
+        assert_eq!(bits(&start[1]), bits(&snaps[3]));
+        let bound = 2.3 * 0.01 + 6.0 * (0.5f64 * 0.01).sqrt();
+        assert!(start[0].iter().zip(&start[1]).all(|(a, b)| (b - a).abs() < bound));
     }
 }

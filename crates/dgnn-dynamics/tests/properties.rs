@@ -1,13 +1,21 @@
 //! Invariants over random inputs (proptest): derivatives against finite differences, the
 //! landscape never rises along the noiseless flow, fixed points alternate in stability, thread
-//! count never changes an ensemble, and bad parameters are always rejected.
+//! count never changes an ensemble, bad parameters are always rejected, dimensions and observed
+//! components are checked before any work, and the dense coupling sum equals its definition.
 
-use dgnn_core::{NoProgress, Seed};
-use dgnn_dynamics::ensemble::{EnsembleParams, FinalHistogram, InitialState, run_ensemble};
+use dgnn_dynamics::ensemble::{
+    Displacement, EnsembleParams, FinalHistogram, FinalMoments, FirstPassage, InitialState,
+    MomentsOverTime, Observer, run_ensemble,
+};
 use dgnn_dynamics::landscape::{Stability, fixed_points};
-use dgnn_dynamics::ode::rk4_scalar;
-use dgnn_dynamics::sde::{EulerMaruyama, PhaseSde};
-use dgnn_dynamics::{FourierPotential, Hkb, Potential, TiltedHkb};
+use dgnn_dynamics::network::{Coupling, PairCoupling, PhaseNetwork};
+use dgnn_dynamics::ode::{FnField, VectorField, rk4_scalar};
+use dgnn_dynamics::sde::{
+    AdditiveSde, BrownianPath, EulerMaruyama, PhaseSde, Sde, integrate_along, simulate_path,
+};
+use dgnn_dynamics::{
+    DynamicsError, FourierPotential, Hkb, NoProgress, ParamGuard, Potential, Seed, TiltedHkb,
+};
 use proptest::prelude::*;
 
 fn fourier() -> impl Strategy<Value = FourierPotential> {
@@ -116,7 +124,7 @@ proptest! {
     ) {
         let sde = PhaseSde::new(TiltedHkb::new(1.0, 0.6, 0.3).unwrap(), 0.5).unwrap();
         let spec = EnsembleParams { trajectories, steps, dt: 0.02 }.check().unwrap();
-        let initial = InitialState::Uniform { low: vec![-3.0], high: vec![3.0] };
+        let initial = InitialState::Uniform { low: vec![-3.0], high: vec![3.0] }.check().unwrap();
         let observer = FinalHistogram::phase(0, 16).unwrap();
         let run = |threads: usize| {
             rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| {
@@ -128,4 +136,137 @@ proptest! {
         prop_assert_eq!(&one, &run(2));
         prop_assert_eq!(&one, &run(8));
     }
+}
+
+/// A `dim`-dimensional SDE with zero drift and additive noise.
+fn flat_sde(dim: usize) -> AdditiveSde<impl VectorField> {
+    AdditiveSde::new(
+        FnField::new(dim, |_: f64, _: &[f64], d: &mut [f64]| d.fill(0.0)),
+        vec![0.3; dim],
+    )
+    .unwrap()
+}
+
+/// The field a parameter error names (panics on any other error: the test then fails).
+fn field_of(err: DynamicsError) -> String {
+    match err {
+        DynamicsError::Param(p) => p.field,
+        other => panic!("not a parameter error: {other}"),
+    }
+}
+
+/// Runs a one-trajectory ensemble of `sde` from the origin with `observer`.
+fn run_one<S: Sde, O: Observer>(sde: &S, observer: &O) -> Result<O::Summary, DynamicsError> {
+    let spec = EnsembleParams { trajectories: 1, steps: 3, dt: 0.1 }.check().unwrap();
+    let initial = InitialState::Fixed(vec![0.0; sde.dim()]).check().unwrap();
+    run_ensemble(sde, &EulerMaruyama, &spec, &initial, observer, Seed(1), &NoProgress)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_start_of_the_wrong_dimension_is_rejected(dim in 1usize..5, len in 0usize..7) {
+        // Without the check the integrators index past the noise of the path (a panic) or
+        // integrate a state the system does not have.
+        prop_assume!(len != dim);
+        let sde = flat_sde(dim);
+        let x0 = vec![0.1; len];
+        let mut rng = Seed(3).stream("test/dimensions", &[]);
+        let path = BrownianPath::sample(&mut rng, dim, 0.01, 4);
+        prop_assert_eq!(field_of(integrate_along(&sde, &EulerMaruyama, &x0, &path).unwrap_err()), "x0");
+        let single = simulate_path(&sde, &EulerMaruyama, &x0, 0.01, 4, 1, &mut rng);
+        prop_assert_eq!(field_of(single.unwrap_err()), "x0");
+        let spec = EnsembleParams { trajectories: 2, steps: 2, dt: 0.01 }.check().unwrap();
+        let initial = InitialState::Fixed(x0.clone()).check().unwrap();
+        let observer = FinalMoments { component: 0 };
+        let ensemble =
+            run_ensemble(&sde, &EulerMaruyama, &spec, &initial, &observer, Seed(1), &NoProgress);
+        prop_assert_eq!(field_of(ensemble.unwrap_err()), "initial");
+        // A Brownian path of the wrong dimension, with a good start.
+        let other = BrownianPath::sample(&mut rng, len, 0.01, 4);
+        let along = integrate_along(&sde, &EulerMaruyama, &vec![0.1; dim], &other);
+        prop_assert_eq!(field_of(along.unwrap_err()), "path");
+        // The right dimensions pass.
+        prop_assert!(integrate_along(&sde, &EulerMaruyama, &vec![0.1; dim], &path).is_ok());
+    }
+
+    #[test]
+    fn an_observed_component_outside_the_system_is_rejected(
+        dim in 1usize..5, component in 0usize..8,
+    ) {
+        // Without the check `finish`/`observe` index past the state (a panic inside a worker).
+        let sde = flat_sde(dim);
+        let fits = component < dim;
+        let verdict = |result: Result<(), DynamicsError>, field: &str| match result {
+            Ok(()) => fits,
+            Err(e) => !fits && field_of(e) == field,
+        };
+        let histogram = FinalHistogram::phase(component, 8).unwrap();
+        prop_assert!(verdict(run_one(&sde, &histogram).map(drop), "observer.component"));
+        let moments = FinalMoments { component };
+        prop_assert!(verdict(run_one(&sde, &moments).map(drop), "observer.component"));
+        let over_time = MomentsOverTime::new(component, 1, 3).unwrap();
+        prop_assert!(verdict(run_one(&sde, &over_time).map(drop), "observer.component"));
+        let passage = FirstPassage::bridged(component, Some(-1.0), Some(1.0), 0.09).unwrap();
+        prop_assert!(verdict(run_one(&sde, &passage).map(drop), "observer.component"));
+        // In a pair, the error names which observer.
+        let pair = (FinalMoments { component: 0 }, Displacement { component, from_step: 1 });
+        prop_assert!(verdict(run_one(&sde, &pair).map(drop), "observer.1.component"));
+    }
+
+    #[test]
+    fn the_dense_coupling_sum_equals_its_definition(
+        n in 1usize..40, a in -2.0f64..2.0, b in -2.0f64..2.0, seed in any::<u64>(),
+    ) {
+        // f_i = ω_i + Σ_j W_ij (a sin Δ + 2b sin 2Δ), Δ = θ_j − θ_i, summed directly; the kernel
+        // sums groups of eight in SIMD lanes and the rest one by one (any n, any remainder).
+        // Each of the n terms is at most 3(|a| + 2|b|) in size, rounded to ~1e-16 relative.
+        use rand::RngExt;
+        let mut rng = Seed(seed).stream("test/dense", &[]);
+        let mut uniform = |scale: f64| scale * (2.0 * rng.random::<f64>() - 1.0);
+        let omega: Vec<f64> = (0..n).map(|_| uniform(1.0)).collect();
+        let weights: Vec<f64> = (0..n * n).map(|_| uniform(3.0)).collect();
+        let theta: Vec<f64> = (0..n).map(|_| uniform(4.0)).collect();
+        let net = PhaseNetwork::new(
+            omega.clone(), Coupling::Matrix(weights.clone()), PairCoupling { a, b }, 0.0,
+        )
+        .unwrap();
+        let mut drift = vec![0.0; n];
+        net.eval(0.0, &theta, &mut drift);
+        for i in 0..n {
+            let direct = omega[i]
+                + (0..n)
+                    .map(|j| {
+                        let d = theta[j] - theta[i];
+                        weights[i * n + j] * (a * d.sin() + 2.0 * b * (2.0 * d).sin())
+                    })
+                    .sum::<f64>();
+            let tolerance = 1e-13 * n as f64 * 3.0 * (a.abs() + 2.0 * b.abs() + 1.0);
+            prop_assert!((drift[i] - direct).abs() < tolerance, "{} vs {direct}", drift[i]);
+        }
+    }
+}
+
+#[test]
+fn bad_starts_and_record_intervals_are_rejected_by_name() {
+    let field = |e: dgnn_dynamics::ParamError| e.field;
+    let uneven = InitialState::Uniform { low: vec![0.0, 0.0], high: vec![1.0] };
+    assert_eq!(field(uneven.check().unwrap_err()), "initial.high");
+    let crossed = InitialState::Uniform { low: vec![2.0], high: vec![1.0] };
+    assert_eq!(field(crossed.check().unwrap_err()), "initial.low[0]");
+    let infinite = InitialState::Fixed(vec![0.0, f64::INFINITY]);
+    assert_eq!(field(infinite.check().unwrap_err()), "initial[1]");
+    assert_eq!(field(dgnn_dynamics::ensemble::PathRecorder::new(0).unwrap_err()), "every");
+    // `record_every = 0` used to be taken as 1 silently.
+    let sde = flat_sde(1);
+    let mut rng = Seed(1).stream("test/record", &[]);
+    let err = simulate_path(&sde, &EulerMaruyama, &[0.0], 0.1, 4, 0, &mut rng).unwrap_err();
+    assert_eq!(field_of(err), "record_every");
+    assert_eq!(
+        field_of(
+            simulate_path(&sde, &EulerMaruyama, &[f64::NAN], 0.1, 4, 1, &mut rng).unwrap_err()
+        ),
+        "x0[0]"
+    );
 }

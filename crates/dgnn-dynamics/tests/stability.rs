@@ -4,7 +4,6 @@
 //! a directed ring (complex eigenvalues), Kuramoto's self-consistency for a locked population,
 //! the Jacobian against finite differences and the trace identities (proptest), bad input.
 
-use dgnn_dynamics::DynamicsError;
 use dgnn_dynamics::network::{
     Coupling, PairCoupling, PhaseNetwork, lorentzian_quantiles, order_parameter,
 };
@@ -12,6 +11,7 @@ use dgnn_dynamics::ode::VectorField;
 use dgnn_dynamics::stability::{
     LinearStability, LockParams, find_locked_state, jacobian, spectrum,
 };
+use dgnn_dynamics::{DynamicsError, ParamGuard};
 use nalgebra::Complex;
 use proptest::prelude::*;
 use std::f64::consts::{PI, TAU};
@@ -103,7 +103,7 @@ fn adler_pair_locks_below_two_k_and_reports_no_lock_above() {
     let k = 0.5;
     for delta in [0.3, 0.9, -0.6] {
         let network = net(vec![1.0 + delta, 1.0], Coupling::Matrix(vec![0.0, k, k, 0.0]), 1.0, 0.0);
-        let params = LockParams { settle_time: 20.0, ..LockParams::default() };
+        let params = LockParams { settle_time: 20.0, ..LockParams::default() }.check().unwrap();
         let locked = find_locked_state(&network, &[2.0, 0.0], &params).unwrap();
         assert!(locked.residual <= 1e-10, "residual {}", locked.residual);
         let mut f = [0.0; 2];
@@ -119,7 +119,7 @@ fn adler_pair_locks_below_two_k_and_reports_no_lock_above() {
     for delta in [1.1, -1.5, 3.0] {
         let network = net(vec![delta, 0.0], Coupling::Matrix(vec![0.0, k, k, 0.0]), 1.0, 0.0);
         for settle_time in [0.0, 20.0] {
-            let params = LockParams { settle_time, ..LockParams::default() };
+            let params = LockParams { settle_time, ..LockParams::default() }.check().unwrap();
             let err = find_locked_state(&network, &[0.3, 0.0], &params).unwrap_err();
             assert!(matches!(err, DynamicsError::NotLocked { .. }), "δω = {delta}: {err}");
             assert!(err.to_string().contains("no phase-locked state"));
@@ -197,7 +197,8 @@ fn travelling_waves_on_a_directed_ring_have_the_shifted_roots_of_unity() {
         // Newton from a perturbed wave returns to it (same differences) at the same Ω.
         let guess: Vec<f64> =
             wave.iter().enumerate().map(|(j, t)| t + 0.05 * (j as f64).sin()).collect();
-        let locked = find_locked_state(&network, &guess, &LockParams::default()).unwrap();
+        let locked =
+            find_locked_state(&network, &guess, &LockParams::default().check().unwrap()).unwrap();
         assert!((locked.frequency - (omega + k * (TAU * q as f64 / n as f64).sin())).abs() < 1e-10);
         for j in 1..n {
             let d = (locked.phases_rad[j] - locked.phases_rad[0]) - (wave[j] - wave[0]);
@@ -217,7 +218,7 @@ fn lorentzian_population_locks_self_consistently_only_with_enough_coupling() {
     // t = 5 only, Newton lands on a nearby saddle, a locked state with an unstable direction.)
     let omega = lorentzian_quantiles(10, 0.0, 0.1);
     let start: Vec<f64> = (0..10).map(|i| 0.6 * i as f64).collect();
-    let params = LockParams { settle_time: 10.0, ..LockParams::default() };
+    let params = LockParams { settle_time: 10.0, ..LockParams::default() }.check().unwrap();
     let weak = net(omega.clone(), Coupling::MeanField { strength: 0.5 }, 1.0, 0.0);
     let err = find_locked_state(&weak, &start, &params).unwrap_err();
     assert!(matches!(err, DynamicsError::NotLocked { .. }), "{err}");
@@ -243,15 +244,16 @@ fn bad_phases_and_settings_are_typed_errors_naming_the_field() {
     assert_eq!(field(jacobian(&network, &[0.0, 1.0]).unwrap_err()), "phases");
     assert_eq!(field(spectrum(&network, &[0.0, f64::NAN, 1.0]).unwrap_err()), "phases[1]");
     let ok = LockParams::default();
-    let err = find_locked_state(&network, &[0.0, 1.0, f64::INFINITY], &ok).unwrap_err();
-    assert_eq!(field(err), "guess.phases[2]");
+    let err = find_locked_state(&network, &[0.0, 1.0, f64::INFINITY], &ok.check().unwrap());
+    assert_eq!(field(err.unwrap_err()), "guess.phases[2]");
     for (params, name) in [
         (LockParams { tolerance: 0.0, ..ok }, "tolerance"),
         (LockParams { max_iterations: 0, ..ok }, "max_iterations"),
         (LockParams { settle_time: f64::NAN, ..ok }, "settle_time"),
         (LockParams { dt: -0.1, ..ok }, "dt"),
     ] {
-        assert_eq!(field(find_locked_state(&network, &[0.0; 3], &params).unwrap_err()), name);
+        // Bad settings never reach the solver: checking them names the field.
+        assert_eq!(params.check().unwrap_err().field, name);
     }
 }
 

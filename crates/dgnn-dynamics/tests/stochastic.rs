@@ -1,20 +1,24 @@
 //! SDE integrators and ensembles against known results: strong orders on one refined Brownian
 //! path (Kloeden & Platen 1992; Higham 2001, SIAM Rev 43:525; Rößler 2010), the exact
 //! Ornstein–Uhlenbeck step, stationary HKB densities `∝ exp(−2V/Q)` (Schöner, Haken & Kelso
-//! 1986), first-passage times with and without the Brownian-bridge correction (Gobet 2000), and
-//! thread-count independence.
+//! 1986), first-passage times with and without the Brownian-bridge correction (Gobet 2000),
+//! thread-count independence, and the phase ensemble's choice between the SIMD and the general
+//! path (documented streams, statistically equal results).
 
-use dgnn_core::{NoProgress, Seed};
 use dgnn_dynamics::ensemble::{
-    EnsembleParams, FinalHistogram, FinalMoments, FirstPassage, InitialState, MomentsOverTime,
-    PathRecorder, run_ensemble,
+    Displacement, EnsembleKernel, EnsembleParams, FinalHistogram, FinalMoments, FirstPassage,
+    Histogram, InitialState, MomentsOverTime, PathRecorder, PhaseEnsembleParams, PhaseStart,
+    RunningMoments, run_ensemble, run_phase_ensemble,
 };
 use dgnn_dynamics::landscape::{Boundary, mean_first_passage_time, stationary_density};
 use dgnn_dynamics::sde::{
     BrownianPath, EulerMaruyama, Integrator, Milstein, NoiseKind, OrnsteinUhlenbeck, PhaseSde,
     Scheme, Sde, Sra1, StochasticHeun, integrate_along, simulate_path,
 };
-use dgnn_dynamics::{DynamicsError, Hkb, TiltedHkb};
+use dgnn_dynamics::simd::{HkbEnsembleParams, Precision, hkb_ensemble_snapshots};
+use dgnn_dynamics::{
+    DynamicsError, FourierPotential, Hkb, NoProgress, ParamGuard, Potential, Seed, TiltedHkb,
+};
 use rand_distr::{Distribution, StandardNormal};
 use std::f64::consts::PI;
 
@@ -75,7 +79,7 @@ fn strong_errors<S: Sde, I: Integrator>(
         let exact = reference(&fine);
         for (sum, &f) in sums.iter_mut().zip(factors) {
             let coarse = fine.coarsen(f).unwrap();
-            *sum += (integrate_along(sde, scheme, &[1.0], &coarse)[0] - exact).abs();
+            *sum += (integrate_along(sde, scheme, &[1.0], &coarse).unwrap()[0] - exact).abs();
         }
     }
     factors
@@ -123,7 +127,7 @@ fn euler_maruyama_has_strong_order_one_for_additive_noise() {
     let sde = nonlinear_additive();
     // Reference: SRA1 on the finest path (2^-14; its error ~ (2^-14)^1.5 is 1e-3 of the finest
     // EM error compared).
-    let exact = |p: &BrownianPath| integrate_along(&sde, &Sra1, &[1.0], p)[0];
+    let exact = |p: &BrownianPath| integrate_along(&sde, &Sra1, &[1.0], p).unwrap()[0];
     let errs =
         strong_errors(&sde, &EulerMaruyama, exact, 1 << 14, &[16, 32, 64, 128, 256, 512], 300);
     let s = slope(&errs);
@@ -137,7 +141,7 @@ fn sra1_has_strong_order_three_halves_for_additive_noise() {
     // dt ≥ 2^-10 (pre-asymptotic slope ≈ 1.6–1.9); with Q = 2 the stochastic h^1.5 term does.
     // Reference at 2^-14: its error is (2^-4)^1.5 = 1/64 of the finest level compared (2^-10).
     let sde = PhaseSde::new(TiltedHkb::new(1.0, 0.5, 0.3).unwrap(), 2.0).unwrap();
-    let exact = |p: &BrownianPath| integrate_along(&sde, &Sra1, &[1.0], p)[0];
+    let exact = |p: &BrownianPath| integrate_along(&sde, &Sra1, &[1.0], p).unwrap()[0];
     let errs = strong_errors(&sde, &Sra1, exact, 1 << 14, &[16, 32, 64, 128, 256, 512], 300);
     let s = slope(&errs);
     eprintln!("strong-order slope {s:.3}");
@@ -195,7 +199,7 @@ fn ornstein_uhlenbeck_exact_step_and_stationary_variance() {
     // AR(1) with ρ = e^{−θh} = 0.61, so the effective sample size is n(1 − ρ²)/(1 + ρ²) and
     // the variance estimate's standard error ≈ 0.32·sqrt(2(1 + ρ²)/((1 − ρ²)n)) ≈ 0.0038.
     let mut x = 0.5;
-    let mut m = dgnn_dynamics::ensemble::RunningMoments::default();
+    let mut m = RunningMoments::default();
     for _ in 0..n {
         let z: f64 = StandardNormal.sample(&mut rng);
         x = ou.exact_step(x, h, z);
@@ -210,7 +214,7 @@ fn ornstein_uhlenbeck_exact_step_and_stationary_variance() {
         &ou,
         &EulerMaruyama,
         &spec,
-        &InitialState::Fixed(vec![0.5]),
+        &InitialState::Fixed(vec![0.5]).check().unwrap(),
         &FinalMoments { component: 0 },
         Seed(3),
         &NoProgress,
@@ -233,7 +237,7 @@ fn ensemble_histogram_matches_the_stationary_density() {
     let sde = PhaseSde::new(Hkb::new(1.0, 0.5).unwrap(), 0.5).unwrap();
     let spec = EnsembleParams { trajectories: 2000, steps: 8000, dt: 0.01 }.check().unwrap();
     let observer = FinalHistogram::phase(0, 32).unwrap();
-    let initial = InitialState::Uniform { low: vec![-PI], high: vec![PI] };
+    let initial = InitialState::Uniform { low: vec![-PI], high: vec![PI] }.check().unwrap();
     let hist = run_ensemble(&sde, &EulerMaruyama, &spec, &initial, &observer, Seed(1), &NoProgress)
         .unwrap();
     let exact =
@@ -275,21 +279,20 @@ fn first_passage_times_need_the_bridge_correction() {
     .unwrap();
     let sde = PhaseSde::new(potential, q).unwrap();
     let spec = EnsembleParams { trajectories: 12_000, steps: 200_000, dt: 0.01 }.check().unwrap();
-    let run = |bridge: bool| {
-        let observer = FirstPassage::new(0, Some(-1.2), Some(1.0), q, bridge).unwrap();
+    let run = |observer: FirstPassage| {
         run_ensemble(
             &sde,
             &EulerMaruyama,
             &spec,
-            &InitialState::Fixed(vec![0.0]),
+            &InitialState::Fixed(vec![0.0]).check().unwrap(),
             &observer,
             Seed(8),
             &NoProgress,
         )
         .unwrap()
     };
-    let corrected = run(true);
-    let plain = run(false);
+    let corrected = run(FirstPassage::bridged(0, Some(-1.2), Some(1.0), q).unwrap());
+    let plain = run(FirstPassage::discrete(0, Some(-1.2), Some(1.0)).unwrap());
     assert!(corrected.survived_fraction() < 1e-9);
     let tolerance = 0.01 * exact + 4.0 * corrected.standard_error();
     assert!(
@@ -315,7 +318,7 @@ fn ensembles_are_bit_identical_for_1_2_and_8_threads() {
     // Blocks of trajectories carry their own streams and are merged in block order.
     let sde = PhaseSde::new(TiltedHkb::new(1.0, 0.7, 0.2).unwrap(), 0.4).unwrap();
     let spec = EnsembleParams { trajectories: 300, steps: 200, dt: 0.01 }.check().unwrap();
-    let initial = InitialState::Uniform { low: vec![-PI], high: vec![PI] };
+    let initial = InitialState::Uniform { low: vec![-PI], high: vec![PI] }.check().unwrap();
     let observer = (FinalMoments { component: 0 }, MomentsOverTime::new(0, 50, 200).unwrap());
     let run = |threads: usize| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
@@ -343,8 +346,8 @@ fn paths_are_recorded_only_on_request_and_in_trajectory_order() {
         &sde,
         &EulerMaruyama,
         &spec,
-        &InitialState::Fixed(vec![0.25]),
-        &PathRecorder { every: 5 },
+        &InitialState::Fixed(vec![0.25]).check().unwrap(),
+        &PathRecorder::new(5).unwrap(),
         Seed(2),
         &NoProgress,
     )
@@ -378,7 +381,7 @@ fn bad_ensemble_inputs_are_typed_errors() {
         &sde,
         &EulerMaruyama,
         &spec,
-        &InitialState::Fixed(vec![0.0, 1.0]),
+        &InitialState::Fixed(vec![0.0, 1.0]).check().unwrap(),
         &FinalMoments { component: 0 },
         Seed(1),
         &NoProgress,
@@ -391,7 +394,7 @@ fn bad_ensemble_inputs_are_typed_errors() {
         &gbm,
         &Sra1,
         &spec,
-        &InitialState::Fixed(vec![1.0]),
+        &InitialState::Fixed(vec![1.0]).check().unwrap(),
         &FinalMoments { component: 0 },
         Seed(1),
         &NoProgress,
@@ -405,11 +408,125 @@ fn bad_ensemble_inputs_are_typed_errors() {
         &wild,
         &EulerMaruyama,
         &spec,
-        &InitialState::Fixed(vec![1.0]),
+        &InitialState::Fixed(vec![1.0]).check().unwrap(),
         &FinalMoments { component: 0 },
         Seed(1),
         &NoProgress,
     )
     .unwrap_err();
     assert!(matches!(err, DynamicsError::NonFinite { .. }), "{err}");
+}
+
+/// Phase-ensemble settings with Euler–Maruyama from a uniform start.
+fn phase_params(trajectories: usize, steps: usize, bins: usize) -> PhaseEnsembleParams {
+    PhaseEnsembleParams {
+        trajectories,
+        steps,
+        dt: 0.01,
+        scheme: Scheme::EulerMaruyama,
+        initial: PhaseStart::Uniform,
+        bins,
+        displacement_from_step: steps / 2,
+        precision: Precision::F64,
+    }
+}
+
+#[test]
+fn the_phase_ensemble_takes_the_simd_kernel_exactly_where_it_applies() {
+    // The SIMD kernel integrates (tilted) HKB by Euler–Maruyama from a uniform start; anything
+    // else (another landscape, even the same one as a Fourier series, another scheme, a fixed
+    // start) goes through the general path.
+    let tilted = TiltedHkb::new(1.0, 0.5, 0.3).unwrap();
+    let base = phase_params(70, 4, 8);
+    let kernel = |potential: Box<dyn Potential>, params: PhaseEnsembleParams| {
+        let sde = PhaseSde::new(potential, 0.5).unwrap();
+        run_phase_ensemble(&sde, &params.check().unwrap(), Seed(2), &NoProgress).unwrap().kernel
+    };
+    let heun = PhaseEnsembleParams { scheme: Scheme::Heun, ..base };
+    let fixed = PhaseEnsembleParams { initial: PhaseStart::Fixed(0.5), ..base };
+    for (potential, params, want) in [
+        (Box::new(Hkb::new(1.0, 0.5).unwrap()) as Box<dyn Potential>, base, EnsembleKernel::Simd),
+        (Box::new(tilted), base, EnsembleKernel::Simd),
+        (Box::new(FourierPotential::from_hkb(&tilted)), base, EnsembleKernel::General),
+        (Box::new(tilted), heun, EnsembleKernel::General),
+        (Box::new(tilted), fixed, EnsembleKernel::General),
+    ] {
+        assert_eq!(kernel(potential, params), want, "{params:?}");
+    }
+}
+
+#[test]
+fn each_path_of_the_phase_ensemble_draws_from_its_documented_streams() {
+    // SIMD: the kernel's snapshots at `displacement_from_step` and the end, same seed. General:
+    // `run_ensemble` with a wrapped phase histogram and a displacement, same seed. Bit for bit.
+    let tilted = TiltedHkb::new(1.0, 0.5, 0.3).unwrap();
+    let params = phase_params(130, 21, 16).check().unwrap();
+    let sde = PhaseSde::new(tilted, 0.5).unwrap();
+    let simd = run_phase_ensemble(&sde, &params, Seed(4), &NoProgress).unwrap();
+    let kernel = HkbEnsembleParams {
+        a: 1.0,
+        b: 0.5,
+        detuning: 0.3,
+        q: 0.5,
+        dt: 0.01,
+        trajectories: 130,
+        steps: 21,
+    }
+    .check()
+    .unwrap();
+    let phases =
+        hkb_ensemble_snapshots(&kernel, Precision::F64, Seed(4), &[10, 21], &NoProgress).unwrap();
+    let mut histogram = Histogram::new(-PI, PI, 16);
+    let mut displacement = RunningMoments::default();
+    for (end, from) in phases[1].iter().zip(&phases[0]) {
+        histogram.add_wrapped(*end);
+        displacement.push(end - from);
+    }
+    assert_eq!(simd.histogram, histogram);
+    assert_eq!(simd.displacement.mean.to_bits(), displacement.mean.to_bits());
+    assert_eq!(simd.displacement.m2.to_bits(), displacement.m2.to_bits());
+
+    let fourier = PhaseSde::new(FourierPotential::from_hkb(&tilted), 0.5).unwrap();
+    let general = run_phase_ensemble(&fourier, &params, Seed(4), &NoProgress).unwrap();
+    let spec = EnsembleParams { trajectories: 130, steps: 21, dt: 0.01 }.check().unwrap();
+    let initial = InitialState::Uniform { low: vec![-PI], high: vec![PI] }.check().unwrap();
+    let observer =
+        (FinalHistogram::phase(0, 16).unwrap(), Displacement { component: 0, from_step: 10 });
+    let (histogram, displacement) =
+        run_ensemble(&fourier, &EulerMaruyama, &spec, &initial, &observer, Seed(4), &NoProgress)
+            .unwrap();
+    assert_eq!(general.histogram, histogram);
+    assert_eq!(general.displacement.mean.to_bits(), displacement.mean.to_bits());
+    // Same seed, same law, different generators: not the same numbers.
+    assert_ne!(simd.histogram, general.histogram);
+}
+
+#[test]
+fn both_paths_of_the_phase_ensemble_sample_the_same_law() {
+    // The tilted HKB (a = 1, b = 0.5, δω = 0.4, Q = 0.5) to t = 60 from a uniform start, 4000
+    // trajectories, 32 bins, on the SIMD path (TiltedHkb) and the general path (the same
+    // landscape as a Fourier series). Each histogram lies within floor + 4·spread of a perfect
+    // sampler of the exact flux density (Risken 1989), and the two mean frequencies over the
+    // second half, both Euler–Maruyama at dt = 0.01 (the same O(dt) bias), differ by less than
+    // 4 standard errors of their difference.
+    let tilted = TiltedHkb::new(1.0, 0.5, 0.4).unwrap();
+    let params = phase_params(4000, 6000, 32).check().unwrap();
+    let exact = stationary_density(&tilted, 0.5, 32 * 256).unwrap().bin_averages(32).unwrap();
+    let simd =
+        run_phase_ensemble(&PhaseSde::new(tilted, 0.5).unwrap(), &params, Seed(6), &NoProgress)
+            .unwrap();
+    let fourier = PhaseSde::new(FourierPotential::from_hkb(&tilted), 0.5).unwrap();
+    let general = run_phase_ensemble(&fourier, &params, Seed(6), &NoProgress).unwrap();
+    assert_eq!((simd.kernel, general.kernel), (EnsembleKernel::Simd, EnsembleKernel::General));
+    for run in [&simd, &general] {
+        let h = &run.histogram;
+        let (l1, floor, spread) =
+            (h.l1_distance(&exact), h.expected_l1_floor(&exact), h.expected_l1_spread(&exact));
+        eprintln!("{:?}: L1 {l1:.4} vs floor {floor:.4} ± {spread:.4}", run.kernel);
+        assert!(l1 < floor + 4.0 * spread, "{:?}: L1 {l1} vs {floor} ± {spread}", run.kernel);
+    }
+    let (a, b) = (&simd.displacement, &general.displacement);
+    let se = a.standard_error().hypot(b.standard_error());
+    eprintln!("displacement {:.4} vs {:.4} ± {se:.4}", a.mean, b.mean);
+    assert!((a.mean - b.mean).abs() < 4.0 * se, "{} vs {} ± {se}", a.mean, b.mean);
 }

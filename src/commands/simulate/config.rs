@@ -1,10 +1,11 @@
 //! The `dgnn simulate` config: every field, its meaning and default.
 
 use dgnn_core::ParamError;
-use dgnn_dynamics::fast::Precision;
+use dgnn_dynamics::ensemble::PhaseStart;
 use dgnn_dynamics::network::PairCoupling;
 use dgnn_dynamics::plasticity::{StdpRule, StructuralRule};
 use dgnn_dynamics::sde::Scheme;
+use dgnn_dynamics::simd::Precision;
 use dgnn_dynamics::{FourierPotential, Potential, TiltedHkb};
 use serde::{Deserialize, Serialize};
 
@@ -97,25 +98,6 @@ impl PotentialConfig {
             }
         })
     }
-
-    /// `(a, b, δω)` when the landscape is (tilted) HKB, for the SIMD fast path.
-    pub(super) fn hkb(&self) -> Option<(f64, f64, f64)> {
-        match *self {
-            Self::Hkb { a, b } => Some((a, b, 0.0)),
-            Self::Tilted { a, b, detuning } => Some((a, b, detuning)),
-            Self::Fourier { .. } => None,
-        }
-    }
-}
-
-/// Where trajectories start.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub enum StartConfig {
-    /// Uniform on `[−π, π)`.
-    #[default]
-    Uniform,
-    /// Every trajectory at this phase.
-    Fixed(f64),
 }
 
 /// One trajectory (`Single`).
@@ -178,11 +160,11 @@ pub struct EnsembleConfig {
     /// Histogram bins on [−π, π) (default 64).
     #[serde(default = "default_bins")]
     pub bins: usize,
-    /// The start (default Uniform).
+    /// The start: `Uniform` on `[−π, π)` or `Fixed(φ0)` (default Uniform).
     #[serde(default)]
-    pub initial: StartConfig,
-    /// Precision of the SIMD fast path, used for (tilted) HKB with Euler–Maruyama and a
-    /// uniform start (default F64).
+    pub initial: PhaseStart,
+    /// Precision of the SIMD path, which `dgnn_dynamics::ensemble::run_phase_ensemble` takes for
+    /// (tilted) HKB with Euler–Maruyama and a uniform start (default F64).
     #[serde(default)]
     pub precision: Precision,
     /// Optional first-passage measurement.

@@ -11,6 +11,7 @@
 //! `model: Ensemble(potential: …)` need no extra `Some(…)` or parentheses.
 
 mod config;
+mod ensemble;
 mod examples;
 mod map;
 mod network;
@@ -18,6 +19,7 @@ mod sweep;
 mod trajectory;
 
 pub use config::*;
+use ensemble::{EnsembleFigures, check_passage, ensemble, ensemble_params};
 use examples::{
     ATTRACTOR_MAP_EXAMPLE, EXTENDED_HKB_EXAMPLE, HKB_EXAMPLE, KURAMOTO_EXAMPLE, NETWORK_EXAMPLE,
     SINGLE_EXAMPLE,
@@ -25,13 +27,12 @@ use examples::{
 use map::{MapFigures, map, map_axes};
 use network::{NetworkFigures, build_network, network};
 use sweep::{SweepFigures, sweep, sweep_params};
-use trajectory::{EnsembleFigures, SingleFigures, ensemble, single};
+use trajectory::{SingleFigures, single};
 
 use crate::output::{RunFolder, TerminalProgress};
 use anyhow::Context;
 use dgnn_core::error::{at_least, finite, positive};
-use dgnn_core::{ParamError, Seed};
-use dgnn_dynamics::ensemble::EnsembleParams;
+use dgnn_core::{ParamGuard, Seed};
 use dgnn_dynamics::sde::PhaseSde;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -121,40 +122,9 @@ pub fn check(config: &Config) -> anyhow::Result<()> {
         Model::Ensemble(c) => {
             let potential = c.potential.build().map_err(|e| e.within("ensemble"))?;
             let sde = PhaseSde::new(potential, c.q).map_err(|e| e.within("ensemble"))?;
-            EnsembleParams { trajectories: c.trajectories, steps: c.steps, dt: c.dt }
-                .check()
-                .map_err(|e| e.within("ensemble"))?;
-            at_least("ensemble.bins", c.bins, 1)?;
-            if let StartConfig::Fixed(x) = c.initial {
-                finite("ensemble.initial", x)?;
-            }
+            ensemble_params(c).check().map_err(|e| e.within("ensemble"))?;
             dgnn_dynamics::sde::check_scheme(&sde, &c.scheme)?;
-            if let Some(p) = &c.first_passage {
-                for (field, v) in [("start", p.start), ("lower", p.lower), ("upper", p.upper)] {
-                    finite(&format!("ensemble.first_passage.{field}"), v)?;
-                }
-                if !(p.lower < p.start && p.start < p.upper) {
-                    return Err(ParamError::new(
-                        "ensemble.first_passage.start",
-                        p.start,
-                        format!(
-                            "must lie strictly between lower = {} and upper = {}",
-                            p.lower, p.upper
-                        ),
-                    )
-                    .into());
-                }
-                if c.q <= 0.0 {
-                    return Err(ParamError::new(
-                        "ensemble.q",
-                        c.q,
-                        "must be > 0 for first passages",
-                    )
-                    .into());
-                }
-                at_least("ensemble.first_passage.trajectories", p.trajectories, 1)?;
-                at_least("ensemble.first_passage.max_steps", p.max_steps, 1)?;
-            }
+            check_passage(c)?;
         }
         Model::Network(c) => {
             build_network(c)?;

@@ -3,7 +3,7 @@
 use crate::output::{RunFolder, VERSION};
 use anyhow::Context;
 use dgnn_core::error::{at_least, finite, in_range, non_negative};
-use dgnn_core::{Envelope, ParamError, Progress, Seed};
+use dgnn_core::{Envelope, ParamError, ParamGuard, Progress, Seed, Valid};
 use dgnn_dynamics::network::{
     Coupling, NetworkRunParams, PhaseNetwork, lorentzian_quantiles, simulate_network,
     uniform_phases,
@@ -21,7 +21,9 @@ pub(super) enum BuiltNetwork {
     Plastic(Box<PlasticNetwork>),
 }
 
-pub(super) fn build_network(c: &NetworkConfig) -> anyhow::Result<(BuiltNetwork, NetworkRunParams)> {
+pub(super) fn build_network(
+    c: &NetworkConfig,
+) -> anyhow::Result<(BuiltNetwork, Valid<NetworkRunParams>)> {
     let within = |e: ParamError| e.within("network");
     let omega = match &c.frequencies {
         FrequencyConfig::Lorentzian { center, half_width, count } => {
@@ -141,7 +143,7 @@ fn final_stability(
         let reason = format!("skipped above {STABILITY_MAX_UNITS} units (O(N³))");
         return Ok(StabilityFigures { reason: Some(reason), ..StabilityFigures::default() });
     }
-    let locked = match find_locked_state(net, final_phases, &LockParams::default()) {
+    let locked = match find_locked_state(net, final_phases, &LockParams::default().check()?) {
         Ok(locked) => locked,
         Err(e) => {
             return Ok(StabilityFigures { reason: Some(e.to_string()), ..Default::default() });

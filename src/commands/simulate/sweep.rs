@@ -2,11 +2,11 @@
 
 use crate::output::{RunFolder, VERSION};
 use dgnn_core::error::{at_least, finite, positive};
-use dgnn_core::{Envelope, Progress, Seed};
-use dgnn_dynamics::fast::{KuramotoParams, kuramoto_mean_field};
+use dgnn_core::{Envelope, ParamGuard, Progress, Seed, Valid};
 use dgnn_dynamics::network::{
     evenly_spaced, lorentzian_order_parameter, lorentzian_quantiles, uniform_phases,
 };
+use dgnn_dynamics::simd::{KuramotoParams, kuramoto_mean_field};
 use dgnn_plot::Plot;
 use serde::Serialize;
 use std::f64::consts::PI;
@@ -14,7 +14,7 @@ use std::f64::consts::PI;
 use super::Figures;
 use super::config::{Config, SweepConfig};
 
-pub(super) fn sweep_params(c: &SweepConfig, seed: Seed) -> anyhow::Result<KuramotoParams> {
+pub(super) fn sweep_params(c: &SweepConfig, seed: Seed) -> anyhow::Result<Valid<KuramotoParams>> {
     at_least("kuramoto.oscillators", c.oscillators, 1)?;
     positive("kuramoto.half_width", c.half_width)?;
     finite("kuramoto.k_min", c.k_min)?;
@@ -29,8 +29,7 @@ pub(super) fn sweep_params(c: &SweepConfig, seed: Seed) -> anyhow::Result<Kuramo
         steps: c.steps,
         average: c.average,
     };
-    params.check().map_err(|e| e.within("kuramoto"))?;
-    Ok(params)
+    Ok(params.check().map_err(|e| e.within("kuramoto"))?)
 }
 
 #[derive(Debug, Serialize)]
@@ -55,7 +54,7 @@ pub(super) fn sweep(
     progress: &dyn Progress,
 ) -> anyhow::Result<String> {
     let params = sweep_params(c, Seed(config.seed))?;
-    let points = kuramoto_mean_field(&params, progress)?;
+    let points = kuramoto_mean_field(&params, progress);
     let k_c = 2.0 * c.half_width;
     let rows: Vec<SweepRow> = points
         .iter()

@@ -1,0 +1,37 @@
+//! SIMD kernels of the two canonical workloads (docs/benchmarks.md, W1 and W3): the HKB phase
+//! ensemble and the Kuramoto mean field, vectorised with `wide`.
+//!
+//! Most users do not call them directly: [`crate::ensemble::run_phase_ensemble`] takes the HKB
+//! kernel whenever the landscape, scheme and start allow it, and the general
+//! `Sde`/`Integrator` path otherwise.
+//!
+//! **HKB ensemble** ([`hkb_ensemble_final_phases`], [`hkb_ensemble_snapshots`]): Euler–Maruyama
+//! for `dφ = (δω − a sin φ − 2b sin 2φ) dt + sqrt(Q) dW` over many trajectories, vectorised
+//! across trajectories (8 × f64 or 16 × f32 lanes). One `sin_cos` per step gives both
+//! harmonics (`sin 2φ = 2 sin φ cos φ`); Gaussian variates are exact Box–Muller pairs
+//! (`sqrt(−2 ln u₁)·(cos 2πu₂, sin 2πu₂)`, Box & Muller 1958) from wide's `ln`, `sqrt` and
+//! `sin_cos`; uniforms come from one xoshiro256++ generator per SIMD lane (Blackman & Vigna
+//! 2021, ACM TOMS 47:36), run as eight lanes of `u64x8`.
+//!
+//! *Seeding.* Trajectories go in fixed blocks of [`HKB_BLOCK`]; block `k` seeds its 64
+//! xoshiro256++ lanes (256 bits each) from `seed.stream("dynamics/trajectory", &[k])` and draws
+//! the initial phases (uniform in `[-π, π)`) and every normal from those lanes, so results are
+//! bit-identical for any thread count. The general path ([`crate::ensemble::run_ensemble`])
+//! uses the same stream names and block size but draws from the ChaCha stream itself, so the
+//! two paths give statistically equal, not bit-equal, ensembles; so do the two precisions.
+//! φ is never wrapped while integrating. In f32, `u₁ ≥ 2⁻²⁴` truncates the normal tails at
+//! 5.8σ (probability 7e-9 per variate).
+//!
+//! **Kuramoto mean field** ([`kuramoto_mean_field`]): RK4 for
+//! `dθ_i/dt = ω_i + K(Im Z cos θ_i − Re Z sin θ_i)`, `Z = ⟨e^{iθ}⟩`, one work item per coupling
+//! value, each stage fused into one pass (`sin_cos`, the next stage's state and the sums for
+//! `Z`), lane sums reduced in a fixed order. It draws no random numbers.
+
+mod hkb;
+mod kuramoto;
+mod lanes;
+
+pub use hkb::{
+    HKB_BLOCK, HkbEnsembleParams, Precision, hkb_ensemble_final_phases, hkb_ensemble_snapshots,
+};
+pub use kuramoto::{KuramotoParams, KuramotoPoint, kuramoto_mean_field};
