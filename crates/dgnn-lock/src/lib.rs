@@ -22,15 +22,36 @@
 //! | positive controls (3:1 quiet vs active) | [`controls::ControlParams`] |
 //! | synthetic locked pairs (W5) | [`synthetic::PairParams`] |
 //!
+//! Two phases locked 3:1 and the exact edge of a tongue, from the public API alone:
+//!
 //! ```
-//! use dgnn_lock::{Ratio, map::SineLift, tongue::tongue};
-//! // The 0/1 tongue of the sine circle map is |Ω| ≤ K/2π.
-//! let t = tongue(&SineLift::new(0.5).unwrap(), Ratio::new(0, 1).unwrap()).unwrap();
-//! assert!((t.upper - 0.5 / std::f64::consts::TAU).abs() < 1e-12);
+//! use dgnn_lock::{Ratio, indices::nm_indices, map::SineLift, tongue::tongue};
+//! use std::f64::consts::TAU;
+//!
+//! // One minute sampled at 10 Hz: breathing at 0.25 Hz (φ₁), the heart three times as fast
+//! // with a fixed lag (φ₂ = 3φ₁ + 0.4), both unwrapped, in radians.
+//! let breath: Vec<f64> = (0..600).map(|k| TAU * 0.25 * f64::from(k) / 10.0).collect();
+//! let heart: Vec<f64> = breath.iter().map(|phase| 3.0 * phase + 0.4).collect();
+//! // Ψ = 3φ₁ − φ₂ = −0.4 is constant: γ = |⟨e^{iΨ}⟩| = 1 and every Ψ falls in one bin (ρ = 1).
+//! let locked = nm_indices(&breath, &heart, 3, 1)?;
+//! assert_eq!(locked.ratio, Ratio::integer(3));
+//! assert!(locked.gamma > 1.0 - 1e-12 && locked.rho > 1.0 - 1e-12);
+//! // Ψ = 2φ₁ − φ₂ = −φ₁ − 0.4 turns through 15 whole breaths: γ = 0.
+//! assert!(nm_indices(&breath, &heart, 2, 1)?.gamma < 1e-9);
+//!
+//! // The 0/1 tongue of the sine circle map θ ↦ θ + Ω − (K/2π) sin 2πθ is |Ω| ≤ K/2π.
+//! let k = 0.5;
+//! let zero = tongue(&SineLift::new(k)?, Ratio::new(0, 1)?)?;
+//! assert!((zero.upper - k / TAU).abs() < 1e-12 && (zero.lower + k / TAU).abs() < 1e-12);
+//! # Ok::<(), dgnn_lock::LockError>(())
 //! ```
 //!
-//! Every random computation takes a [`dgnn_core::Seed`] and is bit-identical for any thread
-//! count. Errors are one enum, [`LockError`].
+//! Parameter structs are raw (public fields, RON) until [`ParamGuard::check`] turns them into
+//! the checked type the analyses take ([`grid::GridSpec`], [`Valid`]`<`[`sync::SyncParams`]`>`,
+//! …). Every random computation takes a [`Seed`] and is bit-identical for any thread count.
+//! Errors are one enum, [`LockError`]. The examples (`cargo run -p dgnn-lock --example …`) are
+//! `heart_breath` (a synthetic 3:1 record through the windowed analysis) and `tongue_edges`
+//! (exact edges against their closed forms).
 
 pub mod controls;
 pub mod error;
@@ -49,3 +70,9 @@ pub mod tongue;
 
 pub use error::{LockError, Result};
 pub use farey::Ratio;
+
+/// What a user of this crate alone needs from dgnn-core: seeds and their streams, progress
+/// sinks, parameter errors and the checked-parameter traits.
+pub use dgnn_core::{
+    NoProgress, ParamError, ParamGuard, Progress, Seed, StreamRng, Valid, Validate,
+};
