@@ -15,19 +15,20 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::LabError;
-use crate::rule::{DecisionRule, QuantitySpec};
+use crate::rule::{self, DecisionRule, QuantitySpec};
 use crate::stats::Interval;
 use crate::stats::bootstrap::BootstrapOptions;
 
-/// The settings every experiment shares: its seeds, its decision rule and its intervals.
+/// The settings every experiment shares: its seeds, its decision rules and its intervals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Common {
     /// The seeds every arm runs on (arms share seeds and data splits, so comparisons are
     /// paired). At least 2, for an interval.
     pub seeds: Vec<u64>,
-    /// The rule that decides the verdict, declared before anything runs.
-    pub rule: DecisionRule,
+    /// The claims and the rules that decide their verdicts, declared before anything runs (at
+    /// least one).
+    pub rules: Vec<DecisionRule>,
     /// Bootstrap settings of every interval (default 9999 resamples, 95 %).
     #[serde(default = "default_bootstrap")]
     pub bootstrap: Valid<BootstrapOptions>,
@@ -38,16 +39,16 @@ fn default_bootstrap() -> Valid<BootstrapOptions> {
 }
 
 impl Common {
-    /// Settings with the given seeds and rule and the default bootstrap.
+    /// Settings with the given seeds and rules and the default bootstrap.
     #[must_use]
-    pub fn new(seeds: Vec<u64>, rule: DecisionRule) -> Self {
-        Self { seeds, rule, bootstrap: default_bootstrap() }
+    pub fn new(seeds: Vec<u64>, rules: Vec<DecisionRule>) -> Self {
+        Self { seeds, rules, bootstrap: default_bootstrap() }
     }
 
-    /// Checks the seeds and the rule against the experiment's declared quantities.
+    /// Checks the seeds and the rules against the experiment's declared quantities.
     ///
     /// # Errors
-    /// Fewer than two seeds (no interval), repeated seeds, or a bad rule.
+    /// Fewer than two seeds (no interval), repeated seeds, no rule, or a bad rule.
     pub fn check(&self, quantities: &[QuantitySpec]) -> Result<(), LabError> {
         if self.seeds.len() < 2 {
             return Err(ParamError::new(
@@ -67,7 +68,12 @@ impl Common {
             )
             .into());
         }
-        self.rule.check(quantities)?;
+        if self.rules.is_empty() {
+            return Err(rule::RuleError::NoClaim.into());
+        }
+        for rule in &self.rules {
+            rule.check(quantities)?;
+        }
         Ok(())
     }
 }
@@ -106,7 +112,7 @@ pub struct Figure {
 /// What an analysis found.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
-    /// The estimates of the declared quantities, which the rule reads.
+    /// The estimates of the declared quantities, which the rules read.
     pub estimates: BTreeMap<String, Interval>,
     /// One sentence stating the answer in numbers (for the verdict table).
     pub answer: String,

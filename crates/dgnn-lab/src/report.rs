@@ -86,7 +86,7 @@ pub(crate) fn write_report<E: Experiment>(
     experiment: &E,
     config: &E::Config,
     analysis: &Analysis,
-    decision: &Decision,
+    decisions: &[Decision],
     version: &str,
     facts: &RunFacts,
 ) -> String {
@@ -96,24 +96,32 @@ pub(crate) fn write_report<E: Experiment>(
     let mut md = String::new();
     let _ = writeln!(md, "# Experiment `{}`\n", info.name);
     let _ = writeln!(md, "> {}\n", info.question);
-    let _ = writeln!(md, "**Verdict: {}.** {}\n", decision.verdict, analysis.answer);
+    for (rule, decision) in common.rules.iter().zip(decisions) {
+        let _ = writeln!(md, "**{}: {}.**\n", rule.claim, decision.verdict);
+    }
+    let _ = writeln!(md, "{}\n", analysis.answer);
     let _ = writeln!(md, "## Question and design\n\n{}\n", experiment.design(config).trim());
-    let _ = writeln!(md, "## Decision rule (declared in the config before the run)\n");
-    let _ = writeln!(md, "Claim: *{}*\n", common.rule.claim);
+    let _ = writeln!(md, "## Decision rules (declared in the config before the run)\n");
     let _ = writeln!(
         md,
-        "The claim is **supported** if every condition below holds for the whole {:.0} % \
+        "A claim is **supported** if every one of its conditions holds for the whole {:.0} % \
          interval, **not supported** if any interval lies wholly on the wrong side, and \
          **inconclusive** otherwise.\n",
         level * 100.0
     );
-    for quantity in experiment.quantities() {
-        if let Some(c) = common.rule.conditions.iter().find(|c| c.quantity == quantity.name) {
-            let _ =
-                writeln!(md, "- `{}` ({}) {}", c.quantity, quantity.meaning, side_text(c.holds_if));
+    for rule in &common.rules {
+        let _ = writeln!(md, "Claim: *{}*\n", rule.claim);
+        for c in &rule.conditions {
+            let meaning = experiment
+                .quantities()
+                .iter()
+                .find(|q| q.name == c.quantity)
+                .map_or("", |q| q.meaning);
+            let _ = writeln!(md, "- `{}` ({meaning}) {}", c.quantity, side_text(c.holds_if));
         }
+        let _ = writeln!(md);
     }
-    let _ = writeln!(md, "\n## Results\n");
+    let _ = writeln!(md, "## Results\n");
     let _ = writeln!(
         md,
         "Intervals are {:.0} % percentile bootstrap intervals over {} seeds ({} resamples).\n",
@@ -138,19 +146,22 @@ pub(crate) fn write_report<E: Experiment>(
         let _ =
             writeln!(md, "![{}]({}.png)\n\n*{}*\n", figure.caption, figure.stem, figure.caption);
     }
-    let _ = writeln!(md, "## Verdict: {}\n", decision.verdict);
-    for outcome in &decision.outcomes {
-        let shown = outcome.interval.as_ref().map_or("—".into(), format_interval);
-        let _ = writeln!(
-            md,
-            "- `{}` = {} must {}: {}",
-            outcome.condition.quantity,
-            shown,
-            side_text(outcome.condition.holds_if),
-            status_text(outcome.status)
-        );
+    let _ = writeln!(md, "## Verdicts\n");
+    for (rule, decision) in common.rules.iter().zip(decisions) {
+        let _ = writeln!(md, "*{}*: **{}**\n", rule.claim, decision.verdict);
+        for outcome in &decision.outcomes {
+            let shown = outcome.interval.as_ref().map_or("—".into(), format_interval);
+            let _ = writeln!(
+                md,
+                "- `{}` = {} must {}: {}",
+                outcome.condition.quantity,
+                shown,
+                side_text(outcome.condition.holds_if),
+                status_text(outcome.status)
+            );
+        }
+        let _ = writeln!(md);
     }
-    let _ = writeln!(md);
     for note in &analysis.notes {
         let _ = writeln!(md, "{note}\n");
     }

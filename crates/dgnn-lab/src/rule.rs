@@ -81,6 +81,9 @@ pub enum RuleError {
         /// The declared names, comma-separated.
         known: String,
     },
+    /// The config states no claim.
+    #[error("`rules` is empty: state at least one claim with its decision rule")]
+    NoClaim,
     /// The rule has no condition.
     #[error("decision rule: `conditions` is empty; state at least one condition of the claim")]
     Empty,

@@ -2,7 +2,7 @@
 //! stop at an item boundary, resume with the finished items kept, then the report.
 //!
 //! Folder layout:
-//! - `config.ron` — the checked config, decision rule included, written before any item runs;
+//! - `config.ron` — the checked config, decision rules included, written before any item runs;
 //! - `items/NNNN.ron` — one finished item and its outcome each (atomic writes);
 //! - after the last item: `report.md`, `results.csv`, `result.json` (the envelope: version,
 //!   config, estimates, decision), and every figure as SVG and PNG.
@@ -38,11 +38,11 @@ pub enum RunEnd {
 /// The figures of a finished run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finished {
-    /// The decision of the rule.
-    pub decision: Decision,
+    /// The decision of each rule, in the config's order.
+    pub decisions: Vec<Decision>,
     /// The answer in one sentence.
     pub answer: String,
-    /// The estimates the rule read, by quantity.
+    /// The estimates the rules read, by quantity.
     pub estimates: std::collections::BTreeMap<String, crate::stats::Interval>,
     /// Wall time of the items run by this process (seconds; zero for items kept from an
     /// earlier, stopped process).
@@ -189,9 +189,10 @@ fn finish<E: Experiment>(
         figure.plot.save_both(dir, &figure.stem)?;
     }
     let common = experiment.common(config);
-    let decision = common.rule.decide(&analysis.estimates);
+    let decisions: Vec<Decision> =
+        common.rules.iter().map(|rule| rule.decide(&analysis.estimates)).collect();
     let finished = Finished {
-        decision: decision.clone(),
+        decisions: decisions.clone(),
         answer: analysis.answer.clone(),
         estimates: analysis.estimates.clone(),
         item_seconds: facts.item_seconds,
@@ -205,7 +206,7 @@ fn finish<E: Experiment>(
         &finished,
     );
     envelope.write_json(&dir.join("result.json"))?;
-    let report = write_report(experiment, config, &analysis, &decision, version, &facts);
+    let report = write_report(experiment, config, &analysis, &decisions, version, &facts);
     atomic_write(&dir.join("report.md"), report.as_bytes())?;
     Ok(finished)
 }

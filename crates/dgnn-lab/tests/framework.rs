@@ -52,7 +52,7 @@ impl Experiment for Coins {
                 holds_if: Side::Above(0.0),
             }],
         };
-        CoinConfig { common: Common::new((1..=6).collect(), rule), flips: 400, bias: 0.6 }
+        CoinConfig { common: Common::new((1..=6).collect(), vec![rule]), flips: 400, bias: 0.6 }
     }
     fn quick_config(&self) -> CoinConfig {
         self.default_config()
@@ -149,12 +149,12 @@ fn a_run_writes_a_report_whose_verdict_follows_the_rule() {
     } else {
         "inconclusive"
     };
-    assert_eq!(finished.decision.verdict.to_string(), expected);
+    assert_eq!(finished.decisions[0].verdict.to_string(), expected);
     let report = read(&dir.path().join("report.md"));
-    for section in ["## Question and design", "## Decision rule", "## Results", "## Verdict"] {
+    for section in ["## Question and design", "## Decision rules", "## Results", "## Verdicts"] {
         assert!(report.contains(section), "report.md lacks {section}");
     }
-    assert!(report.contains(&format!("**Verdict: {expected}.**")));
+    assert!(report.contains(&format!("**the biased coin lands heads more often: {expected}.**")));
     let csv = read(&dir.path().join("results.csv"));
     assert_eq!(csv.lines().count(), 1 + 12);
     assert!(csv.starts_with("seed,arm,heads\n"));
@@ -231,7 +231,9 @@ fn bad_configs_are_refused_before_any_file_is_written() {
     let mut one_seed = Coins.default_config();
     one_seed.common.seeds = vec![7];
     let mut unknown = Coins.default_config();
-    unknown.common.rule.conditions[0].quantity = "excess_tails".into();
+    unknown.common.rules[0].conditions[0].quantity = "excess_tails".into();
+    let mut no_claim = Coins.default_config();
+    no_claim.common.rules.clear();
     let mut repeated = Coins.default_config();
     repeated.common.seeds = vec![1, 1, 2];
     let mut bad_bias = Coins.default_config();
@@ -240,6 +242,7 @@ fn bad_configs_are_refused_before_any_file_is_written() {
         (one_seed, "at least 2 seeds"),
         (unknown, "unknown quantity `excess_tails`"),
         (repeated, "distinct"),
+        (no_claim, "at least one claim"),
         (bad_bias, "bias"),
     ] {
         let dir = tempfile::tempdir().unwrap();
