@@ -207,9 +207,43 @@ pub(super) fn network(
         NetworkStart::Fixed(t) => t.clone(),
         NetworkStart::Uniform => uniform_phases(seed, "dynamics/network-initial", n),
     };
-    let (rows, stability): (Vec<OrderRow>, _) = match built {
+    let (rows, stability) = run_network(built, &theta0, &params, seed, folder, progress)?;
+    write_order_parameter(folder, n, &rows)?;
+    let half = &rows[rows.len() / 2..];
+    let last = rows.last().context("no recorded state")?;
+    let figures = NetworkFigures {
+        units: n,
+        final_r: last.r,
+        mean_r_second_half: half.iter().map(|r| r.r).sum::<f64>() / half.len() as f64,
+        final_mean_weight: last.mean_weight,
+        final_link_density: last.link_density,
+        stability,
+    };
+    let summary = network_summary(&figures);
+    folder.write_envelope(&Envelope::new(
+        "simulate",
+        VERSION,
+        Some(seed),
+        config,
+        Figures::Network(figures),
+    ))?;
+    Ok(summary)
+}
+
+/// Integrates the network (plastic or not) from `theta0`: the recorded order parameter (with
+/// the mean weight and link density of a plastic network) and the stability of the locked
+/// state nearest the final phases.
+fn run_network(
+    built: BuiltNetwork,
+    theta0: &[f64],
+    params: &Valid<NetworkRunParams>,
+    seed: Seed,
+    folder: &RunFolder,
+    progress: &dyn Progress,
+) -> anyhow::Result<(Vec<OrderRow>, StabilityFigures)> {
+    Ok(match built {
         BuiltNetwork::Fixed(net) => {
-            let run = simulate_network(&net, &theta0, &params, seed, progress)?;
+            let run = simulate_network(&net, theta0, params, seed, progress)?;
             let stability = final_stability(&net, &run.final_phases, folder)?;
             let rows = (0..run.times.len())
                 .map(|k| OrderRow {
@@ -223,7 +257,7 @@ pub(super) fn network(
             (rows, stability)
         }
         BuiltNetwork::Plastic(mut net) => {
-            let run = simulate_plastic_network(&mut net, &theta0, &params, seed, progress)?;
+            let run = simulate_plastic_network(&mut net, theta0, params, seed, progress)?;
             let stability = final_stability(&net.phase_network(), &run.final_phases, folder)?;
             let rows = (0..run.times.len())
                 .map(|k| OrderRow {
@@ -236,8 +270,13 @@ pub(super) fn network(
                 .collect();
             (rows, stability)
         }
-    };
-    folder.write_csv("order_parameter.csv", &rows)?;
+    })
+}
+
+/// `order_parameter.csv` and the `order_parameter` plot (r, and for a plastic network the mean
+/// weight and the link density, over time).
+fn write_order_parameter(folder: &RunFolder, n: usize, rows: &[OrderRow]) -> anyhow::Result<()> {
+    folder.write_csv("order_parameter.csv", rows)?;
     let mut plot = Plot::new(format!("order parameter of {n} oscillators"))
         .x_label("t")
         .y_label("r")
@@ -255,19 +294,14 @@ pub(super) fn network(
             );
     }
     folder.write_plot("order_parameter", &plot)?;
-    let half = &rows[rows.len() / 2..];
-    let last = rows.last().context("no recorded state")?;
-    let figures = NetworkFigures {
-        units: n,
-        final_r: last.r,
-        mean_r_second_half: half.iter().map(|r| r.r).sum::<f64>() / half.len() as f64,
-        final_mean_weight: last.mean_weight,
-        final_link_density: last.link_density,
-        stability,
-    };
+    Ok(())
+}
+
+/// The terminal summary of a network run.
+fn network_summary(figures: &NetworkFigures) -> String {
     let mut summary = format!(
-        "network of {n} units: r(T) = {:.4}, mean r over the second half = {:.4}",
-        figures.final_r, figures.mean_r_second_half
+        "network of {} units: r(T) = {:.4}, mean r over the second half = {:.4}",
+        figures.units, figures.final_r, figures.mean_r_second_half
     );
     if let (Some(w), Some(d)) = (figures.final_mean_weight, figures.final_link_density) {
         summary += &format!("; mean weight {w:.4}, link density {d:.4}");
@@ -281,14 +315,7 @@ pub(super) fn network(
         _ if s.locked => "\none unit: no relative phases to analyse".to_string(),
         _ => format!("\nnot phase-locked: {}", s.reason.as_deref().unwrap_or_default()),
     };
-    folder.write_envelope(&Envelope::new(
-        "simulate",
-        VERSION,
-        Some(seed),
-        config,
-        Figures::Network(figures),
-    ))?;
-    Ok(summary)
+    summary
 }
 
 #[cfg(test)]
