@@ -276,7 +276,7 @@ fn write_tables(
 fn summarise(analysis: &SyncAnalysis, breaths: usize, duration: f64, alpha: f64) -> Figures {
     let analysed = analysis.analysed().count();
     let significant = analysis.windows.iter().filter(|w| w.significant).count();
-    let counts = analysis.dominant_ratio_counts(true);
+    let counts = analysis.significant_ratio_counts();
     let beats = analysis.beats.len();
     let verdict = if analysed == 0 {
         "not enough data: no window could be analysed".to_string()
@@ -311,7 +311,7 @@ fn summarise(analysis: &SyncAnalysis, breaths: usize, duration: f64, alpha: f64)
 }
 
 fn summary_text(source: &str, f: &Figures, analysis: &SyncAnalysis) -> String {
-    let all_dominant = analysis.dominant_ratio_counts(false);
+    let all_dominant = analysis.dominant_ratio_counts();
     format!(
         "dgnn sync — {source}\n\
          duration {:.1} min; {} beats ({:.1}/min), {} breaths ({:.1}/min), {:.2} beats per breath\n\

@@ -42,7 +42,7 @@ fn main() -> Result<(), LockError> {
             }
         }
         println!("  dominant ratios on the Stern–Brocot tree:");
-        for line in tree_view(&analysis.dominant_ratio_counts(false)).lines() {
+        for line in tree_view(&analysis.dominant_ratio_counts()).lines() {
             println!("    {line}");
         }
     }

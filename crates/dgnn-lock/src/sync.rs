@@ -34,7 +34,7 @@ use crate::surrogates::{
 use dgnn_core::angle::unwrap;
 use dgnn_core::error::{at_least, in_range, positive};
 use dgnn_core::stats::benjamini_hochberg_threshold;
-use dgnn_core::{ParamError, ParamGuard, Progress, Seed, Valid, Validate};
+use dgnn_core::{ParamError, ParamGuard, Progress, Seed, StreamRng, Valid, Validate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::TAU;
@@ -188,22 +188,32 @@ impl SyncAnalysis {
         self.windows.iter().filter(|w| w.dominant.is_some())
     }
 
-    /// How often each ratio was dominant, among the significant windows only or among all
-    /// analysed windows, most frequent first.
+    /// How often each ratio was dominant among the analysed windows, most frequent first.
     #[must_use]
-    pub fn dominant_ratio_counts(&self, significant_only: bool) -> Vec<(Ratio, usize)> {
-        let mut counts: Vec<(Ratio, usize)> = Vec::new();
-        for w in self.analysed().filter(|w| w.significant || !significant_only) {
-            if let Some(d) = &w.dominant {
-                match counts.iter_mut().find(|(r, _)| *r == d.ratio) {
-                    Some(entry) => entry.1 += 1,
-                    None => counts.push((d.ratio, 1)),
-                }
-            }
-        }
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        counts
+    pub fn dominant_ratio_counts(&self) -> Vec<(Ratio, usize)> {
+        ratio_counts(self.analysed())
     }
+
+    /// How often each ratio was dominant among the significant windows (after the
+    /// false-discovery correction), most frequent first.
+    #[must_use]
+    pub fn significant_ratio_counts(&self) -> Vec<(Ratio, usize)> {
+        ratio_counts(self.analysed().filter(|w| w.significant))
+    }
+}
+
+/// The dominant ratios of `windows` with their counts, most frequent first (ties: smaller
+/// ratio first).
+fn ratio_counts<'a>(windows: impl Iterator<Item = &'a WindowResult>) -> Vec<(Ratio, usize)> {
+    let mut counts: Vec<(Ratio, usize)> = Vec::new();
+    for dominant in windows.filter_map(|w| w.dominant.as_ref()) {
+        match counts.iter_mut().find(|(r, _)| *r == dominant.ratio) {
+            Some(entry) => entry.1 += 1,
+            None => counts.push((dominant.ratio, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counts
 }
 
 /// Synchrogram points `(t_k, (φ_r(t_k) mod 2πm)/2π)` for `m` respiratory cycles (Schäfer et
@@ -229,40 +239,51 @@ fn phase_at(phase: &[f64], rate_hz: f64, t: f64) -> Option<f64> {
     Some(phase[i] * (1.0 - f) + phase[i + 1] * f)
 }
 
-/// Candidate ratios around a measured frequency ratio.
-fn candidates(ratio: f64, p: &SyncParams) -> Result<Vec<Ratio>> {
+/// The coprime `n:m` (`n ≤ max_n`, `m ≤ max_m`) within the relative tolerance of a measured
+/// frequency ratio, or the nearest ratio with `m ≤ max_m` when none is.
+fn candidate_ratios(measured: f64, params: &SyncParams) -> Result<Vec<Ratio>> {
     let mut out = Vec::new();
-    for m in 1..=p.max_m {
-        for n in 1..=p.max_n {
-            if gcd(n, m) == 1 && ((n as f64 / m as f64) - ratio).abs() <= p.ratio_tolerance * ratio
-            {
+    for m in 1..=params.max_m {
+        for n in 1..=params.max_n {
+            let distance = ((n as f64 / m as f64) - measured).abs();
+            if gcd(n, m) == 1 && distance <= params.ratio_tolerance * measured {
                 out.push(Ratio::new(n, m)?);
             }
         }
     }
     if out.is_empty() {
-        out.push(nearest_ratio(ratio, p.max_m)?);
+        out.push(nearest_ratio(measured, params.max_m)?);
     }
     out.retain(|r| r.numer() > 0);
     Ok(out)
 }
 
-/// γ-maximising candidate: (its indices, the maximum γ).
-fn best_of(phi1: &[f64], phi2: &[f64], cands: &[Ratio]) -> Result<Indices> {
+/// The indices of the candidate with the largest γ (ties go to the shallower ratio).
+fn dominant_candidate(phi1: &[f64], phi2: &[f64], candidates: &[Ratio]) -> Result<Indices> {
     let mut best: Option<Indices> = None;
-    for r in cands {
-        let idx = nm_indices(phi1, phi2, r.numer(), r.denom())?;
+    for r in candidates {
+        let indices = nm_indices(phi1, phi2, r.numer(), r.denom())?;
         let better = match &best {
             None => true,
             Some(b) => {
-                idx.gamma > b.gamma || (idx.gamma >= b.gamma && idx.ratio.depth() < b.ratio.depth())
+                indices.gamma > b.gamma
+                    || (indices.gamma >= b.gamma && indices.ratio.depth() < b.ratio.depth())
             }
         };
         if better {
-            best = Some(idx);
+            best = Some(indices);
         }
     }
     best.ok_or_else(|| LockError::NotEnoughData("no candidate ratio".into()))
+}
+
+/// The respiration as every window sees it: band-passed, decimated to `rate_hz`, with a
+/// Hilbert plan of one window's length.
+struct Respiration {
+    decimated: Vec<f64>,
+    rate_hz: f64,
+    window_len: usize,
+    plan: HilbertPlan,
 }
 
 /// Runs the analysis on beat times (s), a respiration signal and its sampling rate.
@@ -275,42 +296,46 @@ pub fn analyse(
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<SyncAnalysis> {
-    let p: &SyncParams = params;
     positive("fs_hz", fs_hz)?;
     check_events("beats", beats)?;
     let duration = resp.len() as f64 / fs_hz;
-    if duration < p.window_s {
+    if duration < params.window_s {
         return Err(LockError::NotEnoughData(format!(
             "the record lasts {duration:.1} s, shorter than one window of {} s",
-            p.window_s
+            params.window_s
         )));
     }
-    let filtered = bandpass(resp, fs_hz, p.resp_band_hz.0, p.resp_band_hz.1)?;
-    let factor = ((fs_hz / p.resp_rate_hz).round() as usize).max(1);
-    let rate = fs_hz / factor as f64;
+    let filtered = bandpass(resp, fs_hz, params.resp_band_hz.0, params.resp_band_hz.1)?;
+    let factor = ((fs_hz / params.resp_rate_hz).round() as usize).max(1);
+    let rate_hz = fs_hz / factor as f64;
     let decimated: Vec<f64> = filtered.iter().step_by(factor).copied().collect();
     let whole_phase = HilbertPlan::new(decimated.len())?.unwrapped_phase(&decimated)?;
     // The whole-record phase is for the synchrogram; the first and last 5 s are left out
     // (edge effects of the transform).
-    let resp_phase_at_beats = beats
-        .iter()
-        .map(
-            |&t| if t < 5.0 || t > duration - 5.0 { None } else { phase_at(&whole_phase, rate, t) },
-        )
-        .collect();
+    let resp_phase_at_beats =
+        beats
+            .iter()
+            .map(|&t| {
+                if t < 5.0 || t > duration - 5.0 {
+                    None
+                } else {
+                    phase_at(&whole_phase, rate_hz, t)
+                }
+            })
+            .collect();
     let starts: Vec<f64> = (0..)
-        .map(|i| i as f64 * p.step_s)
-        .take_while(|s| s + p.window_s <= duration + 1e-9)
+        .map(|i| i as f64 * params.step_s)
+        .take_while(|s| s + params.window_s <= duration + 1e-9)
         .collect();
-    let window_len = (p.window_s * rate).round() as usize;
-    let plan = HilbertPlan::new(window_len)?;
+    let window_len = (params.window_s * rate_hz).round() as usize;
+    let respiration =
+        Respiration { decimated, rate_hz, window_len, plan: HilbertPlan::new(window_len)? };
     progress.start(starts.len() as u64, "windows");
     let windows: Vec<WindowResult> = starts
         .par_iter()
         .enumerate()
         .map(|(index, &start_s)| {
-            let out =
-                analyse_window(index, start_s, beats, &decimated, rate, window_len, &plan, p, seed);
+            let out = analyse_window(index, start_s, beats, &respiration, params, seed);
             progress.advance(1);
             out
         })
@@ -318,7 +343,7 @@ pub fn analyse(
     progress.finish();
     let mut analysis =
         SyncAnalysis { windows, resp_phase_at_beats, beats: beats.to_vec(), p_threshold: 0.0 };
-    mark_significant(&mut analysis, p.alpha);
+    mark_significant(&mut analysis, params.alpha);
     Ok(analysis)
 }
 
@@ -333,24 +358,22 @@ fn mark_significant(analysis: &mut SyncAnalysis, alpha: f64) {
     }
 }
 
-#[allow(clippy::too_many_arguments)] // one window's inputs, all needed, called from one place
+/// Window `index` starting at `start_s`: its beats and breaths, the measured frequency ratio,
+/// the dominant candidate, and the surrogate p-value of its γ — or why it was not analysed.
 fn analyse_window(
     index: usize,
     start_s: f64,
     beats: &[f64],
-    resp: &[f64],
-    rate: f64,
-    window_len: usize,
-    plan: &HilbertPlan,
-    p: &SyncParams,
+    respiration: &Respiration,
+    params: &SyncParams,
     seed: Seed,
 ) -> Result<WindowResult> {
-    let end_s = start_s + p.window_s;
-    let first = (start_s * rate).round() as usize;
-    let segment = &resp[first..(first + window_len).min(resp.len())];
-    let lo = beats.partition_point(|&t| t < start_s);
-    let hi = beats.partition_point(|&t| t < end_s);
-    let in_window = &beats[lo..hi];
+    let end_s = start_s + params.window_s;
+    let first = (start_s * respiration.rate_hz).round() as usize;
+    let last = (first + respiration.window_len).min(respiration.decimated.len());
+    let segment = &respiration.decimated[first..last];
+    let in_window =
+        &beats[beats.partition_point(|&t| t < start_s)..beats.partition_point(|&t| t < end_s)];
     let mut result = WindowResult {
         index,
         start_s,
@@ -364,66 +387,122 @@ fn analyse_window(
         significant: false,
         not_enough_data: None,
     };
-    if segment.len() < window_len {
+    if segment.len() < respiration.window_len {
         result.not_enough_data = Some("window runs past the end of the record".into());
         return Ok(result);
     }
-    let phase = plan.unwrapped_phase(segment)?;
+    let phase = respiration.plan.unwrapped_phase(segment)?;
     result.breaths = (phase[phase.len() - 1] - phase[0]) / TAU;
-    if in_window.len() < p.min_beats || result.breaths < p.min_breaths {
+    if in_window.len() < params.min_beats || result.breaths < params.min_breaths {
         result.not_enough_data = Some(format!(
             "{} beats and {:.1} breaths; at least {} beats and {} breaths are needed",
             in_window.len(),
             result.breaths,
-            p.min_beats,
-            p.min_breaths
+            params.min_beats,
+            params.min_breaths
         ));
         return Ok(result);
     }
     let f_heart = (in_window.len() - 1) as f64 / (in_window[in_window.len() - 1] - in_window[0]);
-    let f_resp = result.breaths / p.window_s;
+    let f_resp = result.breaths / params.window_s;
     result.frequency_ratio = f_heart / f_resp;
-    let cands = candidates(result.frequency_ratio, p)?;
-    let heart_phase: Vec<f64> = (0..in_window.len()).map(|k| TAU * k as f64).collect();
-    let at_beats = |ph: &[f64]| -> Vec<f64> {
-        in_window
-            .iter()
-            .map(|&t| phase_at(ph, rate, t - start_s).unwrap_or(ph[ph.len() - 1]))
-            .collect()
+    let beat_phases = BeatPhases {
+        beats: in_window,
+        start_s,
+        rate_hz: respiration.rate_hz,
+        heart: (0..in_window.len()).map(|k| TAU * k as f64).collect(),
+        candidates: candidate_ratios(result.frequency_ratio, params)?,
     };
-    let best = best_of(&at_beats(&phase), &heart_phase, &cands)?;
-    result.depth = best.ratio.depth();
-    result.dominant = Some(best);
-    if p.surrogates > 0 {
-        let twins = if p.surrogate == SurrogateKind::Twin {
-            Some(Twins::new(segment, &p.twin)?)
-        } else {
-            None
-        };
-        let min_shift = ((p.min_shift_s * rate).round() as usize).max(1);
-        let mut stats = Vec::with_capacity(p.surrogates);
-        for s in 0..p.surrogates {
-            let mut rng = seed.stream("lock/sync/surrogate", &[index as u64, s as u64]);
-            let surrogate_phase = match p.surrogate {
-                SurrogateKind::TimeShift => {
-                    // The shifted phase jumps at the seam of the cyclic shift: unwrap it again.
-                    unwrap(&shifted(&phase, random_shift(window_len, min_shift, &mut rng)?))
-                }
-                SurrogateKind::Fourier => plan.unwrapped_phase(&fourier(segment, &mut rng)?)?,
-                SurrogateKind::Iaaft => {
-                    plan.unwrapped_phase(&iaaft(segment, p.iaaft_iterations, &mut rng)?)?
-                }
-                SurrogateKind::Twin => {
-                    let t =
-                        twins.as_ref().ok_or_else(|| LockError::NotEnoughData("twins".into()))?;
-                    plan.unwrapped_phase(&t.surrogate(window_len, &mut rng))?
-                }
-            };
-            stats.push(best_of(&at_beats(&surrogate_phase), &heart_phase, &cands)?.gamma);
-        }
-        result.p_value = Some(p_value(best.gamma, &stats));
+    let dominant = beat_phases.dominant(&phase)?;
+    result.depth = dominant.ratio.depth();
+    result.dominant = Some(dominant);
+    if params.surrogates > 0 {
+        let source = SurrogateSource::new(segment, respiration, params)?;
+        let gammas = (0..params.surrogates)
+            .map(|s| {
+                let mut rng = seed.stream("lock/sync/surrogate", &[index as u64, s as u64]);
+                let surrogate = source.phase(&phase, segment, respiration, &mut rng)?;
+                Ok(beat_phases.dominant(&surrogate)?.gamma)
+            })
+            .collect::<Result<Vec<f64>>>()?;
+        result.p_value = Some(p_value(dominant.gamma, &gammas));
     }
     Ok(result)
+}
+
+/// A window's beats, their heart phases `2πk`, and the candidate ratios: what the original
+/// respiration phase and each surrogate's are compared with.
+struct BeatPhases<'a> {
+    beats: &'a [f64],
+    start_s: f64,
+    rate_hz: f64,
+    heart: Vec<f64>,
+    candidates: Vec<Ratio>,
+}
+
+impl BeatPhases<'_> {
+    /// The dominant candidate for the window's respiration phase `resp_phase` (sampled at
+    /// `rate_hz` from the window start; a beat past its last sample takes the last value).
+    fn dominant(&self, resp_phase: &[f64]) -> Result<Indices> {
+        let at_beats: Vec<f64> = self
+            .beats
+            .iter()
+            .map(|&t| {
+                phase_at(resp_phase, self.rate_hz, t - self.start_s)
+                    .unwrap_or(resp_phase[resp_phase.len() - 1])
+            })
+            .collect();
+        dominant_candidate(&at_beats, &self.heart, &self.candidates)
+    }
+}
+
+/// Where a window's surrogate respiration phases come from.
+enum SurrogateSource {
+    /// The window's phase shifted cyclically by at least `min_shift` samples.
+    TimeShift { min_shift: usize },
+    /// Fourier phase-randomised respiration.
+    Fourier,
+    /// IAAFT respiration after at most `iterations` rounds.
+    Iaaft { iterations: usize },
+    /// Twin surrogates of the window's embedding.
+    Twin(Twins),
+}
+
+impl SurrogateSource {
+    /// The source `params.surrogate` asks for, prepared for one window's `segment`.
+    fn new(segment: &[f64], respiration: &Respiration, params: &SyncParams) -> Result<Self> {
+        Ok(match params.surrogate {
+            SurrogateKind::TimeShift => Self::TimeShift {
+                min_shift: ((params.min_shift_s * respiration.rate_hz).round() as usize).max(1),
+            },
+            SurrogateKind::Fourier => Self::Fourier,
+            SurrogateKind::Iaaft => Self::Iaaft { iterations: params.iaaft_iterations },
+            SurrogateKind::Twin => Self::Twin(Twins::new(segment, &params.twin)?),
+        })
+    }
+
+    /// One surrogate's unwrapped respiration phase, from the window's `phase` and `segment`.
+    fn phase(
+        &self,
+        phase: &[f64],
+        segment: &[f64],
+        respiration: &Respiration,
+        rng: &mut StreamRng,
+    ) -> Result<Vec<f64>> {
+        let plan = &respiration.plan;
+        match self {
+            Self::TimeShift { min_shift } => {
+                let shift = random_shift(respiration.window_len, *min_shift, rng)?;
+                // The shifted phase jumps at the seam of the cyclic shift: unwrap it again.
+                Ok(unwrap(&shifted(phase, shift)))
+            }
+            Self::Fourier => plan.unwrapped_phase(&fourier(segment, rng)?),
+            Self::Iaaft { iterations } => plan.unwrapped_phase(&iaaft(segment, *iterations, rng)?),
+            Self::Twin(twins) => {
+                plan.unwrapped_phase(&twins.surrogate(respiration.window_len, rng))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -455,9 +534,16 @@ mod tests {
             assert_eq!(w.dominant.map(|d| d.ratio), Some(Ratio::integer(3)));
             assert_eq!(w.depth, Some(2));
         }
+        let locked = vec![(Ratio::integer(3), analysed.len())];
+        assert_eq!(quiet.significant_ratio_counts(), locked);
+        assert_eq!(quiet.dominant_ratio_counts(), locked);
         let active = run(&ControlParams::active(), 7, 39);
         let analysed: Vec<&WindowResult> = active.analysed().collect();
         assert!(analysed.iter().all(|w| !w.significant));
+        assert!(active.significant_ratio_counts().is_empty());
+        let counts = active.dominant_ratio_counts();
+        assert_eq!(counts.iter().map(|c| c.1).sum::<usize>(), analysed.len());
+        assert!(counts.windows(2).all(|pair| pair[0].1 >= pair[1].1), "most frequent first");
         let deeper = analysed.iter().filter(|w| w.depth.is_some_and(|d| d > 2)).count();
         assert!(
             deeper * 3 >= analysed.len(),
