@@ -148,6 +148,7 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         timed(|| integrate_rk4(&naive_net, 0.0, &theta0, params.dt, steps, steps.max(1)));
     let (mf, mf_seconds) =
         timed(|| integrate_rk4(&mf_net, 0.0, &theta0, params.dt, steps, steps.max(1)));
+    let (naive, mf) = (naive?, mf?);
     let diff = naive
         .last()
         .zip(mf.last())

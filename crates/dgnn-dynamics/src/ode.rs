@@ -2,6 +2,9 @@
 //! Runge–Kutta step (Kutta 1901; Hairer, Nørsett & Wanner, *Solving ODEs I*, §II.1), global
 //! error O(dt⁴).
 
+use dgnn_core::ParamError;
+use dgnn_core::error::at_least;
+
 /// A deterministic vector field `dx/dt = f(t, x)` of fixed dimension.
 pub trait VectorField: Sync {
     /// The dimension of `x`.
@@ -115,6 +118,9 @@ pub fn rk4_scalar(f: impl Fn(f64, f64) -> f64, t: f64, x: f64, dt: f64) -> f64 {
 
 /// Integrates `field` from `x0` at `t0` over `steps` RK4 steps of `dt`, returning the states at
 /// every `record_every`-th step (the initial state first).
+///
+/// Errors: a [`ParamError`] naming `x0` when it does not hold one value per component of the
+/// field, or `record_every` when it is 0.
 pub fn integrate_rk4<F: VectorField + ?Sized>(
     field: &F,
     t0: f64,
@@ -122,8 +128,15 @@ pub fn integrate_rk4<F: VectorField + ?Sized>(
     dt: f64,
     steps: usize,
     record_every: usize,
-) -> Vec<Vec<f64>> {
-    let every = record_every.max(1);
+) -> Result<Vec<Vec<f64>>, ParamError> {
+    if x0.len() != field.dim() {
+        return Err(ParamError::new(
+            "x0",
+            format!("{} values", x0.len()),
+            format!("must hold one value per component of the field ({})", field.dim()),
+        ));
+    }
+    let every = at_least("record_every", record_every, 1)?;
     let mut x = x0.to_vec();
     let mut work = Rk4Workspace::new(x.len());
     let mut out = vec![x.clone()];
@@ -133,5 +146,5 @@ pub fn integrate_rk4<F: VectorField + ?Sized>(
             out.push(x.clone());
         }
     }
-    out
+    Ok(out)
 }

@@ -106,7 +106,7 @@ fn fast_kuramoto_equals_the_general_network_rk4() {
     let net =
         PhaseNetwork::new(omega, Coupling::MeanField { strength: k }, PairCoupling::KURAMOTO, 0.0)
             .unwrap();
-    let states = integrate_rk4(&net, 0.0, &theta0, 0.05, 200, 1);
+    let states = integrate_rk4(&net, 0.0, &theta0, 0.05, 200, 1).unwrap();
     for (step, state) in states.iter().enumerate().skip(1) {
         let (r, _) = order_parameter(state);
         assert!((r - fast.r_series[step - 1]).abs() < 1e-10, "step {step}");
@@ -148,7 +148,7 @@ fn two_coupled_units_obey_the_hkb_relative_phase_equation() {
     let pair = PairCoupling { a, b };
     let net = PhaseNetwork::new(vec![dw, 0.0], Coupling::Matrix(vec![0.0, k, k, 0.0]), pair, 0.0)
         .unwrap();
-    let states = integrate_rk4(&net, 0.0, &[2.5, 0.0], 0.01, 500, 500);
+    let states = integrate_rk4(&net, 0.0, &[2.5, 0.0], 0.01, 500, 500).unwrap();
     let last = states.last().unwrap();
     let mut phi = 2.5;
     for step in 0..500 {

@@ -9,7 +9,7 @@ use dgnn_dynamics::ensemble::{
 };
 use dgnn_dynamics::landscape::{Stability, fixed_points};
 use dgnn_dynamics::network::{Coupling, PairCoupling, PhaseNetwork};
-use dgnn_dynamics::ode::{FnField, VectorField, rk4_scalar};
+use dgnn_dynamics::ode::{FnField, VectorField, integrate_rk4, rk4_scalar};
 use dgnn_dynamics::sde::{
     AdditiveSde, BrownianPath, EulerMaruyama, PhaseSde, Sde, integrate_along, simulate_path,
 };
@@ -187,8 +187,12 @@ proptest! {
         let other = BrownianPath::sample(&mut rng, len, 0.01, 4);
         let along = integrate_along(&sde, &EulerMaruyama, &vec![0.1; dim], &other);
         prop_assert_eq!(field_of(along.unwrap_err()), "path");
+        // The deterministic integrator checks its start too.
+        let field = FnField::new(dim, |_: f64, _: &[f64], d: &mut [f64]| d.fill(1.0));
+        prop_assert_eq!(integrate_rk4(&field, 0.0, &x0, 0.1, 3, 1).unwrap_err().field, "x0");
         // The right dimensions pass.
         prop_assert!(integrate_along(&sde, &EulerMaruyama, &vec![0.1; dim], &path).is_ok());
+        prop_assert!(integrate_rk4(&field, 0.0, &vec![0.1; dim], 0.1, 3, 1).is_ok());
     }
 
     #[test]
@@ -263,6 +267,8 @@ fn bad_starts_and_record_intervals_are_rejected_by_name() {
     let mut rng = Seed(1).stream("test/record", &[]);
     let err = simulate_path(&sde, &EulerMaruyama, &[0.0], 0.1, 4, 0, &mut rng).unwrap_err();
     assert_eq!(field_of(err), "record_every");
+    let flat = FnField::new(1, |_: f64, _: &[f64], d: &mut [f64]| d.fill(0.0));
+    assert_eq!(field(integrate_rk4(&flat, 0.0, &[0.0], 0.1, 4, 0).unwrap_err()), "record_every");
     assert_eq!(
         field_of(
             simulate_path(&sde, &EulerMaruyama, &[f64::NAN], 0.1, 4, 1, &mut rng).unwrap_err()
