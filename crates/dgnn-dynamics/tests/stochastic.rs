@@ -530,3 +530,29 @@ fn both_paths_of_the_phase_ensemble_sample_the_same_law() {
     eprintln!("displacement {:.4} vs {:.4} ± {se:.4}", a.mean, b.mean);
     assert!((a.mean - b.mean).abs() < 4.0 * se, "{} vs {} ± {se}", a.mean, b.mean);
 }
+
+#[test]
+fn a_one_step_ensemble_measures_the_displacement_from_the_start_on_both_paths() {
+    // With `displacement_from_step = 0` the displacement of one Euler–Maruyama step is
+    // f(φ0)·dt + sqrt(Q·dt)·z, whose variance over the uniform start lies between Q·dt and
+    // Q·dt + max f²·dt² (|f| ≤ |δω| + a + 2|b| = 2.3 here). 4000 trajectories estimate a
+    // variance to a relative standard error sqrt(2/n) = 2.2%; allowed 5 of them. (The SIMD path
+    // once measured φ(T) itself here, whose variance is π²/3.)
+    let tilted = TiltedHkb::new(1.0, 0.5, 0.3).unwrap();
+    let (q, dt) = (0.5, 0.01);
+    let params = PhaseEnsembleParams { displacement_from_step: 0, ..phase_params(4000, 1, 8) };
+    let slack = 5.0 * (2.0 / 4000.0f64).sqrt();
+    let (low, high) = (q * dt * (1.0 - slack), q * dt * (1.0 + slack) + (2.3 * dt).powi(2));
+    for potential in
+        [Box::new(tilted) as Box<dyn Potential>, Box::new(FourierPotential::from_hkb(&tilted))]
+    {
+        let sde = PhaseSde::new(potential, q).unwrap();
+        let run = run_phase_ensemble(&sde, &params.check().unwrap(), Seed(5), &NoProgress).unwrap();
+        let variance = run.displacement.variance();
+        assert!(
+            (low..high).contains(&variance),
+            "{:?}: {variance} not in [{low}, {high})",
+            run.kernel
+        );
+    }
+}
