@@ -7,24 +7,27 @@
 //! and `G[i, :] += Σ_s x[s, i]·δ[s, :]` for the weight gradient, with fused multiply-adds
 //! (`f64::mul_add`, one rounding per step; identical on every run on one machine). Column counts
 //! that are not multiples of 16 fall back to blocks of 4 and then to scalars.
+//!
+//! A block of 16 is read as a `&[f64; 16]` taken from `as_chunks`, whose chunks are exactly 16
+//! long by construction: no length check can fail at run time and nothing is ever zero-filled.
 
 /// `out = bias + Σ_i x[i]·w[i·n + ..n]` for one sample, `n = out.len()`.
 #[inline]
 pub(crate) fn affine(x: &[f64], w: &[f64], bias: &[f64], out: &mut [f64]) {
     let n = out.len();
-    let mut o0 = 0;
-    while o0 + 16 <= n {
-        let mut acc = [0.0f64; 16];
-        acc.copy_from_slice(&bias[o0..o0 + 16]);
+    let blocks = n / 16;
+    for b in 0..blocks {
+        let o0 = 16 * b;
+        let mut acc = bias.as_chunks::<16>().0[b];
         for (i, &xi) in x.iter().enumerate() {
-            let row: &[f64; 16] = w[i * n + o0..i * n + o0 + 16].try_into().unwrap_or(&[0.0; 16]);
+            let row = &w[i * n..(i + 1) * n].as_chunks::<16>().0[b];
             for k in 0..16 {
                 acc[k] = xi.mul_add(row[k], acc[k]);
             }
         }
         out[o0..o0 + 16].copy_from_slice(&acc);
-        o0 += 16;
     }
+    let mut o0 = 16 * blocks;
     while o0 + 4 <= n {
         let mut acc = [0.0f64; 4];
         acc.copy_from_slice(&bias[o0..o0 + 4]);
@@ -53,21 +56,20 @@ pub(crate) fn outer_accumulate(x: &[f64], d: &[f64], batch: usize, n: usize, g: 
     let m = g.len() / n;
     for i in 0..m {
         let row = &mut g[i * n..(i + 1) * n];
-        let mut o0 = 0;
-        while o0 + 16 <= n {
-            let mut acc = [0.0f64; 16];
-            acc.copy_from_slice(&row[o0..o0 + 16]);
+        let blocks = n / 16;
+        for b in 0..blocks {
+            let o0 = 16 * b;
+            let mut acc = row.as_chunks::<16>().0[b];
             for s in 0..batch {
                 let xi = x[s * m + i];
-                let ds: &[f64; 16] =
-                    d[s * n + o0..s * n + o0 + 16].try_into().unwrap_or(&[0.0; 16]);
+                let ds = &d[s * n..(s + 1) * n].as_chunks::<16>().0[b];
                 for k in 0..16 {
                     acc[k] = xi.mul_add(ds[k], acc[k]);
                 }
             }
             row[o0..o0 + 16].copy_from_slice(&acc);
-            o0 += 16;
         }
+        let mut o0 = 16 * blocks;
         while o0 + 4 <= n {
             let mut acc = [0.0f64; 4];
             acc.copy_from_slice(&row[o0..o0 + 4]);
