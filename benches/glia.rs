@@ -6,10 +6,9 @@
 //! `BenchmarkId`; throughput is in sample-epochs.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use dgnn_core::{NoProgress, Seed};
-use dgnn_glia::data::stratified_k_fold;
 use dgnn_glia::{
-    Architecture, AstrocyteRule, BiologicalEnergy, Dataset, PhaseLayer, TrainConfig, train,
+    Architecture, AstrocyteRule, BiologicalEnergy, Dataset, NoProgress, ParamGuard, PhaseLayer,
+    Seed, TrainConfig, stratified_k_fold, train,
 };
 use std::hint::black_box;
 
@@ -57,13 +56,14 @@ fn training(c: &mut Criterion) {
 fn evaluation(c: &mut Criterion) {
     let (train_set, test_set) = fold();
     let config = TrainConfig { epochs: 5, ..TrainConfig::default() }.check().expect("valid");
+    let energy = BiologicalEnergy::default().check().expect("valid");
     let mut group = c.benchmark_group("evaluate_wdbc_fold");
     group.throughput(Throughput::Elements(test_set.len() as u64));
     for hidden in [16, 64] {
         let arch = Architecture::plain(&[hidden]).check().expect("valid");
         let net = train(&arch, &train_set, &config, Seed(1), &NoProgress).expect("trains");
         group.bench_with_input(BenchmarkId::new("biological", hidden), &net, |b, n| {
-            b.iter(|| n.evaluate(black_box(&test_set), &BiologicalEnergy::default()));
+            b.iter(|| n.evaluate(black_box(&test_set), &energy));
         });
     }
     group.finish();

@@ -4,8 +4,9 @@
 mod common;
 
 use common::{conflicting_tasks_csv, dgnn, stderr, stdout};
-use dgnn_core::{NoProgress, Seed};
-use dgnn_glia::{BiologicalEnergy, Dataset, TrainedNetwork, cross_validate};
+use dgnn_glia::{
+    BiologicalEnergy, Dataset, NoProgress, ParamGuard, Seed, TrainedNetwork, cross_validate,
+};
 
 const SHORT: &str = "(
     seed: 3,
@@ -123,7 +124,7 @@ fn folds_cross_validate_as_the_library_does() {
         &parsed.training.check().unwrap(),
         5,
         Seed(0),
-        &BiologicalEnergy::default(),
+        &BiologicalEnergy::default().check().unwrap(),
         &NoProgress,
     )
     .unwrap();

@@ -20,7 +20,7 @@ use crate::commands::report;
 use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::{Context, bail};
 use dgnn_core::{Envelope, Progress, Seed};
-use dgnn_glia::LabelColumn;
+use dgnn_glia::{EnergyCategory, LabelColumn};
 use dgnn_nas::{DataSource, Search, SearchConfig, SearchObserver, SearchReport, SearchResult};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -302,8 +302,8 @@ struct FrontRow<'a> {
     genome: &'a str,
 }
 
-fn category(m: &dgnn_nas::Measurement, name: &str) -> f64 {
-    m.energy_by_category.iter().filter(|(c, _)| c == name).map(|(_, j)| j).sum()
+fn category(m: &dgnn_nas::Measurement, category: &EnergyCategory) -> f64 {
+    m.energy_by_category.iter().filter(|(c, _)| c == category).map(|(_, j)| j).sum()
 }
 
 /// The name of front member `i`'s model file.
@@ -352,10 +352,10 @@ fn write_results(folder: &RunFolder, search: &Search, result: &SearchResult) -> 
                 astrocyte_rule: arch.astrocytes.is_some(),
                 supply_limited: arch.supply_per_astrocyte.is_some(),
                 phase_layer: arch.phase.is_some(),
-                spikes_joules: category(v, "spikes"),
-                synaptic_joules: category(v, "synaptic"),
-                resting_joules: category(v, "resting"),
-                astrocytes_joules: category(v, "astrocytes"),
+                spikes_joules: category(v, &EnergyCategory::Spikes),
+                synaptic_joules: category(v, &EnergyCategory::Synaptic),
+                resting_joules: category(v, &EnergyCategory::Resting),
+                astrocytes_joules: category(v, &EnergyCategory::Astrocytes),
                 model_file: model_file(i),
                 genome: &m.summary,
             }

@@ -9,24 +9,27 @@
 //! `model.ron`, and `training.csv` with loss and accuracy curves (SVG + PNG).
 //! `dgnn train --example` prints the commented example config, which is also the default.
 //! With several contexts (tasks, from a CSV `context` column) the test figures are also given
-//! per context (`test_by_context`).
+//! per context (`test_by_context`; a context without test samples is listed with no figures).
 //!
 //! With `folds: K` in the config (or `--folds K`), the same network, trainer and consolidation
 //! are also cross-validated: stratified K-fold on the whole data set (seeded, each fold
 //! standardised on its own training part, folds trained in parallel with bit-identical results
 //! whatever the thread count). The folds' held-out figures go to `cross_validation.csv`, their
 //! mean and standard deviation to `result.json` and the terminal.
+//!
+//! Training, consolidation, evaluation and cross-validation are dgnn-glia's
+//! [`TrainingJob`]; this module reads the config, checks it, and writes what the job returns.
 
 use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::{Context, bail};
-use dgnn_core::{Envelope, Progress, Seed};
+use dgnn_core::{Envelope, Seed, Valid};
 use dgnn_glia::data::{stratified_k_fold, stratified_split};
 use dgnn_glia::network::{Layer, Territories};
-use dgnn_glia::train::EpochRecord;
 use dgnn_glia::{
-    Architecture, Consolidation, ConsolidationReport, DataSource, Dataset, EnergyChoice,
-    Evaluation, GaConfig, LabelColumn, TrainConfig, TrainedNetwork, ValidArchitecture,
-    ValidTrainConfig, consolidate, cross_validate_with, train, train_genetic,
+    AnyTrainer, Architecture, Consolidation, ConsolidationReport, ContextEvaluation,
+    CrossValidationSummary, DataSource, Dataset, EnergyChoice, EnergyModel, EpochRecord,
+    Evaluation, HeldOutResult, LabelColumn, ParamGuard, TrainConfig, TrainedNetwork, TrainerChoice,
+    TrainingJob, ValidArchitecture,
 };
 use dgnn_plot::Plot;
 use serde::{Deserialize, Serialize};
@@ -77,16 +80,6 @@ fn default_architecture() -> Architecture {
     Architecture::plain(&[16])
 }
 
-/// Which trainer sets the weights.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub enum Trainer {
-    /// Mini-batch Adam with the `training` settings (the default).
-    #[default]
-    Gradient,
-    /// The genetic algorithm of the Porto-Pazos comparison.
-    Genetic(GaConfig),
-}
-
 /// A `dgnn train` config; every field has a default (see `dgnn train --example`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -108,7 +101,7 @@ pub struct Config {
     pub training: TrainConfig,
     /// The trainer (default `Gradient`).
     #[serde(default)]
-    pub trainer: Trainer,
+    pub trainer: TrainerChoice,
     /// The energy model (default `Biological()` with published unit costs).
     #[serde(default)]
     pub energy: EnergyChoice,
@@ -236,7 +229,8 @@ struct Figures {
     test_by_context: Vec<ContextSummary>,
 }
 
-/// The held-out figures of the samples of one context.
+/// The held-out figures of the samples of one context (NaN, written as null, for a context
+/// without test samples).
 #[derive(Debug, Clone, Serialize)]
 struct ContextSummary {
     context: usize,
@@ -245,16 +239,15 @@ struct ContextSummary {
     mutual_information_bits: f64,
 }
 
-/// The mean and spread of the folds' held-out figures.
-#[derive(Debug, Clone, Serialize)]
-struct CrossValidationSummary {
-    folds: usize,
-    mean_accuracy: f64,
-    /// Sample standard deviation over the folds.
-    sd_accuracy: f64,
-    mean_information_bits: f64,
-    mean_energy_per_inference_joules: f64,
-    mean_atp_per_inference: f64,
+impl From<&ContextEvaluation> for ContextSummary {
+    fn from(c: &ContextEvaluation) -> Self {
+        Self {
+            context: c.context,
+            samples: c.samples(),
+            accuracy: c.accuracy(),
+            mutual_information_bits: c.mutual_information().value(),
+        }
+    }
 }
 
 /// One fold's held-out figures, a row of `cross_validation.csv`.
@@ -271,7 +264,7 @@ struct FoldRow {
 #[derive(Serialize)]
 struct EnergyRow<'a> {
     category: &'a str,
-    region: &'a str,
+    region: String,
     joules: f64,
     atp: f64,
 }
@@ -305,27 +298,54 @@ fn load_config(args: &Args) -> anyhow::Result<(Config, String)> {
     Ok((config, source))
 }
 
-/// Runs `dgnn train`.
-pub fn run(args: Args) -> anyhow::Result<()> {
-    if args.example {
-        print!("{EXAMPLE}");
-        return Ok(());
+/// The config's network, trainer, energy model and consolidation, checked.
+struct CheckedParts {
+    architecture: ValidArchitecture,
+    trainer: AnyTrainer,
+    energy: Valid<EnergyChoice>,
+    consolidation: Option<Valid<Consolidation>>,
+}
+
+impl CheckedParts {
+    fn of(config: &Config, source: &str) -> anyhow::Result<Self> {
+        let architecture = config
+            .architecture
+            .clone()
+            .check()
+            .with_context(|| format!("checking {source}: architecture"))?;
+        let training = config
+            .training
+            .clone()
+            .check()
+            .with_context(|| format!("checking {source}: training"))?;
+        let trainer =
+            config.trainer.check_with(&training).with_context(|| format!("checking {source}"))?;
+        let consolidation = match &config.consolidation {
+            Some(c) => Some(
+                c.clone().check().with_context(|| format!("checking {source}: consolidation"))?,
+            ),
+            None => None,
+        };
+        let energy =
+            config.energy.clone().check().with_context(|| format!("checking {source}: energy"))?;
+        Ok(Self { architecture, trainer, energy, consolidation })
     }
-    let (config, source) = load_config(&args)?;
-    // Check everything before creating the folder, so bad input leaves nothing behind.
-    let arch =
-        config.architecture.check().with_context(|| format!("checking {source}: architecture"))?;
-    let training =
-        config.training.check().with_context(|| format!("checking {source}: training"))?;
-    if let Trainer::Genetic(ga) = &config.trainer {
-        ga.check().with_context(|| format!("checking {source}: trainer"))?;
+
+    fn job(&self) -> TrainingJob<'_> {
+        TrainingJob::new(&self.architecture, &self.trainer, &self.energy)
+            .with_consolidation(self.consolidation.as_ref())
     }
-    if let Some(c) = &config.consolidation {
-        c.check().with_context(|| format!("checking {source}: consolidation"))?;
-    }
-    if let EnergyChoice::Biological(b) = &config.energy {
-        b.check().with_context(|| format!("checking {source}: energy"))?;
-    }
+}
+
+/// The data and their training and test parts, refused before any folder exists when the
+/// network cannot serve them or a part would be unusable.
+struct Parts {
+    data: Dataset,
+    train: Dataset,
+    test: Dataset,
+}
+
+fn load_data(config: &Config, source: &str) -> anyhow::Result<Parts> {
     let data = config.data.load().context("loading the data")?;
     let served = config.architecture.contexts();
     if data.n_contexts() > served {
@@ -339,54 +359,57 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let seed = Seed(config.seed);
     let split = stratified_split(data.labels(), config.test_fraction, seed)
         .with_context(|| format!("checking {source}"))?;
-    let (train_set, test_set) = (data.subset(&split.train), data.subset(&split.test));
-    if train_set.class_counts().iter().filter(|&&c| c > 0).count() < 2 {
+    let (train, test) = (data.subset(&split.train), data.subset(&split.test));
+    if train.class_counts().iter().filter(|&&c| c > 0).count() < 2 {
         bail!("the training part holds fewer than two classes: lower test_fraction");
     }
     if let Some(folds) = config.folds {
         stratified_k_fold(data.labels(), folds, seed)
             .with_context(|| format!("checking {source}: folds"))?;
     }
+    Ok(Parts { data, train, test })
+}
+
+/// Runs `dgnn train`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.example {
+        print!("{EXAMPLE}");
+        return Ok(());
+    }
+    let (config, source) = load_config(&args)?;
+    // Check everything before creating the folder, so bad input leaves nothing behind.
+    let checked = CheckedParts::of(&config, &source)?;
+    let parts = load_data(&config, &source)?;
     let folder = RunFolder::create_or_default(args.out.as_deref(), "train")?;
     crate::config::write_ron_file(&folder.file("config.ron"), &config)?;
-    let progress = TerminalProgress::new();
-    let energy = config.energy.model();
-    let mut trained = match &config.trainer {
-        Trainer::Gradient => train(&arch, &train_set, &training, seed, &progress)?,
-        Trainer::Genetic(ga) => train_genetic(&arch, &train_set, ga, seed, &progress)?,
-    };
-    let mut consolidation = None;
-    if let Some(c) = &config.consolidation {
-        progress.message("consolidating");
-        let (net, report) = consolidate(&trained, &train_set, c, energy, seed, &progress)?;
-        trained = net;
-        consolidation = Some(report);
-    }
-    let test = trained.evaluate(&test_set, energy)?;
-    let train_eval = trained.evaluate(&train_set, energy)?;
-    write_outputs(&folder, &trained, &data, &test, &train_eval)?;
-    let mut test_by_context = Vec::new();
-    if test_set.n_contexts() > 1 {
-        for context in 0..test_set.n_contexts() {
-            let rows = test_set.context_members(context);
-            if rows.is_empty() {
-                continue;
-            }
-            let e = trained.evaluate(&test_set.subset(&rows), energy)?;
-            test_by_context.push(ContextSummary {
-                context,
-                samples: e.samples,
-                accuracy: e.accuracy,
-                mutual_information_bits: e.mutual_information.value(),
-            });
-        }
-    }
+    let seed = Seed(config.seed);
+    let job = checked.job();
+    let held_out = job.train_and_test(&parts.train, &parts.test, seed, &TerminalProgress::new())?;
+    write_outputs(&folder, &held_out.network, &parts.data, &held_out.test, &held_out.train)?;
     let cross_validation = match config.folds {
-        Some(folds) => Some(cross_validate_run(&config, &arch, &training, &data, folds, &folder)?),
+        Some(folds) => {
+            let cv = job.cross_validate(&parts.data, folds, seed, &TerminalProgress::new())?;
+            folder.write_csv("cross_validation.csv", &fold_rows(&cv.folds))?;
+            Some(cv.summary())
+        }
         None => None,
     };
+    let figures = figures(&parts.data, &checked.energy, held_out, cross_validation);
+    folder.write_envelope(&Envelope::new("train", VERSION, Some(seed), &config, &figures))?;
+    print_summary(&figures, &folder);
+    Ok(())
+}
+
+/// The figures of `result.json`.
+fn figures(
+    data: &Dataset,
+    energy: &dyn EnergyModel,
+    held_out: HeldOutResult,
+    cross_validation: Option<CrossValidationSummary>,
+) -> Figures {
+    let HeldOutResult { network: trained, consolidation, test, train, test_by_context } = held_out;
     let net = &trained.network;
-    let figures = Figures {
+    Figures {
         dataset: data.name().into(),
         classes: data.class_names().to_vec(),
         synapses: net.layers().iter().map(Layer::synapses).sum(),
@@ -397,33 +420,41 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         stopped_early: trained.history.stopped_early,
         energy_model: energy.name(),
         test: Summary::from(&test),
-        train: Summary::from(&train_eval),
+        train: Summary::from(&train),
         phase: net.phase().map(|p| PhaseSummary {
             attractors_per_unit: p.attractors_per_unit(),
             network_attractors_log2: p.network_attractors_log2(),
             distinct_context_states: p.distinct_context_states(),
         }),
         consolidation,
-        cross_validation: cross_validation.clone(),
-        test_by_context: test_by_context.clone(),
-    };
-    folder.write_envelope(&Envelope::new("train", VERSION, Some(seed), &config, &figures))?;
+        cross_validation,
+        test_by_context: test_by_context.iter().map(ContextSummary::from).collect(),
+    }
+}
+
+/// The terminal lines of a run.
+fn print_summary(figures: &Figures, folder: &RunFolder) {
+    let test = &figures.test;
     println!(
         "test accuracy {:.4} · I(Y;Ŷ) {:.3} of {:.3} bits · {:.3e} J ({:.3e} ATP) per inference → {}",
         test.accuracy,
-        test.mutual_information.value(),
-        test.label_entropy.value(),
-        test.energy_per_inference.value(),
-        test.atp_per_inference.value(),
+        test.mutual_information_bits,
+        test.label_entropy_bits,
+        test.energy_per_inference_joules,
+        test.atp_per_inference,
         folder.path().display()
     );
-    for c in &test_by_context {
+    for c in &figures.test_by_context {
+        if c.samples == 0 {
+            println!("  context {}: no test samples", c.context);
+            continue;
+        }
         println!(
             "  context {}: test accuracy {:.4} on {} samples · I(Y;Ŷ) {:.3} bits",
             c.context, c.accuracy, c.samples, c.mutual_information_bits
         );
     }
-    if let Some(cv) = &cross_validation {
+    if let Some(cv) = &figures.cross_validation {
         println!(
             "{}-fold cross-validation: accuracy {:.4} ± {:.4} (sd over folds) · I(Y;Ŷ) {:.3} bits · {:.3e} ATP per inference",
             cv.folds,
@@ -433,46 +464,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             cv.mean_atp_per_inference
         );
     }
-    Ok(())
 }
 
-/// Cross-validates the configured network, trainer and consolidation with `folds` stratified
-/// folds of all of `data`, and writes `cross_validation.csv`.
-fn cross_validate_run(
-    config: &Config,
-    arch: &ValidArchitecture,
-    training: &ValidTrainConfig,
-    data: &Dataset,
-    folds: usize,
-    folder: &RunFolder,
-) -> anyhow::Result<CrossValidationSummary> {
-    let energy = config.energy.model();
-    let progress = TerminalProgress::new();
-    let per_fold = match &config.trainer {
-        Trainer::Gradient => training.get().epochs,
-        Trainer::Genetic(ga) => ga.generations,
-    } + config.consolidation.as_ref().map_or(0, |c| c.fine_tune_epochs);
-    progress.start((folds * per_fold) as u64, "cross-validate");
-    let cv = cross_validate_with(
-        data,
-        folds,
-        Seed(config.seed),
-        energy,
-        &progress,
-        &|part, fold_seed, p| {
-            let net = match &config.trainer {
-                Trainer::Gradient => train(arch, part, training, fold_seed, p)?,
-                Trainer::Genetic(ga) => train_genetic(arch, part, ga, fold_seed, p)?,
-            };
-            match &config.consolidation {
-                Some(c) => Ok(consolidate(&net, part, c, energy, fold_seed, p)?.0),
-                None => Ok(net),
-            }
-        },
-    )?;
-    progress.finish();
-    let rows: Vec<FoldRow> = cv
-        .folds
+/// The rows of `cross_validation.csv`.
+fn fold_rows(folds: &[Evaluation]) -> Vec<FoldRow> {
+    folds
         .iter()
         .enumerate()
         .map(|(fold, e)| FoldRow {
@@ -483,21 +479,7 @@ fn cross_validate_run(
             energy_per_inference_joules: e.energy_per_inference.value(),
             atp_per_inference: e.atp_per_inference.value(),
         })
-        .collect();
-    folder.write_csv("cross_validation.csv", &rows)?;
-    let mean_accuracy = cv.mean_accuracy();
-    let sd_accuracy = (rows.iter().map(|r| (r.accuracy - mean_accuracy).powi(2)).sum::<f64>()
-        / (folds - 1) as f64)
-        .sqrt();
-    Ok(CrossValidationSummary {
-        folds,
-        mean_accuracy,
-        sd_accuracy,
-        mean_information_bits: cv.mean_information().value(),
-        mean_energy_per_inference_joules: cv.mean_energy().value(),
-        mean_atp_per_inference: rows.iter().map(|r| r.atp_per_inference).sum::<f64>()
-            / folds as f64,
-    })
+        .collect()
 }
 
 fn write_outputs(
@@ -530,8 +512,8 @@ fn write_outputs(
         .items
         .iter()
         .map(|i| EnergyRow {
-            category: &i.category,
-            region: &i.region,
+            category: i.category.name(),
+            region: i.region.to_string(),
             joules: i.joules,
             atp: i.joules / joules_per_atp,
         })
@@ -540,17 +522,20 @@ fn write_outputs(
     let bars = |parts: Vec<(String, dgnn_core::Joules)>| -> Vec<(String, f64)> {
         parts.into_iter().map(|(k, j)| (k, j.value())).collect()
     };
+    let by_category =
+        test.energy.by_category().into_iter().map(|(c, j)| (c.to_string(), j)).collect();
+    let by_region = test.energy.by_region().into_iter().map(|(r, j)| (r.to_string(), j)).collect();
     folder.write_plot(
         "energy_by_category",
         &Plot::new(format!("energy per inference by category ({})", test.energy.model))
             .y_label("J per inference")
-            .category_bars("energy", &bars(test.energy.by_category())),
+            .category_bars("energy", &bars(by_category)),
     )?;
     folder.write_plot(
         "energy_by_region",
         &Plot::new(format!("energy per inference by region ({})", test.energy.model))
             .y_label("J per inference")
-            .category_bars("energy", &bars(test.energy.by_region())),
+            .category_bars("energy", &bars(by_region)),
     )?;
     let classes = data.class_names();
     let mut confusion = csv::Writer::from_path(folder.file("confusion.csv"))?;
@@ -591,8 +576,9 @@ mod tests {
     #[test]
     fn example_config_parses_and_checks() {
         let config = parse_config(EXAMPLE).unwrap();
-        assert!(config.architecture.check().is_ok());
-        assert!(config.training.check().is_ok());
+        assert!(config.architecture.clone().check().is_ok());
+        assert!(config.training.clone().check().is_ok());
         assert_eq!(config.data, DataSource::Builtin("wdbc".into()));
+        assert!(CheckedParts::of(&config, "the example").is_ok());
     }
 }

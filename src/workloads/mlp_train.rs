@@ -8,8 +8,10 @@
 //! parallel. Reported as the peer `mlp_train.py` does.
 
 use super::{record, timed};
-use dgnn_core::{NoProgress, Seed};
-use dgnn_glia::{Architecture, BiologicalEnergy, Dataset, TrainConfig, cross_validate};
+use dgnn_glia::{
+    Architecture, BiologicalEnergy, Dataset, NoProgress, ParamGuard, Seed, TrainConfig,
+    cross_validate,
+};
 use serde::Serialize;
 
 /// Size flags of `dgnn bench mlp-train`.
@@ -57,7 +59,7 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         sample_budget: None,
     }
     .check()?;
-    let energy = BiologicalEnergy::default();
+    let energy = BiologicalEnergy::default().check()?;
     let mut runs = Vec::new();
     for _ in 0..params.repeats.max(1) {
         let (cv, seconds) = timed(|| {

@@ -8,15 +8,16 @@
 //! (k = 6 iterations, μ = 2, a = 25 %, b = 50 %, consecutive activations). Porto-Pazos et al.
 //! report 78.2 % (ANGN) against 56.0 % (ANN) on iris.
 
-use dgnn_core::{NoProgress, Seed};
 use dgnn_glia::{
     Architecture, AstrocyteRule, BiologicalEnergy, Dataset, EnergyModel, GaConfig, HardwareEnergy,
-    Region, cross_validate_with, train_genetic,
+    NoProgress, ParamGuard, Region, Seed, TrainingJob,
 };
 
 fn main() -> Result<(), dgnn_glia::GliaError> {
     let seeds: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(3);
-    let ga = GaConfig::default();
+    let ga = GaConfig::default().check()?;
+    let bio = BiologicalEnergy::default().check()?;
+    let hw = HardwareEnergy::default().check()?;
     println!("data  variant  seed  accuracy  info_bits  atp_per_inference  hardware_joules");
     for (name, hidden) in [("iris", 5), ("wdbc", 8)] {
         let data = Dataset::builtin(name)?;
@@ -27,19 +28,13 @@ fn main() -> Result<(), dgnn_glia::GliaError> {
                 ..Architecture::plain(&[hidden])
             }
             .check()?;
+            let job = TrainingJob::new(&arch, &ga, &bio);
             let mut accuracies = Vec::new();
             for seed in 0..seeds {
-                let trainer = |part: &Dataset, s: Seed, p: &dyn dgnn_core::Progress| {
-                    train_genetic(&arch, part, &ga, s, p)
-                };
-                let bio = BiologicalEnergy::default();
-                let cv = cross_validate_with(&data, 5, Seed(seed), &bio, &NoProgress, &trainer)?;
-                let atp = cv.folds.iter().map(|f| f.atp_per_inference.value()).sum::<f64>() / 5.0;
+                let cv = job.cross_validate(&data, 5, Seed(seed), &NoProgress)?;
+                let atp = cv.summary().mean_atp_per_inference;
                 // The same inferences priced by the hardware model, from the activity report.
-                let hw = HardwareEnergy::default();
-                let hw_joules =
-                    cv.folds.iter().map(|f| hw.account(&f.activity).total().value()).sum::<f64>()
-                        / 5.0;
+                let hw_joules = cv.moments(|f| hw.account(&f.activity).total().value()).mean;
                 println!(
                     "{name:5} {variant:7} {seed:5} {:9.4} {:10.4} {atp:18.4e} {:16.4e}",
                     cv.mean_accuracy(),

@@ -3,13 +3,14 @@
 //! An [`Architecture`] lists hidden *regions* (layers) of neurons, each with its glia:neuron
 //! ratio, activation and connection density; the artificial-astrocyte rule; the energy each
 //! astrocyte can supply; and the phase layer. Its input and output sizes come from the data. It
-//! is plain serde data (RON for users, a genome for the search); [`Architecture::check`] turns it
-//! into a [`ValidArchitecture`], the only form the network builder accepts.
+//! is plain serde data (RON for users, a genome for the search); checking it
+//! ([`dgnn_core::ParamGuard::check`]) turns it into a [`ValidArchitecture`], the only form the
+//! network builder accepts. A `ValidArchitecture` read from a file is checked as it is read.
 
 use crate::astrocyte::AstrocyteRule;
 use crate::phase::PhaseLayer;
-use dgnn_core::ParamError;
 use dgnn_core::error::{at_least, in_range, positive};
+use dgnn_core::{ParamError, Valid, Validate};
 use serde::{Deserialize, Serialize};
 
 /// The nonlinearity of a region's neurons.
@@ -111,8 +112,10 @@ impl Region {
     pub fn astrocytes(&self) -> usize {
         ((self.glia_ratio * self.neurons as f64).round() as usize).max(1)
     }
+}
 
-    fn check(&self) -> Result<(), ParamError> {
+impl Validate for Region {
+    fn validate(&self) -> Result<(), ParamError> {
         at_least("neurons", self.neurons, 1)?;
         in_range("glia_ratio", self.glia_ratio, f64::MIN_POSITIVE, 10.0)?;
         in_range("density", self.density, f64::MIN_POSITIVE, 1.0)?;
@@ -158,59 +161,47 @@ impl Architecture {
             phase: None,
         }
     }
+}
 
-    /// Checks every field; errors name the field as a path (`regions[1].density`).
-    pub fn check(&self) -> Result<ValidArchitecture, ParamError> {
+/// Checks every field; errors name the field as a path (`regions[1].density`).
+impl Validate for Architecture {
+    fn validate(&self) -> Result<(), ParamError> {
         at_least("regions (number of hidden regions)", self.regions.len(), 1)?;
         for (i, region) in self.regions.iter().enumerate() {
-            region.check().map_err(|e| e.within(&format!("regions[{i}]")))?;
+            region.validate().map_err(|e| e.within(&format!("regions[{i}]")))?;
         }
         if let Some(rule) = &self.astrocytes {
-            rule.check().map_err(|e| e.within("astrocytes"))?;
+            rule.validate().map_err(|e| e.within("astrocytes"))?;
         }
         if let Some(supply) = self.supply_per_astrocyte {
             positive("supply_per_astrocyte", supply)?;
         }
         if let Some(phase) = &self.phase {
-            phase.check().map_err(|e| e.within("phase"))?;
+            phase.validate().map_err(|e| e.within("phase"))?;
         }
-        Ok(ValidArchitecture(self.clone()))
+        Ok(())
     }
 }
 
-/// An architecture whose every field passed [`Architecture::check`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(transparent)]
-pub struct ValidArchitecture(Architecture);
-
-impl ValidArchitecture {
-    /// The checked description.
-    #[must_use]
-    pub fn get(&self) -> &Architecture {
-        &self.0
-    }
-}
-
-impl<'de> Deserialize<'de> for ValidArchitecture {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Architecture::deserialize(deserializer)?.check().map_err(serde::de::Error::custom)
-    }
-}
+/// An architecture whose every field passed its check: the only form [`crate::Network::build`]
+/// and the trainers accept.
+pub type ValidArchitecture = Valid<Architecture>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dgnn_core::ParamGuard;
 
     #[test]
     fn checks_name_the_bad_field() {
         let mut arch = Architecture::plain(&[8, 4]);
-        assert!(arch.check().is_ok());
+        assert!(arch.clone().check().is_ok());
         arch.regions[1].density = 0.0;
-        let err = arch.check().unwrap_err();
+        let err = arch.clone().check().unwrap_err();
         assert_eq!(err.field, "regions[1].density");
         arch.regions[1].density = 1.0;
         arch.regions[0].glia_ratio = 12.0;
-        assert_eq!(arch.check().unwrap_err().field, "regions[0].glia_ratio");
+        assert_eq!(arch.clone().check().unwrap_err().field, "regions[0].glia_ratio");
         arch.regions[0].glia_ratio = 2.0;
         arch.supply_per_astrocyte = Some(-1.0);
         assert_eq!(arch.check().unwrap_err().field, "supply_per_astrocyte");
@@ -221,7 +212,7 @@ mod tests {
     fn ron_refuses_unknown_fields_and_checks_on_load() {
         let ok: ValidArchitecture = ron::from_str("(regions: [(neurons: 4, glia_ratio: 3.0)])")
             .expect("a minimal architecture parses");
-        assert_eq!(ok.get().regions[0].astrocytes(), 12);
+        assert_eq!(ok.regions[0].astrocytes(), 12);
         assert!(ron::from_str::<Architecture>("(regions: [(neurons: 4, colour: 1)])").is_err());
         assert!(ron::from_str::<ValidArchitecture>("(regions: [(neurons: 0)])").is_err());
     }

@@ -28,8 +28,8 @@
 //! With a glia:neuron ratio below 1 an astrocyte's territory spans several neurons; its counter
 //! then counts the territory as active when more than half of its neurons are.
 
-use dgnn_core::ParamError;
 use dgnn_core::error::{at_least, finite, in_range};
+use dgnn_core::{ParamError, Validate};
 use serde::{Deserialize, Serialize};
 
 fn default_iterations() -> usize {
@@ -124,9 +124,9 @@ impl Default for AstrocyteState {
     }
 }
 
-impl AstrocyteRule {
-    /// Checks the parameters.
-    pub fn check(&self) -> Result<(), ParamError> {
+/// Checks the parameters (`1 ≤ μ ≤ k`, `a` and `b` in [0, 1)).
+impl Validate for AstrocyteRule {
+    fn validate(&self) -> Result<(), ParamError> {
         at_least("iterations", self.iterations, 1)?;
         at_least("threshold", self.threshold, 1)?;
         if self.threshold > self.iterations {
@@ -144,7 +144,9 @@ impl AstrocyteRule {
         finite("active_above", self.active_above)?;
         Ok(())
     }
+}
 
+impl AstrocyteRule {
     /// Advances one astrocyte by one iteration in which its territory was `active` (or not),
     /// applying the event, if any, to its factors.
     pub fn step(&self, state: &mut AstrocyteState, active: bool) -> Option<GlialEvent> {
@@ -184,6 +186,7 @@ impl AstrocyteRule {
 mod tests {
     use super::*;
     use GlialEvent::{Depression as D, Potentiation as P};
+    use dgnn_core::ParamGuard;
 
     /// Runs a rule over an activity string ('A' active, 'I' inactive); returns the events and the
     /// final state.

@@ -15,9 +15,10 @@
 use crate::GliaError;
 use crate::data::Dataset;
 use crate::energy::EnergyModel;
-use crate::train::{TrainConfig, TrainedNetwork, fit, forward_by_context};
-use dgnn_core::error::{at_least, in_range, positive};
-use dgnn_core::{ParamError, Progress, Seed};
+use crate::train::{TrainConfig, fit};
+use crate::trained::{TrainedNetwork, forward_by_context};
+use dgnn_core::error::{in_range, positive};
+use dgnn_core::{ParamError, ParamGuard, Progress, Seed, Valid, Validate};
 use serde::{Deserialize, Serialize};
 
 fn d_prune() -> f64 {
@@ -68,9 +69,10 @@ impl Default for Consolidation {
     }
 }
 
-impl Consolidation {
-    /// Checks every field.
-    pub fn check(&self) -> Result<(), ParamError> {
+/// Checks every field: prune fractions in [0, 1) with `prune_fraction ≤ max_prune_fraction`, a
+/// positive budget and learning rate.
+impl Validate for Consolidation {
+    fn validate(&self) -> Result<(), ParamError> {
         in_range("prune_fraction", self.prune_fraction, 0.0, 0.999)?;
         in_range("max_prune_fraction", self.max_prune_fraction, 0.0, 0.999)?;
         if self.prune_fraction > self.max_prune_fraction {
@@ -83,7 +85,6 @@ impl Consolidation {
         if let Some(b) = self.energy_budget_joules {
             positive("energy_budget_joules", b)?;
         }
-        at_least("fine_tune_epochs", self.fine_tune_epochs, 0)?;
         positive("learning_rate", self.learning_rate)?;
         Ok(())
     }
@@ -113,16 +114,18 @@ pub struct ConsolidationReport {
 /// `(layer, index, usage)` of every existing synapse.
 fn usages(trained: &TrainedNetwork, scaled: &Dataset) -> Vec<(usize, usize, f64)> {
     let net = &trained.network;
-    let mut sums: Vec<Vec<f64>> = net.layers().iter().map(|l| vec![0.0; l.weights.len()]).collect();
+    let mut sums: Vec<Vec<f64>> =
+        net.layers().iter().map(|l| vec![0.0; l.weights().len()]).collect();
     forward_by_context(net, scaled, scaled.len(), None, |members, ws| {
         for (l, layer) in net.layers().iter().enumerate() {
-            let w = ws.effective(l).unwrap_or(&layer.weights);
-            let x = &ws.acts[l];
+            let w = ws.effective(l).unwrap_or(layer.weights());
+            let x = ws.level(l);
+            let (inputs, outputs) = (layer.inputs(), layer.outputs());
             for s in 0..members.len() {
-                for i in 0..layer.inputs {
-                    let xi = x[s * layer.inputs + i].abs();
-                    for o in 0..layer.outputs {
-                        let k = i * layer.outputs + o;
+                for i in 0..inputs {
+                    let xi = x[s * inputs + i].abs();
+                    for o in 0..outputs {
+                        let k = i * outputs + o;
                         sums[l][k] += xi * w[k].abs();
                     }
                 }
@@ -130,22 +133,14 @@ fn usages(trained: &TrainedNetwork, scaled: &Dataset) -> Vec<(usize, usize, f64)
         }
     });
     let mut out = Vec::new();
-    for (l, layer) in net.layers().iter().enumerate() {
-        for k in 0..layer.weights.len() {
-            if layer.mask.as_ref().is_none_or(|m| m[k] > 0.0) {
-                out.push((l, k, sums[l][k] / scaled.len().max(1) as f64));
+    for (l, (layer, sums)) in net.layers().iter().zip(&sums).enumerate() {
+        for (k, sum) in sums.iter().enumerate() {
+            if layer.has_synapse(k) {
+                out.push((l, k, sum / scaled.len().max(1) as f64));
             }
         }
     }
     out
-}
-
-fn remove(trained: &mut TrainedNetwork, l: usize, k: usize) {
-    let layer = &mut trained.network.layers_mut()[l];
-    let n = layer.weights.len();
-    let mask = layer.mask.get_or_insert_with(|| vec![1.0; n]);
-    mask[k] = 0.0;
-    layer.weights[k] = 0.0;
 }
 
 /// Consolidates `trained` on its training data `data` (raw features) under `energy` (module
@@ -153,12 +148,11 @@ fn remove(trained: &mut TrainedNetwork, l: usize, k: usize) {
 pub fn consolidate(
     trained: &TrainedNetwork,
     data: &Dataset,
-    config: &Consolidation,
+    config: &Valid<Consolidation>,
     energy: &dyn EnergyModel,
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<(TrainedNetwork, ConsolidationReport), GliaError> {
-    config.check()?;
     let scaled = trained.standardizer.apply(data)?;
     let before = trained.evaluate(data, energy)?;
     let mut order = usages(trained, &scaled);
@@ -169,7 +163,7 @@ pub fn consolidate(
     let target = (config.prune_fraction * total as f64).floor() as usize;
     let cap = (config.max_prune_fraction * total as f64).floor() as usize;
     while removed < target.min(cap) {
-        remove(&mut out, order[removed].0, order[removed].1);
+        out.network.remove_synapse(order[removed].0, order[removed].1);
         removed += 1;
     }
     let step = (total / 20).max(1);
@@ -178,7 +172,7 @@ pub fn consolidate(
         while current.energy_per_inference.value() > budget && removed < cap {
             let until = (removed + step).min(cap);
             while removed < until {
-                remove(&mut out, order[removed].0, order[removed].1);
+                out.network.remove_synapse(order[removed].0, order[removed].1);
                 removed += 1;
             }
             current = out.evaluate(data, energy)?;
@@ -190,7 +184,8 @@ pub fn consolidate(
             epochs: config.fine_tune_epochs,
             learning_rate: config.learning_rate,
             ..TrainConfig::default()
-        };
+        }
+        .check()?;
         fit(&mut out.network, &scaled, &tune, seed, progress)?;
         current = out.evaluate(data, energy)?;
     }
@@ -228,21 +223,21 @@ mod tests {
         let arch = Architecture::plain(&[16]).check().unwrap();
         let config = TrainConfig { epochs: 100, ..TrainConfig::default() }.check().unwrap();
         let trained = train(&arch, &train_set, &config, Seed(5), &NoProgress).unwrap();
-        let energy = HardwareEnergy::default();
+        let energy = HardwareEnergy::default().check().unwrap();
         let before = trained.evaluate(&test_set, &energy).unwrap();
         let scaled = trained.standardizer.apply(&train_set).unwrap();
         let usage = usages(&trained, &scaled);
         let e0 = trained.evaluate(&train_set, &energy).unwrap().energy_per_inference.value();
         let settings =
-            Consolidation { energy_budget_joules: Some(0.6 * e0), ..Consolidation::default() };
+            Consolidation { energy_budget_joules: Some(0.6 * e0), ..Consolidation::default() }
+                .check()
+                .unwrap();
         let (pruned, report) =
             consolidate(&trained, &train_set, &settings, &energy, Seed(5), &NoProgress).unwrap();
         assert!(report.budget_met, "{report:?}");
         assert!(report.energy_after_joules <= 0.6 * e0);
         assert!(report.synapses_after < report.synapses_before);
-        let absent = |l: usize, k: usize| {
-            pruned.network.layers()[l].mask.as_ref().is_some_and(|m| m[k] == 0.0)
-        };
+        let absent = |l: usize, k: usize| !pruned.network.layers()[l].has_synapse(k);
         let max_removed =
             usage.iter().filter(|u| absent(u.0, u.1)).map(|u| u.2).fold(0.0, f64::max);
         let min_kept =
@@ -250,7 +245,7 @@ mod tests {
         assert!(max_removed <= min_kept, "pruned {max_removed} > kept {min_kept}");
         for (l, k, _) in &usage {
             if absent(*l, *k) {
-                assert!(pruned.network.layers()[*l].weights[*k].abs() < 1e-300);
+                assert!(pruned.network.layers()[*l].weights()[*k].abs() < 1e-300);
             }
         }
         let after = pruned.evaluate(&test_set, &energy).unwrap();
@@ -264,5 +259,32 @@ mod tests {
             before.accuracy,
             after.accuracy
         );
+    }
+
+    proptest::proptest! {
+        // Invariant: consolidation settings pass exactly when both prune fractions lie in
+        // [0, 0.999] with prune ≤ max, and the budget (if any) and learning rate are positive.
+        #[test]
+        fn consolidation_settings_are_checked(
+            prune in -0.2f64..1.2,
+            max_prune in -0.2f64..1.2,
+            budget in proptest::option::of(-1.0f64..1.0),
+            learning_rate in -0.01f64..0.01,
+        ) {
+            let settings = Consolidation {
+                prune_fraction: prune,
+                max_prune_fraction: max_prune,
+                energy_budget_joules: budget,
+                learning_rate,
+                ..Consolidation::default()
+            };
+            let fraction = |f: f64| (0.0..=0.999).contains(&f);
+            let allowed = fraction(prune)
+                && fraction(max_prune)
+                && prune <= max_prune
+                && budget.is_none_or(|b| b > 0.0)
+                && learning_rate > 0.0;
+            proptest::prop_assert_eq!(settings.check().is_ok(), allowed);
+        }
     }
 }

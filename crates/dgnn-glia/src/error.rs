@@ -45,16 +45,21 @@ pub enum GliaError {
         /// What is wrong and what to do.
         problem: String,
     },
-    /// Two pieces that must fit together do not (a network and a data set, a model and its
-    /// inputs).
-    #[error("{what}: expected {expected}, found {found}")]
+    /// Two pieces that must fit together do not: a data set and a network, a data set and its
+    /// own parts, a data set and a fitted standardiser. The message names both sides, e.g.
+    /// "data set `iris` has 3 feature columns, but the network's `inputs` is 4".
+    #[error("{subject} has {found} {what}, but {expected_from} is {expected}")]
     Shape {
-        /// What was compared.
-        what: String,
-        /// What was needed.
-        expected: usize,
-        /// What was found.
+        /// What was measured ("data set `iris`").
+        subject: String,
+        /// What was counted ("feature columns").
+        what: &'static str,
+        /// The count found.
         found: usize,
+        /// Where the required count comes from ("the network's `inputs`").
+        expected_from: String,
+        /// The count required.
+        expected: usize,
     },
     /// A saved model file cannot be used.
     #[error("model file `{path}`: {problem}")]

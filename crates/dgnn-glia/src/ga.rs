@@ -16,9 +16,10 @@ use crate::GliaError;
 use crate::arch::ValidArchitecture;
 use crate::data::{Dataset, Standardizer};
 use crate::network::Network;
-use crate::train::{EpochRecord, History, TrainedNetwork, argmax, check_fit, forward_by_context};
+use crate::train::{EpochRecord, History};
+use crate::trained::{TrainedNetwork, argmax, check_fit, forward_by_context};
 use dgnn_core::error::{at_least, in_range, non_negative, positive};
-use dgnn_core::{ParamError, Progress, Seed};
+use dgnn_core::{ParamError, Progress, Seed, Valid, Validate};
 use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 use rayon::prelude::*;
@@ -94,9 +95,10 @@ impl Default for GaConfig {
     }
 }
 
-impl GaConfig {
-    /// Checks every field.
-    pub fn check(&self) -> Result<(), ParamError> {
+/// Checks every field (population ≥ 4, tournament ≥ 2, rates in [0, 1], elite below the
+/// population …).
+impl Validate for GaConfig {
+    fn validate(&self) -> Result<(), ParamError> {
         at_least("population", self.population, 4)?;
         at_least("generations", self.generations, 1)?;
         at_least("tournament", self.tournament, 2)?;
@@ -113,12 +115,13 @@ impl GaConfig {
 
 /// Every weight and bias of a network as one vector, and back.
 fn genome_of(net: &Network) -> Vec<f64> {
-    net.layers().iter().flat_map(|l| l.weights.iter().chain(&l.bias)).copied().collect()
+    net.layers().iter().flat_map(|l| l.weights().iter().chain(l.bias())).copied().collect()
 }
 
+/// Sets every weight and bias from a genome; absent synapses and a held class-0 bias stay 0.
 fn set_genome(net: &mut Network, genome: &[f64]) {
     let mut at = 0;
-    for layer in net.layers_mut() {
+    for layer in &mut net.layers {
         let n = layer.weights.len();
         layer.weights.copy_from_slice(&genome[at..at + n]);
         if let Some(mask) = &layer.mask {
@@ -159,15 +162,57 @@ fn fitness(net: &Network, data: &Dataset) -> (f64, f64) {
     (sq / n, correct as f64 / n)
 }
 
+/// The next generation: the `elite` copied, then children of tournament winners (BLX-0.5
+/// crossover with probability `crossover_rate`, Gaussian mutation), all drawn from `rng` in turn.
+fn next_generation(
+    population: &[Vec<f64>],
+    scores: &[(f64, f64)],
+    elite: &[usize],
+    config: &GaConfig,
+    rng: &mut dgnn_core::StreamRng,
+) -> Vec<Vec<f64>> {
+    let mut next: Vec<Vec<f64>> = elite.iter().map(|&i| population[i].clone()).collect();
+    let pick = |rng: &mut dgnn_core::StreamRng| {
+        (0..config.tournament)
+            .map(|_| rng.random_range(0..population.len()))
+            .min_by(|&a, &b| scores[a].0.total_cmp(&scores[b].0))
+            .unwrap_or(0)
+    };
+    while next.len() < config.population {
+        let (a, b) = (pick(rng), pick(rng));
+        let mut child = if rng.random::<f64>() < config.crossover_rate {
+            // BLX-0.5: each gene uniform on the parents' interval widened by half its length.
+            population[a]
+                .iter()
+                .zip(&population[b])
+                .map(|(&x, &y)| {
+                    let (lo, hi) = (x.min(y), x.max(y));
+                    let pad = 0.5 * (hi - lo);
+                    if hi - lo > 0.0 { rng.random_range(lo - pad..hi + pad) } else { x }
+                })
+                .collect()
+        } else {
+            population[a].clone()
+        };
+        for g in &mut child {
+            if rng.random::<f64>() < config.mutation_rate {
+                let z: f64 = StandardNormal.sample(&mut *rng);
+                *g += config.mutation_scale * z;
+            }
+        }
+        next.push(child);
+    }
+    next
+}
+
 /// Trains the weights of a network of architecture `arch` on `data` with the GA (module docs).
 pub fn train_genetic(
     arch: &ValidArchitecture,
     data: &Dataset,
-    config: &GaConfig,
+    config: &Valid<GaConfig>,
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<TrainedNetwork, GliaError> {
-    config.check()?;
     let standardizer = Standardizer::fit(data);
     let scaled = standardizer.apply(data)?;
     let template = Network::build(arch, data.n_features(), data.n_classes(), seed)?;
@@ -195,40 +240,9 @@ pub fn train_genetic(
         let mut rng = seed.stream("glia/ga/generation", &[generation as u64]);
         let mut order: Vec<usize> = (0..population.len()).collect();
         order.sort_by(|&a, &b| scores[a].0.total_cmp(&scores[b].0));
-        let mut next: Vec<Vec<f64>> =
-            order[..config.elite].iter().map(|&i| population[i].clone()).collect();
-        let pick = |rng: &mut dgnn_core::StreamRng| {
-            (0..config.tournament)
-                .map(|_| rng.random_range(0..population.len()))
-                .min_by(|&a, &b| scores[a].0.total_cmp(&scores[b].0))
-                .unwrap_or(0)
-        };
-        while next.len() < config.population {
-            let (a, b) = (pick(&mut rng), pick(&mut rng));
-            let mut child = if rng.random::<f64>() < config.crossover_rate {
-                // BLX-0.5: each gene uniform on the parents' interval widened by half its length.
-                population[a]
-                    .iter()
-                    .zip(&population[b])
-                    .map(|(&x, &y)| {
-                        let (lo, hi) = (x.min(y), x.max(y));
-                        let pad = 0.5 * (hi - lo);
-                        if hi - lo > 0.0 { rng.random_range(lo - pad..hi + pad) } else { x }
-                    })
-                    .collect()
-            } else {
-                population[a].clone()
-            };
-            for g in &mut child {
-                if rng.random::<f64>() < config.mutation_rate {
-                    let z: f64 = StandardNormal.sample(&mut rng);
-                    *g += config.mutation_scale * z;
-                }
-            }
-            next.push(child);
-        }
-        let mut next_scores: Vec<(f64, f64)> =
-            order[..config.elite].iter().map(|&i| scores[i]).collect();
+        let elite = &order[..config.elite];
+        let next = next_generation(&population, &scores, elite, config, &mut rng);
+        let mut next_scores: Vec<(f64, f64)> = elite.iter().map(|&i| scores[i]).collect();
         next_scores.extend(evaluate(&next[config.elite..]));
         population = next;
         scores = next_scores;
@@ -262,7 +276,7 @@ pub fn train_genetic(
 mod tests {
     use super::*;
     use crate::{Architecture, BiologicalEnergy};
-    use dgnn_core::NoProgress;
+    use dgnn_core::{NoProgress, ParamGuard};
 
     #[test]
     fn genome_round_trip_keeps_absent_synapses_at_zero() {
@@ -275,8 +289,8 @@ mod tests {
         let mut net = Network::build(&arch, 4, 3, Seed(2)).unwrap();
         let g: Vec<f64> = (0..genome_of(&net).len()).map(|i| i as f64 + 1.0).collect();
         set_genome(&mut net, &g);
-        let mask = net.layers()[0].mask.clone().unwrap();
-        for (w, m) in net.layers()[0].weights.iter().zip(&mask) {
+        let mask = net.layers()[0].mask().unwrap();
+        for (w, m) in net.layers()[0].weights().iter().zip(mask) {
             assert_eq!(*w == 0.0, *m == 0.0);
         }
         assert_eq!(genome_of(&net).len(), g.len());
@@ -289,12 +303,47 @@ mod tests {
         // GA-trained ANN on held-out data); 0.8 is 16 standard errors above chance for n = 150.
         let data = Dataset::builtin("iris").unwrap();
         let arch = Architecture::plain(&[5]).check().unwrap();
-        let config = GaConfig { generations: 40, ..GaConfig::default() };
+        let config = GaConfig { generations: 40, ..GaConfig::default() }.check().unwrap();
         let net = train_genetic(&arch, &data, &config, Seed(4), &NoProgress).unwrap();
-        let eval = net.evaluate(&data, &BiologicalEnergy::default()).unwrap();
+        let eval = net.evaluate(&data, &BiologicalEnergy::default().check().unwrap()).unwrap();
         assert!(eval.accuracy > 0.8, "GA training accuracy {}", eval.accuracy);
         // Elitism: the best MSE never increases from one generation to the next.
         let losses: Vec<f64> = net.history.epochs.iter().map(|e| e.train_loss).collect();
         assert!(losses.windows(2).all(|w| w[1] <= w[0]));
+    }
+
+    proptest::proptest! {
+        // Invariant: GA settings pass their check exactly when population ≥ 4, tournament ≥ 2,
+        // both rates lie in [0, 1] and the elite is below the population; a refusal names the
+        // first field that breaks it, in declaration order.
+        #[test]
+        fn ga_settings_are_checked_by_field(
+            population in 0usize..10,
+            tournament in 0usize..4,
+            crossover_rate in -0.5f64..1.5,
+            mutation_rate in -0.5f64..1.5,
+            elite in 0usize..10,
+        ) {
+            let config = GaConfig {
+                population, tournament, crossover_rate, mutation_rate, elite,
+                ..GaConfig::default()
+            };
+            let rate = |r: f64| (0.0..=1.0).contains(&r);
+            let first_bad = [
+                ("population", population >= 4),
+                ("tournament", tournament >= 2),
+                ("crossover_rate", rate(crossover_rate)),
+                ("mutation_rate", rate(mutation_rate)),
+                ("elite", elite < population),
+            ]
+            .into_iter()
+            .find(|(_, ok)| !ok)
+            .map(|(field, _)| field);
+            match (config.check(), first_bad) {
+                (Ok(checked), None) => proptest::prop_assert_eq!(checked.population, population),
+                (Err(e), Some(field)) => proptest::prop_assert_eq!(e.field, field),
+                (result, expected) => proptest::prop_assert!(false, "{:?} vs {:?}", result, expected),
+            }
+        }
     }
 }

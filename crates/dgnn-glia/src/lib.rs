@@ -6,6 +6,51 @@
 //! and whose relative phases gate what the weights do. This crate is that search space and its
 //! performance estimate; `dgnn-nas` searches it.
 //!
+//! # Train and evaluate on your own table
+//! ```
+//! use dgnn_glia::{Architecture, BiologicalEnergy, CsvOptions, Dataset, LabelColumn, NoProgress};
+//! use dgnn_glia::{ParamGuard, Region, Seed, TrainConfig, TrainingJob, stratified_split};
+//!
+//! // Two measurements and a label per row, with a header (a file: `Dataset::from_csv`).
+//! let table = "length,width,size
+//!     0.2,0.2,small   1.31,0.95,large  0.62,1.69,large  1.74,0.64,large
+//!     1.05,1.38,large  0.36,0.33,small  1.47,1.07,large  0.79,1.82,large
+//!     1.9,0.76,large   1.21,1.51,large  0.52,0.46,small  1.64,1.2,large
+//!     0.95,1.95,large  0.26,0.89,small  1.37,1.64,large  0.69,0.58,small
+//!     1.8,1.33,large   1.11,0.27,small  0.42,1.02,small  1.54,1.77,large
+//!     0.85,0.71,small  1.96,1.46,large  1.27,0.4,small   0.59,1.15,small"
+//!     .split_whitespace()
+//!     .collect::<Vec<_>>()
+//!     .join("\n");
+//! let options = CsvOptions { label: LabelColumn::Name("size".into()), ..CsvOptions::default() };
+//! let data = Dataset::from_csv_text(&table, "sizes", "sizes.csv", &options)?;
+//!
+//! // Hold out a quarter of each class (seeded), and describe the job: 8 tanh neurons with two
+//! // astrocytes each, trained by Adam, priced in ATP. Checked parameters are their own types.
+//! let split = stratified_split(data.labels(), 0.25, Seed(7))?;
+//! let (train_part, test_part) = (data.subset(&split.train), data.subset(&split.test));
+//! let architecture = Architecture {
+//!     regions: vec![Region { glia_ratio: 2.0, ..Region::dense(8) }],
+//!     ..Architecture::plain(&[8])
+//! }
+//! .check()?;
+//! let adam = TrainConfig { epochs: 150, batch_size: 6, learning_rate: 0.02, ..TrainConfig::default() }
+//!     .check()?;
+//! let energy = BiologicalEnergy::default().check()?;
+//!
+//! let result = TrainingJob::new(&architecture, &adam, &energy)
+//!     .train_and_test(&train_part, &test_part, Seed(7), &NoProgress)?;
+//! assert_eq!(result.test.samples, 7); // round(¼ × 14) + round(¼ × 10)
+//! assert!(result.test.accuracy >= 6.0 / 7.0, "held-out accuracy {}", result.test.accuracy);
+//! assert!(result.test.atp_per_inference.value() > 0.0);
+//! let model = result.network.to_ron()?; // what `TrainedNetwork::save` writes
+//! # let _ = model;
+//! # Ok::<(), dgnn_glia::GliaError>(())
+//! ```
+//! `examples/train_csv.rs` does the same on a CSV file (`cargo run -p dgnn-glia --example
+//! train_csv -- FILE.csv LABEL`), with cross-validation; `examples/porto_pazos.rs` compares
+//! networks with and without astrocytes trained by the genetic algorithm.
+//!
 //! # Models and sources
 //! - Artificial astrocytes: Porto-Pazos et al. 2011 (PLoS ONE 6:e19109), Alvarellos-González et
 //!   al. 2012 (Comput Math Methods Med 476324) — [`astrocyte`].
@@ -20,31 +65,35 @@
 //!
 //! # API map (for the search and other callers)
 //! ```text
-//! Dataset::builtin("wdbc") | Dataset::from_csv(path, &CsvOptions)     data::Dataset
-//!   stratified_split / stratified_k_fold (seeded)                     data
+//! Dataset::builtin("wdbc") | Dataset::from_csv(path, &CsvOptions)     data (builtin, csv)
+//!   stratified_split / stratified_k_fold (seeded)                     data::split
 //! Architecture { regions: [Region { neurons, glia_ratio, activation, density }],
 //!                astrocytes: Option<AstrocyteRule>, supply_per_astrocyte: Option<f64>,
-//!                phase: Option<PhaseLayer> }  .check() -> ValidArchitecture
+//!                phase: Option<PhaseLayer> }  .check() -> ValidArchitecture   (ParamGuard)
 //! TrainConfig { epochs, batch_size, learning_rate, l2, early_stopping, sample_budget }
-//!                .check() -> ValidTrainConfig
-//! train(&arch, &data, &config, seed, &dyn Progress) -> TrainedNetwork        (sequential)
-//! train_genetic(&arch, &data, &GaConfig, seed, &dyn Progress) -> TrainedNetwork
+//!                .check() -> ValidTrainConfig;  GaConfig .check() -> Valid<GaConfig>
+//! Trainer (trait): ValidTrainConfig (Adam), Valid<GaConfig> (GA), AnyTrainer;
+//!                TrainerChoice { Gradient, Genetic(GaConfig) } for configs
+//! EnergyModel (trait): Valid<BiologicalEnergy>, Valid<HardwareEnergy>, Valid<EnergyChoice>;
+//!                items by EnergyCategory × RegionId
+//! TrainingJob::new(&arch, &dyn Trainer, &dyn EnergyModel) [.with_consolidation(Some(&c))]
+//!     .train(&data, seed, &dyn Progress) -> TrainedJob { network, consolidation }
+//!     .train_and_test(&train, &test, seed, p) -> HeldOutResult { network, test, train,
+//!                                               test_by_context, consolidation }
+//!     .cross_validate(&data, folds, seed, p) -> CrossValidation  (folds in parallel,
+//!                                               thread-count independent) .summary()
+//! train(&arch, &data, &config, seed, p) / train_genetic(…) -> TrainedNetwork   (sequential)
 //! TrainedNetwork::evaluate(&data, &dyn EnergyModel) -> Evaluation
 //!     { accuracy, mutual_information, label_entropy, cross_entropy, confusion,
-//!       activity, energy (items by category × region), energy_per_inference,
-//!       atp_per_inference, bits_per_joule, bits_per_atp }
+//!       activity, energy, energy_per_inference, atp_per_inference, bits_per_joule, bits_per_atp }
+//! TrainedNetwork::evaluate_by_context(&data, energy) -> [ContextEvaluation]  (every context)
 //! TrainedNetwork::{predict, probabilities, save, load}
-//! cross_validate(&arch, &data, &config, folds, seed, &dyn EnergyModel, &dyn Progress)
-//!     -> CrossValidation                        (folds in parallel, thread-count independent)
-//! cross_validate_with(&data, folds, seed, &dyn EnergyModel, &dyn Progress, &trainer)
-//!     (any trainer, e.g. |part, seed, p| train_genetic(&arch, part, &ga, seed, p))
-//! consolidate(&trained, &data, &Consolidation, &dyn EnergyModel, seed, &dyn Progress)
+//! consolidate(&trained, &data, &Valid<Consolidation>, energy, seed, p)
 //!     -> (TrainedNetwork, ConsolidationReport)
-//! EnergyModel (trait): BiologicalEnergy, HardwareEnergy; EnergyChoice for configs
-//! Network::phase() -> PhaseState { attractors_per_unit, network_attractors_log2, … }
+//! Network::{layers, set_parameters, phase() -> PhaseState { attractors_per_unit, … }}
 //! ```
 //! Every random choice draws from `Seed::stream(name, path)` with names under `glia/`; a search
-//! trains many networks in parallel by calling [`train()`] from rayon tasks, one seed each.
+//! trains many networks in parallel by calling a [`Trainer`] from rayon tasks, one seed each.
 //! Low-fidelity estimates: `TrainConfig::sample_budget` caps the sample presentations.
 //!
 //! # Conventions
@@ -54,6 +103,9 @@
 //!   arrays ([`network`]), written for the small products of the search (tens of units, batches
 //!   of 32) with no allocation per batch; no general matrix library is involved.
 //! - Energies are per inference; information is per held-out sample (plug-in estimate).
+//! - Parameters are checked in one step into their own types (`dgnn_core::ParamGuard`, re-exported
+//!   here with the seeds, progress sinks and units a user of this crate alone needs); entry
+//!   points take only checked types, and checked types read from files are checked as read.
 
 pub mod arch;
 pub mod astrocyte;
@@ -63,23 +115,40 @@ pub mod energy;
 mod error;
 pub mod ga;
 pub mod info;
+pub mod job;
 mod kernels;
 pub mod model;
 pub mod network;
 pub mod phase;
 pub mod train;
+pub mod trained;
 
 pub use arch::{Activation, Architecture, Region, ValidArchitecture};
 pub use astrocyte::AstrocyteRule;
 pub use consolidate::{Consolidation, ConsolidationReport, consolidate};
-pub use data::{Builtin, CsvOptions, DataSource, Dataset, LabelColumn, Split, Standardizer};
-pub use energy::{BiologicalEnergy, EnergyBreakdown, EnergyChoice, EnergyModel, HardwareEnergy};
+pub use data::{
+    Builtin, CsvOptions, DataSource, Dataset, LabelColumn, Split, Standardizer, stratified_k_fold,
+    stratified_split,
+};
+pub use energy::{
+    BiologicalEnergy, EnergyBreakdown, EnergyCategory, EnergyChoice, EnergyItem, EnergyModel,
+    HardwareEnergy, RegionId,
+};
 pub use error::GliaError;
 pub use ga::{GaConfig, train_genetic};
 pub use info::ConfusionMatrix;
-pub use network::{ActivityReport, Network};
+pub use job::{
+    AnyTrainer, CrossValidation, CrossValidationSummary, HeldOutResult, TrainedJob, Trainer,
+    TrainerChoice, TrainingJob, cross_validate,
+};
+pub use network::{ActivityReport, Layer, Network, RegionActivity, Territories};
 pub use phase::{PhaseLayer, PhaseState};
-pub use train::{
-    CrossValidation, EarlyStopping, Evaluation, History, TrainConfig, TrainedNetwork,
-    ValidTrainConfig, cross_validate, cross_validate_with, train,
+pub use train::{EarlyStopping, EpochRecord, History, TrainConfig, ValidTrainConfig, train};
+pub use trained::{ContextEvaluation, Evaluation, TrainedNetwork};
+
+/// What a one-crate user needs from `dgnn-core`: seeds, progress sinks, checked parameters,
+/// units and the parameter error.
+pub use dgnn_core::{
+    Atp, Bits, Joules, NoProgress, ParamError, ParamGuard, Progress, RunningMoments, Seed, Valid,
+    Validate,
 };

@@ -2,11 +2,13 @@
 //!
 //! A model file is `(format: "dgnn-glia-model", version: N, model: …)`. Loading checks the format
 //! tag and the version before anything else, so a file from another tool or another version is
-//! refused with a clear message instead of a parse error deep inside; then it parses the model
-//! and checks that its arrays fit together (a truncated or edited file is refused).
+//! refused with a clear message instead of a parse error deep inside; then it parses the model,
+//! whose network is checked as it is read ([`crate::Network`]), and checks that its
+//! architecture, standardiser and names fit (a truncated or edited file is refused).
 
 use crate::GliaError;
-use crate::train::TrainedNetwork;
+use crate::trained::TrainedNetwork;
+use dgnn_core::Validate;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -84,8 +86,7 @@ impl TrainedNetwork {
             ron::from_str(text).map_err(|e| format!("damaged or truncated model ({e})"))?;
         debug_assert_eq!((file.format.as_str(), file.version), (MODEL_FORMAT, MODEL_VERSION));
         let model = file.model;
-        model.architecture.check().map_err(|e| format!("its architecture is invalid: {e}"))?;
-        model.network.validate().map_err(|e| format!("its network is inconsistent: {e}"))?;
+        model.architecture.validate().map_err(|e| format!("its architecture is invalid: {e}"))?;
         if model.standardizer.mean.len() != model.network.inputs()
             || model.standardizer.scale.len() != model.network.inputs()
             || model.feature_names.len() != model.network.inputs()
@@ -100,7 +101,7 @@ impl TrainedNetwork {
 #[cfg(test)]
 mod tests {
     use crate::{Architecture, Dataset, TrainConfig, TrainedNetwork, train};
-    use dgnn_core::{NoProgress, Seed};
+    use dgnn_core::{NoProgress, ParamGuard, Seed};
 
     fn small_model() -> TrainedNetwork {
         let data = Dataset::builtin("iris").unwrap();

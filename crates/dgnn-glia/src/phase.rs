@@ -25,7 +25,7 @@
 
 use crate::GliaError;
 use dgnn_core::error::{at_least, finite, in_range, non_negative};
-use dgnn_core::{ParamError, Seed};
+use dgnn_core::{ParamError, Seed, Valid, Validate};
 use dgnn_dynamics::Potential;
 use dgnn_dynamics::landscape::{Stability, fixed_points};
 use rand::RngExt;
@@ -72,9 +72,9 @@ impl Default for PhaseLayer {
     }
 }
 
-impl PhaseLayer {
-    /// Checks the genes.
-    pub fn check(&self) -> Result<(), ParamError> {
+/// Checks the genes: `a, b ≥ 0` not both 0, finite detuning, κ in [0, 1], at least one context.
+impl Validate for PhaseLayer {
+    fn validate(&self) -> Result<(), ParamError> {
         non_negative("a", self.a)?;
         non_negative("b", self.b)?;
         if self.a + self.b <= 0.0 {
@@ -85,7 +85,9 @@ impl PhaseLayer {
         at_least("contexts", self.contexts, 1)?;
         Ok(())
     }
+}
 
+impl PhaseLayer {
     /// The landscape of one unit's relative phase.
     pub fn potential(&self) -> Result<dgnn_dynamics::TiltedHkb, GliaError> {
         Ok(dgnn_dynamics::TiltedHkb::new(self.a, self.b, self.detuning)?)
@@ -113,7 +115,7 @@ impl PhaseState {
     /// from initial phases drawn from `seed` (stream `glia/phase/context`, path
     /// `[context, region]`).
     pub fn settle(
-        layer: &PhaseLayer,
+        layer: &Valid<PhaseLayer>,
         region_sizes: &[usize],
         seed: Seed,
     ) -> Result<Self, GliaError> {
@@ -237,6 +239,7 @@ fn settle_one(potential: &dgnn_dynamics::TiltedHkb, attractors: &[f64], start: f
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dgnn_core::ParamGuard;
     use dgnn_dynamics::landscape::attractor_count;
 
     #[test]
@@ -253,7 +256,8 @@ mod tests {
             (1.0, 1.0, 0.8, 2),
         ] {
             let layer = PhaseLayer { a, b, detuning, coupling: 1.0, contexts: 1 };
-            let state = PhaseState::settle(&layer, &[400], Seed(3)).unwrap();
+            let state =
+                PhaseState::settle(&layer.clone().check().unwrap(), &[400], Seed(3)).unwrap();
             let mut distinct: Vec<f64> = state.phases_rad[0][0].clone();
             distinct.sort_by(f64::total_cmp);
             distinct.dedup_by(|x, y| (*x - *y).abs() < 1e-12);
@@ -294,6 +298,7 @@ mod tests {
     fn a_running_phase_is_refused() {
         // Adler (b = 0): no fixed point when |δω| > a.
         let layer = PhaseLayer { a: 1.0, b: 0.0, detuning: 1.5, ..PhaseLayer::default() };
+        let layer = layer.check().unwrap();
         assert!(matches!(PhaseState::settle(&layer, &[3], Seed(1)), Err(GliaError::Dynamics(_))));
     }
 }

@@ -1,4 +1,4 @@
-//! Gradient training (mini-batch Adam), evaluation and cross-validation.
+//! Gradient training: mini-batch Adam.
 //!
 //! - Loss: mean softmax cross-entropy of the batch plus scikit-learn's L2 convention, a penalty
 //!   `(λ/2)‖W‖²/B` for a batch of `B` samples (biases are not penalised), so that `l2` means what
@@ -15,19 +15,16 @@
 //!
 //! Standardisation is fitted on the data handed to [`train`] (the training part) and stored in the
 //! [`TrainedNetwork`], which applies it to whatever it evaluates. Training one network is
-//! sequential and deterministic for a seed; [`cross_validate`] trains the folds in parallel, each
-//! with its own seed, and reduces in fold order, so it is bit-identical for any thread count.
+//! sequential and deterministic for a seed.
 
 use crate::GliaError;
-use crate::arch::{Architecture, ValidArchitecture};
-use crate::data::{Dataset, Standardizer, shuffle, stratified_k_fold, stratified_split};
-use crate::energy::{EnergyBreakdown, EnergyModel};
-use crate::info::ConfusionMatrix;
-use crate::network::{ActivityReport, Grads, Network, Workspace};
+use crate::arch::ValidArchitecture;
+use crate::data::{Dataset, Standardizer, stratified_split};
+use crate::network::{Grads, Network, Workspace};
+use crate::trained::{TrainedNetwork, argmax, check_fit, confusion, cross_entropy, infer};
 use dgnn_core::error::{at_least, in_range, non_negative, positive};
-use dgnn_core::{Atp, Bits, Joules, ParamError, Progress, Seed};
-use rand::Rng;
-use rayon::prelude::*;
+use dgnn_core::rng::shuffle;
+use dgnn_core::{ParamError, Progress, Seed, Valid, Validate};
 use serde::{Deserialize, Serialize};
 
 fn default_epochs() -> usize {
@@ -110,9 +107,9 @@ impl Default for TrainConfig {
     }
 }
 
-impl TrainConfig {
-    /// Checks every field.
-    pub fn check(&self) -> Result<ValidTrainConfig, ParamError> {
+/// Checks every field; errors name it (`early_stopping.patience`).
+impl Validate for TrainConfig {
+    fn validate(&self) -> Result<(), ParamError> {
         at_least("epochs", self.epochs, 1)?;
         at_least("batch_size", self.batch_size, 1)?;
         positive("learning_rate", self.learning_rate)?;
@@ -126,22 +123,13 @@ impl TrainConfig {
         if self.sample_budget == Some(0) {
             return Err(ParamError::new("sample_budget", 0, "must be at least 1 (or absent)"));
         }
-        Ok(ValidTrainConfig(self.clone()))
+        Ok(())
     }
 }
 
-/// A training config whose fields passed [`TrainConfig::check`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(transparent)]
-pub struct ValidTrainConfig(TrainConfig);
-
-impl ValidTrainConfig {
-    /// The checked config.
-    #[must_use]
-    pub fn get(&self) -> &TrainConfig {
-        &self.0
-    }
-}
+/// A training config whose fields passed their check: what [`train`] (and Adam as a
+/// [`crate::Trainer`]) accepts.
+pub type ValidTrainConfig = Valid<TrainConfig>;
 
 /// One epoch of a training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -171,52 +159,6 @@ pub struct History {
     pub samples_seen: u64,
 }
 
-/// A trained network with everything needed to use it on new data.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TrainedNetwork {
-    /// The architecture it was built from.
-    pub architecture: Architecture,
-    /// Weights, territories, astrocyte rule, supply and phases.
-    pub network: Network,
-    /// Standardisation fitted on its training data.
-    pub standardizer: Standardizer,
-    /// Class names, indexed by label.
-    pub class_names: Vec<String>,
-    /// Feature names, indexed by column.
-    pub feature_names: Vec<String>,
-    /// The training history.
-    pub history: History,
-}
-
-/// What a trained network knows and costs on a data set.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Evaluation {
-    /// Samples evaluated.
-    pub samples: usize,
-    /// Share classified right.
-    pub accuracy: f64,
-    /// `I(Y; Ŷ)` from the confusion matrix.
-    pub mutual_information: Bits,
-    /// `H(Y)`, the most `mutual_information` can be.
-    pub label_entropy: Bits,
-    /// Mean cross-entropy in nats.
-    pub cross_entropy: f64,
-    /// True × predicted counts.
-    pub confusion: ConfusionMatrix,
-    /// Mean activity of one inference.
-    pub activity: ActivityReport,
-    /// Energy of one inference, itemised.
-    pub energy: EnergyBreakdown,
-    /// Total energy of one inference.
-    pub energy_per_inference: Joules,
-    /// The same as an ATP count.
-    pub atp_per_inference: Atp,
-    /// `I(Y; Ŷ)` per joule of one inference.
-    pub bits_per_joule: f64,
-    /// `I(Y; Ŷ)` per ATP of one inference.
-    pub bits_per_atp: f64,
-}
-
 /// Adam moments of every parameter array.
 struct Adam {
     m_w: Vec<Vec<f64>>,
@@ -236,10 +178,10 @@ impl Adam {
             net.layers().iter().map(|l| vec![0.0; f(l)]).collect()
         };
         Self {
-            m_w: z(&|l| l.weights.len()),
-            v_w: z(&|l| l.weights.len()),
-            m_b: z(&|l| l.bias.len()),
-            v_b: z(&|l| l.bias.len()),
+            m_w: z(&|l| l.weights().len()),
+            v_w: z(&|l| l.weights().len()),
+            m_b: z(&|l| l.bias().len()),
+            v_b: z(&|l| l.bias().len()),
             t: 0,
         }
     }
@@ -256,55 +198,26 @@ impl Adam {
                 *p -= lr_t * *m / (v.sqrt() + EPSILON);
             }
         };
-        for (l, layer) in net.layers_mut().iter_mut().enumerate() {
+        for (l, layer) in net.layers.iter_mut().enumerate() {
             update(&mut layer.weights, &grads.w[l], &mut self.m_w[l], &mut self.v_w[l], l2_over_b);
             update(&mut layer.bias, &grads.b[l], &mut self.m_b[l], &mut self.v_b[l], 0.0);
         }
     }
 }
 
-/// Checks that a data set fits a network.
-pub(crate) fn check_fit(net: &Network, data: &Dataset) -> Result<(), GliaError> {
-    if data.n_features() != net.inputs() {
-        return Err(GliaError::Shape {
-            what: format!("features of data set `{}` for this network", data.name()),
-            expected: net.inputs(),
-            found: data.n_features(),
-        });
-    }
-    if data.n_classes() != net.classes() {
-        return Err(GliaError::Shape {
-            what: format!("classes of data set `{}` for this network", data.name()),
-            expected: net.classes(),
-            found: data.n_classes(),
-        });
-    }
-    if data.n_contexts() > net.contexts() {
-        return Err(GliaError::Data {
-            name: data.name().into(),
-            problem: format!(
-                "has {} contexts but the network serves {}: set phase.contexts to at least {}",
-                data.n_contexts(),
-                net.contexts(),
-                data.n_contexts()
-            ),
-        });
-    }
-    Ok(())
-}
-
 /// Trains a network of architecture `arch` on `data` (module docs).
 ///
 /// ```
-/// use dgnn_glia::{Architecture, Dataset, TrainConfig, train, BiologicalEnergy};
-/// use dgnn_core::{NoProgress, Seed};
-/// let data = Dataset::builtin("iris").unwrap();
-/// let arch = Architecture::plain(&[8]).check().unwrap();
+/// use dgnn_glia::{Architecture, BiologicalEnergy, Dataset, NoProgress, ParamGuard, Seed};
+/// use dgnn_glia::{TrainConfig, train};
+/// let data = Dataset::builtin("iris")?;
+/// let arch = Architecture::plain(&[8]).check()?;
 /// let config = TrainConfig { epochs: 60, batch_size: 16, learning_rate: 0.01, ..TrainConfig::default() }
-///     .check().unwrap();
-/// let net = train(&arch, &data, &config, Seed(1), &NoProgress).unwrap();
-/// let eval = net.evaluate(&data, &BiologicalEnergy::default()).unwrap();
+///     .check()?;
+/// let net = train(&arch, &data, &config, Seed(1), &NoProgress)?;
+/// let eval = net.evaluate(&data, &BiologicalEnergy::default().check()?)?;
 /// assert!(eval.accuracy > 0.9);
+/// # Ok::<(), dgnn_glia::GliaError>(())
 /// ```
 pub fn train(
     arch: &ValidArchitecture,
@@ -317,7 +230,7 @@ pub fn train(
     let scaled = standardizer.apply(data)?;
     let mut network = Network::build(arch, data.n_features(), data.n_classes(), seed)?;
     check_fit(&network, data)?;
-    let history = fit(&mut network, &scaled, config.get(), seed, progress)?;
+    let history = fit(&mut network, &scaled, config, seed, progress)?;
     Ok(TrainedNetwork::assemble(arch, network, standardizer, data, history))
 }
 
@@ -344,19 +257,11 @@ fn epoch_batches(
     batches
 }
 
-fn fill_input(ws: &mut Workspace, data: &Dataset, batch: &[usize]) {
-    let d = data.n_features();
-    let input = ws.input_mut(batch.len());
-    for (s, &i) in batch.iter().enumerate() {
-        input[s * d..(s + 1) * d].copy_from_slice(data.row(i));
-    }
-}
-
 /// Trains `network` in place on standardised `data` with Adam; returns the history.
 pub(crate) fn fit(
     network: &mut Network,
     data: &Dataset,
-    config: &TrainConfig,
+    config: &ValidTrainConfig,
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<History, GliaError> {
@@ -368,47 +273,21 @@ pub(crate) fn fit(
         }
         None => (all, None),
     };
-    let mut ws = Workspace::new(network, config.batch_size);
-    let mut grads = Grads::zeros(network);
-    let mut adam = Adam::new(network);
+    let mut run = AdamRun::new(network, config.batch_size);
     let mut history = History::default();
     let mut best: Option<(f64, Network)> = None;
     let mut since_best = 0usize;
-    let mut labels = Vec::with_capacity(config.batch_size);
     progress.start(config.epochs as u64, "train");
-    'epochs: for epoch in 0..config.epochs {
+    for epoch in 0..config.epochs {
         let batches = epoch_batches(data, &train_rows, config.batch_size, seed, epoch);
-        let (mut loss_sum, mut correct, mut seen) = (0.0, 0usize, 0usize);
-        for batch in &batches {
-            let b = batch.len();
-            fill_input(&mut ws, data, batch);
-            labels.clear();
-            labels.extend(batch.iter().map(|&i| data.labels()[i]));
-            network.forward(&mut ws, b, data.context(batch[0]), None);
-            let probs = ws.probabilities(b);
-            let classes = network.classes();
-            correct +=
-                probs.chunks_exact(classes).zip(&labels).filter(|(p, y)| argmax(p) == **y).count();
-            let loss = network.backward(&mut ws, &labels, b, &mut grads);
-            let l2_over_b = config.l2 / b as f64;
-            let penalty: f64 =
-                network.layers().iter().flat_map(|l| &l.weights).map(|w| w * w).sum();
-            loss_sum += (loss + 0.5 * l2_over_b * penalty) * b as f64;
-            seen += b;
-            adam.step(network, &grads, config.learning_rate, l2_over_b);
-            history.samples_seen += b as u64;
-            if config.sample_budget.is_some_and(|cap| history.samples_seen >= cap) {
-                history.stopped_early = epoch + 1 < config.epochs || seen < train_rows.len();
-                record_epoch(&mut history, epoch, loss_sum, correct, seen, None);
-                break 'epochs;
-            }
+        let pass = run.epoch(network, data, &batches, config, &mut history.samples_seen);
+        if pass.budget_spent {
+            history.stopped_early = epoch + 1 < config.epochs || pass.seen < train_rows.len();
+            record_epoch(&mut history, epoch, &pass, None);
+            break;
         }
-        let val = validation.as_ref().map(|(v, _)| {
-            let (probs, _) = infer(network, v, false);
-            let m = confusion(v, &probs, network.classes());
-            (cross_entropy(v, &probs, network.classes()), m.accuracy())
-        });
-        record_epoch(&mut history, epoch, loss_sum, correct, seen, val);
+        let val = validation.as_ref().map(|(v, _)| validation_figures(network, v));
+        record_epoch(&mut history, epoch, &pass, val);
         progress.advance(1);
         if let (Some((vloss, _)), Some((_, es))) = (val, &validation) {
             let improved = best.as_ref().is_none_or(|(b, _)| vloss < b - es.min_delta);
@@ -436,265 +315,100 @@ pub(crate) fn fit(
     Ok(history)
 }
 
-fn record_epoch(
-    history: &mut History,
-    epoch: usize,
+/// The buffers and optimiser state of one Adam training run.
+struct AdamRun {
+    ws: Workspace,
+    grads: Grads,
+    adam: Adam,
+    labels: Vec<usize>,
+}
+
+/// What one epoch's batches did.
+struct EpochPass {
+    /// Σ over batches of (loss + L2 penalty) × batch size.
     loss_sum: f64,
+    /// Samples classified right before their batch's step.
     correct: usize,
+    /// Samples presented.
     seen: usize,
-    val: Option<(f64, f64)>,
-) {
-    let n = seen.max(1) as f64;
+    /// Whether the sample budget ran out during the epoch (training stops).
+    budget_spent: bool,
+}
+
+impl AdamRun {
+    fn new(network: &Network, batch_size: usize) -> Self {
+        Self {
+            ws: Workspace::new(network, batch_size),
+            grads: Grads::zeros(network),
+            adam: Adam::new(network),
+            labels: Vec::with_capacity(batch_size),
+        }
+    }
+
+    /// One Adam step per batch, until the batches or the sample budget run out; `samples_seen`
+    /// counts every presentation.
+    fn epoch(
+        &mut self,
+        network: &mut Network,
+        data: &Dataset,
+        batches: &[Vec<usize>],
+        config: &ValidTrainConfig,
+        samples_seen: &mut u64,
+    ) -> EpochPass {
+        let mut pass = EpochPass { loss_sum: 0.0, correct: 0, seen: 0, budget_spent: false };
+        for batch in batches {
+            let b = batch.len();
+            self.ws.load_batch(data, batch);
+            self.labels.clear();
+            self.labels.extend(batch.iter().map(|&i| data.labels()[i]));
+            network.forward(&mut self.ws, b, data.context(batch[0]), None);
+            let probs = self.ws.probabilities(b);
+            let classes = network.classes();
+            pass.correct += probs
+                .chunks_exact(classes)
+                .zip(&self.labels)
+                .filter(|(p, y)| argmax(p) == **y)
+                .count();
+            let loss = network.backward(&mut self.ws, &self.labels, b, &mut self.grads);
+            let l2_over_b = config.l2 / b as f64;
+            let penalty: f64 =
+                network.layers().iter().flat_map(|l| l.weights()).map(|w| w * w).sum();
+            pass.loss_sum += (loss + 0.5 * l2_over_b * penalty) * b as f64;
+            pass.seen += b;
+            self.adam.step(network, &self.grads, config.learning_rate, l2_over_b);
+            *samples_seen += b as u64;
+            if config.sample_budget.is_some_and(|cap| *samples_seen >= cap) {
+                pass.budget_spent = true;
+                break;
+            }
+        }
+        pass
+    }
+}
+
+/// Cross-entropy and accuracy of `network` on the (standardised) validation part.
+fn validation_figures(network: &Network, validation: &Dataset) -> (f64, f64) {
+    let probs = infer(network, validation);
+    let m = confusion(validation, &probs, network.classes());
+    (cross_entropy(validation, &probs, network.classes()), m.accuracy())
+}
+
+fn record_epoch(history: &mut History, epoch: usize, pass: &EpochPass, val: Option<(f64, f64)>) {
+    let n = pass.seen.max(1) as f64;
     history.epochs.push(EpochRecord {
         epoch: epoch + 1,
-        train_loss: loss_sum / n,
-        train_accuracy: correct as f64 / n,
+        train_loss: pass.loss_sum / n,
+        train_accuracy: pass.correct as f64 / n,
         validation_loss: val.map(|v| v.0),
         validation_accuracy: val.map(|v| v.1),
     });
 }
 
-pub(crate) fn argmax(p: &[f64]) -> usize {
-    let mut best = 0;
-    for (i, &v) in p.iter().enumerate() {
-        if v > p[best] {
-            best = i;
-        }
-    }
-    best
-}
-
-/// Runs the network over standardised `data` (grouped by context, in chunks); returns the
-/// probabilities (`len × classes`, in sample order) and, with `stats`, the mean activity per
-/// inference.
-pub(crate) fn infer(net: &Network, data: &Dataset, stats: bool) -> (Vec<f64>, ActivityReport) {
-    let classes = net.classes();
-    let mut probs = vec![0.0; data.len() * classes];
-    let mut report = net.empty_report();
-    forward_by_context(net, data, 256, stats.then_some(&mut report), |chunk, ws| {
-        let p = ws.probabilities(chunk.len());
-        for (s, &i) in chunk.iter().enumerate() {
-            probs[i * classes..(i + 1) * classes]
-                .copy_from_slice(&p[s * classes..(s + 1) * classes]);
-        }
-    });
-    let n = data.len().max(1) as f64;
-    for r in &mut report.regions {
-        r.synapses /= n * report.iterations as f64;
-        r.activity /= n;
-        r.synaptic_events /= n;
-        r.glial_events /= n;
-    }
-    (probs, report)
-}
-
-/// Runs the network over standardised `data`, one context at a time in chunks of at most
-/// `chunk` samples, and hands each chunk's sample indices and the workspace after its forward
-/// pass to `visit`; with `stats`, activity is added into it.
-pub(crate) fn forward_by_context(
-    net: &Network,
-    data: &Dataset,
-    chunk: usize,
-    mut stats: Option<&mut ActivityReport>,
-    mut visit: impl FnMut(&[usize], &Workspace),
-) {
-    let chunk = chunk.min(data.len()).max(1);
-    let mut ws = Workspace::new(net, chunk);
-    for c in 0..data.n_contexts() {
-        for part in data.context_members(c).chunks(chunk) {
-            fill_input(&mut ws, data, part);
-            net.forward(&mut ws, part.len(), c, stats.as_deref_mut());
-            visit(part, &ws);
-        }
-    }
-}
-
-fn confusion(data: &Dataset, probs: &[f64], classes: usize) -> ConfusionMatrix {
-    let predicted: Vec<usize> = probs.chunks_exact(classes).map(argmax).collect();
-    ConfusionMatrix::from_labels(data.labels(), &predicted, classes)
-}
-
-fn cross_entropy(data: &Dataset, probs: &[f64], classes: usize) -> f64 {
-    let n = data.len().max(1) as f64;
-    probs
-        .chunks_exact(classes)
-        .zip(data.labels())
-        .map(|(p, &y)| -p[y].max(1e-300).ln())
-        .sum::<f64>()
-        / n
-}
-
-impl TrainedNetwork {
-    /// A trained network with the names of `data` (its training data).
-    pub(crate) fn assemble(
-        arch: &ValidArchitecture,
-        network: Network,
-        standardizer: Standardizer,
-        data: &Dataset,
-        history: History,
-    ) -> Self {
-        Self {
-            architecture: arch.get().clone(),
-            network,
-            standardizer,
-            class_names: data.class_names().to_vec(),
-            feature_names: data.feature_names().to_vec(),
-            history,
-        }
-    }
-
-    /// Class probabilities for every sample of `data` (raw features; standardised here),
-    /// row-major `len × classes`.
-    pub fn probabilities(&self, data: &Dataset) -> Result<Vec<f64>, GliaError> {
-        check_fit(&self.network, data)?;
-        let scaled = self.standardizer.apply(data)?;
-        Ok(infer(&self.network, &scaled, false).0)
-    }
-
-    /// The most probable class of every sample of `data`.
-    pub fn predict(&self, data: &Dataset) -> Result<Vec<usize>, GliaError> {
-        Ok(self.probabilities(data)?.chunks_exact(self.network.classes()).map(argmax).collect())
-    }
-
-    /// Accuracy, information, cross-entropy, confusion matrix and the energy of one inference
-    /// under `energy` on `data` (raw features; standardised here).
-    pub fn evaluate(
-        &self,
-        data: &Dataset,
-        energy: &dyn EnergyModel,
-    ) -> Result<Evaluation, GliaError> {
-        check_fit(&self.network, data)?;
-        let scaled = self.standardizer.apply(data)?;
-        let (probs, activity) = infer(&self.network, &scaled, true);
-        let classes = self.network.classes();
-        let confusion = confusion(&scaled, &probs, classes);
-        let breakdown = energy.account(&activity);
-        let joules = breakdown.total();
-        let atp = breakdown.total_atp();
-        let info = confusion.mutual_information();
-        let per = |x: f64| if x > 0.0 { info.value() / x } else { 0.0 };
-        Ok(Evaluation {
-            samples: data.len(),
-            accuracy: confusion.accuracy(),
-            mutual_information: info,
-            label_entropy: confusion.label_entropy(),
-            cross_entropy: cross_entropy(&scaled, &probs, classes),
-            confusion,
-            activity,
-            energy: breakdown,
-            energy_per_inference: joules,
-            atp_per_inference: atp,
-            bits_per_joule: per(joules.value()),
-            bits_per_atp: per(atp.value()),
-        })
-    }
-}
-
-/// The result of k-fold cross-validation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CrossValidation {
-    /// The held-out evaluation of each fold, in fold order.
-    pub folds: Vec<Evaluation>,
-    /// Training sample presentations over all folds.
-    pub samples_seen: u64,
-}
-
-impl CrossValidation {
-    /// Mean held-out accuracy.
-    #[must_use]
-    pub fn mean_accuracy(&self) -> f64 {
-        self.folds.iter().map(|f| f.accuracy).sum::<f64>() / self.folds.len().max(1) as f64
-    }
-
-    /// Mean held-out mutual information.
-    #[must_use]
-    pub fn mean_information(&self) -> Bits {
-        Bits(
-            self.folds.iter().map(|f| f.mutual_information.value()).sum::<f64>()
-                / self.folds.len().max(1) as f64,
-        )
-    }
-
-    /// Mean energy per inference.
-    #[must_use]
-    pub fn mean_energy(&self) -> Joules {
-        Joules(
-            self.folds.iter().map(|f| f.energy_per_inference.value()).sum::<f64>()
-                / self.folds.len().max(1) as f64,
-        )
-    }
-}
-
-/// Forwards only `advance` to an outer progress (folds share one bar).
-struct Shared<'a>(&'a dyn Progress);
-
-impl Progress for Shared<'_> {
-    fn start(&self, _total: u64, _label: &str) {}
-    fn advance(&self, amount: u64) {
-        self.0.advance(amount);
-    }
-    fn message(&self, _text: &str) {}
-    fn finish(&self) {}
-}
-
-/// Stratified k-fold cross-validation (seeded; folds trained in parallel, each standardised on
-/// its own training part, seeds `glia/cv/fold` `[fold]`) with gradient training.
-pub fn cross_validate(
-    arch: &ValidArchitecture,
-    data: &Dataset,
-    config: &ValidTrainConfig,
-    folds: usize,
-    seed: Seed,
-    energy: &dyn EnergyModel,
-    progress: &dyn Progress,
-) -> Result<CrossValidation, GliaError> {
-    progress.start((folds * config.get().epochs) as u64, "cross-validate");
-    let out = cross_validate_with(data, folds, seed, energy, progress, &|part, fold_seed, p| {
-        train(arch, part, config, fold_seed, p)
-    });
-    progress.finish();
-    out
-}
-
-/// A trainer for [`cross_validate_with`]: `(training part, fold seed, progress)` to a network.
-pub type FoldTrainer<'a> =
-    dyn Fn(&Dataset, Seed, &dyn Progress) -> Result<TrainedNetwork, GliaError> + Sync + 'a;
-
-/// Stratified k-fold cross-validation with any trainer (for example the genetic one); the
-/// trainer's progress advances are forwarded to `progress` (which the caller starts).
-pub fn cross_validate_with(
-    data: &Dataset,
-    folds: usize,
-    seed: Seed,
-    energy: &dyn EnergyModel,
-    progress: &dyn Progress,
-    trainer: &FoldTrainer<'_>,
-) -> Result<CrossValidation, GliaError> {
-    let splits = stratified_k_fold(data.labels(), folds, seed)?;
-    let shared = Shared(progress);
-    let results: Vec<Result<(Evaluation, u64), GliaError>> = splits
-        .par_iter()
-        .enumerate()
-        .map(|(f, split)| {
-            let fold_seed = Seed(seed.stream("glia/cv/fold", &[f as u64]).next_u64());
-            let trained = trainer(&data.subset(&split.train), fold_seed, &shared)?;
-            let eval = trained.evaluate(&data.subset(&split.test), energy)?;
-            Ok((eval, trained.history.samples_seen))
-        })
-        .collect();
-    let mut out = CrossValidation { folds: Vec::with_capacity(folds), samples_seen: 0 };
-    for r in results {
-        let (eval, seen) = r?;
-        out.folds.push(eval);
-        out.samples_seen += seen;
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dgnn_core::NoProgress;
+    use crate::arch::Architecture;
+    use dgnn_core::{NoProgress, ParamGuard};
 
     #[test]
     fn sample_budget_stops_after_the_batch_that_reaches_it() {
@@ -736,7 +450,7 @@ mod tests {
         let scaled = net.standardizer.apply(&data).unwrap();
         let split = stratified_split(scaled.labels(), 0.2, Seed(2)).unwrap();
         let validation = scaled.subset(&split.test);
-        let (probs, _) = infer(&net.network, &validation, false);
+        let probs = infer(&net.network, &validation);
         let again = cross_entropy(&validation, &probs, net.network.classes());
         assert_eq!(again.to_bits(), best.to_bits());
     }

@@ -1,15 +1,19 @@
 //! Properties of the glia-neuron model on whole networks: exact energy scaling, the glial supply
 //! bound, and multitask behaviour from multistable phases.
 
-use dgnn_core::{NoProgress, Seed};
 use dgnn_glia::data::{Standardizer, stratified_split};
 use dgnn_glia::{
-    Architecture, BiologicalEnergy, Dataset, History, Network, PhaseLayer, Region, TrainConfig,
-    TrainedNetwork, train,
+    Architecture, BiologicalEnergy, Dataset, EnergyCategory, History, Network, NoProgress,
+    ParamGuard, PhaseLayer, Region, RegionId, Seed, TrainConfig, TrainedNetwork, train,
 };
 
-fn category(e: &dgnn_glia::EnergyBreakdown, name: &str) -> f64 {
-    e.by_category().into_iter().find(|(c, _)| c == name).map_or(0.0, |(_, j)| j.value())
+fn category(e: &dgnn_glia::EnergyBreakdown, category: EnergyCategory) -> f64 {
+    e.category(&category).value()
+}
+
+/// The energy of one (category, region) item.
+fn item(e: &dgnn_glia::Evaluation, category: EnergyCategory, region: RegionId) -> f64 {
+    e.energy.items.iter().find(|i| i.category == category && i.region == region).unwrap().joules
 }
 
 #[test]
@@ -25,48 +29,48 @@ fn duplicating_every_hidden_neuron_doubles_the_synaptic_cost_exactly() {
     let small = train(&arch, &data, &config, Seed(9), &NoProgress).unwrap();
     let wide_arch = Architecture::plain(&[12]).check().unwrap();
     let mut wide_net = Network::build(&wide_arch, 13, 3, Seed(0)).unwrap();
-    {
-        let src = small.network.layers();
-        let dst = wide_net.layers_mut();
-        for i in 0..13 {
-            for h in 0..6 {
-                let w = src[0].weights[i * 6 + h];
-                dst[0].weights[i * 12 + h] = w;
-                dst[0].weights[i * 12 + h + 6] = w;
-            }
-        }
+    let src = small.network.layers();
+    let (mut hidden_w, mut hidden_b) = (vec![0.0; 13 * 12], vec![0.0; 12]);
+    let mut output_w = vec![0.0; 12 * 3];
+    for i in 0..13 {
         for h in 0..6 {
-            dst[0].bias[h] = src[0].bias[h];
-            dst[0].bias[h + 6] = src[0].bias[h];
-            for o in 0..3 {
-                let w = src[1].weights[h * 3 + o] / 2.0;
-                dst[1].weights[h * 3 + o] = w;
-                dst[1].weights[(h + 6) * 3 + o] = w;
-            }
+            let w = src[0].weights()[i * 6 + h];
+            hidden_w[i * 12 + h] = w;
+            hidden_w[i * 12 + h + 6] = w;
         }
-        dst[1].bias.copy_from_slice(&src[1].bias);
     }
+    for h in 0..6 {
+        hidden_b[h] = src[0].bias()[h];
+        hidden_b[h + 6] = src[0].bias()[h];
+        for o in 0..3 {
+            let w = src[1].weights()[h * 3 + o] / 2.0;
+            output_w[h * 3 + o] = w;
+            output_w[(h + 6) * 3 + o] = w;
+        }
+    }
+    wide_net.set_parameters(0, &hidden_w, &hidden_b).unwrap();
+    wide_net.set_parameters(1, &output_w, src[1].bias()).unwrap();
     let wide = TrainedNetwork {
-        architecture: wide_arch.get().clone(),
+        architecture: (*wide_arch).clone(),
         network: wide_net,
         standardizer: small.standardizer.clone(),
         class_names: small.class_names.clone(),
         feature_names: small.feature_names.clone(),
         history: History::default(),
     };
-    let energy = BiologicalEnergy::default();
+    let energy = BiologicalEnergy::default().check().unwrap();
     let a = small.evaluate(&data, &energy).unwrap();
     let b = wide.evaluate(&data, &energy).unwrap();
     let (pa, pb) = (small.probabilities(&data).unwrap(), wide.probabilities(&data).unwrap());
     assert!(pa.iter().zip(&pb).all(|(x, y)| (x - y).abs() < 1e-12), "same function");
     assert_eq!(a.confusion, b.confusion);
-    let ratio = category(&b.energy, "synaptic") / category(&a.energy, "synaptic");
+    let synaptic = EnergyCategory::Synaptic;
+    let ratio = category(&b.energy, synaptic.clone()) / category(&a.energy, synaptic);
     assert!((ratio - 2.0).abs() < 1e-12, "synaptic cost ratio {ratio}");
-    let spikes = |e: &dgnn_glia::Evaluation, r: &str| {
-        e.energy.items.iter().find(|i| i.category == "spikes" && i.region == r).unwrap().joules
-    };
-    assert!((spikes(&b, "region 1") / spikes(&a, "region 1") - 2.0).abs() < 1e-12);
-    assert!((spikes(&b, "output") / spikes(&a, "output") - 1.0).abs() < 1e-12);
+    let spikes = |e: &dgnn_glia::Evaluation, r: RegionId| item(e, EnergyCategory::Spikes, r);
+    let hidden = RegionId::Hidden(1);
+    assert!((spikes(&b, hidden) / spikes(&a, hidden) - 2.0).abs() < 1e-12);
+    assert!((spikes(&b, RegionId::Output) / spikes(&a, RegionId::Output) - 1.0).abs() < 1e-12);
     // Parts sum to the total (also a property test in energy.rs).
     let parts: f64 = b.energy.items.iter().map(|i| i.joules).sum();
     assert!((parts - b.energy_per_inference.value()).abs() <= 1e-12 * parts);
@@ -79,7 +83,7 @@ fn glial_supply_bounds_activity_and_astrocytes_cost_in_proportion() {
     // the same bound and grows with ρ (less throttling). Astrocyte upkeep is linear in their
     // number. Same seed ⇒ same weights for every ρ.
     let data = Dataset::builtin("wdbc").unwrap();
-    let energy = BiologicalEnergy::default();
+    let energy = BiologicalEnergy::default().check().unwrap();
     let supply = 0.1;
     let mut previous_activity = 0.0;
     let mut upkeep_per_astrocyte = None;
@@ -93,7 +97,7 @@ fn glial_supply_bounds_activity_and_astrocytes_cost_in_proportion() {
         .unwrap();
         let net = Network::build(&arch, 30, 2, Seed(4)).unwrap();
         let model = TrainedNetwork {
-            architecture: arch.get().clone(),
+            architecture: (*arch).clone(),
             network: net,
             standardizer: Standardizer::fit(&data),
             class_names: data.class_names().to_vec(),
@@ -106,13 +110,7 @@ fn glial_supply_bounds_activity_and_astrocytes_cost_in_proportion() {
         assert!(per_neuron <= ratio * supply + 1e-12, "ρ = {ratio}: activity {per_neuron}");
         assert!(per_neuron >= previous_activity, "ρ = {ratio}: activity fell");
         previous_activity = per_neuron;
-        let astro = eval
-            .energy
-            .items
-            .iter()
-            .find(|i| i.category == "astrocytes" && i.region == "region 1")
-            .unwrap()
-            .joules;
+        let astro = item(&eval, EnergyCategory::Astrocytes, RegionId::Hidden(1));
         let each = astro / region.astrocytes as f64;
         assert_eq!(region.astrocytes, (ratio * 16.0) as usize);
         let first = *upkeep_per_astrocyte.get_or_insert(each);
@@ -137,7 +135,7 @@ fn multistable_phases_hold_two_conflicting_tasks() {
     }
     .check()
     .unwrap();
-    let energy = BiologicalEnergy::default();
+    let energy = BiologicalEnergy::default().check().unwrap();
     let net = train(&gated, &train_set, &config, Seed(3), &NoProgress).unwrap();
     let phase = net.network.phase().unwrap();
     assert_eq!(phase.attractors_per_unit(), 2);

@@ -9,10 +9,9 @@
 //! and 0.7 points for WDBC (n = 569), so a correct trainer fails them with small probability,
 //! while a broken one (wrong gradient, leaked or missing standardisation) falls far below.
 
-use dgnn_core::{NoProgress, Seed};
 use dgnn_glia::{
-    Architecture, AstrocyteRule, BiologicalEnergy, CrossValidation, Dataset, PhaseLayer, Region,
-    TrainConfig, cross_validate,
+    Architecture, AstrocyteRule, BiologicalEnergy, CrossValidation, Dataset, NoProgress,
+    ParamGuard, PhaseLayer, Region, Seed, TrainConfig, cross_validate,
 };
 
 fn cv(name: &str, hidden: &[usize], epochs: usize, batch: usize, lr: f64) -> CrossValidation {
@@ -22,8 +21,8 @@ fn cv(name: &str, hidden: &[usize], epochs: usize, batch: usize, lr: f64) -> Cro
         TrainConfig { epochs, batch_size: batch, learning_rate: lr, ..TrainConfig::default() }
             .check()
             .unwrap();
-    cross_validate(&arch, &data, &config, 5, Seed(0), &BiologicalEnergy::default(), &NoProgress)
-        .unwrap()
+    let energy = BiologicalEnergy::default().check().unwrap();
+    cross_validate(&arch, &data, &config, 5, Seed(0), &energy, &NoProgress).unwrap()
 }
 
 #[test]
@@ -90,7 +89,7 @@ fn cross_validation_is_identical_for_1_2_and_8_threads() {
                 &config,
                 5,
                 Seed(11),
-                &BiologicalEnergy::default(),
+                &BiologicalEnergy::default().check().unwrap(),
                 &NoProgress,
             )
             .unwrap()

@@ -12,7 +12,7 @@
 //! genomes share a key exactly when they build the same network.
 
 use crate::space::{GeneRange, ValidSearchSpace};
-use dgnn_core::{ParamError, StreamRng};
+use dgnn_core::{ParamError, StreamRng, Validate};
 use dgnn_glia::{Activation, Architecture, AstrocyteRule, PhaseLayer, Region};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -413,7 +413,7 @@ impl ValidSearchSpace {
                 ));
             }
         }
-        arch.check()?;
+        arch.validate()?;
         Ok(())
     }
 }

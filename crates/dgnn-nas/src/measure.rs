@@ -17,11 +17,11 @@
 use crate::error::NasError;
 use crate::genome::DgnnGenome;
 use dgnn_core::error::in_range;
-use dgnn_core::{NoProgress, ParamError, Seed};
+use dgnn_core::{NoProgress, ParamError, ParamGuard, Seed, Valid, Validate};
 use dgnn_glia::data::stratified_split;
 use dgnn_glia::{
-    Dataset, EarlyStopping, EnergyChoice, EnergyModel, HardwareEnergy, TrainConfig, TrainedNetwork,
-    ValidTrainConfig, train,
+    Dataset, EarlyStopping, EnergyCategory, EnergyChoice, EnergyModel, HardwareEnergy, TrainConfig,
+    TrainedNetwork, TrainingJob, ValidTrainConfig,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -150,10 +150,8 @@ impl EstimationConfig {
         in_range("test_fraction", self.test_fraction, 1e-6, 0.5).map_err(within)?;
         in_range("validation_fraction", self.validation_fraction, 1e-6, 0.5).map_err(within)?;
         in_range("promote_fraction", self.promote_fraction, 1e-6, 1.0).map_err(within)?;
-        let full = self.training.check().map_err(|e| e.within("estimation.training"))?;
-        if let EnergyChoice::Biological(model) = &self.energy {
-            model.check().map_err(|e| e.within("estimation.energy.biological"))?;
-        }
+        let full = self.training.clone().check().map_err(|e| e.within("estimation.training"))?;
+        self.energy.validate().map_err(|e| e.within("estimation.energy"))?;
         let low = match &self.low_fidelity {
             None => None,
             Some(low) => {
@@ -197,7 +195,7 @@ pub struct Measurement {
     /// The same in joules.
     pub energy_joules: f64,
     /// Joules per inference by cost category (spikes, synaptic, resting, astrocytes …).
-    pub energy_by_category: Vec<(String, f64)>,
+    pub energy_by_category: Vec<(EnergyCategory, f64)>,
     /// Hardware energy (45 nm, Horowitz 2014) of one inference, joules.
     pub hardware_joules: f64,
     /// `log₂` of the number of attractors of the phase layer (0 without one).
@@ -221,7 +219,7 @@ impl Measurement {
         fidelity: Fidelity,
     ) -> Result<Self, NasError> {
         let eval = trained.evaluate(data, energy)?;
-        let hardware = HardwareEnergy::default().account(&eval.activity).total();
+        let hardware = HardwareEnergy::default().check()?.account(&eval.activity).total();
         let astrocytes = trained.architecture.regions.iter().map(|r| r.astrocytes()).sum();
         Ok(Self {
             fidelity,
@@ -374,13 +372,13 @@ pub(crate) fn train_and_measure(
     validation: &Dataset,
     config: &ValidTrainConfig,
     seed: Seed,
-    energy: &EnergyChoice,
+    energy: &Valid<EnergyChoice>,
     fidelity: Fidelity,
 ) -> Result<(Measurement, TrainedNetwork), NasError> {
-    let arch = genome.architecture().check()?;
-    let trained = train(&arch, train_part, config, seed, &NoProgress)?;
-    let measurement = Measurement::of(&trained, validation, energy.model(), fidelity)?;
-    Ok((measurement, trained))
+    let arch = genome.architecture().clone().check()?;
+    let trained = TrainingJob::new(&arch, config, energy).train(train_part, seed, &NoProgress)?;
+    let measurement = Measurement::of(&trained.network, validation, energy, fidelity)?;
+    Ok((measurement, trained.network))
 }
 
 #[cfg(test)]

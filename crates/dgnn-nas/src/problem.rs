@@ -27,7 +27,7 @@ use crate::measure::{
 use crate::objective::Objective;
 use crate::space::ValidSearchSpace;
 use dgnn_core::error::{in_range, positive};
-use dgnn_core::{ParamError, Seed, StreamRng};
+use dgnn_core::{ParamError, ParamGuard, Seed, StreamRng, Valid};
 use dgnn_evo::{EvalContext, Evaluation, EvaluationError, Genome, rank_and_crowding};
 use dgnn_glia::{Dataset, EnergyChoice, TrainedNetwork, ValidTrainConfig};
 use rand::Rng;
@@ -109,7 +109,7 @@ pub struct DgnnProblem {
     splits: Splits,
     budgets: Budgets,
     promote_fraction: f64,
-    energy: EnergyChoice,
+    energy: Valid<EnergyChoice>,
     objectives: Vec<Box<dyn Objective>>,
     constraints: Constraints,
     seed: Seed,
@@ -181,7 +181,7 @@ impl DgnnProblem {
             space,
             splits,
             promote_fraction: estimation.promote_fraction,
-            energy: estimation.energy.clone(),
+            energy: estimation.energy.clone().check()?,
             budgets,
             objectives,
             constraints,
@@ -297,22 +297,12 @@ impl DgnnProblem {
         order
     }
 
-    /// Test accuracy of `model` on each context's samples (empty for a single context; NaN for
-    /// a context without test samples).
+    /// Test accuracy of `model` on each context's samples, in context order (dgnn-glia's
+    /// `evaluate_by_context`: empty for a single context; NaN for a context without test
+    /// samples).
     fn accuracy_by_context(&self, model: &TrainedNetwork) -> Result<Vec<f64>, NasError> {
-        let test = &self.splits.test;
-        if test.n_contexts() == 1 {
-            return Ok(Vec::new());
-        }
-        (0..test.n_contexts())
-            .map(|context| {
-                let rows = test.context_members(context);
-                if rows.is_empty() {
-                    return Ok(f64::NAN);
-                }
-                Ok(model.evaluate(&test.subset(&rows), self.energy.model())?.accuracy)
-            })
-            .collect()
+        let by_context = model.evaluate_by_context(&self.splits.test, &self.energy)?;
+        Ok(by_context.iter().map(|c| c.accuracy()).collect())
     }
 
     /// Re-trains each genome at full fidelity and measures it on the validation and the test
@@ -322,12 +312,8 @@ impl DgnnProblem {
             .par_iter()
             .map(|genome| {
                 let (validation, model) = self.measure(genome, Fidelity::Full)?;
-                let test = Measurement::of(
-                    &model,
-                    &self.splits.test,
-                    self.energy.model(),
-                    Fidelity::Full,
-                )?;
+                let test =
+                    Measurement::of(&model, &self.splits.test, &self.energy, Fidelity::Full)?;
                 let test_accuracy_by_context = self.accuracy_by_context(&model)?;
                 Ok(FinalMeasurement {
                     genome: genome.clone(),

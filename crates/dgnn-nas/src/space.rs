@@ -401,7 +401,8 @@ mod tests {
                     };
                     space.repair_phase(&mut layer);
                     assert!(ValidSearchSpace::phase_has_attractor(&layer), "{layer:?}");
-                    let settled = dgnn_glia::PhaseState::settle(&layer, &[2], dgnn_core::Seed(1));
+                    let checked = dgnn_core::ParamGuard::check(layer.clone()).unwrap();
+                    let settled = dgnn_glia::PhaseState::settle(&checked, &[2], dgnn_core::Seed(1));
                     assert!(settled.is_ok(), "{layer:?}");
                 }
             }

@@ -330,7 +330,7 @@ impl dgnn_evo::Variation<DgnnGenome> for DgnnVariation {
 mod tests {
     use super::*;
     use crate::space::SearchSpace;
-    use dgnn_core::Seed;
+    use dgnn_core::{Seed, Validate};
     use dgnn_evo::{Genome, Variation};
     use proptest::prelude::*;
 
@@ -377,7 +377,7 @@ mod tests {
             op.mutate(&mut y, &mut rng);
             prop_assert!(space.validate(&x).is_ok(), "{:?}", space.validate(&x));
             prop_assert!(space.validate(&y).is_ok(), "{:?}", space.validate(&y));
-            prop_assert!(x.architecture().check().is_ok());
+            prop_assert!(x.architecture().validate().is_ok());
             prop_assert_eq!(x.architecture().contexts(), space.contexts());
             prop_assert_eq!(y.architecture().contexts(), space.contexts());
         }

@@ -1,0 +1,257 @@
+//! The forward pass: gated (and astrocyte-modulated) affine maps, activations, the glial supply
+//! throttle, and the astrocyte iterations (module docs of [`super`]).
+
+use super::activity::ActivityReport;
+use super::model::Network;
+use super::workspace::Workspace;
+use crate::arch::Activation;
+use crate::astrocyte::AstrocyteState;
+use crate::kernels;
+use wide::f64x8;
+
+impl Network {
+    /// Computes the effective (gated) weights of `context` and their signed parts, and the
+    /// active outgoing synapse counts when statistics are wanted.
+    fn prepare(&self, ws: &mut Workspace, context: usize, with_stats: bool) {
+        ws.context = context;
+        if !ws.eff.is_empty() {
+            for (l, layer) in self.layers.iter().enumerate() {
+                let eff = &mut ws.eff[l];
+                eff.copy_from_slice(&layer.weights);
+                if let Some(gates) = ws.gates.get(context) {
+                    for (w, g) in eff.iter_mut().zip(&gates[l]) {
+                        *w *= g;
+                    }
+                }
+                if !ws.eff_split.is_empty() {
+                    let (pos, neg) = ws.eff_split[l].split_at_mut(eff.len());
+                    for ((w, p), n) in eff.iter().zip(pos).zip(neg) {
+                        *p = w.max(0.0);
+                        *n = w.min(0.0);
+                    }
+                }
+            }
+        }
+        if with_stats {
+            ws.active_out = self
+                .layers
+                .iter()
+                .enumerate()
+                .map(|(l, layer)| {
+                    let w: &[f64] = if ws.eff.is_empty() { &layer.weights } else { &ws.eff[l] };
+                    let exists = |k: usize| layer.mask.as_ref().is_none_or(|m| m[k] > 0.0);
+                    (0..layer.inputs)
+                        .map(|i| {
+                            (0..layer.outputs)
+                                .filter(|&o| {
+                                    let k = i * layer.outputs + o;
+                                    exists(k) && (ws.eff.is_empty() || w[k] != 0.0)
+                                })
+                                .count() as f64
+                        })
+                        .collect()
+                })
+                .collect();
+        }
+    }
+
+    /// Forward pass of `batch` samples already in `ws.input_mut(batch)`, all in `context`.
+    /// With `stats`, adds this batch's activity (summed over samples) into it.
+    pub(crate) fn forward(
+        &self,
+        ws: &mut Workspace,
+        batch: usize,
+        context: usize,
+        mut stats: Option<&mut ActivityReport>,
+    ) {
+        self.prepare(ws, context, stats.is_some());
+        let iterations = self.rule.as_ref().map_or(1, |r| r.iterations);
+        if self.rule.is_some() {
+            for r in 0..self.hidden() {
+                ws.fpos[r].fill(1.0);
+                ws.fneg[r].fill(1.0);
+                ws.states[r].fill(AstrocyteState::default());
+            }
+        }
+        for iteration in 0..iterations {
+            for l in 0..self.layers.len() {
+                self.layer_forward(ws, l, batch);
+            }
+            if let Some(stats) = stats.as_deref_mut() {
+                self.add_activity(ws, batch, stats);
+            }
+            if iteration + 1 < iterations {
+                self.astrocytes_step(ws, batch, stats.as_deref_mut());
+            }
+        }
+    }
+
+    fn layer_forward(&self, ws: &mut Workspace, l: usize, batch: usize) {
+        let layer = &self.layers[l];
+        let (n_in, n_out) = (layer.inputs, layer.outputs);
+        let (before, after) = ws.acts.split_at_mut(l + 1);
+        let input = &before[l][..batch * n_in];
+        let out = &mut after[0][..batch * n_out];
+        let modulated = l > 0 && self.rule.is_some();
+        let weights: &[f64] = if ws.eff.is_empty() { &layer.weights } else { &ws.eff[l] };
+        for s in 0..batch {
+            let o = &mut out[s * n_out..(s + 1) * n_out];
+            let x = &input[s * n_in..(s + 1) * n_in];
+            if modulated {
+                let (fp, fn_) = (&ws.fpos[l - 1][s * n_in..], &ws.fneg[l - 1][s * n_in..]);
+                let xs = &mut ws.stacked[l][s * 2 * n_in..(s + 1) * 2 * n_in];
+                for i in 0..n_in {
+                    xs[i] = x[i] * fp[i];
+                    xs[n_in + i] = x[i] * fn_[i];
+                }
+                kernels::affine(xs, &ws.eff_split[l], &layer.bias, o);
+            } else {
+                kernels::affine(x, weights, &layer.bias, o);
+            }
+        }
+        if l + 1 == self.layers.len() {
+            softmax_rows(out, n_out);
+            return;
+        }
+        let act = self.activations[l];
+        let derivs = &mut ws.derivs[l][..batch * n_out];
+        match act {
+            Activation::Tanh => tanh_in_place(out),
+            _ => out.iter_mut().for_each(|v| *v = act.apply(*v)),
+        }
+        for (d, &h) in derivs.iter_mut().zip(out.iter()) {
+            *d = act.derivative_from_output(h);
+        }
+        if let Some(supply) = self.supply {
+            let terr = &self.territories[l];
+            let t_count = terr.count();
+            ws.pre[l][..batch * n_out].copy_from_slice(out);
+            for s in 0..batch {
+                let row = &mut out[s * n_out..(s + 1) * n_out];
+                let demand = &mut ws.demand[l][s * t_count..(s + 1) * t_count];
+                demand.fill(0.0);
+                for (i, &a) in row.iter().enumerate() {
+                    demand[terr.of_neuron[i]] += act.activity(a);
+                }
+                let theta = &mut ws.theta[l][s * t_count..(s + 1) * t_count];
+                for t in 0..t_count {
+                    let cap = supply * terr.astrocytes[t] as f64;
+                    theta[t] = if demand[t] > cap { cap / demand[t] } else { 1.0 };
+                }
+                for (i, h) in row.iter_mut().enumerate() {
+                    *h *= theta[terr.of_neuron[i]];
+                }
+            }
+        }
+    }
+
+    /// One astrocyte iteration: every counter group sees its neurons' activity and updates the
+    /// factors of their outgoing weights.
+    fn astrocytes_step(
+        &self,
+        ws: &mut Workspace,
+        batch: usize,
+        mut stats: Option<&mut ActivityReport>,
+    ) {
+        let Some(rule) = &self.rule else { return };
+        for r in 0..self.hidden() {
+            let n = self.layers[r].outputs;
+            let groups = self.groups(r);
+            let mut active = vec![0usize; groups];
+            let mut size = vec![0usize; groups];
+            for i in 0..n {
+                size[self.group_of(r, i)] += 1;
+            }
+            for s in 0..batch {
+                active.fill(0);
+                let h = &ws.acts[r + 1][s * n..(s + 1) * n];
+                for (i, &v) in h.iter().enumerate() {
+                    if v > rule.active_above {
+                        active[self.group_of(r, i)] += 1;
+                    }
+                }
+                let states = &mut ws.states[r][s * groups..(s + 1) * groups];
+                let mut events = 0.0;
+                for g in 0..groups {
+                    if rule.step(&mut states[g], 2 * active[g] > size[g]).is_some() {
+                        events += 1.0;
+                    }
+                }
+                for i in 0..n {
+                    let st = states[self.group_of(r, i)];
+                    ws.fpos[r][s * n + i] = st.positive;
+                    ws.fneg[r][s * n + i] = st.negative;
+                }
+                if let Some(stats) = stats.as_deref_mut() {
+                    stats.regions[r].glial_events += events;
+                }
+            }
+        }
+    }
+}
+
+/// In-place `tanh` of a slice, eight lanes at a time (`wide`, AVX-512 where available).
+fn tanh_in_place(values: &mut [f64]) {
+    let mut chunks = values.chunks_exact_mut(8);
+    for c in &mut chunks {
+        let lanes: [f64; 8] = [c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]];
+        c.copy_from_slice(&f64x8::from(lanes).tanh().to_array());
+    }
+    for v in chunks.into_remainder() {
+        *v = v.tanh();
+    }
+}
+
+/// Row-wise softmax in place (max-shifted for stability).
+fn softmax_rows(values: &mut [f64], width: usize) {
+    for row in values.chunks_exact_mut(width) {
+        let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mut sum = 0.0;
+        for v in row.iter_mut() {
+            *v = (*v - max).exp();
+            sum += *v;
+        }
+        let inv = 1.0 / sum;
+        row.iter_mut().for_each(|v| *v *= inv);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::batch;
+    use super::*;
+    use crate::arch::{Architecture, Region};
+    use crate::astrocyte::AstrocyteRule;
+    use dgnn_core::{ParamGuard, Seed};
+
+    #[test]
+    fn global_processing_shares_one_counter_per_region() {
+        // Global variant: one counter per region, driven by the majority of its neurons, so
+        // every neuron of a region carries the same factors; per-territory counters (ratio 1:
+        // one neuron each) let them differ.
+        let (x, _) = batch(7, 16, 4);
+        for global in [true, false] {
+            let arch = Architecture {
+                regions: vec![Region::dense(8)],
+                astrocytes: Some(AstrocyteRule {
+                    iterations: 6,
+                    threshold: 2,
+                    global,
+                    ..AstrocyteRule::default()
+                }),
+                ..Architecture::plain(&[8])
+            }
+            .check()
+            .unwrap();
+            let net = Network::build(&arch, 4, 3, Seed(8)).unwrap();
+            let mut ws = Workspace::new(&net, 16);
+            ws.input_mut(16).copy_from_slice(&x);
+            net.forward(&mut ws, 16, 0, None);
+            let uniform = (0..16).all(|s| {
+                let f = &ws.fpos[0][s * 8..(s + 1) * 8];
+                f.iter().all(|v| v.to_bits() == f[0].to_bits())
+            });
+            assert_eq!(uniform, global, "global = {global}");
+        }
+    }
+}
