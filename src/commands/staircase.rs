@@ -7,9 +7,7 @@
 use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::Context;
 use dgnn_core::{Envelope, ParamGuard};
-use dgnn_lock::grid::{GridParams, sine_grid};
-use dgnn_lock::map::SineLift;
-use dgnn_lock::tongue::{locked_measure, tongues};
+use dgnn_lock::staircase::{StaircaseParams, sine_staircase};
 use dgnn_plot::Plot;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -61,32 +59,27 @@ struct Figures {
 
 /// Runs `dgnn staircase`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        args.k.is_finite() && (0.0..=1.0).contains(&args.k),
-        "--k must lie in [0, 1] (got {})",
-        args.k
-    );
-    let spec = GridParams {
+    let params = StaircaseParams {
+        k: args.k,
         n_omega: args.n_omega,
-        n_k: 1,
-        k_min: args.k,
-        k_max: args.k,
         transient: args.transient,
         measured: args.measured,
-        ..GridParams::default()
+        q_max: args.q_max,
     }
     .check()
-    .context("checking the staircase grid")?;
+    .context("checking the staircase options")?;
     let folder = RunFolder::create_or_default(args.out.as_deref(), "staircase")?;
     let progress = TerminalProgress::new();
-    let grid = sine_grid(&spec, &progress);
-    let points: Vec<Point> =
-        grid.omegas.iter().zip(&grid.w).map(|(&omega, &rho)| Point { omega, rho }).collect();
-    folder.write_csv("staircase.csv", &points)?;
-    let exact = tongues(&SineLift::new(args.k)?, args.q_max, &progress)?;
-    let plateaus: Vec<Plateau> = exact
+    let staircase = sine_staircase(&params, &progress)?;
+    let points: Vec<Point> = staircase
+        .omegas
         .iter()
-        .filter(|t| t.width() > 0.0)
+        .zip(&staircase.rho)
+        .map(|(&omega, &rho)| Point { omega, rho })
+        .collect();
+    folder.write_csv("staircase.csv", &points)?;
+    let plateaus: Vec<Plateau> = staircase
+        .plateaus()
         .map(|t| Plateau {
             p: t.ratio.numer(),
             q: t.ratio.denom(),
@@ -102,12 +95,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .x_range(0.0, 1.0)
         .y_range(0.0, 1.0)
         .line("ρ(Ω), iterated", points.iter().map(|p| (p.omega, p.rho)).collect());
-    for (i, t) in exact.iter().filter(|t| t.width() > 2e-3).enumerate() {
+    for (i, t) in staircase.tongues.iter().filter(|t| t.width() > 2e-3).enumerate() {
         let name = if i == 0 { "exact plateaus (q ≤ q_max)" } else { "" };
         let v = t.ratio.value();
         plot = plot.line(name, vec![(t.lower.max(0.0), v), (t.upper.min(1.0), v)]);
     }
-    for t in exact.iter().filter(|t| t.ratio.denom() <= 5 && t.width() > 5e-3) {
+    for t in staircase.tongues.iter().filter(|t| t.ratio.denom() <= 5 && t.width() > 5e-3) {
         plot = plot.label(
             (0.5 * (t.lower + t.upper)).clamp(0.02, 0.93),
             t.ratio.value() + 0.025,
@@ -116,7 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     folder.write_plot("staircase", &plot)?;
     let figures =
-        Figures { locked_measure_q_le_q_max: locked_measure(&exact), plateaus: plateaus.len() };
+        Figures { locked_measure_q_le_q_max: staircase.locked_measure(), plateaus: plateaus.len() };
     folder.write_envelope(&Envelope::new("staircase", VERSION, None, &args, &figures))?;
     eprintln!(
         "locked measure (q ≤ {}): {:.4}; wrote {}",

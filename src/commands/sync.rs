@@ -17,7 +17,7 @@ use dgnn_lock::events::{BreathOptions, RPeakOptions, detect_breaths, detect_r_pe
 use dgnn_lock::farey::tree_view;
 use dgnn_lock::read::{CsvOptions, Format, read};
 use dgnn_lock::surrogates::SurrogateKind;
-use dgnn_lock::sync::{SyncAnalysis, SyncParams, analyse, synchrogram};
+use dgnn_lock::sync::{SyncAnalysis, SyncParams, SyncSummary, analyse, synchrogram};
 use dgnn_plot::Plot;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -134,23 +134,6 @@ struct BreathRow {
     t_s: f64,
 }
 
-/// The summary figures of the envelope.
-#[derive(Serialize)]
-struct Figures {
-    duration_s: f64,
-    beats: usize,
-    breaths: usize,
-    heart_rate_per_min: f64,
-    breathing_rate_per_min: f64,
-    beats_per_breath: f64,
-    windows: usize,
-    windows_analysed: usize,
-    windows_significant: usize,
-    p_threshold: f64,
-    significant_ratios: Vec<(String, usize)>,
-    verdict: String,
-}
-
 /// The signals the analysis needs.
 struct Input {
     fs_hz: f64,
@@ -221,7 +204,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let analysis = analyse(&beats, &input.resp, input.fs_hz, &params, Seed(args.seed), &progress)?;
     write_tables(&folder, &analysis, &breaths)?;
     let duration = input.ecg.len() as f64 / input.fs_hz;
-    let figures = summarise(&analysis, breaths.len(), duration, args.alpha);
+    let figures = analysis.summary(breaths.len(), duration, params.alpha);
     write_plots(&folder, &analysis)?;
     let text = summary_text(&input.source, &figures, &analysis);
     dgnn_core::atomic_write(&folder.file("summary.txt"), text.as_bytes())?;
@@ -273,44 +256,7 @@ fn write_tables(
     folder.write_csv("breaths.csv", &breath_rows)
 }
 
-fn summarise(analysis: &SyncAnalysis, breaths: usize, duration: f64, alpha: f64) -> Figures {
-    let analysed = analysis.analysed().count();
-    let significant = analysis.windows.iter().filter(|w| w.significant).count();
-    let counts = analysis.significant_ratio_counts();
-    let beats = analysis.beats.len();
-    let verdict = if analysed == 0 {
-        "not enough data: no window could be analysed".to_string()
-    } else if significant == 0 {
-        format!(
-            "no significant n:m locking in any of {analysed} windows (false-discovery rate {alpha})"
-        )
-    } else if 2 * significant >= analysed {
-        format!(
-            "sustained locking: {significant} of {analysed} windows significant, mostly {}",
-            counts.first().map(|c| c.0.colon()).unwrap_or_default()
-        )
-    } else {
-        format!(
-            "episodic locking: {significant} of {analysed} windows significant (false-discovery rate {alpha})"
-        )
-    };
-    Figures {
-        duration_s: duration,
-        beats,
-        breaths,
-        heart_rate_per_min: beats as f64 / duration * 60.0,
-        breathing_rate_per_min: breaths as f64 / duration * 60.0,
-        beats_per_breath: if breaths > 0 { beats as f64 / breaths as f64 } else { f64::NAN },
-        windows: analysis.windows.len(),
-        windows_analysed: analysed,
-        windows_significant: significant,
-        p_threshold: analysis.p_threshold,
-        significant_ratios: counts.iter().map(|(r, c)| (r.colon(), *c)).collect(),
-        verdict,
-    }
-}
-
-fn summary_text(source: &str, f: &Figures, analysis: &SyncAnalysis) -> String {
+fn summary_text(source: &str, f: &SyncSummary, analysis: &SyncAnalysis) -> String {
     let all_dominant = analysis.dominant_ratio_counts();
     format!(
         "dgnn sync — {source}\n\
@@ -344,14 +290,7 @@ fn summary_text(source: &str, f: &Figures, analysis: &SyncAnalysis) -> String {
 }
 
 fn write_plots(folder: &RunFolder, analysis: &SyncAnalysis) -> anyhow::Result<()> {
-    // The synchrogram over m breaths, m being the denominator most common among dominant ratios.
-    let mut by_m = [0usize; 4];
-    for w in analysis.analysed() {
-        if let Some(d) = w.dominant {
-            by_m[(d.ratio.denom() as usize).min(3)] += 1;
-        }
-    }
-    let m = (1..4).max_by_key(|&m| (by_m[m], std::cmp::Reverse(m))).unwrap_or(1) as u64;
+    let m = analysis.synchrogram_cycles();
     let points = synchrogram(&analysis.beats, &analysis.resp_phase_at_beats, m);
     if !points.is_empty() {
         let t_max = points.last().map_or(1.0, |p| p.0) / 60.0;

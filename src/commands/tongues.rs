@@ -11,11 +11,9 @@ use anyhow::Context;
 use dgnn_core::{Envelope, ParamGuard};
 use dgnn_lock::Ratio;
 use dgnn_lock::flow::{PrcForced, flow_grid};
-use dgnn_lock::grid::{GridParams, TongueGrid, sine_grid};
+use dgnn_lock::grid::{GridParams, TongueGrid, locked_denominator, sine_grid};
 use dgnn_lock::map::SineLift;
-use dgnn_lock::tongue::{
-    Tongue, box_dimension, gap_scalings, golden_mean, locked_measure, tongues,
-};
+use dgnn_lock::tongue::{CriticalFigures, critical_figures, tongues};
 use dgnn_plot::{Cell, Plot};
 use serde::Serialize;
 use std::f64::consts::TAU;
@@ -93,17 +91,6 @@ struct EdgeRow {
     width: f64,
 }
 
-/// The K = 1 figures of the sine map.
-#[derive(Serialize)]
-struct CriticalFigures {
-    q_max: u64,
-    locked_measure: f64,
-    box_dimension: f64,
-    gap_dimension_median: f64,
-    golden_mean_omega_c: f64,
-    golden_mean_delta: f64,
-}
-
 #[derive(Serialize)]
 struct Figures {
     grid_points: usize,
@@ -132,14 +119,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             &progress,
         )?,
     };
-    let rows: Vec<GridRow> = grid
-        .ks
-        .iter()
-        .enumerate()
-        .flat_map(|(j, &k)| {
-            grid.omegas.iter().zip(grid.row(j)).map(move |(&omega, &rho)| GridRow { omega, k, rho })
-        })
-        .collect();
+    let rows: Vec<GridRow> =
+        grid.points().map(|(omega, k, rho)| GridRow { omega, k, rho }).collect();
     folder.write_csv("grid.csv", &rows)?;
     let mut plot = heat_map(&grid, args.system, 8);
     let mut critical = None;
@@ -160,7 +141,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
         if (args.k_max - 1.0).abs() < 1e-12 {
-            critical = Some(critical_figures(args.q_max_measure)?);
+            critical = Some(critical_figures(args.q_max_measure, &TerminalProgress::new())?);
         }
     }
     folder.write_plot("tongues", &plot.y_range(0.0, args.k_max * 1.06))?;
@@ -175,25 +156,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 fn heat_map(grid: &TongueGrid, system: System, q_max: u64) -> Plot {
     let d_omega = grid.omegas.get(1).map_or(1.0, |o| o - grid.omegas[0]);
     let d_k = if grid.ks.len() > 1 { grid.ks[1] - grid.ks[0] } else { 1.0 };
-    let locked_q = |w: f64| {
-        (1..=q_max).find(|&q| {
-            let p = (w * q as f64).round();
-            (w - p / q as f64).abs() < 1e-6
-        })
-    };
     let cells = grid
-        .ks
-        .iter()
-        .enumerate()
-        .flat_map(|(j, &k)| {
-            grid.omegas.iter().zip(grid.row(j)).filter_map(move |(&o, &w)| {
-                locked_q(w).map(|q| Cell {
-                    x0: o,
-                    x1: o + d_omega,
-                    y0: k - 0.5 * d_k,
-                    y1: k + 0.5 * d_k,
-                    value: q as f64,
-                })
+        .points()
+        .filter_map(|(o, k, w)| {
+            locked_denominator(w, q_max, 1e-6).map(|q| Cell {
+                x0: o,
+                x1: o + d_omega,
+                y0: k - 0.5 * d_k,
+                y1: k + 0.5 * d_k,
+                value: q as f64,
             })
         })
         .collect();
@@ -242,21 +213,4 @@ fn edges(args: &Args) -> anyhow::Result<(Vec<EdgeRow>, TongueLines)> {
         }
     }
     Ok((rows, lines))
-}
-
-fn critical_figures(q_max: u64) -> anyhow::Result<CriticalFigures> {
-    let lift = SineLift::new(1.0)?;
-    let progress = TerminalProgress::new();
-    let all: Vec<Tongue> = tongues(&lift, q_max, &progress)?;
-    let mut dims: Vec<f64> = gap_scalings(&all, q_max).iter().map(|g| g.dimension).collect();
-    dims.sort_by(f64::total_cmp);
-    let golden = golden_mean(&lift, 17711)?;
-    Ok(CriticalFigures {
-        q_max,
-        locked_measure: locked_measure(&all),
-        box_dimension: box_dimension(&all, q_max)?.dimension,
-        gap_dimension_median: dims.get(dims.len() / 2).copied().unwrap_or(f64::NAN),
-        golden_mean_omega_c: golden.omega_c,
-        golden_mean_delta: golden.delta,
-    })
 }

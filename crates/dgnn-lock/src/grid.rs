@@ -138,6 +138,23 @@ impl TongueGrid {
     pub fn row(&self, j: usize) -> &[f64] {
         &self.w[j * self.omegas.len()..(j + 1) * self.omegas.len()]
     }
+
+    /// Every grid point as `(Ω, K, ρ)`, row by row (K ascending, then Ω ascending).
+    pub fn points(&self) -> impl Iterator<Item = (f64, f64, f64)> + '_ {
+        self.ks.iter().enumerate().flat_map(move |(j, &k)| {
+            self.omegas.iter().zip(self.row(j)).map(move |(&omega, &w)| (omega, k, w))
+        })
+    }
+}
+
+/// The smallest denominator `q ≤ q_max` such that `|w − p/q| < tol` for some integer p: the
+/// order of the plateau a rotation number sits on, or `None` when it sits on none.
+#[must_use]
+pub fn locked_denominator(w: f64, q_max: u64, tol: f64) -> Option<u64> {
+    (1..=q_max).find(|&q| {
+        let p = (w * q as f64).round();
+        (w - p / q as f64).abs() < tol
+    })
 }
 
 /// Coefficients of `P(u)` with `sin 2πt ≈ t·P(t²)` on `t ∈ [0, ¼]` (see the module docs).
@@ -405,6 +422,40 @@ mod tests {
             if n_k > 1 {
                 proptest::prop_assert!((spec.ks()[n_k - 1] - (k_min + k_span)).abs() < 1e-12);
             }
+        }
+    }
+
+    #[test]
+    fn points_run_row_by_row() {
+        let spec = GridParams { n_omega: 3, n_k: 2, measured: 2, ..GridParams::default() };
+        let grid = sine_grid(&spec.check().unwrap(), &NoProgress);
+        let points: Vec<(f64, f64, f64)> = grid.points().collect();
+        assert_eq!(points.len(), 6);
+        for (i, &(omega, k, w)) in points.iter().enumerate() {
+            assert_eq!(omega.to_bits(), grid.omegas[i % 3].to_bits());
+            assert_eq!(k.to_bits(), grid.ks[i / 3].to_bits());
+            assert_eq!(w.to_bits(), grid.row(i / 3)[i % 3].to_bits());
+        }
+    }
+
+    #[test]
+    fn locked_denominators_by_hand() {
+        assert_eq!(locked_denominator(0.5, 8, 1e-6), Some(2));
+        assert_eq!(locked_denominator(1.0 / 3.0 + 1e-7, 8, 1e-6), Some(3));
+        assert_eq!(locked_denominator(0.3, 8, 1e-6), None, "3/10 needs q = 10");
+        assert_eq!(locked_denominator(0.3, 10, 1e-6), Some(10));
+        assert_eq!(locked_denominator(1.0, 8, 1e-6), Some(1));
+    }
+
+    proptest::proptest! {
+        // A rotation number equal to a reduced p/q is locked with denominator exactly q: no
+        // smaller denominator comes within 1/(q·q′) ≥ 1/400 of it.
+        #[test]
+        fn a_reduced_fraction_is_locked_at_its_denominator(q in 1u64..=20, pick in 0u64..1000) {
+            let p = pick % (q + 1);
+            proptest::prop_assume!(crate::farey::gcd(p, q) == 1);
+            let w = p as f64 / q as f64;
+            proptest::prop_assert_eq!(locked_denominator(w, 20, 1e-9), Some(q));
         }
     }
 

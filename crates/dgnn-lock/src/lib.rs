@@ -8,9 +8,10 @@
 //! | you want | use |
 //! |---|---|
 //! | a circle map and its rotation number | [`map::Lift`] (plug in your own), [`map::SineLift`], [`map::rotation_number`] |
-//! | ρ over an (Ω, K) grid, a devil's staircase | [`grid::GridParams`] → [`grid::sine_grid`] (SIMD), [`grid::family_grid`] |
+//! | ρ over an (Ω, K) grid | [`grid::GridParams`] → [`grid::GridSpec`] → [`grid::sine_grid`] (SIMD), [`grid::family_grid`], [`grid::locked_denominator`] |
+//! | a devil's staircase with its exact plateaus | [`staircase::StaircaseParams`] → [`staircase::sine_staircase`] |
 //! | exact tongue edges and widths | [`tongue::tongue`], [`tongue::tongues`] |
-//! | locked measure, fractal dimension, golden mean at K = 1 | [`tongue::locked_measure`], [`tongue::box_dimension`], [`tongue::gap_scalings`], [`tongue::golden_mean`] |
+//! | locked measure, fractal dimension, golden mean at K = 1 | [`tongue::critical_figures`] (all at once), [`tongue::locked_measure`], [`tongue::box_dimension`], [`tongue::gap_scalings`], [`tongue::golden_mean`] |
 //! | tongues of a flow (forced Adler/HKB, PRC forcing) | [`flow::ForcedPhase`], [`flow::PrcForced`], [`flow::flow_rotation_number`], [`flow::flow_grid`], [`flow::locking_range`] |
 //! | Farey sequences, mediants, Stern–Brocot depth | [`farey`] |
 //! | read a recording | [`read::read`] (CSV, OpenSignals, WFDB) |
@@ -18,7 +19,7 @@
 //! | Hilbert phases, band-pass | [`signal::HilbertPlan`], [`signal::hilbert_phase`], [`signal::bandpass`] |
 //! | ρ, λ, γ of any n:m | [`indices::nm_indices`], [`indices::whole_record_indices`] (fused, W5) |
 //! | surrogates and p-values | [`surrogates`] |
-//! | windowed heart–breath analysis with significance | [`sync::analyse`], [`sync::synchrogram`] |
+//! | windowed heart–breath analysis with significance | [`sync::SyncParams`] → [`sync::analyse`] → [`sync::SyncAnalysis::summary`], [`sync::synchrogram`] |
 //! | positive controls (3:1 quiet vs active) | [`controls::ControlParams`] |
 //! | synthetic locked pairs (W5) | [`synthetic::PairParams`] |
 //!
@@ -63,6 +64,7 @@ pub mod indices;
 pub mod map;
 pub mod read;
 pub mod signal;
+pub mod staircase;
 pub mod surrogates;
 pub mod sync;
 pub mod synthetic;

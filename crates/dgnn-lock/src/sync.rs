@@ -200,6 +200,95 @@ impl SyncAnalysis {
     pub fn significant_ratio_counts(&self) -> Vec<(Ratio, usize)> {
         ratio_counts(self.analysed().filter(|w| w.significant))
     }
+
+    /// The number of respiratory cycles m a synchrogram should wrap over: the denominator
+    /// most common among the analysed windows' dominant ratios (denominators above 3 count
+    /// as 3; ties go to the smaller m; 1 when nothing was analysed).
+    #[must_use]
+    pub fn synchrogram_cycles(&self) -> u64 {
+        let mut by_m = [0usize; 4];
+        for dominant in self.analysed().filter_map(|w| w.dominant.as_ref()) {
+            by_m[dominant.ratio.denom().min(3) as usize] += 1;
+        }
+        let mut most_common = 1;
+        for m in 2..4 {
+            if by_m[m] > by_m[most_common] {
+                most_common = m;
+            }
+        }
+        most_common as u64
+    }
+
+    /// The headline figures of the analysis of a record lasting `duration_s` in which
+    /// `breaths` breaths were detected, with its verdict at false-discovery rate `alpha`.
+    #[must_use]
+    pub fn summary(&self, breaths: usize, duration_s: f64, alpha: f64) -> SyncSummary {
+        let analysed = self.analysed().count();
+        let significant = self.windows.iter().filter(|w| w.significant).count();
+        let counts = self.significant_ratio_counts();
+        let beats = self.beats.len();
+        let verdict = if analysed == 0 {
+            "not enough data: no window could be analysed".to_string()
+        } else if significant == 0 {
+            format!(
+                "no significant n:m locking in any of {analysed} windows (false-discovery rate {alpha})"
+            )
+        } else if 2 * significant >= analysed {
+            format!(
+                "sustained locking: {significant} of {analysed} windows significant, mostly {}",
+                counts.first().map(|c| c.0.colon()).unwrap_or_default()
+            )
+        } else {
+            format!(
+                "episodic locking: {significant} of {analysed} windows significant (false-discovery rate {alpha})"
+            )
+        };
+        SyncSummary {
+            duration_s,
+            beats,
+            breaths,
+            heart_rate_per_min: beats as f64 / duration_s * 60.0,
+            breathing_rate_per_min: breaths as f64 / duration_s * 60.0,
+            beats_per_breath: if breaths > 0 { beats as f64 / breaths as f64 } else { f64::NAN },
+            windows: self.windows.len(),
+            windows_analysed: analysed,
+            windows_significant: significant,
+            p_threshold: self.p_threshold,
+            significant_ratios: counts.iter().map(|(r, c)| (r.colon(), *c)).collect(),
+            verdict,
+        }
+    }
+}
+
+/// The headline figures of a synchronisation analysis (what `dgnn sync` reports).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncSummary {
+    /// Length of the record in s.
+    pub duration_s: f64,
+    /// Beats analysed.
+    pub beats: usize,
+    /// Breaths detected.
+    pub breaths: usize,
+    /// Beats per minute over the whole record.
+    pub heart_rate_per_min: f64,
+    /// Breaths per minute over the whole record.
+    pub breathing_rate_per_min: f64,
+    /// Beats per breath (NaN without breaths).
+    pub beats_per_breath: f64,
+    /// Windows in the record.
+    pub windows: usize,
+    /// Windows with enough data to analyse.
+    pub windows_analysed: usize,
+    /// Windows significant after the false-discovery correction.
+    pub windows_significant: usize,
+    /// The Benjamini–Hochberg p-value threshold applied (0 when nothing passed).
+    pub p_threshold: f64,
+    /// Dominant ratios of the significant windows (`n:m`) with their counts, most frequent
+    /// first.
+    pub significant_ratios: Vec<(String, usize)>,
+    /// The verdict in one line: not enough data, no locking, sustained locking (at least
+    /// half the analysed windows significant) or episodic locking.
+    pub verdict: String,
 }
 
 /// The dominant ratios of `windows` with their counts, most frequent first (ties: smaller
@@ -675,6 +764,94 @@ mod tests {
         let mut nan = c.resp.clone();
         nan[100] = f64::NAN;
         assert!(analyse(&c.beats, &nan, c.fs_hz, &params, Seed(1), &NoProgress).is_err());
+    }
+
+    /// An analysis made of the given windows (dominant ratio and significance), for the
+    /// summary's bookkeeping.
+    fn windows_of(dominant: &[(Option<(u64, u64)>, bool)]) -> SyncAnalysis {
+        let windows = dominant
+            .iter()
+            .enumerate()
+            .map(|(index, &(ratio, significant))| WindowResult {
+                index,
+                start_s: 30.0 * index as f64,
+                end_s: 30.0 * index as f64 + 60.0,
+                beats: 70,
+                breaths: 15.0,
+                frequency_ratio: 3.0,
+                dominant: ratio.map(|(n, m)| Indices {
+                    ratio: Ratio::new(n, m).unwrap(),
+                    rho: 0.5,
+                    lambda: 0.5,
+                    gamma: 0.5,
+                    samples: 70,
+                }),
+                depth: None,
+                p_value: ratio.map(|_| if significant { 0.01 } else { 0.5 }),
+                significant,
+                not_enough_data: None,
+            })
+            .collect();
+        SyncAnalysis {
+            windows,
+            resp_phase_at_beats: vec![],
+            beats: vec![1.0; 600],
+            p_threshold: 0.01,
+        }
+    }
+
+    #[test]
+    fn summary_counts_windows_and_gives_the_verdict() {
+        // 600 beats and 200 breaths over 300 s: 120 beats and 40 breaths per minute, 3 per breath.
+        let sustained = windows_of(&[
+            (Some((3, 1)), true),
+            (Some((3, 1)), true),
+            (Some((7, 2)), true),
+            (Some((7, 2)), false),
+            (None, false),
+        ])
+        .summary(200, 300.0, 0.05);
+        assert_eq!(
+            (sustained.windows, sustained.windows_analysed, sustained.windows_significant),
+            (5, 4, 3)
+        );
+        assert!((sustained.heart_rate_per_min - 120.0).abs() < 1e-12);
+        assert!((sustained.breathing_rate_per_min - 40.0).abs() < 1e-12);
+        assert!((sustained.beats_per_breath - 3.0).abs() < 1e-12);
+        assert_eq!(
+            sustained.significant_ratios,
+            vec![("3:1".to_string(), 2), ("7:2".to_string(), 1)]
+        );
+        assert!(
+            sustained.verdict.starts_with("sustained locking: 3 of 4")
+                && sustained.verdict.ends_with("3:1")
+        );
+        let episodic =
+            windows_of(&[(Some((3, 1)), true), (Some((4, 1)), false), (Some((4, 1)), false)]);
+        assert!(episodic.summary(1, 60.0, 0.05).verdict.starts_with("episodic locking: 1 of 3"));
+        let none = windows_of(&[(Some((3, 1)), false)]).summary(0, 60.0, 0.1);
+        assert_eq!(
+            none.verdict,
+            "no significant n:m locking in any of 1 windows (false-discovery rate 0.1)"
+        );
+        assert!(none.beats_per_breath.is_nan(), "no breaths, no ratio");
+        let empty = windows_of(&[(None, false)]).summary(5, 60.0, 0.05);
+        assert!(empty.verdict.starts_with("not enough data"));
+    }
+
+    #[test]
+    fn synchrogram_wraps_over_the_most_common_denominator() {
+        // Denominators 2, 2, 1, 5 (counted as 3): m = 2; a tie between 1 and 3 goes to 1.
+        let mostly_two = windows_of(&[
+            (Some((7, 2)), false),
+            (Some((5, 2)), false),
+            (Some((3, 1)), false),
+            (Some((16, 5)), false),
+        ]);
+        assert_eq!(mostly_two.synchrogram_cycles(), 2);
+        let tie = windows_of(&[(Some((10, 3)), false), (Some((3, 1)), false)]);
+        assert_eq!(tie.synchrogram_cycles(), 1);
+        assert_eq!(windows_of(&[(None, false)]).synchrogram_cycles(), 1);
     }
 
     #[test]

@@ -470,6 +470,49 @@ pub fn golden_mean(lift: &crate::map::SineLift, max_denominator: u64) -> Result<
     Ok(GoldenMean { approximants, omega_c, delta: (x1 - x0) / (x2 - x1) })
 }
 
+/// The Fibonacci denominator up to which [`critical_figures`] follows the golden mean's
+/// approximants (F₂₁ = 17711; Aitken's extrapolation of the last three is then within about
+/// 1e-10 of Shenker's Ω_c).
+pub const GOLDEN_MEAN_MAX_DENOMINATOR: u64 = 17711;
+
+/// The figures of the sine circle map at the critical line K = 1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct CriticalFigures {
+    /// Largest denominator of the tongues measured.
+    pub q_max: u64,
+    /// Total width of the tongues with `q ≤ q_max` ([`locked_measure`]).
+    pub locked_measure: f64,
+    /// Box-counting dimension of the unlocked set ([`box_dimension`]).
+    pub box_dimension: f64,
+    /// Median (the upper one for an even count) of the gap-scaling dimensions
+    /// ([`gap_scalings`]); NaN when there are none.
+    pub gap_dimension_median: f64,
+    /// The golden-mean critical Ω ([`golden_mean`], up to [`GOLDEN_MEAN_MAX_DENOMINATOR`]).
+    pub golden_mean_omega_c: f64,
+    /// The golden mean's last convergence ratio δ (Shenker: −2.8336).
+    pub golden_mean_delta: f64,
+}
+
+/// The K = 1 figures of the sine circle map from its tongues with `q ≤ q_max` (at least 8):
+/// the locked measure, the dimension of the unlocked set by box counting and by gap scaling,
+/// and the golden-mean critical point. `progress` counts tongues.
+pub fn critical_figures(q_max: u64, progress: &dyn Progress) -> Result<CriticalFigures> {
+    let lift = crate::map::SineLift::new(1.0)?;
+    let all = tongues(&lift, q_max, progress)?;
+    let box_dimension = box_dimension(&all, q_max)?.dimension;
+    let mut dimensions: Vec<f64> = gap_scalings(&all, q_max).iter().map(|g| g.dimension).collect();
+    dimensions.sort_by(f64::total_cmp);
+    let golden = golden_mean(&lift, GOLDEN_MEAN_MAX_DENOMINATOR)?;
+    Ok(CriticalFigures {
+        q_max,
+        locked_measure: locked_measure(&all),
+        box_dimension,
+        gap_dimension_median: dimensions.get(dimensions.len() / 2).copied().unwrap_or(f64::NAN),
+        golden_mean_omega_c: golden.omega_c,
+        golden_mean_delta: golden.delta,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -620,6 +663,22 @@ mod tests {
         for pair in all.windows(2) {
             assert!(pair[0].upper < pair[1].lower, "{:?} {:?}", pair[0], pair[1]);
         }
+    }
+
+    #[test]
+    fn critical_figures_gather_the_k_one_facts() {
+        // The same facts as the tests above, through the one call `dgnn tongues` makes: Shenker's
+        // Ω_c and δ, Jensen, Bak & Bohr's D = 0.87 ± 0.02, a locked measure below 1 that exceeds
+        // that of q ≤ 10, gap dimensions in (0, 1), and a refusal of q_max < 8 (the box fit
+        // needs it).
+        let figures = critical_figures(20, &NoProgress).unwrap();
+        assert!((figures.golden_mean_omega_c - 0.606_661_063_4).abs() < 2e-10);
+        assert!((figures.golden_mean_delta + 2.8336).abs() < 2e-3);
+        let q10 = locked_measure(&tongues(&sine(1.0), 10, &NoProgress).unwrap());
+        assert!(q10 < figures.locked_measure && figures.locked_measure < 1.0);
+        assert!((figures.box_dimension - 0.87).abs() < 0.02, "{figures:?}");
+        assert!(figures.gap_dimension_median > 0.0 && figures.gap_dimension_median < 1.0);
+        assert!(critical_figures(7, &NoProgress).is_err());
     }
 
     #[test]
