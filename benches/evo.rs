@@ -4,9 +4,9 @@
 //! Inputs are built outside the timed loop from fixed seeds; sizes are in the `BenchmarkId`.
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group, criterion_main};
-use dgnn_core::Seed;
 use dgnn_evo::{
-    Bounds, Nsga2, Nsga2Config, RealVariation, Zdt, ZdtKind, hypervolume, non_dominated_fronts,
+    Bounds, Executor, Nsga2, Nsga2Config, ParamGuard, RealVariation, Seed, Zdt, ZdtKind,
+    hypervolume, non_dominated_fronts,
 };
 use std::f64::consts::FRAC_PI_2;
 use std::hint::black_box;
@@ -69,13 +69,14 @@ fn generation(c: &mut Criterion) {
     let variation = RealVariation::with_defaults(problem.bounds().clone());
     let mut group = c.benchmark_group("nsga2_generation");
     for cache in [true, false] {
-        let config = Nsga2Config { generations: 2, cache, ..Nsga2Config::default() };
+        let config =
+            Nsga2Config { generations: 2, cache, ..Nsga2Config::default() }.check().expect("valid");
         let id = BenchmarkId::new("zdt1_pop100", if cache { "cache" } else { "no_cache" });
         group.bench_function(id, |b| {
             b.iter_batched(
                 || {
-                    let mut run = Nsga2::new(&problem, &variation, config.clone(), Seed(1))
-                        .expect("valid config");
+                    let nsga2 = Nsga2::new(&variation, config.clone());
+                    let mut run = Executor::new(&problem, nsga2, Seed(1)).expect("valid config");
                     run.step().expect("initial generation");
                     run
                 },

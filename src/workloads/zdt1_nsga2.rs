@@ -10,8 +10,9 @@
 //! value 1.21 − 1/3.
 
 use super::{record, timed};
-use dgnn_core::Seed;
-use dgnn_evo::{Nsga2, Nsga2Config, RealVariation, Zdt, ZdtKind, hypervolume};
+use dgnn_evo::{
+    Executor, Nsga2, Nsga2Config, ParamGuard, RealVariation, Seed, Zdt, ZdtKind, hypervolume,
+};
 use serde::Serialize;
 
 /// Size flags of `dgnn bench zdt1-nsga2`.
@@ -53,9 +54,9 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         Nsga2Config { population: params.pop, generations: params.n_gen, ..Nsga2Config::default() };
     // Warm-up, as the peer does (`run_pymoo(…, 2, …)`): a two-generation run first-touches
     // the allocator and the code paths outside the timed region.
-    let warm_up = Nsga2Config { generations: 2, ..config.clone() };
-    Nsga2::new(&problem, &variation, warm_up, Seed(params.seed))?.run()?;
-    let run = Nsga2::new(&problem, &variation, config, Seed(params.seed))?;
+    let warm_up = Nsga2Config { generations: 2, ..config.clone() }.check()?;
+    Executor::new(&problem, Nsga2::new(&variation, warm_up), Seed(params.seed))?.run()?;
+    let run = Executor::new(&problem, Nsga2::new(&variation, config.check()?), Seed(params.seed))?;
     let (outcome, seconds) = timed(|| run.run());
     let outcome = outcome?;
     let reference = [1.1, 1.1];

@@ -1,9 +1,11 @@
-//! Checkpoints of an NSGA-II run: one RON file, rewritten atomically after every generation.
+//! Checkpoints of a run: one RON file, rewritten atomically by the
+//! [`Executor`](crate::Executor) after every generation.
 //!
-//! A checkpoint holds a format tag and version (so a foreign or future file is refused), the
-//! descriptions of the problem and the variation operator (so a run is never resumed with a
-//! different one), the master seed, the checked configuration and the whole [`State`]:
-//! population, archive, evaluation counters, evaluation cache and per-generation history.
+//! A checkpoint holds the algorithm's format tag and the format version (so a foreign or
+//! future file is refused), the descriptions of the problem and of the algorithm's variation
+//! operators (so a run is never resumed with different ones), the master seed, the algorithm's
+//! checked configuration and the whole [`State`](crate::State): population, archive, evaluation counters,
+//! evaluation cache and per-generation history.
 //! No random-generator position is needed: every random number of generation `g` comes from
 //! streams keyed by `g` (see the crate docs), so the state after generation `g` determines the
 //! rest of the run, and a resumed run is bit-identical to an uninterrupted one.
@@ -15,26 +17,26 @@
 //! previous or the new checkpoint, never a torn one.
 
 use crate::error::EvoError;
-use crate::nsga2::{Nsga2Config, State};
-use crate::problem::Genome;
 use dgnn_core::Seed;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-/// The format tag of an NSGA-II checkpoint.
-pub const CHECKPOINT_FORMAT: &str = "dgnn-evo/nsga2-checkpoint";
 /// The checkpoint format version this engine writes and reads.
 pub const CHECKPOINT_VERSION: u32 = 1;
 
-/// The content of a checkpoint file; `S` is `&State<G>` when writing, `State<G>` when reading.
+/// The content of a checkpoint file; `C` and `S` are the configuration and the
+/// [`State`](crate::State) (references when writing, values when reading).
 #[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct Checkpoint<S> {
+pub(crate) struct Checkpoint<C, S> {
+    /// The algorithm's format tag.
     pub(crate) format: String,
     pub(crate) version: u32,
     pub(crate) problem: String,
+    /// The algorithm's description of its variation operators.
     pub(crate) variation: String,
     pub(crate) seed: Seed,
-    pub(crate) config: Nsga2Config,
+    pub(crate) config: C,
     pub(crate) state: S,
 }
 
@@ -46,9 +48,9 @@ struct Header {
 }
 
 /// Serialises a checkpoint to RON and writes it atomically.
-pub(crate) fn write<G: Genome>(
+pub(crate) fn write<C: Serialize, S: Serialize>(
     path: &Path,
-    checkpoint: &Checkpoint<&State<G>>,
+    checkpoint: &Checkpoint<C, S>,
 ) -> Result<(), EvoError> {
     let text = ron::to_string(checkpoint).map_err(|e| dgnn_core::CoreError::Format {
         format: "RON",
@@ -58,21 +60,23 @@ pub(crate) fn write<G: Genome>(
     Ok(dgnn_core::atomic_write(path, text.as_bytes())?)
 }
 
-/// Reads a checkpoint, refusing unreadable, truncated and foreign files with typed errors.
-pub(crate) fn read<G: Genome>(path: &Path) -> Result<Checkpoint<State<G>>, EvoError> {
+/// Reads a checkpoint with the format tag `expected`, refusing unreadable, truncated and
+/// foreign files with typed errors.
+pub(crate) fn read<C: DeserializeOwned, S: DeserializeOwned>(
+    path: &Path,
+    expected: &'static str,
+) -> Result<Checkpoint<C, S>, EvoError> {
     let unreadable = |reason: String| EvoError::CheckpointUnreadable { path: path.into(), reason };
     let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
     let foreign = |format: String, version: u32| EvoError::CheckpointForeign {
         path: path.into(),
-        expected: CHECKPOINT_FORMAT,
+        expected,
         expected_version: CHECKPOINT_VERSION,
         format,
         version,
     };
     match ron::from_str::<Header>(&text) {
-        Ok(header)
-            if header.format != CHECKPOINT_FORMAT || header.version != CHECKPOINT_VERSION =>
-        {
+        Ok(header) if header.format != expected || header.version != CHECKPOINT_VERSION => {
             return Err(foreign(header.format, header.version));
         }
         Ok(_) => {}

@@ -2,6 +2,73 @@
 //! exact hypervolume in 2-D and 3-D, a Pareto archive, evaluation caching, parallel evaluation
 //! and checkpoints that resume bit-identically. It knows nothing of neural networks.
 //!
+//! # Example: NSGA-II on your own problem
+//! Schaffer's problem: minimise `f₁ = x²` and `f₂ = (x − 2)²`. For `x < 0` moving towards 0
+//! lowers both, for `x > 2` moving towards 2 lowers both, and inside `[0, 2]` one falls as the
+//! other rises: the Pareto set is `x ∈ [0, 2]`, where `√f₁ + √f₂ = |x| + |x − 2| = 2`, and
+//! nowhere else.
+//!
+//! ```
+//! use dgnn_evo::{
+//!     Bounds, EvalContext, Evaluation, EvaluationError, Executor, Nsga2, Nsga2Config,
+//!     ParamGuard, Problem, RealVariation, Seed, StreamRng,
+//! };
+//!
+//! struct Schaffer {
+//!     bounds: Bounds,
+//! }
+//!
+//! impl Problem for Schaffer {
+//!     type Genome = Vec<f64>;
+//!
+//!     fn describe(&self) -> String {
+//!         "Schaffer(x in [-10, 10])".into()
+//!     }
+//!
+//!     fn objectives(&self) -> usize {
+//!         2
+//!     }
+//!
+//!     fn random_genome(&self, rng: &mut StreamRng) -> Vec<f64> {
+//!         self.bounds.sample(rng)
+//!     }
+//!
+//!     fn evaluate(&self, x: &Vec<f64>, _: &EvalContext) -> Result<Evaluation, EvaluationError> {
+//!         Ok(Evaluation::feasible(vec![x[0] * x[0], (x[0] - 2.0) * (x[0] - 2.0)]))
+//!     }
+//! }
+//!
+//! let problem = Schaffer { bounds: Bounds::uniform(1, -10.0, 10.0)? };
+//! let variation = RealVariation::with_defaults(problem.bounds.clone());
+//! let config = Nsga2Config { population: 40, generations: 60, ..Nsga2Config::default() };
+//! let nsga2 = Nsga2::new(&variation, config.check()?);
+//! let outcome = Executor::new(&problem, nsga2, Seed(7))?.run()?;
+//!
+//! // Every member of the final front lies in the Pareto set, and the front spans most of it.
+//! let front = outcome.front();
+//! for member in &front {
+//!     let [f1, f2] = [member.evaluation.objectives[0], member.evaluation.objectives[1]];
+//!     assert!((f1.sqrt() + f2.sqrt() - 2.0).abs() < 1e-9, "x = {}", member.genome[0]);
+//! }
+//! let xs = front.iter().map(|member| member.genome[0]);
+//! let (low, high) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| (l.min(x), h.max(x)));
+//! assert!(low < 0.1 && high > 1.9, "front spans [{low}, {high}]");
+//! # Ok::<(), dgnn_evo::EvoError>(())
+//! ```
+//!
+//! `examples/zdt1.rs` runs the W4 benchmark problem and compares the front's hypervolume with
+//! the true front's.
+//!
+//! # Design (argmin's split of solver and executor)
+//! - An [`Algorithm`] turns one population into the next (selection, variation, survival):
+//!   [`Nsga2`] is one; a new strategy is a new implementation.
+//! - The [`Executor`] runs it: it owns the [`State`] (population, [`EvaluationCache`],
+//!   [`ParetoArchive`], counters, history), the checkpoint, the observers, the evaluation
+//!   budget and the stop flag, and it evaluates every batch through an [`Evaluator`]
+//!   ([`LocalEvaluator`] by default: parallel in this process).
+//! - Settings are checked once into `Valid<…>` types ([`ParamGuard::check`]); entry points take
+//!   only checked values, and deserialising a checked value checks it.
+//!
 //! # Models and sources
 //! - **NSGA-II** — Deb, Pratap, Agarwal & Meyarivan (2002), *A fast and elitist multiobjective
 //!   genetic algorithm: NSGA-II*, IEEE TEC 6:182: non-dominated sorting, crowding distance,
@@ -21,7 +88,8 @@
 //! Implement [`Problem`] (search space, sampling, evaluation → objectives + constraint
 //! violation, optionally batch evaluation) for a [`Genome`] type (with an exact key for caching
 //! and duplicate elimination) and a [`Variation`] operator (crossover + mutation drawing from the
-//! stream it is given). [`RealVariation`] is the real-vector operator.
+//! stream it is given). [`RealVariation`] is the real-vector operator. A new algorithm implements
+//! [`Algorithm`]; a new place to evaluate (other machines) implements [`Evaluator`].
 //!
 //! # Reproducibility
 //! All randomness comes from streams `seed.stream("evo/…", &[generation, index, …])`, one per
@@ -29,16 +97,23 @@
 //! items and are gathered in order. A run is bit-identical for any rayon thread count, and a run
 //! resumed from the checkpoint of any generation is bit-identical to an uninterrupted one.
 
+pub mod algorithm;
 pub mod archive;
 pub mod cache;
 pub mod checkpoint;
 pub mod dominance;
 pub mod error;
+pub mod evaluator;
+pub mod executor;
 pub mod hypervolume;
 pub mod nsga2;
+pub mod observer;
 pub mod problem;
 pub mod problems;
 pub mod real;
+pub mod state;
+
+pub use algorithm::{Algorithm, Candidate, GenerationContext, Ranking, RunSettings};
 
 pub use archive::ParetoArchive;
 pub use cache::EvaluationCache;
@@ -47,11 +122,18 @@ pub use dominance::{
     rank_and_crowding,
 };
 pub use error::{EvaluationError, EvoError};
+pub use evaluator::{Evaluator, LocalEvaluator};
+pub use executor::{Executor, Outcome};
 pub use hypervolume::{hypervolume, hypervolume_2d, hypervolume_3d};
-pub use nsga2::{
-    GenerationReport, GenerationSummary, Nsga2, Nsga2Config, Observer, Outcome, ProgressObserver,
-    State,
-};
+pub use nsga2::{Nsga2, Nsga2Config};
+pub use observer::{GenerationReport, Observer, ProgressObserver};
 pub use problem::{EvalContext, Evaluation, Genome, Individual, Problem, Variation};
 pub use problems::{Budget, Dtlz2, Zdt, ZdtKind};
-pub use real::{Bounds, PmConfig, RealVariation, SbxConfig};
+pub use real::{Bounds, PmConfig, RealVariation, RealVariationConfig, SbxConfig};
+pub use state::{GenerationSummary, State};
+
+/// What a user of dgnn-evo alone needs from dgnn-core: seeds and their streams, progress
+/// reporting, and checked parameters.
+pub use dgnn_core::{
+    NoProgress, ParamError, ParamGuard, Progress, Seed, StreamRng, Valid, Validate,
+};

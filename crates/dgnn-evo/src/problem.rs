@@ -106,8 +106,9 @@ impl<G> AsRef<Evaluation> for Individual<G> {
     }
 }
 
-/// What an evaluation may depend on besides the genome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What an evaluation may depend on besides the genome (serialisable, for evaluators that send
+/// a batch elsewhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvalContext {
     /// The master seed of the run. A problem with random evaluation (weight initialisation,
     /// mini-batches) should draw from `seed.stream(name, path)` with a path derived from the
@@ -120,11 +121,12 @@ pub struct EvalContext {
 
 /// An optimisation problem: a search space, a way to sample it and an evaluation.
 ///
-/// Implement [`Problem::evaluate`]; override [`Problem::evaluate_batch`] to evaluate a whole
-/// generation at once (on a GPU, with multi-fidelity promotion, with a custom scheduler). The
-/// default batch evaluation runs [`Problem::evaluate`] in parallel with rayon, one work item per
-/// genome, and returns the results in input order, so the outcome never depends on the thread
-/// count.
+/// Implement [`Problem::evaluate`]; override [`Problem::evaluate_batch`] when the evaluation of a
+/// generation is more than the evaluation of each genome (multi-fidelity promotion of the best
+/// share of a batch, a GPU batch). The default batch evaluation runs [`Problem::evaluate`] in
+/// parallel with rayon, one work item per genome, and returns the results in input order, so the
+/// outcome never depends on the thread count. Where a batch runs (this process, other machines)
+/// is the executor's [`Evaluator`](crate::Evaluator), not the problem's concern.
 pub trait Problem: Sync {
     /// The genome type of the search space.
     type Genome: Genome;
@@ -173,6 +175,21 @@ pub trait Variation<G>: Sync {
 
     /// Mutates a child in place.
     fn mutate(&self, genome: &mut G, rng: &mut StreamRng);
+}
+
+/// A borrowed operator is an operator (so an algorithm can own or borrow its operator).
+impl<G, V: Variation<G> + ?Sized> Variation<G> for &V {
+    fn describe(&self) -> String {
+        (**self).describe()
+    }
+
+    fn crossover(&self, first: &G, second: &G, rng: &mut StreamRng) -> [G; 2] {
+        (**self).crossover(first, second, rng)
+    }
+
+    fn mutate(&self, genome: &mut G, rng: &mut StreamRng) {
+        (**self).mutate(genome, rng);
+    }
 }
 
 #[cfg(test)]

@@ -22,9 +22,8 @@
 //! `variable_probability` `1/n`.
 
 use crate::error::EvoError;
-use dgnn_core::ParamError;
-use dgnn_core::StreamRng;
 use dgnn_core::error::{finite, in_range, non_negative};
+use dgnn_core::{ParamError, StreamRng, Valid, Validate};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 
@@ -116,6 +115,17 @@ impl Default for SbxConfig {
     }
 }
 
+impl Validate for SbxConfig {
+    /// Probabilities in [0, 1], η ≥ 0.
+    fn validate(&self) -> Result<(), ParamError> {
+        in_range("probability", self.probability, 0.0, 1.0)?;
+        non_negative("eta", self.eta)?;
+        in_range("variable_probability", self.variable_probability, 0.0, 1.0)?;
+        in_range("exchange_probability", self.exchange_probability, 0.0, 1.0)?;
+        Ok(())
+    }
+}
+
 /// Polynomial mutation parameters (RON; every field optional, defaults as pymoo).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -131,6 +141,38 @@ pub struct PmConfig {
 impl Default for PmConfig {
     fn default() -> Self {
         Self { probability: 0.9, eta: 20.0, variable_probability: None }
+    }
+}
+
+impl Validate for PmConfig {
+    /// Probabilities in [0, 1], η ≥ 0.
+    fn validate(&self) -> Result<(), ParamError> {
+        in_range("probability", self.probability, 0.0, 1.0)?;
+        non_negative("eta", self.eta)?;
+        if let Some(p) = self.variable_probability {
+            in_range("variable_probability", p, 0.0, 1.0)?;
+        }
+        Ok(())
+    }
+}
+
+/// The parameters of [`RealVariation`] (RON; every field optional, defaults as pymoo).
+/// [`ParamGuard::check`](crate::ParamGuard::check) turns them into the checked
+/// `Valid<RealVariationConfig>` that [`RealVariation::new`] takes.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RealVariationConfig {
+    /// Simulated binary crossover.
+    pub sbx: SbxConfig,
+    /// Polynomial mutation.
+    pub pm: PmConfig,
+}
+
+impl Validate for RealVariationConfig {
+    /// Both operators' parameters, named `sbx.…` and `pm.…`.
+    fn validate(&self) -> Result<(), ParamError> {
+        self.sbx.validate().map_err(|e| e.within("sbx"))?;
+        self.pm.validate().map_err(|e| e.within("pm"))
     }
 }
 
@@ -171,44 +213,25 @@ pub struct RealVariation {
 }
 
 impl RealVariation {
-    /// Checks the parameters (probabilities in [0, 1], η ≥ 0) and builds the operator.
-    pub fn new(bounds: Bounds, sbx: SbxConfig, pm: PmConfig) -> Result<Self, EvoError> {
-        let within = |parent: &'static str| move |e: ParamError| e.within(parent);
-        in_range("probability", sbx.probability, 0.0, 1.0).map_err(within("sbx"))?;
-        non_negative("eta", sbx.eta).map_err(within("sbx"))?;
-        in_range("variable_probability", sbx.variable_probability, 0.0, 1.0)
-            .map_err(within("sbx"))?;
-        in_range("exchange_probability", sbx.exchange_probability, 0.0, 1.0)
-            .map_err(within("sbx"))?;
-        in_range("probability", pm.probability, 0.0, 1.0).map_err(within("pm"))?;
-        non_negative("eta", pm.eta).map_err(within("pm"))?;
-        let pm_variable_probability = match pm.variable_probability {
-            Some(p) => in_range("variable_probability", p, 0.0, 1.0).map_err(within("pm"))?,
-            None => 1.0 / bounds.len() as f64,
-        };
-        Ok(Self::from_checked(bounds, sbx, pm, pm_variable_probability))
+    /// The operator on `bounds` with checked parameters (PM's per-variable probability
+    /// defaults to 1/n for n variables).
+    #[must_use]
+    pub fn new(bounds: Bounds, config: Valid<RealVariationConfig>) -> Self {
+        Self::from_checked(bounds, config.into_inner())
     }
 
-    fn from_checked(
-        bounds: Bounds,
-        sbx: SbxConfig,
-        pm: PmConfig,
-        pm_variable_probability: f64,
-    ) -> Self {
+    /// pymoo's defaults on the given bounds (which pass the check: tested).
+    #[must_use]
+    pub fn with_defaults(bounds: Bounds) -> Self {
+        Self::from_checked(bounds, RealVariationConfig::default())
+    }
+
+    /// The operator with parameters known to pass [`RealVariationConfig::validate`].
+    fn from_checked(bounds: Bounds, RealVariationConfig { sbx, pm }: RealVariationConfig) -> Self {
+        let pm_variable_probability = pm.variable_probability.unwrap_or(1.0 / bounds.len() as f64);
         let sbx_decay = Power::new(-(sbx.eta + 1.0));
         let pm_growth = Power::new(pm.eta + 1.0);
         Self { bounds, sbx, pm, pm_variable_probability, sbx_decay, pm_growth }
-    }
-
-    /// pymoo's defaults on the given bounds.
-    pub fn with_defaults(bounds: Bounds) -> Self {
-        let pm_variable_probability = 1.0 / bounds.len() as f64;
-        Self::from_checked(
-            bounds,
-            SbxConfig::default(),
-            PmConfig::default(),
-            pm_variable_probability,
-        )
     }
 
     /// The bounds the operator keeps children in.
@@ -308,19 +331,35 @@ impl crate::problem::Variation<Vec<f64>> for RealVariation {
 mod tests {
     use super::*;
     use crate::problem::Variation;
-    use dgnn_core::Seed;
+    use dgnn_core::{ParamGuard, Seed};
+
+    /// The defaults `with_defaults` builds from without a check pass the check, and a checked
+    /// config deserialised from RON is checked (a bad field is refused, naming it).
+    #[test]
+    fn defaults_pass_and_deserialising_checks() {
+        assert!(RealVariationConfig::default().check().is_ok());
+        let good: Valid<RealVariationConfig> = ron::from_str("(sbx: (eta: 5.0))").unwrap();
+        assert!((good.sbx.eta - 5.0).abs() < 1e-15);
+        let bad = ron::from_str::<Valid<RealVariationConfig>>("(pm: (probability: 2.0))");
+        assert!(bad.unwrap_err().to_string().contains("pm.probability"));
+    }
+
+    /// The checked operator from raw parameters (what a caller writes).
+    fn operator(bounds: Bounds, sbx: SbxConfig, pm: PmConfig) -> Result<RealVariation, EvoError> {
+        Ok(RealVariation::new(bounds, RealVariationConfig { sbx, pm }.check()?))
+    }
 
     #[test]
     fn bad_parameters_are_named() {
         let bounds = Bounds::uniform(3, 0.0, 1.0).unwrap();
         let sbx = SbxConfig { probability: 1.5, ..SbxConfig::default() };
-        let err = RealVariation::new(bounds.clone(), sbx, PmConfig::default()).unwrap_err();
+        let err = operator(bounds.clone(), sbx, PmConfig::default()).unwrap_err();
         assert!(err.to_string().contains("sbx.probability"), "{err}");
         let pm = PmConfig { eta: -1.0, ..PmConfig::default() };
-        let err = RealVariation::new(bounds.clone(), SbxConfig::default(), pm).unwrap_err();
+        let err = operator(bounds.clone(), SbxConfig::default(), pm).unwrap_err();
         assert!(err.to_string().contains("pm.eta"), "{err}");
         let pm = PmConfig { variable_probability: Some(f64::NAN), ..PmConfig::default() };
-        assert!(RealVariation::new(bounds, SbxConfig::default(), pm).is_err());
+        assert!(operator(bounds, SbxConfig::default(), pm).is_err());
         let err = Bounds::new(vec![0.0, 1.0], vec![1.0, 1.0]).unwrap_err();
         assert!(err.to_string().contains("bounds[1]"), "{err}");
         assert!(Bounds::new(vec![f64::NAN], vec![1.0]).is_err());
@@ -335,7 +374,7 @@ mod tests {
     fn sbx_preserves_the_mean_away_from_bounds() {
         let bounds = Bounds::uniform(5, -1e7, 1e7).unwrap();
         let sbx = SbxConfig { probability: 1.0, variable_probability: 1.0, ..SbxConfig::default() };
-        let op = RealVariation::new(bounds, sbx, PmConfig::default()).unwrap();
+        let op = operator(bounds, sbx, PmConfig::default()).unwrap();
         for k in 0..200 {
             let mut rng = Seed(5).stream("test/sbx", &[k]);
             let a = vec![0.1, 2.0, -3.0, 4.0, 5.5];
@@ -362,11 +401,44 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        // Invariant: the check is exactly what the operator needs. Any parameters the check
+        // accepts (probabilities anywhere in [0, 1], any η ≥ 0 up to 100, PM's rate given or
+        // not) give an operator whose children and mutants are finite and inside the bounds;
+        // a probability outside [0, 1] or a negative η is refused, naming the field.
+        #[test]
+        fn checked_parameters_keep_children_in_bounds(
+            p in proptest::array::uniform6(0.0..=1.0f64),
+            eta in proptest::array::uniform2(0.0..100.0f64),
+            given_rate: bool,
+            bad in -1.0..-1e-9f64,
+        ) {
+            let sbx = SbxConfig { probability: p[0], eta: eta[0], variable_probability: p[1], exchange_probability: p[2] };
+            let pm = PmConfig { probability: p[3], eta: eta[1], variable_probability: given_rate.then_some(p[4]) };
+            let bounds = Bounds::new(vec![-2.0, 0.0, 5.0], vec![-1.0, 1e-3, 9.0]).unwrap();
+            let op = operator(bounds.clone(), sbx, pm).unwrap();
+            let mut rng = Seed(1).stream("test/checked", &[p[5].to_bits()]);
+            let a = bounds.sample(&mut rng);
+            let b = bounds.sample(&mut rng);
+            for mut child in op.crossover(&a, &b, &mut rng) {
+                op.mutate(&mut child, &mut rng);
+                for (i, x) in child.iter().enumerate() {
+                    proptest::prop_assert!((bounds.low()[i]..=bounds.high()[i]).contains(x), "{x}");
+                }
+            }
+            let err = operator(bounds.clone(), SbxConfig { eta: bad, ..sbx }, pm).unwrap_err();
+            proptest::prop_assert!(err.to_string().contains("sbx.eta"));
+            let err = operator(bounds, sbx, PmConfig { probability: 1.0 - bad, ..pm }).unwrap_err();
+            proptest::prop_assert!(err.to_string().contains("pm.probability"));
+        }
+    }
+
     /// Children and mutants never leave the box, whatever the parents.
     #[test]
     fn children_stay_in_bounds() {
         let bounds = Bounds::new(vec![0.0, -1.0, 10.0], vec![1.0, 1.0, 10.5]).unwrap();
-        let op = RealVariation::new(
+        let op = operator(
             bounds.clone(),
             SbxConfig {
                 probability: 1.0,

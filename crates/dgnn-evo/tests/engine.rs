@@ -1,10 +1,10 @@
 //! The engine's guarantees: bit-identical resume, thread-count independence, constrained
 //! domination, caching, duplicate elimination, DTLZ2 in 3-D, and typed errors for bad input.
 
-use dgnn_core::{Seed, StreamRng};
 use dgnn_evo::{
-    Budget, Dtlz2, EvalContext, Evaluation, EvaluationError, EvoError, Genome, Nsga2, Nsga2Config,
-    Problem, RealVariation, State, Variation, Zdt, ZdtKind,
+    Budget, Dtlz2, EvalContext, Evaluation, EvaluationError, EvoError, Executor, Genome, Nsga2,
+    Nsga2Config, ParamGuard, Problem, RealVariation, Seed, State, StreamRng, Variation, Zdt,
+    ZdtKind,
 };
 use rand::RngExt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -24,6 +24,25 @@ fn small_config(generations: u64) -> Nsga2Config {
     }
 }
 
+/// A fresh NSGA-II run of `problem` with `variation` and a raw `config` (checked here).
+fn nsga2<'a, P: Problem, V: Variation<P::Genome>>(
+    problem: &'a P,
+    variation: &'a V,
+    config: Nsga2Config,
+    seed: Seed,
+) -> Result<Executor<'a, P, Nsga2<&'a V>>, EvoError> {
+    Executor::new(problem, Nsga2::new(variation, config.check()?), seed)
+}
+
+/// The run saved in `checkpoint`, continued with NSGA-II and `variation`.
+fn resume<'a, P: Problem, V: Variation<P::Genome>>(
+    problem: &'a P,
+    variation: &'a V,
+    checkpoint: &std::path::Path,
+) -> Result<Executor<'a, P, Nsga2<&'a V>>, EvoError> {
+    Executor::resume(problem, checkpoint, |config| Nsga2::new(variation, config))
+}
+
 /// Every bit of a state: genomes, objectives, violations, archive, counters, history, cache.
 fn fingerprint<G: Genome>(state: &State<G>) -> String {
     // RON writes every f64 in its shortest round-trip form, so equal text ⇔ equal bits.
@@ -39,7 +58,7 @@ fn resumed_runs_are_bit_identical() {
     let (problem, variation) = zdt1(8);
     let dir = tempfile::tempdir().unwrap();
     let full_path = dir.path().join("full.ron");
-    let full = Nsga2::new(&problem, &variation, small_config(20), Seed(11))
+    let full = nsga2(&problem, &variation, small_config(20), Seed(11))
         .unwrap()
         .checkpoint(&full_path)
         .run()
@@ -54,7 +73,7 @@ fn resumed_runs_are_bit_identical() {
                 flag.store(true, Ordering::SeqCst);
             }
         };
-        let stopped = Nsga2::new(&problem, &variation, small_config(20), Seed(11))
+        let stopped = nsga2(&problem, &variation, small_config(20), Seed(11))
             .unwrap()
             .checkpoint(&path)
             .stop_flag(&flag)
@@ -63,7 +82,7 @@ fn resumed_runs_are_bit_identical() {
             .unwrap();
         assert!(stopped.stopped);
         assert_eq!(stopped.state.generation, stop_after);
-        let resumed = Nsga2::resume(&problem, &variation, &path).unwrap().run().unwrap();
+        let resumed = resume(&problem, &variation, &path).unwrap().run().unwrap();
         assert!(!resumed.stopped);
         assert_eq!(
             fingerprint(&resumed.state),
@@ -85,7 +104,7 @@ fn results_do_not_depend_on_the_thread_count() {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         pool.install(|| {
             let outcome =
-                Nsga2::new(&problem, &variation, small_config(30), Seed(5)).unwrap().run().unwrap();
+                nsga2(&problem, &variation, small_config(30), Seed(5)).unwrap().run().unwrap();
             fingerprint(&outcome.state)
         })
     };
@@ -121,11 +140,8 @@ fn constrained_front_is_feasible_when_feasible_points_exist() {
         );
     };
     let config = Nsga2Config { population: 40, generations: 60, ..Nsga2Config::default() };
-    let outcome = Nsga2::new(&problem, &variation, config, Seed(3))
-        .unwrap()
-        .observer(&mut check)
-        .run()
-        .unwrap();
+    let outcome =
+        nsga2(&problem, &variation, config, Seed(3)).unwrap().observer(&mut check).run().unwrap();
     assert!(generations_without >= 1, "the budget should exclude the random start");
     assert!(generations_with_feasible >= 10);
     for individual in outcome.front() {
@@ -196,7 +212,7 @@ impl Variation<Pair> for Flip {
 fn cache_evaluates_each_genome_once() {
     let problem = Tiny { calls: AtomicUsize::new(0) };
     let config = Nsga2Config { population: 8, generations: 30, ..Nsga2Config::default() };
-    let outcome = Nsga2::new(&problem, &Flip, config, Seed(1)).unwrap().run().unwrap();
+    let outcome = nsga2(&problem, &Flip, config, Seed(1)).unwrap().run().unwrap();
     let state = &outcome.state;
     assert_eq!(problem.calls.load(Ordering::SeqCst) as u64, state.evaluations);
     assert!(state.evaluations <= 16);
@@ -224,11 +240,8 @@ fn populations_hold_distinct_genomes() {
         keys.dedup();
         assert_eq!(keys.len(), report.population.len());
     };
-    let outcome = Nsga2::new(&problem, &variation, config, Seed(2))
-        .unwrap()
-        .observer(&mut check)
-        .run()
-        .unwrap();
+    let outcome =
+        nsga2(&problem, &variation, config, Seed(2)).unwrap().observer(&mut check).run().unwrap();
     assert_eq!(outcome.state.evaluations, 24 * 15);
     assert!(outcome.state.cache.is_empty());
 }
@@ -250,7 +263,7 @@ fn dtlz2_front_approaches_the_sphere() {
         reference_point: Some(vec![1.1, 1.1, 1.1]),
         ..Nsga2Config::default()
     };
-    let outcome = Nsga2::new(&problem, &variation, config, Seed(4)).unwrap().run().unwrap();
+    let outcome = nsga2(&problem, &variation, config, Seed(4)).unwrap().run().unwrap();
     let truth = 1.331 - std::f64::consts::PI / 6.0;
     let hv = outcome.hypervolume().unwrap();
     assert!(hv > 0.679 && hv < truth, "{hv} vs {truth}");
@@ -267,7 +280,7 @@ fn dtlz2_front_approaches_the_sphere() {
 fn bad_configs_are_typed_errors() {
     let (problem, variation) = zdt1(5);
     let attempt = |config: Nsga2Config| {
-        Nsga2::new(&problem, &variation, config, Seed(0)).err().map(|e| e.to_string())
+        nsga2(&problem, &variation, config, Seed(0)).err().map(|e| e.to_string())
     };
     let cases = [
         (Nsga2Config { population: 3, ..Nsga2Config::default() }, "population"),
@@ -298,7 +311,7 @@ fn bad_configs_are_typed_errors() {
 fn odd_populations_make_exactly_n_children() {
     let (problem, variation) = zdt1(5);
     let config = Nsga2Config { population: 5, generations: 4, ..Nsga2Config::default() };
-    let outcome = Nsga2::new(&problem, &variation, config, Seed(8)).unwrap().run().unwrap();
+    let outcome = nsga2(&problem, &variation, config, Seed(8)).unwrap().run().unwrap();
     assert_eq!(outcome.state.population.len(), 5);
     assert_eq!(outcome.state.evaluations + outcome.state.cache_hits, 20);
 }
@@ -308,7 +321,7 @@ fn odd_populations_make_exactly_n_children() {
 fn evaluation_budget_is_never_exceeded() {
     let (problem, variation) = zdt1(5);
     let config = Nsga2Config { max_evaluations: Some(24 * 5 + 10), ..small_config(100) };
-    let outcome = Nsga2::new(&problem, &variation, config, Seed(0)).unwrap().run().unwrap();
+    let outcome = nsga2(&problem, &variation, config, Seed(0)).unwrap().run().unwrap();
     assert_eq!(outcome.state.evaluations, 24 * 5);
     assert_eq!(outcome.state.generation, 5);
 }
@@ -320,39 +333,35 @@ fn bad_checkpoints_are_typed_errors() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.ron");
     assert!(matches!(
-        Nsga2::resume(&problem, &variation, &missing).err(),
+        resume(&problem, &variation, &missing).err(),
         Some(EvoError::CheckpointUnreadable { .. })
     ));
     let good = dir.path().join("good.ron");
-    Nsga2::new(&problem, &variation, small_config(3), Seed(0))
-        .unwrap()
-        .checkpoint(&good)
-        .run()
-        .unwrap();
+    nsga2(&problem, &variation, small_config(3), Seed(0)).unwrap().checkpoint(&good).run().unwrap();
     let text = std::fs::read_to_string(&good).unwrap();
     for cut in [10, text.len() / 2, text.len() - 1] {
         let truncated = dir.path().join(format!("truncated-{cut}.ron"));
         std::fs::write(&truncated, &text[..cut]).unwrap();
         assert!(matches!(
-            Nsga2::resume(&problem, &variation, &truncated).err(),
+            resume(&problem, &variation, &truncated).err(),
             Some(EvoError::CheckpointUnreadable { .. })
         ));
     }
     let foreign = dir.path().join("foreign.ron");
     std::fs::write(&foreign, text.replace("dgnn-evo/nsga2-checkpoint", "something-else")).unwrap();
     assert!(matches!(
-        Nsga2::resume(&problem, &variation, &foreign).err(),
+        resume(&problem, &variation, &foreign).err(),
         Some(EvoError::CheckpointForeign { .. })
     ));
     let envelope = dir.path().join("envelope.ron");
     std::fs::write(&envelope, "(tool: \"dgnn\", version: \"0.1.0\", command: \"simulate\")")
         .unwrap();
     assert!(matches!(
-        Nsga2::resume(&problem, &variation, &envelope).err(),
+        resume(&problem, &variation, &envelope).err(),
         Some(EvoError::CheckpointForeign { .. })
     ));
     let (other, other_variation) = zdt1(6);
-    let err = Nsga2::resume(&other, &other_variation, &good).err().unwrap();
+    let err = resume(&other, &other_variation, &good).err().unwrap();
     assert!(matches!(err, EvoError::CheckpointMismatch { what: "problem", .. }), "{err}");
 }
 
@@ -383,14 +392,214 @@ fn bad_evaluations_are_typed_errors() {
     }
     let variation = RealVariation::with_defaults(dgnn_evo::Bounds::uniform(1, 0.0, 1.0).unwrap());
     let config = Nsga2Config { population: 4, generations: 2, ..Nsga2Config::default() };
-    let err = Nsga2::new(&Broken { nan: false }, &variation, config.clone(), Seed(0))
+    let err = nsga2(&Broken { nan: false }, &variation, config.clone(), Seed(0))
         .unwrap()
         .run()
         .unwrap_err();
     assert!(matches!(err, EvoError::Evaluation { generation: 0, index: 0, .. }), "{err}");
     assert!(err.to_string().contains("diverged"));
-    let err =
-        Nsga2::new(&Broken { nan: true }, &variation, config, Seed(0)).unwrap().run().unwrap_err();
+    let err = nsga2(&Broken { nan: true }, &variation, config, Seed(0)).unwrap().run().unwrap_err();
     assert!(matches!(err, EvoError::InvalidEvaluation { .. }), "{err}");
     assert!(err.to_string().contains("objective 1"));
+}
+
+/// Checked settings cannot be read unchecked: deserialising a `Valid<Nsga2Config>` runs the
+/// same check as `check()`, naming the bad field, and a good one reads back equal.
+#[test]
+fn checked_configs_are_checked_when_deserialised() {
+    let bad = ron::from_str::<dgnn_evo::Valid<Nsga2Config>>("(population: 3)").unwrap_err();
+    assert!(bad.to_string().contains("population"), "{bad}");
+    let bad = ron::from_str::<dgnn_evo::Valid<Nsga2Config>>("(reference_point: Some([1.0]))");
+    assert!(bad.unwrap_err().to_string().contains("reference_point"));
+    let good: dgnn_evo::Valid<Nsga2Config> =
+        ron::from_str("(population: 10, generations: 3)").unwrap();
+    let expected = Nsga2Config { population: 10, generations: 3, ..Nsga2Config::default() };
+    assert_eq!(good, expected.check().unwrap());
+}
+
+/// An evaluator that sends each batch "elsewhere": a separate thread per genome, started in
+/// reverse order, with results gathered by batch index (as an MPI evaluator gathers them from
+/// ranks). Counts its batches.
+struct Elsewhere {
+    batches: AtomicUsize,
+}
+
+impl<P: Problem> dgnn_evo::Evaluator<P> for Elsewhere {
+    fn evaluate_batch(
+        &self,
+        problem: &P,
+        genomes: &[&P::Genome],
+        context: &EvalContext,
+    ) -> Vec<Result<Evaluation, EvaluationError>> {
+        self.batches.fetch_add(1, Ordering::SeqCst);
+        let mut results: Vec<Option<Result<Evaluation, EvaluationError>>> =
+            (0..genomes.len()).map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = genomes
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(index, genome)| {
+                    (index, scope.spawn(move || problem.evaluate(genome, context)))
+                })
+                .collect();
+            for (index, handle) in handles {
+                results[index] = handle.join().ok();
+            }
+        });
+        results.into_iter().map(|r| r.unwrap_or_else(|| Err("worker panicked".into()))).collect()
+    }
+}
+
+/// The evaluator is pluggable and invisible to the result: a run whose batches are evaluated
+/// elsewhere (threads, reverse order, results keyed by index) is bit-identical to the default
+/// run, with one batch per generation.
+#[test]
+fn an_evaluator_elsewhere_gives_the_same_run() {
+    let (problem, variation) = zdt1(6);
+    let local = nsga2(&problem, &variation, small_config(6), Seed(21)).unwrap().run().unwrap();
+    let elsewhere = Elsewhere { batches: AtomicUsize::new(0) };
+    let remote = nsga2(&problem, &variation, small_config(6), Seed(21))
+        .unwrap()
+        .evaluator(&elsewhere)
+        .run()
+        .unwrap();
+    assert_eq!(fingerprint(&remote.state), fingerprint(&local.state));
+    assert_eq!(elsewhere.batches.load(Ordering::SeqCst), 6);
+}
+
+/// An evaluator that loses a result is refused with a typed error, not trusted.
+#[test]
+fn an_evaluator_returning_too_few_results_is_an_error() {
+    struct Lossy;
+    impl<P: Problem> dgnn_evo::Evaluator<P> for Lossy {
+        fn evaluate_batch(
+            &self,
+            problem: &P,
+            genomes: &[&P::Genome],
+            context: &EvalContext,
+        ) -> Vec<Result<Evaluation, EvaluationError>> {
+            genomes.iter().skip(1).map(|genome| problem.evaluate(genome, context)).collect()
+        }
+    }
+    let (problem, variation) = zdt1(4);
+    let err = nsga2(&problem, &variation, small_config(2), Seed(0))
+        .unwrap()
+        .evaluator(Lossy)
+        .run()
+        .unwrap_err();
+    assert!(matches!(err, EvoError::InvalidEvaluation { generation: 0, .. }), "{err}");
+    assert!(err.to_string().contains("23 results for 24 genomes"), "{err}");
+}
+
+/// A second algorithm under the same executor: random search that keeps the best `N` of the
+/// current population and `N` fresh random genomes (stream `("test/fresh", [g, i])`) by
+/// NSGA-II's ranking. The executor gives it the cache, archive, budget, checkpoint and
+/// bit-identical resume without a loop of its own.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct RandomSearchConfig {
+    population: usize,
+    generations: u64,
+}
+
+struct RandomSearch {
+    config: RandomSearchConfig,
+}
+
+impl RandomSearch {
+    fn fresh<P: Problem>(
+        &self,
+        context: &mut dgnn_evo::GenerationContext<'_, P>,
+    ) -> Result<Vec<dgnn_evo::Individual<P::Genome>>, EvoError> {
+        let (problem, seed, generation) = (context.problem(), context.seed(), context.generation());
+        let genomes = (0..self.config.population as u64)
+            .map(|i| problem.random_genome(&mut seed.stream("test/fresh", &[generation, i])).into())
+            .collect();
+        context.evaluate(genomes)
+    }
+}
+
+impl<P: Problem> dgnn_evo::Algorithm<P> for RandomSearch {
+    type Config = RandomSearchConfig;
+    const CHECKPOINT_FORMAT: &'static str = "test/random-search";
+
+    fn config(&self) -> &RandomSearchConfig {
+        &self.config
+    }
+
+    fn run_settings(&self) -> dgnn_evo::RunSettings {
+        dgnn_evo::RunSettings {
+            generations: self.config.generations,
+            max_evaluations: None,
+            evaluations_per_generation: self.config.population as u64,
+            reference_point: Some(vec![1.1, 1.1]),
+            cache: true,
+            archive: true,
+        }
+    }
+
+    fn describe(&self) -> String {
+        "uniform sampling".into()
+    }
+
+    fn init(
+        &mut self,
+        context: &mut dgnn_evo::GenerationContext<'_, P>,
+    ) -> Result<Vec<dgnn_evo::Individual<P::Genome>>, EvoError> {
+        self.fresh(context)
+    }
+
+    fn next_generation(
+        &mut self,
+        mut population: Vec<dgnn_evo::Individual<P::Genome>>,
+        _: &dgnn_evo::Ranking,
+        context: &mut dgnn_evo::GenerationContext<'_, P>,
+    ) -> Result<Vec<dgnn_evo::Individual<P::Genome>>, EvoError> {
+        population.extend(self.fresh(context)?);
+        let ranking = dgnn_evo::Ranking::of(&population);
+        let mut order: Vec<usize> = (0..population.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (rank, crowding) = (ranking.rank(), ranking.crowding());
+            rank[a].cmp(&rank[b]).then(crowding[b].total_cmp(&crowding[a])).then(a.cmp(&b))
+        });
+        order.truncate(self.config.population);
+        order.sort_unstable();
+        Ok(order.into_iter().map(|i| population[i].clone()).collect())
+    }
+}
+
+#[test]
+fn a_second_algorithm_runs_and_resumes_under_the_same_executor() {
+    let (problem, _) = zdt1(5);
+    let config = RandomSearchConfig { population: 10, generations: 8 };
+    let build = |config| RandomSearch { config };
+    let dir = tempfile::tempdir().unwrap();
+    let whole = Executor::new(&problem, build(config.clone()), Seed(3)).unwrap().run().unwrap();
+    assert_eq!(whole.state.evaluations, 80);
+    assert_eq!(whole.state.history.len(), 8);
+    // Survival keeps the whole first front of parents ∪ fresh genomes whenever it fits (the new
+    // front is then smaller than the population), and every old front point is in that front
+    // or dominated by one of it: the hypervolume cannot decrease across such a generation.
+    let mut checked = 0;
+    for pair in whole.state.history.windows(2) {
+        if pair[1].front_size < 10 {
+            assert!(pair[1].hypervolume >= pair[0].hypervolume, "{pair:?}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 3, "only {checked} generations had a front smaller than the population");
+    let path = dir.path().join("random.ron");
+    let mut first = Executor::new(&problem, build(config), Seed(3)).unwrap().checkpoint(&path);
+    for _ in 0..3 {
+        assert!(first.step().unwrap());
+    }
+    drop(first);
+    let resumed = Executor::resume(&problem, &path, build).unwrap().run().unwrap();
+    assert_eq!(fingerprint(&resumed.state), fingerprint(&whole.state));
+    // An NSGA-II run refuses this checkpoint as foreign.
+    let (_, variation) = zdt1(5);
+    assert!(matches!(
+        resume(&problem, &variation, &path).err(),
+        Some(EvoError::CheckpointForeign { .. })
+    ));
 }

@@ -1,7 +1,8 @@
 //! NSGA-II on the ZDT problems against their true fronts (hypervolume at pymoo's budget).
 
-use dgnn_core::Seed;
-use dgnn_evo::{Nsga2, Nsga2Config, RealVariation, Zdt, ZdtKind, hypervolume};
+use dgnn_evo::{
+    Executor, Nsga2, Nsga2Config, ParamGuard, RealVariation, Seed, Zdt, ZdtKind, hypervolume,
+};
 
 /// Runs NSGA-II with the W4 settings (pop 100, 250 generations = 25 000 evaluations, pymoo
 /// default operators) for seeds 1, 2 and 3 (so that one lucky seed cannot pass) and checks
@@ -9,10 +10,12 @@ use dgnn_evo::{Nsga2, Nsga2Config, RealVariation, Zdt, ZdtKind, hypervolume};
 fn assert_w4_reaches(kind: ZdtKind, threshold: f64, truth: f64) {
     let problem = Zdt::new(kind, 30).unwrap();
     let variation = RealVariation::with_defaults(problem.bounds().clone());
-    let config = Nsga2Config { reference_point: Some(vec![1.1, 1.1]), ..Nsga2Config::default() };
+    let config = Nsga2Config { reference_point: Some(vec![1.1, 1.1]), ..Nsga2Config::default() }
+        .check()
+        .unwrap();
     for seed in [1, 2, 3] {
-        let run = Nsga2::new(&problem, &variation, config.clone(), Seed(seed)).unwrap();
-        let outcome = run.run().unwrap();
+        let nsga2 = Nsga2::new(&variation, config.clone());
+        let outcome = Executor::new(&problem, nsga2, Seed(seed)).unwrap().run().unwrap();
         let hv = outcome.hypervolume().unwrap();
         assert!(outcome.state.evaluations <= 25_000);
         assert!((threshold..truth).contains(&hv), "{kind:?} seed {seed}: {hv}");

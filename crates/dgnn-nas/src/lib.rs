@@ -26,8 +26,8 @@
 //! # API map
 //! ```text
 //! SearchConfig (RON) ──check()──► Search::new(config, &data)      search
-//!     Search::engine() / resume(checkpoint) -> dgnn_evo::Nsga2   (add .checkpoint(), .stop_flag(),
-//!                                                                  .observer(SearchObserver) …)
+//!     Search::engine() / resume(checkpoint) -> SearchEngine        (dgnn_evo::Executor running
+//!                                        NSGA-II: add .checkpoint(), .stop_flag(), .observer(…))
 //!     Search::finish(&state) -> SearchResult { report, models, baseline_model }
 //! DgnnProblem: dgnn_evo::Problem   (multi-fidelity evaluate_batch)  problem
 //! DgnnVariation: dgnn_evo::Variation<DgnnGenome>                     variation
@@ -78,7 +78,8 @@ pub use objective::{
 };
 pub use problem::{Constraints, DgnnProblem, FinalMeasurement, Tally};
 pub use search::{
-    EvolutionConfig, MemberReport, Search, SearchConfig, SearchObserver, SearchReport, SearchResult,
+    EvolutionConfig, MemberReport, Search, SearchConfig, SearchEngine, SearchObserver, SearchReport,
+    SearchResult,
 };
 pub use space::{GeneRange, SearchSpace, ValidSearchSpace};
 pub use variation::{DgnnVariation, VariationConfig};

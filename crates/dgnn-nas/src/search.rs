@@ -23,10 +23,10 @@ use crate::objective::{EnergyUnit, ObjectivesConfig};
 use crate::problem::{Constraints, DgnnProblem, FinalMeasurement};
 use crate::variation::{DgnnVariation, VariationConfig};
 use dgnn_core::error::{at_least, in_range};
-use dgnn_core::{Progress, Seed};
+use dgnn_core::{ParamGuard, Progress, Seed, Valid};
 use dgnn_evo::{
-    GenerationReport, Genome, Nsga2, Nsga2Config, Observer, State, constrained_fronts,
-    hypervolume_2d,
+    Executor, GenerationReport, GenerationSummary, Genome, Nsga2, Nsga2Config, Observer, State,
+    constrained_fronts, hypervolume_2d,
 };
 use dgnn_glia::{Architecture, DataSource, Dataset, PhaseLayer, TrainedNetwork};
 use serde::{Deserialize, Serialize};
@@ -151,11 +151,7 @@ impl SearchConfig {
         for (i, &n) in self.baseline.iter().enumerate() {
             at_least(&format!("baseline[{i}]"), n, 1)?;
         }
-        let objectives = self.objectives.build().len();
-        self.nsga2(None).check(objectives).map_err(|e| match e {
-            dgnn_evo::EvoError::Param(p) => NasError::Param(p.within("evolution")),
-            other => other.into(),
-        })?;
+        self.nsga2(None).check().map_err(|e| e.within("evolution"))?;
         self.evolution.variation.check().map_err(|e| e.within("evolution"))?;
         Ok(())
     }
@@ -198,7 +194,10 @@ impl MemberReport {
     }
 }
 
-/// One generation of the run.
+/// One generation of the run as reports list it: dgnn-evo's [`GenerationSummary`] (without its
+/// feasible count, which reports never held) and the normalised hypervolume. Built only by
+/// [`HistoryRecord::of`]; a separate type because `history.csv` and `result.json` keep their
+/// columns while the checkpoint keeps the engine's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryRecord {
     /// Generation (0 = initial population).
@@ -217,6 +216,22 @@ pub struct HistoryRecord {
     /// The same divided by the volume between the objectives' ideal values and the reference
     /// point (in [0, 1]); none when an objective has no finite ideal.
     pub hypervolume_normalised: Option<f64>,
+}
+
+impl HistoryRecord {
+    /// The report's row for the engine's summary of a generation, the hypervolume divided by
+    /// `scale` (see [`HistoryRecord::hypervolume_normalised`]) when there is one.
+    fn of(summary: &GenerationSummary, scale: Option<f64>) -> Self {
+        Self {
+            generation: summary.generation,
+            evaluations: summary.evaluations,
+            cache_hits: summary.cache_hits,
+            front_size: summary.front_size,
+            archive_size: summary.archive_size,
+            hypervolume: summary.hypervolume,
+            hypervolume_normalised: summary.hypervolume.zip(scale).map(|(hv, s)| hv / s),
+        }
+    }
 }
 
 /// The data and its parts.
@@ -295,9 +310,12 @@ pub struct Search {
     config: SearchConfig,
     problem: DgnnProblem,
     variation: DgnnVariation,
-    nsga2: Nsga2Config,
+    nsga2: Valid<Nsga2Config>,
     baseline: FinalMeasurement,
 }
+
+/// The engine of a search: NSGA-II with the search's operator, run by dgnn-evo's executor.
+pub type SearchEngine<'s> = Executor<'s, DgnnProblem, Nsga2<&'s DgnnVariation>>;
 
 /// The baseline architecture: a plain MLP (with a non-gating phase layer serving the contexts
 /// of multitask data, which a plain network cannot).
@@ -328,7 +346,10 @@ impl Search {
         let baseline = problem.measure_final(std::slice::from_ref(&genome))?.remove(0);
         let reference: Vec<f64> =
             problem.objective_list().iter().map(|o| o.reference(&baseline.validation)).collect();
-        let nsga2 = config.nsga2((2..=3).contains(&reference.len()).then_some(reference));
+        let nsga2 = config
+            .nsga2((2..=3).contains(&reference.len()).then_some(reference))
+            .check()
+            .map_err(|e| e.within("evolution"))?;
         Ok(Self { config, problem, variation, nsga2, baseline })
     }
 
@@ -352,7 +373,7 @@ impl Search {
 
     /// The engine settings (with the reference point from the baseline).
     #[must_use]
-    pub fn nsga2_config(&self) -> &Nsga2Config {
+    pub fn nsga2_config(&self) -> &Valid<Nsga2Config> {
         &self.nsga2
     }
 
@@ -363,17 +384,17 @@ impl Search {
     }
 
     /// A fresh engine; add a checkpoint, a stop flag and observers with its builder.
-    pub fn engine(&self) -> Result<Nsga2<'_, DgnnProblem, DgnnVariation>, NasError> {
-        Ok(Nsga2::new(&self.problem, &self.variation, self.nsga2.clone(), self.problem.seed())?)
+    pub fn engine(&self) -> Result<SearchEngine<'_>, NasError> {
+        let nsga2 = Nsga2::new(&self.variation, self.nsga2.clone());
+        Ok(Executor::new(&self.problem, nsga2, self.problem.seed())?)
     }
 
     /// An engine continuing the run saved in `checkpoint` (refused when it was written for
     /// another problem, operator, data or seed).
-    pub fn resume(
-        &self,
-        checkpoint: &Path,
-    ) -> Result<Nsga2<'_, DgnnProblem, DgnnVariation>, NasError> {
-        Ok(Nsga2::resume(&self.problem, &self.variation, checkpoint)?)
+    pub fn resume(&self, checkpoint: &Path) -> Result<SearchEngine<'_>, NasError> {
+        Ok(Executor::resume(&self.problem, checkpoint, |config| {
+            Nsga2::new(&self.variation, config)
+        })?)
     }
 
     /// The product of `|reference − ideal|` over the objectives, if every ideal is finite.
@@ -446,19 +467,7 @@ impl Search {
             .collect();
         let scale = self.hypervolume_scale();
         let splits = self.problem.splits();
-        let history = state
-            .history
-            .iter()
-            .map(|h| HistoryRecord {
-                generation: h.generation,
-                evaluations: h.evaluations,
-                cache_hits: h.cache_hits,
-                front_size: h.front_size,
-                archive_size: h.archive_size,
-                hypervolume: h.hypervolume,
-                hypervolume_normalised: h.hypervolume.zip(scale).map(|(hv, s)| hv / s),
-            })
-            .collect();
+        let history = state.history.iter().map(|h| HistoryRecord::of(h, scale)).collect();
         let data_summary = DataSummary {
             name: splits.train.name().into(),
             samples: splits.train.len() + splits.validation.len() + splits.test.len(),
@@ -477,7 +486,7 @@ impl Search {
             data: data_summary,
             objective_names: self.problem.objective_list().iter().map(|o| o.name()).collect(),
             reference_point: self.nsga2.reference_point.clone().unwrap_or_default(),
-            energy_model: self.config.estimation.energy.model().name(),
+            energy_model: self.config.estimation.energy.name().into(),
             energy_unit: self.config.objectives.energy_unit,
             generations: state.generation,
             evaluations: state.evaluations,
@@ -569,7 +578,7 @@ mod tests {
     fn baseline_serves_every_context() {
         let g = baseline_genome(&[16], 3);
         assert_eq!(g.architecture().phase.as_ref().map(|p| p.contexts), Some(3));
-        assert!(g.architecture().check().is_ok());
+        assert!(g.architecture().clone().check().is_ok());
         assert!(baseline_genome(&[16], 1).architecture().phase.is_none());
     }
 }
