@@ -196,9 +196,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         input.ecg.len() as f64 / input.fs_hz / 60.0,
         input.fs_hz
     );
-    let beats = detect_r_peaks(&input.ecg, input.fs_hz, &RPeakOptions::default())
+    let beats = detect_r_peaks(&input.ecg, input.fs_hz, &RPeakOptions::default().check()?)
         .context("detecting R-peaks")?;
-    let breaths = detect_breaths(&input.resp, input.fs_hz, &BreathOptions::default())
+    let breaths = detect_breaths(&input.resp, input.fs_hz, &BreathOptions::default().check()?)
         .context("detecting breaths")?;
     let progress = TerminalProgress::new();
     let analysis = analyse(&beats, &input.resp, input.fs_hz, &params, Seed(args.seed), &progress)?;

@@ -18,8 +18,9 @@ fn main() -> Result<(), LockError> {
     for (name, control) in [("quiet", ControlParams::quiet()), ("active", ControlParams::active())]
     {
         let record = ControlParams { duration_s: 300.0, ..control }.generate(Seed(7))?;
-        let beats = detect_r_peaks(&record.ecg, record.fs_hz, &RPeakOptions::default())?;
-        let breaths = detect_breaths(&record.resp, record.fs_hz, &BreathOptions::default())?;
+        let beats = detect_r_peaks(&record.ecg, record.fs_hz, &RPeakOptions::default().check()?)?;
+        let breaths =
+            detect_breaths(&record.resp, record.fs_hz, &BreathOptions::default().check()?)?;
         let analysis = analyse(&beats, &record.resp, record.fs_hz, &params, Seed(7), &NoProgress)?;
         let summary = analysis.summary(breaths.len(), 300.0, params.alpha);
         println!(

@@ -17,12 +17,13 @@
 
 use crate::error::{LockError, Result};
 use crate::signal::bandpass;
-use dgnn_core::ParamError;
 use dgnn_core::error::{in_range, positive};
+use dgnn_core::{ParamError, Valid, Validate};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::TAU;
 
-/// Options of [`detect_r_peaks`] (defaults in the module docs).
+/// Options of [`detect_r_peaks`] (defaults in the module docs), raw; it takes them checked,
+/// as [`Valid<RPeakOptions>`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RPeakOptions {
@@ -54,7 +55,8 @@ impl Default for RPeakOptions {
     }
 }
 
-/// Options of [`detect_breaths`] (defaults in the module docs).
+/// Options of [`detect_breaths`] (defaults in the module docs), raw; it takes them checked,
+/// as [`Valid<BreathOptions>`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BreathOptions {
@@ -82,18 +84,49 @@ impl Default for BreathOptions {
     }
 }
 
-fn check_band(fs_hz: f64, low: f64, high: f64) -> Result<()> {
+impl Validate for RPeakOptions {
+    /// A band `0 ≤ low < high`, positive durations and a threshold in [0, 1].
+    fn validate(&self) -> std::result::Result<(), ParamError> {
+        check_band(self.band_low_hz, self.band_high_hz)?;
+        positive("envelope_s", self.envelope_s)?;
+        positive("refractory_s", self.refractory_s)?;
+        in_range("threshold", self.threshold, 0.0, 1.0)?;
+        positive("reference_s", self.reference_s)?;
+        Ok(())
+    }
+}
+
+impl Validate for BreathOptions {
+    /// A band `0 ≤ low < high` and positive hysteresis and durations.
+    fn validate(&self) -> std::result::Result<(), ParamError> {
+        check_band(self.band_low_hz, self.band_high_hz)?;
+        positive("hysteresis", self.hysteresis)?;
+        positive("rms_window_s", self.rms_window_s)?;
+        positive("min_period_s", self.min_period_s)?;
+        Ok(())
+    }
+}
+
+/// A pass band `0 ≤ low < high` (finite).
+fn check_band(low: f64, high: f64) -> std::result::Result<(), ParamError> {
+    positive("band_high_hz", high)?;
+    if !(low >= 0.0 && low < high) {
+        return Err(ParamError::new("band_low_hz", low, "must lie in [0, band_high_hz)"));
+    }
+    Ok(())
+}
+
+/// A positive sampling rate whose Nyquist frequency lies above 1.5 × the band's upper edge
+/// (where the band-pass filter reaches zero).
+fn check_rate(fs_hz: f64, band_high_hz: f64) -> Result<()> {
     positive("fs_hz", fs_hz)?;
-    if 1.5 * high >= fs_hz / 2.0 {
+    if 1.5 * band_high_hz >= fs_hz / 2.0 {
         return Err(ParamError::new(
             "band_high_hz",
-            high,
+            band_high_hz,
             format!("1.5 × band_high_hz must stay below the Nyquist frequency {} Hz; the sampling rate is too low", fs_hz / 2.0),
         )
         .into());
-    }
-    if !(low >= 0.0 && low < high) {
-        return Err(ParamError::new("band_low_hz", low, "must lie in [0, band_high_hz)").into());
     }
     Ok(())
 }
@@ -144,12 +177,8 @@ fn parabolic(x: &[f64], i: usize) -> f64 {
 }
 
 /// R-peak times in seconds from the start of an ECG sampled at `fs_hz`.
-pub fn detect_r_peaks(ecg: &[f64], fs_hz: f64, options: &RPeakOptions) -> Result<Vec<f64>> {
-    check_band(fs_hz, options.band_low_hz, options.band_high_hz)?;
-    positive("envelope_s", options.envelope_s)?;
-    positive("refractory_s", options.refractory_s)?;
-    in_range("threshold", options.threshold, 0.0, 1.0)?;
-    positive("reference_s", options.reference_s)?;
+pub fn detect_r_peaks(ecg: &[f64], fs_hz: f64, options: &Valid<RPeakOptions>) -> Result<Vec<f64>> {
+    check_rate(fs_hz, options.band_high_hz)?;
     if (ecg.len() as f64) < 2.0 * fs_hz {
         return Err(LockError::NotEnoughData(format!(
             "an ECG of {} samples is shorter than 2 s",
@@ -235,11 +264,12 @@ fn drop_early_beats(mut beats: Vec<(f64, f64)>) -> Vec<f64> {
 }
 
 /// Inspiration onsets in seconds from the start of a respiration signal sampled at `fs_hz`.
-pub fn detect_breaths(resp: &[f64], fs_hz: f64, options: &BreathOptions) -> Result<Vec<f64>> {
-    check_band(fs_hz, options.band_low_hz, options.band_high_hz)?;
-    positive("hysteresis", options.hysteresis)?;
-    positive("rms_window_s", options.rms_window_s)?;
-    positive("min_period_s", options.min_period_s)?;
+pub fn detect_breaths(
+    resp: &[f64],
+    fs_hz: f64,
+    options: &Valid<BreathOptions>,
+) -> Result<Vec<f64>> {
+    check_rate(fs_hz, options.band_high_hz)?;
     if (resp.len() as f64) < 10.0 * fs_hz {
         return Err(LockError::NotEnoughData(format!(
             "a respiration signal of {} samples is shorter than 10 s",
@@ -308,7 +338,7 @@ pub fn check_events(field: &str, events: &[f64]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dgnn_core::Seed;
+    use dgnn_core::{ParamGuard, Seed};
     use rand::RngExt;
     use rand_distr::StandardNormal;
 
@@ -346,7 +376,8 @@ mod tests {
                     *v += 0.7 * (std::f64::consts::PI * j as f64 / 10.0).sin();
                 }
             }
-            let found = detect_r_peaks(&signal, fs, &RPeakOptions::default()).unwrap();
+            let found =
+                detect_r_peaks(&signal, fs, &RPeakOptions::default().check().unwrap()).unwrap();
             assert_eq!(found.len(), beats.len(), "polarity {sign}");
             for (f, b) in found.iter().zip(&beats) {
                 assert!((f - b).abs() < 0.004, "polarity {sign}: {f} vs {b}");
@@ -380,7 +411,8 @@ mod tests {
                     + 0.1 * rng.sample::<f64, _>(StandardNormal)
             })
             .collect();
-        let found = detect_breaths(&signal, fs, &BreathOptions::default()).unwrap();
+        let found =
+            detect_breaths(&signal, fs, &BreathOptions::default().check().unwrap()).unwrap();
         let interior: Vec<f64> = onsets
             .iter()
             .copied()
@@ -409,20 +441,52 @@ mod tests {
     #[test]
     fn bad_detector_input_is_rejected() {
         let x = vec![0.0; 10_000];
-        assert!(
-            detect_r_peaks(&x, 40.0, &RPeakOptions::default()).is_err(),
-            "fs too low for 20 Hz"
-        );
+        let r_peaks = RPeakOptions::default().check().unwrap();
+        let breaths = BreathOptions::default().check().unwrap();
+        assert!(detect_r_peaks(&x, 40.0, &r_peaks).is_err(), "fs too low for 20 Hz");
         assert!(matches!(
-            detect_r_peaks(&x[..100], 500.0, &RPeakOptions::default()),
+            detect_r_peaks(&x[..100], 500.0, &r_peaks),
             Err(LockError::NotEnoughData(_))
         ));
-        assert!(detect_breaths(&x, 0.0, &BreathOptions::default()).is_err());
+        assert!(detect_breaths(&x, 0.0, &breaths).is_err());
         let mut nan = x.clone();
         nan[5] = f64::NAN;
-        assert!(detect_breaths(&nan, 100.0, &BreathOptions::default()).is_err());
+        assert!(detect_breaths(&nan, 100.0, &breaths).is_err());
         // A flat line has no beats and no breaths: empty results, not errors.
-        assert!(detect_r_peaks(&x, 500.0, &RPeakOptions::default()).unwrap().is_empty());
-        assert!(detect_breaths(&x, 100.0, &BreathOptions::default()).unwrap().is_empty());
+        assert!(detect_r_peaks(&x, 500.0, &r_peaks).unwrap().is_empty());
+        assert!(detect_breaths(&x, 100.0, &breaths).unwrap().is_empty());
+    }
+
+    #[test]
+    fn detector_options_are_checked() {
+        let field = |e: ParamError| e.field;
+        let r = RPeakOptions::default();
+        assert_eq!(
+            field(RPeakOptions { threshold: 1.5, ..r.clone() }.check().unwrap_err()),
+            "threshold"
+        );
+        assert_eq!(
+            field(RPeakOptions { envelope_s: 0.0, ..r.clone() }.check().unwrap_err()),
+            "envelope_s"
+        );
+        let b = BreathOptions::default();
+        assert_eq!(
+            field(BreathOptions { hysteresis: -1.0, ..b.clone() }.check().unwrap_err()),
+            "hysteresis"
+        );
+        let read = ron::from_str::<Valid<BreathOptions>>("(band_low_hz: 0.8)");
+        assert!(
+            read.unwrap_err().to_string().contains("band_low_hz"),
+            "0.8 Hz is above the 0.7 Hz edge"
+        );
+    }
+
+    proptest::proptest! {
+        // A pass band is accepted exactly when 0 ≤ low < high (both finite).
+        #[test]
+        fn bands_are_accepted_exactly_when_ordered(low in -1.0f64..30.0, high in -1.0f64..30.0) {
+            let options = RPeakOptions { band_low_hz: low, band_high_hz: high, ..RPeakOptions::default() };
+            proptest::prop_assert_eq!(options.check().is_ok(), 0.0 <= low && low < high);
+        }
     }
 }

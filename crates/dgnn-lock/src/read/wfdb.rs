@@ -196,7 +196,8 @@ fn invalid_code(format: u32) -> i32 {
 /// padding nibble of an odd-length 212 file, is dropped).
 fn decode_frames(path: &Path, bytes: &[u8], format: u32, count: usize) -> Result<Vec<Vec<i32>>> {
     let flat = match format {
-        16 | 61 => decode_16(path, bytes, format == 16)?,
+        16 => decode_16(path, bytes, i16::from_le_bytes)?,
+        61 => decode_16(path, bytes, i16::from_be_bytes)?,
         80 => bytes.iter().map(|&b| i32::from(b) - 128).collect(),
         212 => decode_212(path, bytes)?,
         _ => unreachable!("formats are checked when the header is parsed"),
@@ -210,22 +211,14 @@ fn decode_frames(path: &Path, bytes: &[u8], format: u32, count: usize) -> Result
     Ok(out)
 }
 
-/// Two's-complement 16-bit samples, little-endian (format 16) or big-endian (format 61).
-fn decode_16(path: &Path, bytes: &[u8], little_endian: bool) -> Result<Vec<i32>> {
+/// Two's-complement 16-bit samples, each read from its two bytes by `from_bytes`
+/// (`i16::from_le_bytes` for format 16, `i16::from_be_bytes` for format 61).
+fn decode_16(path: &Path, bytes: &[u8], from_bytes: fn([u8; 2]) -> i16) -> Result<Vec<i32>> {
     if !bytes.len().is_multiple_of(2) {
         return Err(format_error(path, None, "odd number of bytes in a 16-bit file (truncated?)"));
     }
     let (pairs, _) = bytes.as_chunks::<2>();
-    Ok(pairs
-        .iter()
-        .map(|&pair| {
-            i32::from(if little_endian {
-                i16::from_le_bytes(pair)
-            } else {
-                i16::from_be_bytes(pair)
-            })
-        })
-        .collect())
+    Ok(pairs.iter().map(|&pair| i32::from(from_bytes(pair))).collect())
 }
 
 /// Format 212: two 12-bit two's-complement samples in three bytes (see the module docs); a
