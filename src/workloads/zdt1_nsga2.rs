@@ -50,8 +50,12 @@ struct Fields {
 pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
     let problem = Zdt::new(ZdtKind::Zdt1, params.n_var)?;
     let variation = RealVariation::with_defaults(problem.bounds().clone());
-    let config =
-        Nsga2Config { population: params.pop, generations: params.n_gen, ..Nsga2Config::default() };
+    let config = Nsga2Config {
+        population: params.pop,
+        generations: params.n_gen,
+        cache: !params.no_cache,
+        ..Nsga2Config::default()
+    };
     // Warm-up, as the peer does (`run_pymoo(…, 2, …)`): a two-generation run first-touches
     // the allocator and the code paths outside the timed region.
     let warm_up = Nsga2Config { generations: 2, ..config.clone() }.check()?;
