@@ -195,9 +195,9 @@ impl MemberReport {
 }
 
 /// One generation of the run as reports list it: dgnn-evo's [`GenerationSummary`] (without its
-/// feasible count, which reports never held) and the normalised hypervolume. Built only by
-/// [`HistoryRecord::of`]; a separate type because `history.csv` and `result.json` keep their
-/// columns while the checkpoint keeps the engine's.
+/// feasible count, which reports never held) and the normalised hypervolume, built from the
+/// engine's summary in one place (`HistoryRecord::of`); a separate type because `history.csv`
+/// and `result.json` keep their columns while the checkpoint keeps the engine's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HistoryRecord {
     /// Generation (0 = initial population).
