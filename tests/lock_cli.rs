@@ -149,6 +149,7 @@ fn tongues_and_staircase_write_their_folders() {
     assert!(dir.path().join("s/staircase.svg").is_file());
     let out = dgnn(&["staircase", "--k", "1.5"], dir.path());
     assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("`k` = 1.5"), "the refusal names the option: {}", stderr(&out));
 }
 
 #[test]

@@ -8,12 +8,11 @@
 
 use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::Context;
-use dgnn_core::{Envelope, ParamGuard};
+use dgnn_core::{Envelope, NoProgress, ParamGuard};
 use dgnn_lock::Ratio;
 use dgnn_lock::flow::{PrcForced, flow_grid};
 use dgnn_lock::grid::{GridParams, TongueGrid, locked_denominator, sine_grid};
-use dgnn_lock::map::SineLift;
-use dgnn_lock::tongue::{CriticalFigures, critical_figures, tongues};
+use dgnn_lock::tongue::{CriticalFigures, critical_figures, sine_tongue_edges};
 use dgnn_plot::{Cell, Plot};
 use serde::Serialize;
 use std::f64::consts::TAU;
@@ -184,33 +183,30 @@ fn heat_map(grid: &TongueGrid, system: System, q_max: u64) -> Plot {
 
 type TongueLines = Vec<(Ratio, Vec<(f64, f64)>, Vec<(f64, f64)>)>;
 
-/// Exact edges at 24 K values in (0, k_max] for every p/q with q ≤ q_max.
+/// Exact edges at 24 K values in (0, k_max] for every p/q with q ≤ q_max: the CSV rows (K by
+/// K) and each tongue's two edge lines from its tip at (p/q, 0).
 fn edges(args: &Args) -> anyhow::Result<(Vec<EdgeRow>, TongueLines)> {
     let ks: Vec<f64> = (1..=24).map(|i| args.k_max * f64::from(i) / 24.0).collect();
+    let curves = sine_tongue_edges(&ks, args.q_max, &NoProgress)?;
     let mut rows = Vec::new();
-    let mut lines: TongueLines = Vec::new();
-    for &k in &ks {
-        let all = tongues(&SineLift::new(k)?, args.q_max, &dgnn_core::NoProgress)?;
-        for t in all {
-            rows.push(EdgeRow {
-                p: t.ratio.numer(),
-                q: t.ratio.denom(),
-                k,
-                lower: t.lower,
-                upper: t.upper,
-                width: t.width(),
-            });
-            match lines.iter_mut().find(|(r, _, _)| *r == t.ratio) {
-                Some((_, lower, upper)) => {
-                    lower.push((t.lower, k));
-                    upper.push((t.upper, k));
-                }
-                None => {
-                    let tip = (t.ratio.value(), 0.0);
-                    lines.push((t.ratio, vec![tip, (t.lower, k)], vec![tip, (t.upper, k)]));
-                }
-            }
+    for (j, &k) in ks.iter().enumerate() {
+        for curve in &curves {
+            let (lower, upper) = (curve.lower[j], curve.upper[j]);
+            let (p, q) = (curve.ratio.numer(), curve.ratio.denom());
+            rows.push(EdgeRow { p, q, k, lower, upper, width: upper - lower });
         }
     }
+    let lines = curves
+        .iter()
+        .map(|curve| {
+            let tip = (curve.ratio.value(), 0.0);
+            let line = |edge: &[f64]| {
+                std::iter::once(tip)
+                    .chain(edge.iter().copied().zip(curve.ks.iter().copied()))
+                    .collect()
+            };
+            (curve.ratio, line(&curve.lower), line(&curve.upper))
+        })
+        .collect();
     Ok((rows, lines))
 }

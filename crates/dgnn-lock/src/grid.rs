@@ -195,31 +195,31 @@ const BLOCK: usize = 4;
 /// Ω values per block: [`BLOCK`] vectors of eight lanes.
 const BLOCK_LANES: usize = 8 * BLOCK;
 
-/// Rotation numbers of one block of Ω values at one K (`kc = K/2π` in every lane): the W2 hot
+/// Rotation numbers of one block of Ω values at one K (`k_over_tau = K/2π` in every lane): the W2 hot
 /// loop, `BLOCK` vectors iterated side by side.
 #[inline(always)]
 fn sine_block(
-    kc: f64x8,
+    k_over_tau: f64x8,
     omegas: &[f64; BLOCK_LANES],
     options: &RotationOptions,
 ) -> [f64; BLOCK_LANES] {
-    let om: [f64x8; BLOCK] = std::array::from_fn(|b| {
+    let omega: [f64x8; BLOCK] = std::array::from_fn(|b| {
         f64x8::from(std::array::from_fn::<f64, 8, _>(|lane| omegas[8 * b + lane]))
     });
-    let mut th = [f64x8::ZERO; BLOCK];
-    let iterate = |th: &mut [f64x8; BLOCK], count: usize| {
+    let mut theta = [f64x8::ZERO; BLOCK];
+    let iterate = |theta: &mut [f64x8; BLOCK], count: usize| {
         for _ in 0..count {
             for b in 0..BLOCK {
-                th[b] = th[b] + om[b] - kc * sin_two_pi(th[b]);
+                theta[b] = theta[b] + omega[b] - k_over_tau * sin_two_pi(theta[b]);
             }
         }
     };
-    iterate(&mut th, options.transient);
-    let start = th;
-    iterate(&mut th, options.measured);
+    iterate(&mut theta, options.transient);
+    let start = theta;
+    iterate(&mut theta, options.measured);
     let inv = f64x8::splat(1.0 / options.measured as f64);
     let per_vector: [[f64; 8]; BLOCK] =
-        std::array::from_fn(|b| ((th[b] - start[b]) * inv).to_array());
+        std::array::from_fn(|b| ((theta[b] - start[b]) * inv).to_array());
     std::array::from_fn(|i| per_vector[i / 8][i % 8])
 }
 
@@ -228,16 +228,16 @@ fn sine_block(
 /// padding lanes' results are dropped).
 fn sine_row(k: f64, omegas: &[f64], options: &RotationOptions, out: &mut [f64]) {
     assert_eq!(out.len(), omegas.len(), "a grid row holds one rotation number per Ω");
-    let kc = f64x8::splat(k / std::f64::consts::TAU);
+    let k_over_tau = f64x8::splat(k / std::f64::consts::TAU);
     let (blocks, rest) = omegas.as_chunks::<BLOCK_LANES>();
     let (out_blocks, out_rest) = out.as_chunks_mut::<BLOCK_LANES>();
     for (block, out_block) in blocks.iter().zip(out_blocks) {
-        *out_block = sine_block(kc, block, options);
+        *out_block = sine_block(k_over_tau, block, options);
     }
     if let Some(&last) = rest.last() {
         let mut padded = [last; BLOCK_LANES];
         padded[..rest.len()].copy_from_slice(rest);
-        out_rest.copy_from_slice(&sine_block(kc, &padded, options)[..rest.len()]);
+        out_rest.copy_from_slice(&sine_block(k_over_tau, &padded, options)[..rest.len()]);
     }
 }
 

@@ -178,7 +178,7 @@ const COPIES: usize = 4;
 const CHUNK: usize = 1 << 14;
 
 /// Bin counts (`bins` per ratio) and resultant sums (per ratio) of one chunk.
-struct Partial {
+struct ChunkSums {
     counts: Vec<u32>,
     sums: Vec<Complex64>,
 }
@@ -208,7 +208,7 @@ fn fused_chunk(
     bins: usize,
     max_n: usize,
     max_m: usize,
-) -> Partial {
+) -> ChunkSums {
     // COPIES interleaved histograms per ratio (lane i feeds copy i % COPIES), so that runs of
     // samples in one bin do not serialise on a single counter; summed at the end.
     let mut copies = vec![0u32; COPIES * bins * ratios.len()];
@@ -259,7 +259,7 @@ fn fused_chunk(
             (0..bins).map(move |b| (0..COPIES).map(|c| per_ratio[c * bins + b]).sum::<u32>())
         })
         .collect();
-    Partial { counts, sums }
+    ChunkSums { counts, sums }
 }
 
 /// Hilbert phases of two whole records and ρ, γ for every ratio in one fused pass
@@ -285,7 +285,7 @@ pub fn whole_record_indices(
     let bins = tass_bins(samples);
     let max_n = ratios.iter().map(|r| r.numer()).max().unwrap_or(1) as usize;
     let max_m = ratios.iter().map(|r| r.denom()).max().unwrap_or(1) as usize;
-    let partials: Vec<Partial> = x1
+    let partials: Vec<ChunkSums> = x1
         .par_chunks(CHUNK)
         .zip(x2.par_chunks(CHUNK))
         .zip(h.par_chunks(CHUNK))

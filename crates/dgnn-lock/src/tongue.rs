@@ -470,6 +470,53 @@ pub fn golden_mean(lift: &crate::map::SineLift, max_denominator: u64) -> Result<
     Ok(GoldenMean { approximants, omega_c, delta: (x1 - x0) / (x2 - x1) })
 }
 
+/// The exact edges of one tongue over several K: its two boundary curves in the (Ω, K) plane.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TongueEdges {
+    /// The rotation number of the tongue.
+    pub ratio: Ratio,
+    /// The K values, as given.
+    pub ks: Vec<f64>,
+    /// The left edge Ω₋ at each K.
+    pub lower: Vec<f64>,
+    /// The right edge Ω₊ at each K.
+    pub upper: Vec<f64>,
+}
+
+/// The edges of every tongue `p/q` of the sine circle map with `q ≤ q_max` at each K of `ks`
+/// (each in [0, 1]), one entry per ratio in increasing order. `progress` counts K values.
+pub fn sine_tongue_edges(
+    ks: &[f64],
+    q_max: u64,
+    progress: &dyn Progress,
+) -> Result<Vec<TongueEdges>> {
+    let mut edges: Vec<TongueEdges> = Vec::new();
+    progress.start(ks.len() as u64, "tongue edges");
+    for &k in ks {
+        for t in tongues(&crate::map::SineLift::new(k)?, q_max, &dgnn_core::NoProgress)? {
+            let entry = match edges.iter().position(|e| e.ratio == t.ratio) {
+                Some(index) => &mut edges[index],
+                None => {
+                    edges.push(TongueEdges {
+                        ratio: t.ratio,
+                        ks: Vec::with_capacity(ks.len()),
+                        lower: Vec::with_capacity(ks.len()),
+                        upper: Vec::with_capacity(ks.len()),
+                    });
+                    let last = edges.len() - 1;
+                    &mut edges[last]
+                }
+            };
+            entry.ks.push(k);
+            entry.lower.push(t.lower);
+            entry.upper.push(t.upper);
+        }
+        progress.advance(1);
+    }
+    progress.finish();
+    Ok(edges)
+}
+
 /// The Fibonacci denominator up to which [`critical_figures`] follows the golden mean's
 /// approximants (F₂₁ = 17711; Aitken's extrapolation of the last three is then within about
 /// 1e-10 of Shenker's Ω_c).
@@ -519,7 +566,7 @@ mod tests {
     use crate::grid::{GridParams, sine_grid};
     use crate::map::{RotationOptions, SineLift, rotation_number};
     use dgnn_core::{NoProgress, ParamGuard};
-    use std::f64::consts::PI;
+    use std::f64::consts::{PI, TAU};
 
     fn sine(k: f64) -> SineLift {
         SineLift::new(k).unwrap()
@@ -662,6 +709,24 @@ mod tests {
         // Tongues do not overlap: edges are ordered along Ω.
         for pair in all.windows(2) {
             assert!(pair[0].upper < pair[1].lower, "{:?} {:?}", pair[0], pair[1]);
+        }
+    }
+
+    #[test]
+    fn edge_curves_close_on_the_zero_tongue() {
+        // Along K, the 0/1 tongue's edges are ∓K/2π exactly and every tongue widens with K
+        // (docs/science.md#mode-locking); each curve has one point per K.
+        let ks = [0.25, 0.5, 0.75, 1.0];
+        let edges = sine_tongue_edges(&ks, 4, &NoProgress).unwrap();
+        let ratios: Vec<Ratio> = edges.iter().map(|e| e.ratio).collect();
+        assert_eq!(ratios, farey_sequence(4).unwrap());
+        for e in &edges {
+            assert_eq!((e.ks.len(), e.lower.len(), e.upper.len()), (4, 4, 4));
+            let widths: Vec<f64> = e.upper.iter().zip(&e.lower).map(|(u, l)| u - l).collect();
+            assert!(widths.windows(2).all(|w| w[0] < w[1]), "{}: {widths:?}", e.ratio);
+        }
+        for (k, (lower, upper)) in ks.iter().zip(edges[0].lower.iter().zip(&edges[0].upper)) {
+            assert!((upper - k / TAU).abs() < 1e-13 && (lower + k / TAU).abs() < 1e-13);
         }
     }
 
