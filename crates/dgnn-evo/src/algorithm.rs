@@ -302,16 +302,16 @@ impl<'r, P: Problem> GenerationContext<'r, P> {
         BatchPlan { sources, batch, keys }
     }
 
-    /// Sends the batch to the evaluator and checks every result.
+    /// Has the problem evaluate the batch through the evaluator and checks every result.
     fn evaluate_batch(
         &self,
         candidates: &[Candidate<P::Genome>],
         batch: &[usize],
     ) -> Result<Vec<Evaluation>, EvoError> {
         let generation = self.state.generation;
-        let context = EvalContext { seed: self.seed, generation };
+        let context = EvalContext::new(self.seed, generation);
         let genomes: Vec<&P::Genome> = batch.iter().map(|&i| &candidates[i].genome).collect();
-        let results = self.evaluator.evaluate_batch(self.problem, &genomes, &context);
+        let results = self.problem.evaluate_batch(&genomes, &context, self.evaluator);
         if results.len() != genomes.len() {
             return Err(EvoError::InvalidEvaluation {
                 generation,

@@ -1,26 +1,35 @@
-//! Where a generation's evaluations run: the [`Evaluator`] the executor hands each batch to.
+//! Where a generation's evaluations run: the [`Evaluator`] that runs independent evaluations.
 //!
 //! The executor collects the distinct genomes of a generation that the cache cannot answer and
-//! calls [`Evaluator::evaluate_batch`] once with all of them; the results come back keyed by
-//! their position in the batch. The default, [`LocalEvaluator`], runs the problem's own
-//! [`Problem::evaluate_batch`] in this process (rayon over fixed indices unless the problem
-//! overrides it). Another evaluator — one that sends the batch to the ranks of an MPI job and
+//! asks the problem to evaluate them as one batch ([`Problem::evaluate_batch`]), handing it the
+//! evaluator. A batch is made of *stages*: lists of independent evaluations, each a genome and an
+//! [`EvalContext`] (seed, generation, stage). Most problems have one stage, every genome of the
+//! batch evaluated once; a multi-fidelity problem has two (a cheap estimate of every genome, then
+//! a full evaluation of the promising ones it selects from the estimates). The problem decides
+//! what each stage holds; the evaluator decides where its evaluations run, and returns their
+//! results keyed by position.
+//!
+//! The default, [`LocalEvaluator`], runs a stage in this process with rayon, one work item per
+//! genome. Another evaluator — one that sends a stage's genomes to the ranks of an MPI job and
 //! gathers the results by index, for example — plugs in with
-//! [`Executor::evaluator`](crate::Executor::evaluator) without the algorithm or the executor
-//! seeing how it works: genomes are `Serialize + DeserializeOwned`, and so is the
-//! [`EvalContext`] a remote evaluation needs, through its seed and generation.
+//! [`Executor::evaluator`](crate::Executor::evaluator) without the algorithm, the executor or the
+//! problem seeing how it works: genomes are `Serialize + DeserializeOwned`, and so is the
+//! [`EvalContext`] a remote evaluation needs, and each evaluation is
+//! [`Problem::evaluate`]`(genome, context)` wherever it runs.
 //!
 //! Results depend only on (genome, context), never on where or in which order they were
-//! computed, as long as the evaluator returns them in batch order: a run is then bit-identical
-//! for any evaluator that computes the same evaluations.
+//! computed, as long as the evaluator returns them in order: a run is then bit-identical for any
+//! evaluator that computes the same evaluations.
 
 use crate::error::EvaluationError;
 use crate::problem::{EvalContext, Evaluation, Problem};
+use rayon::prelude::*;
 
-/// Evaluates one generation's batch of distinct genomes (module docs).
+/// Runs one stage of independent evaluations (module docs).
 pub trait Evaluator<P: Problem> {
-    /// Evaluates `genomes` with `problem`; must return one result per genome, in order.
-    fn evaluate_batch(
+    /// Evaluates every genome independently, `problem.evaluate(genome, context)`, wherever the
+    /// evaluator runs them; must return one result per genome, in order.
+    fn evaluate_each(
         &self,
         problem: &P,
         genomes: &[&P::Genome],
@@ -30,27 +39,28 @@ pub trait Evaluator<P: Problem> {
 
 /// A borrowed evaluator is an evaluator (one that holds a connection can be lent to a run).
 impl<P: Problem, E: Evaluator<P> + ?Sized> Evaluator<P> for &E {
-    fn evaluate_batch(
+    fn evaluate_each(
         &self,
         problem: &P,
         genomes: &[&P::Genome],
         context: &EvalContext,
     ) -> Vec<Result<Evaluation, EvaluationError>> {
-        (**self).evaluate_batch(problem, genomes, context)
+        (**self).evaluate_each(problem, genomes, context)
     }
 }
 
-/// The default evaluator: the problem's own batch evaluation, in this process.
+/// The default evaluator: in this process, in parallel with rayon over fixed indices (the
+/// outcome never depends on the thread count).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LocalEvaluator;
 
 impl<P: Problem> Evaluator<P> for LocalEvaluator {
-    fn evaluate_batch(
+    fn evaluate_each(
         &self,
         problem: &P,
         genomes: &[&P::Genome],
         context: &EvalContext,
     ) -> Vec<Result<Evaluation, EvaluationError>> {
-        problem.evaluate_batch(genomes, context)
+        genomes.par_iter().map(|genome| problem.evaluate(genome, context)).collect()
     }
 }

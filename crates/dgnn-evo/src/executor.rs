@@ -2,8 +2,9 @@
 //! generation, with everything that is not the algorithm's business.
 //!
 //! The executor owns the run's [`State`] (population, evaluation cache, Pareto archive,
-//! counters, history), the [`Evaluator`] that evaluates each batch, the checkpoint (rewritten
-//! atomically after every generation), the observers, the evaluation budget and the stop flag.
+//! counters, history), the [`Evaluator`] that runs each batch's evaluations, the checkpoint
+//! (rewritten atomically after every generation), the observers, the evaluation budget and the
+//! stop flag.
 //! One generation:
 //! 1. the algorithm makes the next population ([`Algorithm::init`] for generation 0, then
 //!    [`Algorithm::next_generation`]), evaluating through the [`GenerationContext`];
@@ -168,7 +169,7 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
         self
     }
 
-    /// Evaluates every batch with `evaluator` instead of the default [`LocalEvaluator`].
+    /// Runs every evaluation with `evaluator` instead of the default [`LocalEvaluator`].
     pub fn evaluator(mut self, evaluator: impl Evaluator<P> + 'a) -> Self {
         self.evaluator = Box::new(evaluator);
         self

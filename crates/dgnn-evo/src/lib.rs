@@ -64,7 +64,9 @@
 //!   [`Nsga2`] is one; a new strategy is a new implementation.
 //! - The [`Executor`] runs it: it owns the [`State`] (population, [`EvaluationCache`],
 //!   [`ParetoArchive`], counters, history), the checkpoint, the observers, the evaluation
-//!   budget and the stop flag, and it evaluates every batch through an [`Evaluator`]
+//!   budget and the stop flag. The problem evaluates each batch in stages of independent
+//!   evaluations (one stage unless it overrides [`Problem::evaluate_batch`], two for a
+//!   multi-fidelity problem), and every stage runs on the executor's [`Evaluator`]
 //!   ([`LocalEvaluator`] by default: parallel in this process).
 //! - Settings are checked once into `Valid<…>` types ([`ParamGuard::check`]); entry points take
 //!   only checked values, and deserialising a checked value checks it.
@@ -89,7 +91,8 @@
 //! violation, optionally batch evaluation) for a [`Genome`] type (with an exact key for caching
 //! and duplicate elimination) and a [`Variation`] operator (crossover + mutation drawing from the
 //! stream it is given). [`RealVariation`] is the real-vector operator. A new algorithm implements
-//! [`Algorithm`]; a new place to evaluate (other machines) implements [`Evaluator`].
+//! [`Algorithm`]; a new place to evaluate (other machines) implements [`Evaluator`], which runs
+//! any problem's stages of independent evaluations.
 //!
 //! # Reproducibility
 //! All randomness comes from streams `seed.stream("evo/…", &[generation, index, …])`, one per

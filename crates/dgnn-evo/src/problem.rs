@@ -7,8 +7,8 @@
 //! ones compare by violation, two feasible ones by Pareto dominance.
 
 use crate::error::EvaluationError;
+use crate::evaluator::Evaluator;
 use dgnn_core::{Seed, StreamRng};
-use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::hash::Hash;
@@ -107,7 +107,7 @@ impl<G> AsRef<Evaluation> for Individual<G> {
 }
 
 /// What an evaluation may depend on besides the genome (serialisable, for evaluators that send
-/// a batch elsewhere).
+/// evaluations elsewhere).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EvalContext {
     /// The master seed of the run. A problem with random evaluation (weight initialisation,
@@ -117,16 +117,36 @@ pub struct EvalContext {
     pub seed: Seed,
     /// The generation being evaluated (0 = the initial population).
     pub generation: u64,
+    /// Which evaluation is asked for, for a problem that evaluates a batch in stages of
+    /// different cost (see [`Problem::evaluate_batch`]): 0, the only stage of most problems,
+    /// is the problem's full evaluation; other numbers mean what the problem defines (a
+    /// multi-fidelity problem's cheap estimate, say).
+    pub stage: u32,
+}
+
+impl EvalContext {
+    /// The context of generation `generation` of a run with master seed `seed`, at stage 0
+    /// (the full evaluation).
+    #[must_use]
+    pub fn new(seed: Seed, generation: u64) -> Self {
+        Self { seed, generation, stage: 0 }
+    }
+
+    /// The same context at another stage.
+    #[must_use]
+    pub fn at_stage(self, stage: u32) -> Self {
+        Self { stage, ..self }
+    }
 }
 
 /// An optimisation problem: a search space, a way to sample it and an evaluation.
 ///
 /// Implement [`Problem::evaluate`]; override [`Problem::evaluate_batch`] when the evaluation of a
-/// generation is more than the evaluation of each genome (multi-fidelity promotion of the best
-/// share of a batch, a GPU batch). The default batch evaluation runs [`Problem::evaluate`] in
-/// parallel with rayon, one work item per genome, and returns the results in input order, so the
-/// outcome never depends on the thread count. Where a batch runs (this process, other machines)
-/// is the executor's [`Evaluator`](crate::Evaluator), not the problem's concern.
+/// generation is more than one evaluation of each genome (multi-fidelity promotion of the best
+/// share of a batch). The default batch evaluation is one stage: every genome evaluated once, at
+/// stage 0, by the executor's [`Evaluator`] (in parallel in this process by default), results
+/// in input order, so the outcome never depends on the thread count. Where evaluations run (this
+/// process, other machines) is the evaluator's concern, not the problem's.
 pub trait Problem: Sync {
     /// The genome type of the search space.
     type Genome: Genome;
@@ -149,13 +169,23 @@ pub trait Problem: Sync {
     ) -> Result<Evaluation, EvaluationError>;
 
     /// Evaluates a batch of distinct genomes (the cache misses of one generation, in a fixed
-    /// order). Must return one result per genome, in order.
+    /// order); must return one result per genome, in order.
+    ///
+    /// The batch is composed of stages of independent evaluations, each handed to `evaluator`
+    /// ([`Evaluator::evaluate_each`]) with the stage number in the context; anything the problem
+    /// computes between stages (which genomes go on) must be a deterministic function of the
+    /// earlier stages' results, so that the batch's outcome does not depend on where the
+    /// evaluations ran. The default is one stage: every genome at stage 0.
     fn evaluate_batch(
         &self,
         genomes: &[&Self::Genome],
         context: &EvalContext,
-    ) -> Vec<Result<Evaluation, EvaluationError>> {
-        genomes.par_iter().map(|genome| self.evaluate(genome, context)).collect()
+        evaluator: &dyn Evaluator<Self>,
+    ) -> Vec<Result<Evaluation, EvaluationError>>
+    where
+        Self: Sized,
+    {
+        evaluator.evaluate_each(self, genomes, context)
     }
 }
 

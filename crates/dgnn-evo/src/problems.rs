@@ -227,7 +227,7 @@ mod tests {
     use dgnn_core::Seed;
 
     fn context() -> EvalContext {
-        EvalContext { seed: Seed(0), generation: 0 }
+        EvalContext::new(Seed(0), 0)
     }
 
     /// On `g = 1` (tail variables 0) the ZDT objectives lie on the published fronts.

@@ -417,15 +417,15 @@ fn checked_configs_are_checked_when_deserialised() {
     assert_eq!(good, expected.check().unwrap());
 }
 
-/// An evaluator that sends each batch "elsewhere": a separate thread per genome, started in
-/// reverse order, with results gathered by batch index (as an MPI evaluator gathers them from
-/// ranks). Counts its batches.
+/// An evaluator that sends each stage "elsewhere": a separate thread per genome, started in
+/// reverse order, with results gathered by index (as an MPI evaluator gathers them from ranks).
+/// Counts the stages it ran.
 struct Elsewhere {
     batches: AtomicUsize,
 }
 
 impl<P: Problem> dgnn_evo::Evaluator<P> for Elsewhere {
-    fn evaluate_batch(
+    fn evaluate_each(
         &self,
         problem: &P,
         genomes: &[&P::Genome],
@@ -453,7 +453,7 @@ impl<P: Problem> dgnn_evo::Evaluator<P> for Elsewhere {
 
 /// The evaluator is pluggable and invisible to the result: a run whose batches are evaluated
 /// elsewhere (threads, reverse order, results keyed by index) is bit-identical to the default
-/// run, with one batch per generation.
+/// run, with one stage (the default batch evaluation) per generation.
 #[test]
 fn an_evaluator_elsewhere_gives_the_same_run() {
     let (problem, variation) = zdt1(6);
@@ -473,7 +473,7 @@ fn an_evaluator_elsewhere_gives_the_same_run() {
 fn an_evaluator_returning_too_few_results_is_an_error() {
     struct Lossy;
     impl<P: Problem> dgnn_evo::Evaluator<P> for Lossy {
-        fn evaluate_batch(
+        fn evaluate_each(
             &self,
             problem: &P,
             genomes: &[&P::Genome],

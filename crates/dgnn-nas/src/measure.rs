@@ -177,6 +177,24 @@ pub enum Fidelity {
     Full,
 }
 
+impl Fidelity {
+    /// The evaluation stage (`dgnn_evo::EvalContext::stage`) that asks for this fidelity: 0 for
+    /// full fidelity (the problem's full evaluation), 1 for the low-fidelity estimate.
+    #[must_use]
+    pub fn stage(self) -> u32 {
+        match self {
+            Self::Full => 0,
+            Self::Low => 1,
+        }
+    }
+
+    /// The fidelity an evaluation stage asks for (none for a stage the search does not have).
+    #[must_use]
+    pub fn of_stage(stage: u32) -> Option<Self> {
+        [Self::Full, Self::Low].into_iter().find(|f| f.stage() == stage)
+    }
+}
+
 /// What a trained network knows and costs on one data part (module docs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Measurement {

@@ -28,7 +28,7 @@ use crate::objective::Objective;
 use crate::space::ValidSearchSpace;
 use dgnn_core::error::{in_range, positive};
 use dgnn_core::{ParamError, ParamGuard, Seed, StreamRng, Valid};
-use dgnn_evo::{EvalContext, Evaluation, EvaluationError, Genome, rank_and_crowding};
+use dgnn_evo::{EvalContext, Evaluation, EvaluationError, Evaluator, Genome, rank_and_crowding};
 use dgnn_glia::{Dataset, EnergyChoice, TrainedNetwork, ValidTrainConfig};
 use rand::Rng;
 use rayon::prelude::*;
@@ -328,6 +328,68 @@ impl DgnnProblem {
     }
 }
 
+/// One stage of a batch's evaluation: independent evaluations of some of the batch's genomes at
+/// one fidelity, each keyed by the genome's index in the batch (module docs). Any
+/// [`dgnn_evo::Evaluator`] can run a stage anywhere: each task is
+/// `Problem::evaluate(genome, context)` with the stage's fidelity in `context.stage`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stage {
+    /// The fidelity of every evaluation of the stage.
+    pub fidelity: Fidelity,
+    /// The batch indices of the genomes evaluated, in increasing order.
+    pub indices: Vec<usize>,
+}
+
+impl Stage {
+    /// Runs the stage on `evaluator`: one result per task, in the order of `indices` (an
+    /// evaluator that loses results leaves errors in their place).
+    fn run(
+        &self,
+        problem: &DgnnProblem,
+        genomes: &[&DgnnGenome],
+        context: &EvalContext,
+        evaluator: &dyn Evaluator<DgnnProblem>,
+    ) -> Vec<Result<Evaluation, EvaluationError>> {
+        let tasks: Vec<&DgnnGenome> = self.indices.iter().map(|&i| genomes[i]).collect();
+        let context = context.at_stage(self.fidelity.stage());
+        let mut results = evaluator.evaluate_each(problem, &tasks, &context);
+        let returned = results.len();
+        results.truncate(tasks.len());
+        while results.len() < tasks.len() {
+            let message = format!(
+                "the evaluator returned {returned} results for the {} tasks of the {:?}-fidelity \
+                 stage",
+                tasks.len(),
+                self.fidelity
+            );
+            results.push(Err(message.into()));
+        }
+        results
+    }
+}
+
+impl DgnnProblem {
+    /// The first stage of a batch of `batch` genomes: every genome at low fidelity, or at full
+    /// fidelity when the search has no low-fidelity estimate.
+    #[must_use]
+    pub fn first_stage(&self, batch: usize) -> Stage {
+        let fidelity = if self.budgets.low.is_some() { Fidelity::Low } else { Fidelity::Full };
+        Stage { fidelity, indices: (0..batch).collect() }
+    }
+
+    /// The stage that follows `first` given its results (`estimates`, in the order of its
+    /// indices): the promoted genomes ([`DgnnProblem::promoted`]) at full fidelity, or none when
+    /// `first` was already at full fidelity. A deterministic function of the estimates, so the
+    /// batch's outcome does not depend on where the stages ran.
+    #[must_use]
+    pub fn second_stage(&self, first: &Stage, estimates: &[Evaluation]) -> Option<Stage> {
+        (first.fidelity == Fidelity::Low).then(|| Stage {
+            fidelity: Fidelity::Full,
+            indices: self.promoted(estimates).into_iter().map(|i| first.indices[i]).collect(),
+        })
+    }
+}
+
 impl dgnn_evo::Problem for DgnnProblem {
     type Genome = DgnnGenome;
 
@@ -343,42 +405,42 @@ impl dgnn_evo::Problem for DgnnProblem {
         self.space.random_genome(rng)
     }
 
+    /// Trains and measures `genome` at the fidelity of `context.stage` ([`Fidelity::stage`]).
     fn evaluate(
         &self,
         genome: &DgnnGenome,
-        _context: &EvalContext,
+        context: &EvalContext,
     ) -> Result<Evaluation, EvaluationError> {
-        let (m, _) = self.measure(genome, Fidelity::Full)?;
+        let fidelity = Fidelity::of_stage(context.stage).ok_or_else(|| {
+            format!("stage {} is not a fidelity of the search (0 full, 1 low)", context.stage)
+        })?;
+        let (m, _) = self.measure(genome, fidelity)?;
         Ok(self.evaluation_of(&m))
     }
 
+    /// The multi-fidelity batch (module docs): [`DgnnProblem::first_stage`], then, from its
+    /// results, [`DgnnProblem::second_stage`], whose full-fidelity evaluations replace the
+    /// estimates of the promoted genomes. Both stages run on `evaluator`.
     fn evaluate_batch(
         &self,
         genomes: &[&DgnnGenome],
         context: &EvalContext,
+        evaluator: &dyn Evaluator<Self>,
     ) -> Vec<Result<Evaluation, EvaluationError>> {
-        if self.budgets.low.is_none() {
-            return genomes.par_iter().map(|g| self.evaluate(g, context)).collect();
+        let first = self.first_stage(genomes.len());
+        let mut results = first.run(self, genomes, context, evaluator);
+        if results.iter().any(Result::is_err) {
+            return results;
         }
-        let low: Vec<Result<Evaluation, NasError>> = genomes
-            .par_iter()
-            .map(|g| self.measure(g, Fidelity::Low).map(|(m, _)| self.evaluation_of(&m)))
-            .collect();
-        if low.iter().any(Result::is_err) {
-            return low.into_iter().map(|r| r.map_err(EvaluationError::from)).collect();
+        let estimates: Vec<Evaluation> = results.iter().flatten().cloned().collect();
+        let Some(second) = self.second_stage(&first, &estimates) else {
+            return results;
+        };
+        let full = second.run(self, genomes, context, evaluator);
+        for (&i, result) in second.indices.iter().zip(full) {
+            results[i] = result;
         }
-        let estimates: Vec<Evaluation> = low.into_iter().flatten().collect();
-        let promoted = self.promoted(&estimates);
-        let full: Vec<Result<Evaluation, NasError>> = promoted
-            .par_iter()
-            .map(|&i| self.measure(genomes[i], Fidelity::Full).map(|(m, _)| self.evaluation_of(&m)))
-            .collect();
-        let mut out: Vec<Result<Evaluation, EvaluationError>> =
-            estimates.into_iter().map(Ok).collect();
-        for (&i, result) in promoted.iter().zip(full) {
-            out[i] = result.map_err(EvaluationError::from);
-        }
-        out
+        results
     }
 }
 
