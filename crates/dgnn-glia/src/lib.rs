@@ -67,6 +67,9 @@
 //! ```text
 //! Dataset::builtin("wdbc") | Dataset::from_csv(path, &CsvOptions)     data (builtin, csv)
 //!   stratified_split / stratified_k_fold (seeded)                     data::split
+//! Dataset::conflicting_tasks(T, inputs)  T tasks on shared inputs; controls:
+//!   .with_context_one_hot() (task=t columns) · .context_part(t) (one task alone)
+//!   · .best_context_blind_accuracy() (⌈T/2⌉/T for conflicting tasks)
 //! Architecture { regions: [Region { neurons, glia_ratio, activation, density }],
 //!                astrocytes: Option<AstrocyteRule>, supply_per_astrocyte: Option<f64>,
 //!                phase: Option<PhaseLayer> }  .check() -> ValidArchitecture   (ParamGuard)

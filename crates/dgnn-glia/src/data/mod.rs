@@ -4,7 +4,11 @@
 //! - [`Dataset::builtin`] loads iris, wine, WDBC (breast cancer) or digits from the copies
 //!   compiled into the crate ([`builtin`]).
 //! - [`Dataset::from_csv`] reads a user's table ([`csv`]).
-//! - [`Dataset::two_conflicting_tasks`] makes a multitask set in code (`synthetic`).
+//! - [`Dataset::conflicting_tasks`] makes a multitask set of `T` conflicting tasks on shared
+//!   inputs in code ([`Dataset::two_conflicting_tasks`] is `T = 2`; `synthetic`), with the
+//!   multitask controls: the task as one-hot input columns ([`Dataset::with_context_one_hot`]),
+//!   one task's part alone ([`Dataset::context_part`]), and the ceiling of a context-blind
+//!   classifier ([`Dataset::best_context_blind_accuracy`]).
 //! - [`Standardizer`] is scikit-learn's `StandardScaler`: mean and population standard deviation
 //!   (ddof = 0) fitted on the training part only; a constant feature keeps scale 1.
 //! - [`stratified_split`] and [`stratified_k_fold`] deal each seeded, shuffled class out in
@@ -24,7 +28,9 @@ pub use csv::{CsvOptions, DataSource, LabelColumn};
 pub use split::{Split, stratified_k_fold, stratified_split};
 
 use crate::GliaError;
+use dgnn_core::ParamError;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// A classification table: `n` samples of `d` real features, each with a class label and an
 /// optional context (task id) for multitask networks.
@@ -241,6 +247,67 @@ impl Dataset {
         }
     }
 
+    /// The standard multitask control: the context as an input. Appends one one-hot column per
+    /// context of the whole data set, named `task=t` (1 in the column of the sample's context,
+    /// 0 elsewhere), and drops the contexts to one, so a network without a phase layer sees the
+    /// task as a feature instead of through its gates.
+    #[must_use]
+    pub fn with_context_one_hot(&self) -> Self {
+        let tasks = self.n_contexts;
+        let width = self.n_features + tasks;
+        let mut features = Vec::with_capacity(self.len() * width);
+        for i in 0..self.len() {
+            features.extend_from_slice(self.row(i));
+            features.extend((0..tasks).map(|t| if t == self.context(i) { 1.0 } else { 0.0 }));
+        }
+        let mut feature_names = self.feature_names.clone();
+        feature_names.extend((0..tasks).map(|t| format!("task={t}")));
+        Self {
+            name: self.name.clone(),
+            n_features: width,
+            features,
+            labels: self.labels.clone(),
+            class_names: self.class_names.clone(),
+            feature_names,
+            contexts: None,
+            n_contexts: 1,
+        }
+    }
+
+    /// The samples of `context` as a data set of one context (class and feature names kept), in
+    /// order: the training data of one of the "separate networks, one per task".
+    ///
+    /// # Errors
+    /// `context` is not below [`Self::n_contexts`].
+    pub fn context_part(&self, context: usize) -> Result<Self, GliaError> {
+        if context >= self.n_contexts {
+            return Err(ParamError::new(
+                "context",
+                context,
+                format!("must be below the data set's {} contexts", self.n_contexts),
+            )
+            .into());
+        }
+        let mut part = self.subset(&self.context_members(context));
+        part.contexts = None;
+        part.n_contexts = 1;
+        Ok(part)
+    }
+
+    /// The best accuracy any classifier that sees only the features can reach on these samples:
+    /// each distinct feature row given its most common label (ties count once). For multitask
+    /// data it is the ceiling of a network blind to the context (0 for no samples).
+    #[must_use]
+    pub fn best_context_blind_accuracy(&self) -> f64 {
+        let mut counts: HashMap<Vec<u64>, Vec<usize>> = HashMap::new();
+        for (i, &label) in self.labels.iter().enumerate() {
+            let key = self.row(i).iter().map(|v| v.to_bits()).collect();
+            counts.entry(key).or_insert_with(|| vec![0; self.n_classes()])[label] += 1;
+        }
+        let right: usize = counts.values().map(|c| c.iter().copied().max().unwrap_or(0)).sum();
+        right as f64 / self.len().max(1) as f64
+    }
+
     /// Replaces every feature row by `f(row)` in place (used by [`Standardizer::apply`]).
     fn map_rows(&mut self, mut f: impl FnMut(&mut [f64])) {
         for row in self.features.chunks_exact_mut(self.n_features) {
@@ -356,6 +423,67 @@ mod tests {
         let data = Dataset::builtin("iris").unwrap();
         let err = data.clone().with_contexts(vec![0; 3]).unwrap_err().to_string();
         assert!(err.contains("has 3 entries, but its number of samples is 150"), "{err}");
+    }
+
+    /// Three samples on two inputs in three contexts: inputs (0, 1) twice with labels 1, 0 in
+    /// contexts 0, 2, and (2, 3) with label 1 in context 1.
+    fn three_contexts() -> Dataset {
+        let names = vec!["a".to_string(), "b".to_string()];
+        Dataset::new(
+            "t",
+            vec![0.0, 1.0, 2.0, 3.0, 0.0, 1.0],
+            2,
+            vec![1, 1, 0],
+            names.clone(),
+            names,
+        )
+        .unwrap()
+        .with_contexts(vec![0, 1, 2])
+        .unwrap()
+    }
+
+    #[test]
+    fn one_hot_contexts_become_named_columns_and_the_contexts_one() {
+        let data = three_contexts();
+        let coded = data.with_context_one_hot();
+        assert_eq!(coded.n_contexts(), 1);
+        assert_eq!(coded.context(2), 0);
+        assert_eq!(coded.feature_names(), ["a", "b", "task=0", "task=1", "task=2"]);
+        assert_eq!(coded.row(0), [0.0, 1.0, 1.0, 0.0, 0.0]);
+        assert_eq!(coded.row(1), [2.0, 3.0, 0.0, 1.0, 0.0]);
+        assert_eq!(coded.row(2), [0.0, 1.0, 0.0, 0.0, 1.0]);
+        assert_eq!(coded.labels(), data.labels());
+        // The repeated input now differs by its task column: a blind classifier can be right on
+        // all three (before: 2 of 3, the repeated input has labels 1 and 0).
+        assert!((data.best_context_blind_accuracy() - 2.0 / 3.0).abs() < 1e-15);
+        assert!((coded.best_context_blind_accuracy() - 1.0).abs() < 1e-15);
+        // The T = 3 conflicting tasks: from the 2/3 ceiling to a classifier that can be perfect.
+        let tasks = Dataset::conflicting_tasks(3, 100).unwrap().with_context_one_hot();
+        assert_eq!(tasks.n_features(), 5);
+        assert!((tasks.best_context_blind_accuracy() - 1.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn a_context_part_is_that_contexts_samples_alone() {
+        let data = Dataset::conflicting_tasks(3, 40).unwrap();
+        let mut total = 0;
+        for c in 0..3 {
+            let part = data.context_part(c).unwrap();
+            assert_eq!(part.n_contexts(), 1);
+            assert_eq!(part.len(), 40);
+            let members = data.context_members(c);
+            for (s, &i) in members.iter().enumerate() {
+                assert_eq!(part.row(s), data.row(i));
+                assert_eq!(part.labels()[s], data.labels()[i]);
+                assert_eq!(part.context(s), 0);
+            }
+            // One task alone has no conflict: a blind classifier can be perfect on it.
+            assert!((part.best_context_blind_accuracy() - 1.0).abs() < 1e-15);
+            total += part.len();
+        }
+        assert_eq!(total, data.len());
+        let err = data.context_part(3).unwrap_err().to_string();
+        assert!(err.contains("`context` = 3") && err.contains("3 contexts"), "{err}");
     }
 
     proptest! {
