@@ -1,24 +1,36 @@
 //! WFDB records (PhysioNet; Moody, *WFDB Programmer's Guide* and the `header(5)` and
 //! `signal(5)` manual pages).
 //!
-//! A `.hea` text header holds a record line `name nsig [fs [nsamp]]` (fs 250 when absent, as
-//! the specification says) and one line per signal `file format [gain[(baseline)][/units]
-//! [resolution [adc_zero [initial [checksum [block [description]]]]]]]`. The binary `.dat`
-//! files are in format 16 (little-endian two's-complement 16-bit), 61 (big-endian 16-bit), 80
-//! (8-bit offset binary) or 212 (two 12-bit samples in three bytes: byte 0 holds the low 8 bits
-//! of the first, the low nibble of byte 1 its high 4 bits, the high nibble of byte 1 the high 4
-//! bits of the second, byte 2 its low 8 bits). Signals stored in one file are interleaved frame
-//! by frame. Physical value = (digital − baseline)/gain (gain 200 when absent or 0); invalid
-//! samples (−32768 in 16/61, −2048 in 212, −128 in 80) become `NaN`. Multi-segment records and
-//! multi-frequency (`format` with `x`) signals are not supported and say so. A checksum in the
-//! header is verified, which catches truncated or corrupted files.
+//! A `.hea` text header holds a record line `name nsig [fs[/counter][(base)] [nsamp]]` (fs 250
+//! when absent, as the specification says; nsamp counts frames) and one line per signal
+//! `file format[xspf][:skew][+offset] [gain[(baseline)][/units] [resolution [adc_zero [initial
+//! [checksum [block [description]]]]]]]`. The signal files are in format 16 (little-endian
+//! two's-complement 16-bit), 61 (big-endian 16-bit), 80 (8-bit offset binary), 212 (two 12-bit
+//! samples in three bytes: byte 0 holds the low 8 bits of the first, the low nibble of byte 1
+//! its high 4 bits, the high nibble of byte 1 the high 4 bits of the second, byte 2 its low 8
+//! bits), 24 and 32 (little-endian 24- and 32-bit), or 508, 516 and 524 (FLAC streams of 8-,
+//! 16- and 24-bit samples, one FLAC channel per signal, decoded with the pure-Rust `claxon`).
+//!
+//! Signals stored in one file are interleaved frame by frame; a signal with `spf` samples per
+//! frame (`212x4`) stores `spf` consecutive samples in each frame, so it is sampled at
+//! `fs × spf`. A **multi-frequency** record is resampled to the rate of its fastest signal,
+//! `fs × max spf`, by linear interpolation of each slower signal between its own samples (the
+//! last one held to the end); the fastest signals are returned as stored. A skew delays a
+//! signal by whole frames (its first samples are dropped and the end is padded with missing
+//! values); an offset skips bytes at the start of its file.
+//!
+//! Physical value = (digital − baseline)/gain (gain 200 when absent or 0); the invalid-sample
+//! code of each format (−32768 in 16/61/516, −2048 in 212, −128 in 80/508, −2²³ in 24/524,
+//! −2³¹ in 32) becomes `NaN`, which `dgnn sync --interpolate-gaps` can fill. Multi-segment
+//! records say they are not supported. A checksum in the header is verified, which catches
+//! truncated or corrupted files.
 
 use super::{Channel, Recording, format_error, read_text};
 use crate::error::{LockError, Result};
 use std::path::Path;
 
 /// The signal formats read.
-const FORMATS: [u32; 4] = [16, 61, 80, 212];
+const FORMATS: [u32; 9] = [16, 24, 32, 61, 80, 212, 508, 516, 524];
 
 /// The gain a header implies when it gives none, or 0.
 const DEFAULT_GAIN: f64 = 200.0;
@@ -31,6 +43,12 @@ const DEFAULT_FS_HZ: f64 = 250.0;
 struct WfdbSignal {
     file: String,
     format: u32,
+    /// Samples per frame (1 unless the format field says `xN`).
+    samples_per_frame: usize,
+    /// Frames by which the signal is delayed (`:skew`).
+    skew: usize,
+    /// Bytes to skip at the start of the file (`+offset`).
+    offset: usize,
     gain: f64,
     baseline: f64,
     checksum: Option<i64>,
@@ -122,7 +140,8 @@ fn parse_signal_line(path: &Path, line_no: usize, index: usize, line: &str) -> R
     let [file, format_field, ..] = fields[..] else {
         return Err(format_error(path, at, "a signal line needs a file name and a format"));
     };
-    let format = parse_format(path, line_no, format_field)?;
+    let FormatField { format, samples_per_frame, skew, offset } =
+        parse_format(path, line_no, format_field)?;
     let adc_zero: f64 = fields.get(4).and_then(|s| s.parse().ok()).unwrap_or(0.0);
     let (gain, baseline) = match fields.get(2) {
         Some(spec) => parse_gain_and_baseline(path, line_no, spec, adc_zero)?,
@@ -130,30 +149,70 @@ fn parse_signal_line(path: &Path, line_no: usize, index: usize, line: &str) -> R
     };
     let checksum = fields.get(6).and_then(|s| s.parse().ok());
     let name = if fields.len() > 8 { fields[8..].join(" ") } else { format!("sig{index}") };
-    Ok(WfdbSignal { file: file.into(), format, gain, baseline, checksum, name })
+    Ok(WfdbSignal {
+        file: file.into(),
+        format,
+        samples_per_frame,
+        skew,
+        offset,
+        gain,
+        baseline,
+        checksum,
+        name,
+    })
 }
 
-/// A storage format this reader decodes (see [`FORMATS`]).
-fn parse_format(path: &Path, line_no: usize, field: &str) -> Result<u32> {
+/// The parts of a signal line's format field `format[xspf][:skew][+offset]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FormatField {
+    format: u32,
+    samples_per_frame: usize,
+    skew: usize,
+    offset: usize,
+}
+
+/// A storage format this reader decodes (see [`FORMATS`]), with its samples per frame, skew
+/// and byte offset.
+fn parse_format(path: &Path, line_no: usize, field: &str) -> Result<FormatField> {
     let at = Some(line_no);
-    if field.contains('x') || field.contains(':') || field.contains('+') {
-        return Err(format_error(
-            path,
-            at,
-            format!("format `{field}` (multi-frequency, skew or offset) is not supported"),
-        ));
+    let number = |text: &str, what: &str| -> Result<usize> {
+        text.parse().map_err(|_| {
+            format_error(
+                path,
+                at,
+                format!("{what} `{text}` in format `{field}` is not a whole number"),
+            )
+        })
+    };
+    let (rest, offset) = match field.split_once('+') {
+        Some((rest, offset)) => (rest, number(offset, "byte offset")?),
+        None => (field, 0),
+    };
+    let (rest, skew) = match rest.split_once(':') {
+        Some((rest, skew)) => (rest, number(skew, "skew")?),
+        None => (rest, 0),
+    };
+    let (format_text, samples_per_frame) = match rest.split_once('x') {
+        Some((format, spf)) => (format, number(spf, "samples per frame")?),
+        None => (rest, 1),
+    };
+    if samples_per_frame == 0 {
+        return Err(format_error(path, at, format!("format `{field}` has 0 samples per frame")));
     }
-    let format: u32 = field
+    let format: u32 = format_text
         .parse()
         .map_err(|_| format_error(path, at, format!("format `{field}` is not a number")))?;
     if !FORMATS.contains(&format) {
         return Err(format_error(
             path,
             at,
-            format!("format {format} is not supported (16, 61, 80 and 212 are)"),
+            format!(
+                "format {format} is not supported ({} are)",
+                FORMATS.map(|f| f.to_string()).join(", ")
+            ),
         ));
     }
-    Ok(format)
+    Ok(FormatField { format, samples_per_frame, skew, offset })
 }
 
 /// `gain[(baseline)][/units]`: the gain (0 means [`DEFAULT_GAIN`]) and the baseline
@@ -186,27 +245,84 @@ fn parse_gain_and_baseline(
 fn invalid_code(format: u32) -> i32 {
     match format {
         212 => -2048,
-        80 => -128,
+        80 | 508 => -128,
+        24 | 524 => -(1 << 23),
+        32 => i32::MIN,
         _ => -32768,
     }
 }
 
-/// Decodes the raw bytes of one signal file holding `count` interleaved signals of one format
-/// into digital values per signal (whole frames only; a trailing partial frame, such as the
-/// padding nibble of an odd-length 212 file, is dropped).
-fn decode_frames(path: &Path, bytes: &[u8], format: u32, count: usize) -> Result<Vec<Vec<i32>>> {
+/// Decodes the raw bytes of one signal file holding the signals `members` (in file order,
+/// all of one format) into digital values per signal: frame by frame, each signal's
+/// `samples_per_frame` consecutive samples (whole frames only; a trailing partial frame, such
+/// as the padding nibble of an odd-length 212 file, is dropped). FLAC files hold one channel
+/// per signal instead.
+fn decode_file(path: &Path, bytes: &[u8], members: &[&WfdbSignal]) -> Result<Vec<Vec<i32>>> {
+    let format = members[0].format;
+    if matches!(format, 508 | 516 | 524) {
+        return decode_flac(path, bytes, format, members.len());
+    }
+    let bytes = bytes.get(members[0].offset..).unwrap_or_default();
     let flat = match format {
         16 => decode_16(path, bytes, i16::from_le_bytes)?,
         61 => decode_16(path, bytes, i16::from_be_bytes)?,
         80 => bytes.iter().map(|&b| i32::from(b) - 128).collect(),
         212 => decode_212(path, bytes)?,
+        24 => decode_wide::<3>(path, bytes, |b| (i32::from_le_bytes([0, b[0], b[1], b[2]])) >> 8)?,
+        32 => decode_wide::<4>(path, bytes, i32::from_le_bytes)?,
         _ => unreachable!("formats are checked when the header is parsed"),
     };
-    let mut out = vec![Vec::with_capacity(flat.len() / count); count];
-    for frame in flat.chunks_exact(count) {
-        for (signal, &v) in out.iter_mut().zip(frame) {
-            signal.push(v);
+    let frame: usize = members.iter().map(|s| s.samples_per_frame).sum();
+    let frames = flat.len() / frame;
+    let mut out: Vec<Vec<i32>> =
+        members.iter().map(|s| Vec::with_capacity(frames * s.samples_per_frame)).collect();
+    for samples in flat.chunks_exact(frame) {
+        let mut at = 0;
+        for (signal, member) in out.iter_mut().zip(members) {
+            signal.extend_from_slice(&samples[at..at + member.samples_per_frame]);
+            at += member.samples_per_frame;
         }
+    }
+    Ok(out)
+}
+
+/// Little-endian samples of `N` bytes, each read by `from_bytes`.
+fn decode_wide<const N: usize>(
+    path: &Path,
+    bytes: &[u8],
+    from_bytes: fn([u8; N]) -> i32,
+) -> Result<Vec<i32>> {
+    let (samples, rest) = bytes.as_chunks::<N>();
+    if !rest.is_empty() {
+        return Err(format_error(
+            path,
+            None,
+            format!("the file does not hold whole {}-bit samples (truncated?)", 8 * N),
+        ));
+    }
+    Ok(samples.iter().map(|&b| from_bytes(b)).collect())
+}
+
+/// A FLAC signal file (formats 508/516/524): one channel per signal, at most the format's
+/// bits per sample.
+fn decode_flac(path: &Path, bytes: &[u8], format: u32, signals: usize) -> Result<Vec<Vec<i32>>> {
+    let broken = |e: claxon::Error| format_error(path, None, format!("FLAC stream: {e}"));
+    let mut reader = claxon::FlacReader::new(bytes).map_err(broken)?;
+    let info = reader.streaminfo();
+    let max_bits = format - 500;
+    if info.bits_per_sample > max_bits || info.channels as usize != signals {
+        return Err(format_error(
+            path,
+            None,
+            format!(
+                "the FLAC stream has {} channels of {} bits; format {format} with {signals} signals needs {signals} of at most {max_bits}",
+                info.channels, info.bits_per_sample
+            ),
+        ));
+    }
+    let mut out = vec![Vec::new(); signals];
+    for (i, sample) in reader.samples().enumerate() {
+        out[i % signals].push(sample.map_err(broken)?);
     }
     Ok(out)
 }
@@ -246,19 +362,21 @@ fn decode_212(path: &Path, bytes: &[u8]) -> Result<Vec<i32>> {
     Ok(flat)
 }
 
-/// Reads a WFDB record from its `.hea` header; signal files are looked up beside it.
+/// Reads a WFDB record from its `.hea` header; signal files are looked up beside it. A
+/// multi-frequency record comes back at the rate of its fastest signal (see the module docs).
 pub fn read_wfdb(header_path: &Path) -> Result<Recording> {
     let text = read_text(header_path)?;
     let header = parse_wfdb_header(header_path, &text)?;
     let dir = header_path.parent().unwrap_or(Path::new("."));
-    let mut channels: Vec<Option<Channel>> = vec![None; header.signals.len()];
+    let mut physical_values: Vec<Option<Vec<f64>>> = vec![None; header.signals.len()];
     let mut files: Vec<&str> = header.signals.iter().map(|s| s.file.as_str()).collect();
     files.dedup();
     for file in files {
-        let members: Vec<usize> =
+        let slots: Vec<usize> =
             (0..header.signals.len()).filter(|&i| header.signals[i].file == file).collect();
-        let format = header.signals[members[0]].format;
-        if members.iter().any(|&i| header.signals[i].format != format) {
+        let members: Vec<&WfdbSignal> = slots.iter().map(|&i| &header.signals[i]).collect();
+        let format = members[0].format;
+        if members.iter().any(|s| s.format != format) {
             return Err(format_error(
                 header_path,
                 None,
@@ -268,21 +386,67 @@ pub fn read_wfdb(header_path: &Path) -> Result<Recording> {
         let data_path = dir.join(file);
         let bytes = std::fs::read(&data_path)
             .map_err(|source| LockError::Io { path: data_path.clone(), source })?;
-        let decoded = decode_frames(&data_path, &bytes, format, members.len())?;
-        for (&slot, digital) in members.iter().zip(decoded) {
-            let signal = &header.signals[slot];
-            let digital = declared_samples(&data_path, signal, &digital, header.samples)?;
+        let decoded = decode_file(&data_path, &bytes, &members)?;
+        for ((&slot, signal), digital) in slots.iter().zip(&members).zip(decoded) {
+            let declared = header.samples.map(|frames| frames * signal.samples_per_frame);
+            let digital = declared_samples(&data_path, signal, &digital, declared)?;
             verify_checksum(&data_path, signal, digital)?;
-            channels[slot] =
-                Some(Channel { name: signal.name.clone(), samples: physical(signal, digital) });
+            physical_values[slot] = Some(physical(signal, digital));
         }
     }
-    let channels: Vec<Channel> = channels.into_iter().flatten().collect();
-    let len = channels.first().map_or(0, |c| c.samples.len());
-    if channels.iter().any(|c| c.samples.len() != len) {
-        return Err(format_error(header_path, None, "signal files have different lengths"));
+    let frames = header
+        .signals
+        .iter()
+        .zip(&physical_values)
+        .filter_map(|(s, v)| v.as_ref().map(|v| v.len() / s.samples_per_frame))
+        .min()
+        .unwrap_or(0);
+    let fastest = header.signals.iter().map(|s| s.samples_per_frame).max().unwrap_or(1);
+    let channels = header
+        .signals
+        .iter()
+        .zip(physical_values)
+        .filter_map(|(signal, values)| {
+            let values = values?;
+            let own = &values[..frames * signal.samples_per_frame];
+            let skewed = skewed(own, signal.skew * signal.samples_per_frame);
+            Some(Channel {
+                name: signal.name.clone(),
+                samples: resampled(&skewed, signal.samples_per_frame, fastest),
+            })
+        })
+        .collect();
+    Ok(Recording { source: header_path.into(), fs_hz: header.fs_hz * fastest as f64, channels })
+}
+
+/// `x` delayed by `skew` samples: the first `skew` dropped, the end padded with `NaN`.
+fn skewed(x: &[f64], skew: usize) -> Vec<f64> {
+    let mut out: Vec<f64> = x.iter().skip(skew).copied().collect();
+    out.resize(x.len(), f64::NAN);
+    out
+}
+
+/// A signal with `own` samples per frame on the grid of `target ≥ own` samples per frame:
+/// output sample `k` lies at `k·own/target` of the signal's own samples, linearly
+/// interpolated (the last sample held; a missing neighbour gives a missing value unless the
+/// point falls exactly on a sample).
+fn resampled(x: &[f64], own: usize, target: usize) -> Vec<f64> {
+    if own == target || x.is_empty() {
+        return x.to_vec();
     }
-    Ok(Recording { source: header_path.into(), fs_hz: header.fs_hz, channels })
+    let len = x.len() / own * target;
+    (0..len)
+        .map(|k| {
+            let at = k * own;
+            let (i, rem) = (at / target, at % target);
+            if rem == 0 || i + 1 >= x.len() {
+                x[i.min(x.len() - 1)]
+            } else {
+                let f = rem as f64 / target as f64;
+                x[i] * (1.0 - f) + x[i + 1] * f
+            }
+        })
+        .collect()
 }
 
 /// The first `declared` samples of a signal (all of them when the header declares no
