@@ -7,12 +7,15 @@
 //! Also, as the peer: the naive O(N²) pairwise sum against the mean field on one K for a few
 //! RK4 steps (seconds per step and the largest phase difference). The initial phases come from
 //! dgnn's own stream (the peer's numpy stream cannot be matched bit for bit).
+//!
+//! `--freq gaussian` draws Gaussian quantile frequencies `ω_i = σ Φ⁻¹((i + ½)/N)` instead (σ from
+//! `--sigma`, default sqrt(π/8) so that K_c = sqrt(8/π)σ = 1 as in W3); the theory is then the
+//! numerically solved self-consistency equation of `dgnn_dynamics::kuramoto` (no peer runs it).
 
 use super::{record, timed};
-use dgnn_dynamics::network::{
-    Coupling, PairCoupling, PhaseNetwork, evenly_spaced, lorentzian_order_parameter,
-    lorentzian_quantiles, uniform_phases,
-};
+use dgnn_core::error::positive;
+use dgnn_dynamics::kuramoto::{Gaussian, Lorentzian, QuantileDensity};
+use dgnn_dynamics::network::{Coupling, PairCoupling, PhaseNetwork, evenly_spaced, uniform_phases};
 use dgnn_dynamics::ode::integrate_rk4;
 use dgnn_dynamics::simd::{KuramotoParams, kuramoto_mean_field};
 use dgnn_dynamics::{NoProgress, ParamGuard, Seed};
@@ -24,9 +27,19 @@ pub struct Params {
     /// Oscillators N.
     #[arg(long, default_value_t = 2000)]
     pub n: usize,
-    /// Lorentzian half-width γ (K_c = 2γ).
+    /// Lorentzian half-width γ (K_c = 2γ), with `--freq lorentzian`.
     #[arg(long, default_value_t = 0.5)]
     pub gamma: f64,
+    /// The density of the natural frequencies: lorentzian (W3, half-width `--gamma`) or gaussian
+    /// (standard deviation `--sigma`). Recorded only when not the default.
+    #[arg(long, value_enum, default_value_t = Frequencies::Lorentzian)]
+    #[serde(skip_serializing_if = "Frequencies::is_lorentzian")]
+    pub freq: Frequencies,
+    /// Gaussian standard deviation σ with `--freq gaussian` (default sqrt(π/8) ≈ 0.6267, so
+    /// K_c = sqrt(8/π)σ = 1).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sigma: Option<f64>,
     /// RK4 step.
     #[arg(long, default_value_t = 0.05)]
     pub dt: f64,
@@ -62,6 +75,40 @@ pub struct Params {
     pub repeats: usize,
 }
 
+/// The choice of natural-frequency density (`--freq`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Frequencies {
+    /// Lorentzian quantiles of half-width `--gamma` (W3).
+    Lorentzian,
+    /// Gaussian quantiles of standard deviation `--sigma`.
+    Gaussian,
+}
+
+impl Frequencies {
+    fn is_lorentzian(&self) -> bool {
+        *self == Self::Lorentzian
+    }
+}
+
+impl Params {
+    /// The checked density of `--freq` with its width; `--sigma` belongs to `--freq gaussian`.
+    fn density(&self) -> anyhow::Result<QuantileDensity> {
+        Ok(match (self.freq, self.sigma) {
+            (Frequencies::Lorentzian, None) => {
+                QuantileDensity::Lorentzian(Lorentzian::new(positive("--gamma", self.gamma)?)?)
+            }
+            (Frequencies::Lorentzian, Some(_)) => {
+                anyhow::bail!("--sigma sets the Gaussian width: add --freq gaussian or drop it")
+            }
+            (Frequencies::Gaussian, sigma) => {
+                let sigma = sigma.unwrap_or((std::f64::consts::PI / 8.0).sqrt());
+                QuantileDensity::Gaussian(Gaussian::new(positive("--sigma", sigma)?)?)
+            }
+        })
+    }
+}
+
 #[derive(Serialize)]
 struct Row {
     #[serde(rename = "K")]
@@ -94,9 +141,10 @@ struct Fields {
 /// Runs the workload and returns its JSON record.
 pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
     let seed = Seed(params.seed);
+    let density = params.density()?;
     let couplings = evenly_spaced(params.k_min, params.k_max, params.n_k);
     let sweep = KuramotoParams {
-        omega: lorentzian_quantiles(params.n, 0.0, params.gamma),
+        omega: density.quantiles(params.n, 0.0)?,
         theta0: uniform_phases(seed, "bench/kuramoto-initial", params.n),
         couplings,
         dt: params.dt,
@@ -112,15 +160,11 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         seconds_all.push(seconds);
     }
     let seconds = seconds_all.iter().copied().fold(f64::INFINITY, f64::min);
-    let k_c = 2.0 * params.gamma;
-    let rows: Vec<Row> = points
+    let k_c = density.critical_coupling();
+    let rows = points
         .iter()
-        .map(|p| Row {
-            k: p.k,
-            r: p.r_mean,
-            r_theory: lorentzian_order_parameter(p.k, params.gamma),
-        })
-        .collect();
+        .map(|p| Ok(Row { k: p.k, r: p.r_mean, r_theory: density.order_parameter(p.k)? }))
+        .collect::<anyhow::Result<Vec<Row>>>()?;
     let max_abs_err = rows
         .iter()
         .filter(|r| r.k > 1.2 * k_c)
@@ -129,7 +173,7 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
     let r_below_kc_max = rows.iter().filter(|r| r.k < k_c).map(|r| r.r).fold(0.0, f64::max);
 
     // Naive O(N²) pairwise coupling against the O(N) mean field, same state, one K.
-    let omega = lorentzian_quantiles(params.naive_n, 0.0, params.gamma);
+    let omega = density.quantiles(params.naive_n, 0.0)?;
     let theta0 = uniform_phases(seed, "bench/kuramoto-naive", params.naive_n);
     let pair = PairCoupling::KURAMOTO;
     let naive_net = PhaseNetwork::new(

@@ -70,6 +70,7 @@
 //! | the SIMD HKB kernel itself | [`simd::hkb_ensemble_final_phases`], [`simd::hkb_ensemble_snapshots`] |
 //! | a phase network, r and ψ | [`network::PhaseNetwork`], [`network::simulate_network`], [`network::order_parameter`] |
 //! | the SIMD Kuramoto mean field | [`simd::kuramoto_mean_field`] |
+//! | Kuramoto theory for any frequency density: K_c, self-consistent r(K), quantile frequencies | [`kuramoto::critical_coupling`], [`kuramoto::self_consistent_order_parameter`] with a [`kuramoto::FrequencyDensity`]; [`network::lorentzian_quantiles`], [`network::gaussian_quantiles`] |
 //! | a network's Jacobian, locked states, their eigenvalues | [`stability::jacobian`], [`stability::find_locked_state`], [`stability::spectrum`] (nalgebra) |
 //! | STDP and structural plasticity | [`plasticity::PlasticNetwork`], [`plasticity::simulate_plastic_network`] |
 //!
@@ -81,6 +82,7 @@
 
 pub mod ensemble;
 pub mod error;
+pub mod kuramoto;
 pub mod landscape;
 pub mod network;
 pub mod ode;

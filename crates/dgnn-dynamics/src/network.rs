@@ -404,6 +404,21 @@ pub fn lorentzian_quantiles(n: usize, center: f64, half_width: f64) -> Vec<f64> 
         .collect()
 }
 
+/// Deterministic Gaussian quantiles `ω_i = center + σ Φ⁻¹((i + ½)/N)`, `Φ` the standard normal
+/// distribution function (statrs' inverse): the Gaussian analogue of [`lorentzian_quantiles`],
+/// symmetric about `center` and reproducible. `sigma` must be positive and finite.
+pub fn gaussian_quantiles(n: usize, center: f64, sigma: f64) -> Result<Vec<f64>, ParamError> {
+    let center = finite("center", center)?;
+    let sigma = positive("sigma", sigma)?;
+    let normal = statrs::distribution::Normal::new(center, sigma)
+        .map_err(|e| ParamError::new("sigma", sigma, e.to_string()))?;
+    Ok((0..n)
+        .map(|i| {
+            statrs::distribution::ContinuousCDF::inverse_cdf(&normal, (i as f64 + 0.5) / n as f64)
+        })
+        .collect())
+}
+
 /// `n` phases uniform on `[0, 2π)` from `seed.stream(stream, &[0])`.
 #[must_use]
 pub fn uniform_phases(seed: Seed, stream: &str, n: usize) -> Vec<f64> {

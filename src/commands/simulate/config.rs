@@ -48,7 +48,7 @@ pub enum Model {
     Ensemble(EnsembleConfig),
     /// A network of phase oscillators, optionally plastic.
     Network(NetworkConfig),
-    /// Kuramoto r(K) for Lorentzian frequencies (mean field, RK4).
+    /// Kuramoto r(K) for Lorentzian or Gaussian frequencies (mean field, RK4).
     KuramotoSweep(SweepConfig),
     /// Attractor counts of the tilted HKB landscape over (b/a, δω/a).
     AttractorMap(MapConfig),
@@ -185,6 +185,15 @@ pub enum FrequencyConfig {
         /// Number of units N ≥ 1.
         count: usize,
     },
+    /// Deterministic Gaussian quantiles `center + σ Φ⁻¹((i + ½)/N)`.
+    Gaussian {
+        /// Centre frequency.
+        center: f64,
+        /// Standard deviation σ > 0.
+        sigma: f64,
+        /// Number of units N ≥ 1.
+        count: usize,
+    },
     /// Explicit frequencies, one per unit.
     Values(Vec<f64>),
 }
@@ -264,8 +273,13 @@ pub struct NetworkConfig {
 pub struct SweepConfig {
     /// N ≥ 1.
     pub oscillators: usize,
-    /// Lorentzian half-width Δ > 0.
-    pub half_width: f64,
+    /// Lorentzian frequencies of half-width Δ > 0 (K_c = 2Δ); give this or `sigma`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_width: Option<f64>,
+    /// Gaussian frequencies of standard deviation σ > 0 (K_c = sqrt(8/π)σ); give this or
+    /// `half_width`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sigma: Option<f64>,
     /// Smallest K.
     pub k_min: f64,
     /// Largest K.
@@ -297,3 +311,4 @@ pub struct MapConfig {
     /// Number of δω values ≥ 1.
     pub detuning_count: usize,
 }
+

@@ -63,6 +63,25 @@ pub(super) const KURAMOTO_EXAMPLE: &str = r"// dgnn simulate: the Kuramoto order
 )
 ";
 
+pub(super) const KURAMOTO_GAUSSIAN_EXAMPLE: &str = r"// dgnn simulate: the Kuramoto order parameter r(K) for Gaussian natural frequencies,
+//   dθ_i/dt = ω_i + K r sin(ψ − θ_i),  r e^{iψ} = ⟨e^{iθ}⟩,
+// against Kuramoto's self-consistency r = K r ∫ cos²θ g(K r sin θ) dθ over |θ| ≤ π/2, solved
+// numerically, above K_c = 2/(π g(0)) = sqrt(8/π)·σ ≈ 1.596σ.
+(
+    seed: 12345,
+    model: KuramotoSweep(
+        oscillators: 20000,      // N ≥ 1; ω_i = σ Φ⁻¹((i + ½)/N) (Gaussian quantiles)
+        sigma: 0.6267,           // σ > 0, so K_c ≈ 1 (half_width: Δ instead gives Lorentzian)
+        k_min: 0.0,
+        k_max: 3.0,
+        k_count: 13,             // couplings evenly spaced in [k_min, k_max], ≥ 1
+        dt: 0.05,                // RK4 step > 0
+        steps: 3000,             // ≥ 1
+        average: 1000,           // r is averaged over the last `average` steps (1 ≤ average ≤ steps)
+    ),
+)
+";
+
 pub(super) const NETWORK_EXAMPLE: &str = r"// dgnn simulate: a noisy network of HKB-coupled phase oscillators with plastic weights
 //   dθ_i = [ω_i + (K/N) Σ_j A_ij κ_ij (a sin(θ_j − θ_i) + 2b sin 2(θ_j − θ_i))] dt + sqrt(2D) dW_i
 // with phase-difference STDP on κ and structural plasticity on A (after Chauhan et al. 2022).

@@ -21,8 +21,8 @@ mod trajectory;
 pub use config::*;
 use ensemble::{EnsembleFigures, check_passage, ensemble, ensemble_params};
 use examples::{
-    ATTRACTOR_MAP_EXAMPLE, EXTENDED_HKB_EXAMPLE, HKB_EXAMPLE, KURAMOTO_EXAMPLE, NETWORK_EXAMPLE,
-    SINGLE_EXAMPLE,
+    ATTRACTOR_MAP_EXAMPLE, EXTENDED_HKB_EXAMPLE, HKB_EXAMPLE, KURAMOTO_EXAMPLE,
+    KURAMOTO_GAUSSIAN_EXAMPLE, NETWORK_EXAMPLE, SINGLE_EXAMPLE,
 };
 use map::{MapFigures, map, map_axes};
 use network::{NetworkFigures, build_network, network};
@@ -45,8 +45,8 @@ pub struct Args {
     /// The result folder (default: the first free `runs/simulate-N`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Print the commented example config NAME and exit (hkb, extended-hkb, kuramoto, network,
-    /// single, attractor-map).
+    /// Print the commented example config NAME and exit (hkb, extended-hkb, kuramoto,
+    /// kuramoto-gaussian, network, single, attractor-map).
     #[arg(long, value_name = "NAME", conflicts_with = "config")]
     pub example: Option<String>,
 }
@@ -56,6 +56,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("hkb", HKB_EXAMPLE),
     ("extended-hkb", EXTENDED_HKB_EXAMPLE),
     ("kuramoto", KURAMOTO_EXAMPLE),
+    ("kuramoto-gaussian", KURAMOTO_GAUSSIAN_EXAMPLE),
     ("network", NETWORK_EXAMPLE),
     ("single", SINGLE_EXAMPLE),
     ("attractor-map", ATTRACTOR_MAP_EXAMPLE),

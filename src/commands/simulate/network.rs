@@ -5,8 +5,8 @@ use anyhow::Context;
 use dgnn_core::error::{at_least, finite, in_range, non_negative};
 use dgnn_core::{Envelope, ParamError, ParamGuard, Progress, Seed, Valid};
 use dgnn_dynamics::network::{
-    Coupling, NetworkRunParams, PhaseNetwork, lorentzian_quantiles, simulate_network,
-    uniform_phases,
+    Coupling, NetworkRunParams, PhaseNetwork, gaussian_quantiles, lorentzian_quantiles,
+    simulate_network, uniform_phases,
 };
 use dgnn_dynamics::plasticity::{PlasticNetwork, simulate_plastic_network};
 use dgnn_dynamics::stability::{LinearStability, LockParams, find_locked_state};
@@ -25,15 +25,7 @@ pub(super) fn build_network(
     c: &NetworkConfig,
 ) -> anyhow::Result<(BuiltNetwork, Valid<NetworkRunParams>)> {
     let within = |e: ParamError| e.within("network");
-    let omega = match &c.frequencies {
-        FrequencyConfig::Lorentzian { center, half_width, count } => {
-            finite("network.frequencies.center", *center)?;
-            non_negative("network.frequencies.half_width", *half_width)?;
-            at_least("network.frequencies.count", *count, 1)?;
-            lorentzian_quantiles(*count, *center, *half_width)
-        }
-        FrequencyConfig::Values(v) => v.clone(),
-    };
+    let omega = frequencies(&c.frequencies, "network.frequencies")?;
     let params = NetworkRunParams {
         dt: c.dt,
         steps: c.steps,
@@ -89,6 +81,23 @@ pub(super) fn build_network(
         .into());
     }
     Ok((built, params))
+}
+
+/// The natural frequencies of a config (`field` names it in errors).
+pub(super) fn frequencies(c: &FrequencyConfig, field: &str) -> anyhow::Result<Vec<f64>> {
+    Ok(match c {
+        FrequencyConfig::Lorentzian { center, half_width, count } => {
+            finite(&format!("{field}.center"), *center)?;
+            non_negative(&format!("{field}.half_width"), *half_width)?;
+            at_least(&format!("{field}.count"), *count, 1)?;
+            lorentzian_quantiles(*count, *center, *half_width)
+        }
+        FrequencyConfig::Gaussian { center, sigma, count } => {
+            at_least(&format!("{field}.count"), *count, 1)?;
+            gaussian_quantiles(*count, *center, *sigma).map_err(|e| e.within(field))?
+        }
+        FrequencyConfig::Values(v) => v.clone(),
+    })
 }
 
 #[derive(Debug, Serialize)]

@@ -1,11 +1,12 @@
-//! The Kuramoto order parameter r(K) swept over the coupling.
+//! The Kuramoto order parameter r(K) swept over the coupling, for Lorentzian quantile
+//! frequencies (theory: Ott & Antonsen's closed form) or Gaussian ones (theory: the
+//! self-consistency equation solved numerically).
 
 use crate::output::{RunFolder, VERSION};
 use dgnn_core::error::{at_least, finite, positive};
 use dgnn_core::{Envelope, ParamGuard, Progress, Seed, Valid};
-use dgnn_dynamics::network::{
-    evenly_spaced, lorentzian_order_parameter, lorentzian_quantiles, uniform_phases,
-};
+use dgnn_dynamics::kuramoto::{Gaussian, Lorentzian, QuantileDensity};
+use dgnn_dynamics::network::{evenly_spaced, uniform_phases};
 use dgnn_dynamics::simd::{KuramotoParams, kuramoto_mean_field};
 use dgnn_plot::Plot;
 use serde::Serialize;
@@ -14,15 +15,34 @@ use std::f64::consts::PI;
 use super::Figures;
 use super::config::{Config, SweepConfig};
 
+/// The frequency density of a sweep: `half_width` (Lorentzian) or `sigma` (Gaussian), exactly one.
+pub(super) fn sweep_density(c: &SweepConfig) -> anyhow::Result<QuantileDensity> {
+    Ok(match (c.half_width, c.sigma) {
+        (Some(half_width), None) => QuantileDensity::Lorentzian(Lorentzian::new(positive(
+            "kuramoto.half_width",
+            half_width,
+        )?)?),
+        (None, Some(sigma)) => {
+            QuantileDensity::Gaussian(Gaussian::new(positive("kuramoto.sigma", sigma)?)?)
+        }
+        (Some(_), Some(_)) => anyhow::bail!(
+            "kuramoto: give half_width (Lorentzian frequencies) or sigma (Gaussian), not both"
+        ),
+        (None, None) => anyhow::bail!(
+            "kuramoto: give half_width (Lorentzian frequencies) or sigma (Gaussian frequencies)"
+        ),
+    })
+}
+
 pub(super) fn sweep_params(c: &SweepConfig, seed: Seed) -> anyhow::Result<Valid<KuramotoParams>> {
     at_least("kuramoto.oscillators", c.oscillators, 1)?;
-    positive("kuramoto.half_width", c.half_width)?;
+    let density = sweep_density(c)?;
     finite("kuramoto.k_min", c.k_min)?;
     finite("kuramoto.k_max", c.k_max)?;
     at_least("kuramoto.k_count", c.k_count, 1)?;
     let couplings = evenly_spaced(c.k_min, c.k_max, c.k_count);
     let params = KuramotoParams {
-        omega: lorentzian_quantiles(c.oscillators, 0.0, c.half_width),
+        omega: density.quantiles(c.oscillators, 0.0)?,
         theta0: uniform_phases(seed, "dynamics/kuramoto-initial", c.oscillators),
         couplings,
         dt: c.dt,
@@ -54,30 +74,36 @@ pub(super) fn sweep(
     progress: &dyn Progress,
 ) -> anyhow::Result<String> {
     let params = sweep_params(c, Seed(config.seed))?;
+    let density = sweep_density(c)?;
     let points = kuramoto_mean_field(&params, progress);
-    let k_c = 2.0 * c.half_width;
-    let rows: Vec<SweepRow> = points
+    let k_c = density.critical_coupling();
+    let rows = points
         .iter()
-        .map(|p| SweepRow {
-            k: p.k,
-            r: p.r_mean,
-            r_theory: lorentzian_order_parameter(p.k, c.half_width),
-        })
-        .collect();
+        .map(|p| Ok(SweepRow { k: p.k, r: p.r_mean, r_theory: density.order_parameter(p.k)? }))
+        .collect::<anyhow::Result<Vec<SweepRow>>>()?;
     folder.write_csv("r_by_k.csv", &rows)?;
     let floor = (PI / (4.0 * c.oscillators as f64)).sqrt();
     let k_hi = rows.iter().map(|r| r.k).fold(0.0, f64::max).max(k_c * 1.5);
-    let theory: Vec<(f64, f64)> = (0..=300)
+    let theory = (0..=300)
         .map(|i| k_c + (k_hi - k_c) * f64::from(i) / 300.0)
-        .map(|k| (k, lorentzian_order_parameter(k, c.half_width)))
-        .collect();
-    let mut plot =
-        Plot::new(format!("Kuramoto r(K), N = {}, Lorentzian Δ = {}", c.oscillators, c.half_width))
-            .x_label("K")
-            .y_label("r")
-            .line("sqrt(1 − 2Δ/K) (Ott–Antonsen)", theory)
-            .line("finite-N floor sqrt(π/4N)", vec![(0.0, floor), (k_c, floor)])
-            .points("simulated", rows.iter().map(|r| (r.k, r.r)).collect());
+        .map(|k| Ok((k, density.order_parameter(k)?)))
+        .collect::<anyhow::Result<Vec<(f64, f64)>>>()?;
+    let (title, theory_label) = match density {
+        QuantileDensity::Lorentzian(l) => (
+            format!("Kuramoto r(K), N = {}, Lorentzian Δ = {}", c.oscillators, l.half_width()),
+            "sqrt(1 − 2Δ/K) (Ott–Antonsen)",
+        ),
+        QuantileDensity::Gaussian(g) => (
+            format!("Kuramoto r(K), N = {}, Gaussian σ = {}", c.oscillators, g.sigma()),
+            "self-consistent r(K) (Kuramoto)",
+        ),
+    };
+    let mut plot = Plot::new(title)
+        .x_label("K")
+        .y_label("r")
+        .line(theory_label, theory)
+        .line("finite-N floor sqrt(π/4N)", vec![(0.0, floor), (k_c, floor)])
+        .points("simulated", rows.iter().map(|r| (r.k, r.r)).collect());
     plot = plot.y_range(0.0, 1.05);
     folder.write_plot("r_by_k", &plot)?;
     let err = rows
