@@ -1,14 +1,16 @@
 //! The `dgnn` binary: parses the command line and hands over to the application layer in
 //! `lib.rs`. Errors end the process with a one-line message and exit code 1 (2 for usage errors,
-//! which clap reports itself).
+//! which clap reports itself; a command's own status where it documents one, see
+//! `dgnn::exit_status`).
 
 use clap::Parser;
 
 fn main() {
+    dgnn::output::mark_start();
     let cli = dgnn::Cli::parse();
     if let Err(error) = dgnn::run(cli) {
         // `{:#}` prints the whole context chain on one line: "reading config.ron: invalid `dt` …".
         eprintln!("error: {error:#}");
-        std::process::exit(1);
+        std::process::exit(dgnn::exit_status(&error));
     }
 }

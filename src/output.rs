@@ -13,6 +13,22 @@ use std::path::{Path, PathBuf};
 /// The version recorded in every result envelope.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The git commit the binary was built from (see `build.rs`).
+pub const COMMIT: &str = env!("DGNN_GIT_COMMIT");
+
+static STARTED: std::sync::OnceLock<std::time::SystemTime> = std::sync::OnceLock::new();
+
+/// Records the process start time for [`provenance`]; `main` calls it first thing.
+pub fn mark_start() {
+    STARTED.get_or_init(std::time::SystemTime::now);
+}
+
+/// The provenance of this process: commit, command line, start time, CPU features.
+#[must_use]
+pub fn provenance() -> dgnn_core::Provenance {
+    dgnn_core::Provenance::capture(COMMIT, *STARTED.get_or_init(std::time::SystemTime::now))
+}
+
 /// A directory that receives one run's results.
 #[derive(Debug, Clone)]
 pub struct RunFolder {
@@ -61,11 +77,13 @@ impl RunFolder {
         self.path.join(name)
     }
 
-    /// Writes the envelope as `result.json` and `result.ron`.
+    /// Writes the envelope as `result.json` and `result.ron`, with this process's
+    /// [`provenance`].
     pub fn write_envelope<C: Serialize, F: Serialize>(
         &self,
         envelope: &Envelope<C, F>,
     ) -> anyhow::Result<()> {
+        let envelope = envelope.borrowed_with(provenance());
         envelope.write_json(&self.file("result.json"))?;
         envelope.write_ron(&self.file("result.ron"))?;
         Ok(())
@@ -90,11 +108,19 @@ impl RunFolder {
     }
 }
 
-/// A terminal progress bar behind the libraries' [`Progress`] trait.
+/// A terminal progress bar behind the libraries' [`Progress`] trait. When stderr is not a
+/// terminal (a pipe, `nohup`, CI) the bar draws nothing and a plain line
+/// (`label: done/total message`) is printed every [`PLAIN_EVERY`] instead, so a long run shows
+/// signs of life in a log.
 #[derive(Debug)]
 pub struct TerminalProgress {
     bar: indicatif::ProgressBar,
+    /// When the last plain line was printed (`None` on a terminal).
+    plain: Option<std::sync::Mutex<std::time::Instant>>,
 }
+
+/// The interval between plain progress lines off a terminal.
+pub const PLAIN_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl TerminalProgress {
     /// A hidden-until-started bar on stderr.
@@ -107,7 +133,22 @@ impl TerminalProgress {
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
-        Self { bar }
+        use std::io::IsTerminal;
+        let plain = (!std::io::stderr().is_terminal())
+            .then(|| std::sync::Mutex::new(std::time::Instant::now()));
+        Self { bar, plain }
+    }
+
+    /// Prints a plain progress line if stderr is not a terminal and the last one is older than
+    /// [`PLAIN_EVERY`] (or `now` is set).
+    fn plain_line(&self, now: bool) {
+        let Some(last) = &self.plain else { return };
+        let Ok(mut last) = last.lock() else { return };
+        if now || last.elapsed() >= PLAIN_EVERY {
+            *last = std::time::Instant::now();
+            let (pos, len) = (self.bar.position(), self.bar.length().unwrap_or(0));
+            eprintln!("{}: {pos}/{len} {}", self.bar.prefix().trim(), self.bar.message());
+        }
     }
 }
 
@@ -126,13 +167,16 @@ impl Progress for TerminalProgress {
 
     fn advance(&self, amount: u64) {
         self.bar.inc(amount);
+        self.plain_line(false);
     }
 
     fn message(&self, text: &str) {
         self.bar.set_message(text.to_string());
+        self.plain_line(false);
     }
 
     fn finish(&self) {
+        self.plain_line(true);
         self.bar.finish_and_clear();
     }
 }

@@ -28,6 +28,79 @@ pub struct Envelope<C, F> {
     pub config: C,
     /// The figures computed.
     pub figures: F,
+    /// Where, when and how the result was made (absent in files written before dgnn recorded
+    /// it, and in results made by a library caller that did not set it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// Where, when and how a result was made: the commit, the command line, the time, and the CPU
+/// features the binary was built for and ran on (results may differ in the last bits across
+/// builds with different vector instructions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The git commit checked out when the binary was built (`unknown` outside a git checkout).
+    pub commit: String,
+    /// The command line, program name first.
+    pub command_line: Vec<String>,
+    /// When the process started, UTC, RFC 3339.
+    pub started_utc: String,
+    /// The x86-64 vector features compiled in (`-C target-cpu` / `target-feature`); empty for a
+    /// portable build.
+    pub build_features: Vec<String>,
+    /// The vector features of the CPU it ran on.
+    pub cpu_features: Vec<String>,
+}
+
+/// The x86-64 vector features dgnn's kernels care about, by name.
+const FEATURES: [&str; 6] = ["sse4.2", "avx", "avx2", "fma", "avx512f", "avx512vl"];
+
+impl Provenance {
+    /// The provenance of this process: `commit` as the build recorded it, the command line from
+    /// the environment, `started` as the start time.
+    #[must_use]
+    pub fn capture(commit: &str, started: std::time::SystemTime) -> Self {
+        Self {
+            commit: commit.to_string(),
+            command_line: std::env::args().collect(),
+            started_utc: humantime::format_rfc3339_seconds(started).to_string(),
+            build_features: compiled_features(),
+            cpu_features: detected_features(),
+        }
+    }
+}
+
+/// The features of [`FEATURES`] the build enabled at compile time.
+fn compiled_features() -> Vec<String> {
+    let enabled = [
+        cfg!(target_feature = "sse4.2"),
+        cfg!(target_feature = "avx"),
+        cfg!(target_feature = "avx2"),
+        cfg!(target_feature = "fma"),
+        cfg!(target_feature = "avx512f"),
+        cfg!(target_feature = "avx512vl"),
+    ];
+    FEATURES.iter().zip(enabled).filter(|(_, on)| *on).map(|(name, _)| name.to_string()).collect()
+}
+
+/// The features of [`FEATURES`] the running CPU has.
+fn detected_features() -> Vec<String> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let present = [
+            std::arch::is_x86_feature_detected!("sse4.2"),
+            std::arch::is_x86_feature_detected!("avx"),
+            std::arch::is_x86_feature_detected!("avx2"),
+            std::arch::is_x86_feature_detected!("fma"),
+            std::arch::is_x86_feature_detected!("avx512f"),
+            std::arch::is_x86_feature_detected!("avx512vl"),
+        ];
+        FEATURES.iter().zip(present).filter(|(_, on)| *on).map(|(n, _)| n.to_string()).collect()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        Vec::new()
+    }
 }
 
 impl<C: Serialize, F: Serialize> Envelope<C, F> {
@@ -40,6 +113,28 @@ impl<C: Serialize, F: Serialize> Envelope<C, F> {
             seed,
             config,
             figures,
+            provenance: None,
+        }
+    }
+
+    /// The same envelope with its provenance recorded.
+    #[must_use]
+    pub fn with_provenance(mut self, provenance: Provenance) -> Self {
+        self.provenance = Some(provenance);
+        self
+    }
+
+    /// A borrowed copy with `provenance` recorded, to write without cloning the figures.
+    #[must_use]
+    pub fn borrowed_with(&self, provenance: Provenance) -> Envelope<&C, &F> {
+        Envelope {
+            tool: self.tool.clone(),
+            version: self.version.clone(),
+            command: self.command.clone(),
+            seed: self.seed,
+            config: &self.config,
+            figures: &self.figures,
+            provenance: Some(provenance),
         }
     }
 

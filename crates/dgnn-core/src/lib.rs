@@ -20,7 +20,7 @@ pub mod rng;
 pub mod stats;
 pub mod units;
 
-pub use envelope::{Envelope, atomic_write, create_run_dir};
+pub use envelope::{Envelope, Provenance, atomic_write, create_run_dir};
 pub use error::{CoreError, ParamError};
 pub use param::{ParamGuard, Valid, Validate};
 pub use progress::{NoProgress, Progress};
