@@ -1,6 +1,7 @@
 //! `dgnn tongues`: the Arnold tongues of the sine circle map (or of a forced flow) as a picture
 //! with labelled p/q, the exact saddle-node edges as CSV, and the K = 1 figures (locked measure,
-//! fractal dimension of the unlocked set, golden-mean critical Ω).
+//! fractal dimension of the unlocked set, golden-mean critical Ω and its scaling δ with an error
+//! estimate, also printed).
 //!
 //! Folder: `result.json`/`result.ron` (envelope with the checked options and the K = 1
 //! figures), `grid.csv` (Ω, K, ρ), `edges.csv` (p, q, K, lower, upper, width; sine map only),
@@ -140,7 +141,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
         if (args.k_max - 1.0).abs() < 1e-12 {
-            critical = Some(critical_figures(args.q_max_measure, &TerminalProgress::new())?);
+            let figures = critical_figures(args.q_max_measure, &TerminalProgress::new())?;
+            eprintln!(
+                "golden mean at K = 1: Ω_c = {:.15}, δ = {:.9} ± {:.1e} (Aitken's Δ² on the \
+                 convergence ratios up to F_n = {})",
+                figures.golden_mean_omega_c,
+                figures.golden_mean_delta,
+                figures.golden_mean_delta_error,
+                figures.golden_mean_delta_denominator
+            );
+            critical = Some(figures);
         }
     }
     folder.write_plot("tongues", &plot.y_range(0.0, args.k_max * 1.06))?;

@@ -23,8 +23,13 @@
 //! **Golden mean.** The rotation number `(√5 − 1)/2` is reached at a single Ω at `K = 1`
 //! (Shenker 1982, Physica D 5:405: `Ω_c ≈ 0.606661063`). Its Fibonacci approximants
 //! `F_{n−1}/F_n` have superstable orbits through the critical point θ = 0 at `Ω_n` with
-//! `f^{F_n}_{Ω_n}(0) = F_{n−1}`; `Ω_n → Ω_c` geometrically with ratio `δ ≈ −2.8336`, and
-//! Aitken's Δ² extrapolation of the last three gives `Ω_c`.
+//! `f^{F_n}_{Ω_n}(0) = F_{n−1}`; `Ω_n → Ω_c` geometrically, and Aitken's Δ² extrapolation of the
+//! last three gives `Ω_c`. The convergence ratios `δ_n = (Ω_{n−1} − Ω_{n−2})/(Ω_n − Ω_{n−1})`
+//! tend to Shenker's `δ = −2.833610655891`, alternating about it with errors shrinking by about
+//! −0.53 per step, while their rounding error grows by |δ| per step: the orbit is iterated on
+//! [0, 1) with whole turns counted apart, which keeps each `Ω_n` within a few ulps
+//! ([`OMEGA_ROUNDING`]), and Aitken's Δ² on the ratios is taken where truncation and rounding
+//! together are smallest (F_n = 4181: δ within about 1e-7).
 
 use crate::error::{LockError, Result};
 use crate::farey::{Ratio, farey_sequence};
@@ -398,29 +403,60 @@ pub fn box_dimension(tongues: &[Tongue], q_max: u64) -> Result<BoxDimension> {
 /// The golden-mean critical point of the sine map at K = 1 from Fibonacci approximants.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GoldenMean {
-    /// `(F_{n−1}/F_n, Ω_n)`: the superstable parameter of each approximant.
+    /// `(F_{n−1}/F_n, Ω_n)`: the superstable parameter of each approximant, up to the last one
+    /// whose convergence ratio is still above its rounding error.
     pub approximants: Vec<(Ratio, f64)>,
     /// Aitken's Δ² extrapolation of the last three `Ω_n`.
     pub omega_c: f64,
-    /// The last convergence ratio `(Ω_{n−1} − Ω_{n−2})/(Ω_n − Ω_{n−1})` (Shenker: −2.8336).
+    /// The bound on the rounding error of every `Ω_n` ([`OMEGA_ROUNDING`]).
+    pub omega_rounding: f64,
+    /// The scaling `δ = lim (Ω_{n−1} − Ω_{n−2})/(Ω_n − Ω_{n−1})` (Shenker 1982: −2.833610655891):
+    /// Aitken's Δ² on the convergence ratios, at the denominator with the smallest error estimate.
     pub delta: f64,
+    /// The error estimate of `delta`: the spread of the extrapolants around it (truncation) plus
+    /// its propagated rounding bound.
+    pub delta_error: f64,
+    /// The Fibonacci denominator `F_n` of the last approximant in `delta`.
+    pub delta_denominator: u64,
 }
 
-/// Ω with `f_Ω^q(θ0) = θ0 + p` by safeguarded Newton (`∂_Ω f^q ≥ 1` makes it monotone in Ω).
-fn superstable<L: Lift + ?Sized>(
-    lift: &L,
-    ratio: Ratio,
-    theta0: f64,
-    guess: f64,
-    reach: f64,
-) -> Result<f64> {
+/// A bound on the rounding error of each `Ω_n` that [`golden_mean`] finds: 5u with u = 2⁻⁵³
+/// (5 units in the last place of numbers in [0.5, 1), 5.6e-16).
+///
+/// One step of the orbit kept in [0, 1), `x ↦ x − (K/2π) sin 2πx + Ω` with whole turns counted
+/// apart, rounds by at most about 2.4u (0.64u from the argument 2πx < 2π, 0.16u from the sine's
+/// last bit times K/2π, 0.06u from that product, 0.5u from the difference in [0, 1), 1u from the
+/// sum in [0.5, 2)). An error ε_j at step j reaches `f^q` multiplied by `P_j = ∏_{i>j} g′(x_i)`,
+/// and `∂_Ω f^q = Σ_j P_j`; with `g′ ≥ 0` (K ≤ 1) the error in Ω is the weighted mean
+/// `Σ_j ε_j P_j / Σ_j P_j`, at most max |ε_j| whatever the period q (it does not grow with the
+/// number of iterations). Newton's last step and the rounding of Ω itself add at most 1u; the
+/// rest is margin. (2π and K/2π rounded once are a fixed, smooth change of the map, which moves
+/// every Ω_n together and leaves δ alone.)
+pub const OMEGA_ROUNDING: f64 = 2.5 * f64::EPSILON;
+
+/// `f_Ω^q(0) − p` and `∂_Ω f_Ω^q(0)` for the ratio `p/q`, with the orbit kept in [0, 1) and its
+/// whole turns counted apart (`g(θ + 1) = g(θ) + 1`), so each step rounds on the scale of one turn
+/// however far the lift has gone (an unreduced lift at `F_{n−1} ≈ 10⁴` rounds on 2e-12).
+fn winding_residual<L: Lift + ?Sized>(lift: &L, omega: f64, ratio: Ratio) -> (f64, f64) {
+    let (mut turns, mut fraction, mut d_omega) = (0i64, 0.0, 0.0);
+    for _ in 0..ratio.denom() {
+        d_omega = 1.0 + lift.derivative(fraction) * d_omega;
+        let next = lift.value(fraction) + omega;
+        let whole = next.floor();
+        turns += whole as i64;
+        fraction = next - whole;
+    }
+    ((turns - ratio.numer() as i64) as f64 + fraction, d_omega)
+}
+
+/// Ω with `f_Ω^q(0) = p` by safeguarded Newton (`∂_Ω f^q ≥ 1` makes it monotone in Ω): the
+/// superstable orbit through the critical point θ = 0 of the sine lift at K = 1.
+fn superstable<L: Lift + ?Sized>(lift: &L, ratio: Ratio, guess: f64, reach: f64) -> Result<f64> {
     let centre = ratio.value();
     let (mut lo, mut hi) = (centre - reach, centre + reach);
     let mut omega = guess.clamp(lo, hi);
-    let target = theta0 + ratio.numer() as f64;
     for _ in 0..200 {
-        let it = iterate(lift, omega, theta0, ratio.denom());
-        let f = it.value - target;
+        let (f, d_omega) = winding_residual(lift, omega, ratio);
         if f == 0.0 {
             return Ok(omega);
         }
@@ -429,7 +465,7 @@ fn superstable<L: Lift + ?Sized>(
         } else {
             hi = omega;
         }
-        let newton = omega - f / it.d_omega;
+        let newton = omega - f / d_omega;
         let next = if newton > lo && newton < hi { newton } else { 0.5 * (lo + hi) };
         if (next - omega).abs() < 1e-16 || hi - lo < 1e-16 {
             return Ok(next);
@@ -439,17 +475,80 @@ fn superstable<L: Lift + ?Sized>(
     Err(LockError::NoConvergence { what: "superstable orbit", detail: ratio.to_string() })
 }
 
-/// Ω_c of the golden mean `(√5 − 1)/2` for the sine map at `K = 1` from the approximants
-/// `F_{n−1}/F_n` up to `F_n ≤ max_denominator` (at least 13).
+/// Aitken's Δ² limit of three consecutive terms of a sequence, or `None` when their second
+/// difference vanishes.
+fn aitken(x0: f64, x1: f64, x2: f64) -> Option<f64> {
+    let second_difference = x2 - 2.0 * x1 + x0;
+    (second_difference.abs() > 0.0).then(|| x2 - (x2 - x1).powi(2) / second_difference)
+}
+
+/// The convergence ratio `δ_n = (Ω_{n−1} − Ω_{n−2})/(Ω_n − Ω_{n−1})` of three consecutive
+/// approximants, with the bound on its rounding error when each Ω is within `rounding`: each
+/// difference is within `2·rounding`, so `|Δδ_n| ≤ |δ_n|·2·rounding·(1/|D_{n−1}| + 1/|D_n|)`.
+fn convergence_ratio(omegas: [f64; 3], rounding: f64) -> (f64, f64) {
+    let (earlier, later) = (omegas[1] - omegas[0], omegas[2] - omegas[1]);
+    let ratio = earlier / later;
+    (ratio, ratio.abs() * 2.0 * rounding * (1.0 / earlier.abs() + 1.0 / later.abs()))
+}
+
+/// δ from the convergence ratios `ratios[i] = (δ_i, rounding bound)`: Aitken's Δ² on every three
+/// consecutive ratios, each with its propagated rounding bound and a truncation estimate (the
+/// larger of its last two steps), and the one with the smallest sum. Returns
+/// `(δ, error estimate, index of its last ratio)`, or `None` with fewer than five ratios.
+fn extrapolated_delta(ratios: &[(f64, f64)]) -> Option<(f64, f64, usize)> {
+    // Aitken's value d₂ − a²/(a − b), with a = d₂ − d₁ and b = d₁ − d₀, moves by b²/(a − b)²,
+    // −2ab/(a − b)² and a²/(a − b)² per unit change of d₂, d₁, d₀.
+    let limits: Vec<Option<(f64, f64)>> = ratios
+        .windows(3)
+        .map(|w| {
+            let ((d0, e0), (d1, e1), (d2, e2)) = (w[0], w[1], w[2]);
+            let (a, b) = (d2 - d1, d1 - d0);
+            let rounding = (b * b * e2 + 2.0 * (a * b).abs() * e1 + a * a * e0) / (a - b).powi(2);
+            aitken(d0, d1, d2).map(|limit| (limit, rounding))
+        })
+        .collect();
+    limits
+        .windows(3)
+        .enumerate()
+        .filter_map(|(start, w)| {
+            let ((a0, _), (a1, _), (a2, rounding)) = (w[0]?, w[1]?, w[2]?);
+            let truncation = (a2 - a1).abs().max((a1 - a0).abs());
+            Some((a2, truncation + rounding, start + 4))
+        })
+        .filter(|(_, error, _)| error.is_finite())
+        .min_by(|x, y| x.1.total_cmp(&y.1))
+}
+
+/// Ω_c of the golden mean `(√5 − 1)/2` for the sine map at `K = 1` and its scaling δ, from the
+/// approximants `F_{n−1}/F_n` (any `K ≤ 1` is accepted; Shenker's δ is that of K = 1).
+///
+/// The approximants are followed until `F_n` exceeds `max_denominator` (at least 34: δ's
+/// extrapolation needs seven) or until the rounding bound of the convergence ratio δ_n exceeds
+/// its change from δ_{n−1}, whichever comes first: past that point rounding, not the map, sets
+/// the differences `Ω_n − Ω_{n−1}` (in double precision at F_n = 17711, where they are 1e-9 and
+/// each Ω_n is within [`OMEGA_ROUNDING`]). δ is then Aitken's Δ² on three consecutive ratios at
+/// the denominator where truncation and rounding together are smallest.
 pub fn golden_mean(lift: &crate::map::SineLift, max_denominator: u64) -> Result<GoldenMean> {
-    if max_denominator < 13 {
-        return Err(
-            ParamError::new("max_denominator", max_denominator, "must be at least 13").into()
-        );
+    if max_denominator < 34 {
+        return Err(ParamError::new(
+            "max_denominator",
+            max_denominator,
+            "must be at least 34 (seven approximants extrapolate δ)",
+        )
+        .into());
+    }
+    if lift.k() > 1.0 {
+        return Err(ParamError::new(
+            "k",
+            lift.k(),
+            "must be at most 1 (the rounding bound needs an invertible map)",
+        )
+        .into());
     }
     let r = reach(lift);
     let (mut a, mut b) = (1u64, 2u64);
     let mut approximants: Vec<(Ratio, f64)> = Vec::new();
+    let mut ratios: Vec<(f64, f64)> = Vec::new();
     while b <= max_denominator {
         let ratio = Ratio::new(a, b)?;
         let n = approximants.len();
@@ -459,15 +558,32 @@ pub fn golden_mean(lift: &crate::map::SineLift, max_denominator: u64) -> Result<
         } else {
             ratio.value()
         };
-        let omega = superstable(lift, ratio, 0.0, guess, r)?;
-        approximants.push((ratio, omega));
-        (a, b) = (b, a + b);
+        approximants.push((ratio, superstable(lift, ratio, guess, r)?));
+        if let [.., (_, w0), (_, w1), (_, w2)] = approximants[..] {
+            ratios.push(convergence_ratio([w0, w1, w2], OMEGA_ROUNDING));
+        }
+        if let [.., (earlier, _), (latest, rounding)] = ratios[..]
+            && rounding > (latest - earlier).abs()
+        {
+            break;
+        }
+        let Some(next) = a.checked_add(b) else { break };
+        (a, b) = (b, next);
     }
     let n = approximants.len();
     let (x0, x1, x2) = (approximants[n - 3].1, approximants[n - 2].1, approximants[n - 1].1);
-    let denominator = x2 - 2.0 * x1 + x0;
-    let omega_c = if denominator.abs() > 0.0 { x2 - (x2 - x1).powi(2) / denominator } else { x2 };
-    Ok(GoldenMean { approximants, omega_c, delta: (x1 - x0) / (x2 - x1) })
+    let omega_c = aitken(x0, x1, x2).unwrap_or(x2);
+    let (delta, delta_error, last) = extrapolated_delta(&ratios).ok_or_else(|| {
+        LockError::NotEnoughData(format!("no extrapolation of δ from {n} approximants"))
+    })?;
+    Ok(GoldenMean {
+        omega_c,
+        omega_rounding: OMEGA_ROUNDING,
+        delta,
+        delta_error,
+        delta_denominator: approximants[last + 2].0.denom(),
+        approximants,
+    })
 }
 
 /// The exact edges of one tongue over several K: its two boundary curves in the (Ω, K) plane.
@@ -517,10 +633,10 @@ pub fn sine_tongue_edges(
     Ok(edges)
 }
 
-/// The Fibonacci denominator up to which [`critical_figures`] follows the golden mean's
-/// approximants (F₂₁ = 17711; Aitken's extrapolation of the last three is then within about
-/// 1e-10 of Shenker's Ω_c).
-pub const GOLDEN_MEAN_MAX_DENOMINATOR: u64 = 17711;
+/// The largest Fibonacci denominator [`critical_figures`] would follow the golden mean's
+/// approximants to (F₃₀ = 832 040), a cap only: [`golden_mean`] stops where rounding overtakes the
+/// convergence ratios, at F₂₁ = 17 711 in double precision.
+pub const GOLDEN_MEAN_MAX_DENOMINATOR: u64 = 832_040;
 
 /// The figures of the sine circle map at the critical line K = 1.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -536,8 +652,12 @@ pub struct CriticalFigures {
     pub gap_dimension_median: f64,
     /// The golden-mean critical Ω ([`golden_mean`], up to [`GOLDEN_MEAN_MAX_DENOMINATOR`]).
     pub golden_mean_omega_c: f64,
-    /// The golden mean's last convergence ratio δ (Shenker: −2.8336).
+    /// The golden mean's scaling δ, extrapolated ([`GoldenMean::delta`]; Shenker: −2.833610655891).
     pub golden_mean_delta: f64,
+    /// The error estimate of δ ([`GoldenMean::delta_error`]).
+    pub golden_mean_delta_error: f64,
+    /// The Fibonacci denominator of the last approximant in δ ([`GoldenMean::delta_denominator`]).
+    pub golden_mean_delta_denominator: u64,
 }
 
 /// The K = 1 figures of the sine circle map from its tongues with `q ≤ q_max` (at least 8):
@@ -557,6 +677,8 @@ pub fn critical_figures(q_max: u64, progress: &dyn Progress) -> Result<CriticalF
         gap_dimension_median: dimensions.get(dimensions.len() / 2).copied().unwrap_or(f64::NAN),
         golden_mean_omega_c: golden.omega_c,
         golden_mean_delta: golden.delta,
+        golden_mean_delta_error: golden.delta_error,
+        golden_mean_delta_denominator: golden.delta_denominator,
     })
 }
 
@@ -762,9 +884,57 @@ mod tests {
     }
 
     #[test]
+    fn golden_mean_scaling_matches_shenker_within_its_error_estimate() {
+        // Shenker 1982 (Physica D 5:405): δ = −2.833610655891 for the golden mean at K = 1, the
+        // value issue 16 cites. Ours is Aitken's Δ² on the convergence ratios of our own Ω_n,
+        // with an error estimate from their rounding bound and the extrapolants' spread; the
+        // published value must lie within that estimate, and the estimate within 1e-6.
+        let gm = golden_mean(&sine(1.0), GOLDEN_MEAN_MAX_DENOMINATOR).unwrap();
+        let shenker = -2.833_610_655_891;
+        assert!(gm.delta_error > 0.0 && gm.delta_error <= 1e-6, "{}", gm.delta_error);
+        assert!((gm.delta - shenker).abs() <= gm.delta_error, "{} ± {}", gm.delta, gm.delta_error);
+        // The approximants stop on their own, far below the cap, once the rounding bound of
+        // δ_n exceeds its change: there |Ω_n − Ω_{n−1}| ≈ 1e-9 is still 10⁶ times the rounding
+        // bound of each Ω_n, but δ_n changes by only ≈ 1e-6 per step.
+        let last = gm.approximants.len() - 1;
+        assert!(gm.approximants[last].0.denom() < GOLDEN_MEAN_MAX_DENOMINATOR / 10);
+        let step = (gm.approximants[last].1 - gm.approximants[last - 1].1).abs();
+        assert!(step > 1e5 * gm.omega_rounding, "{step}");
+        // δ's approximant lies inside the followed range, and the raw ratios at the end differ
+        // from Shenker's δ by more than the extrapolated value does (extrapolation helps).
+        assert!(gm.approximants.iter().any(|(r, _)| r.denom() == gm.delta_denominator));
+        let w: Vec<f64> = gm.approximants[last - 2..].iter().map(|a| a.1).collect();
+        let raw = (w[1] - w[0]) / (w[2] - w[1]);
+        assert!((raw - shenker).abs() > (gm.delta - shenker).abs());
+    }
+
+    #[test]
+    fn superstable_parameters_are_within_their_rounding_bound() {
+        // The 1/2 approximant is superstable at Ω = ½ exactly: 0 ↦ ½ ↦ 1 − sin(π)/2π = 1. The
+        // large ones against Ω_n solved independently with mpmath at 40 digits (Newton on
+        // f^q(0) − p with the derivative along the orbit, unreduced lift): within the rounding
+        // bound, where the unreduced double lift was up to 8e-14 off at q = 10 946.
+        let lift = sine(1.0);
+        let half = superstable(&lift, ratio(1, 2), 0.4, 0.2).unwrap();
+        assert!((half - 0.5).abs() <= OMEGA_ROUNDING, "{half}");
+        for (p, q, reference) in [
+            (4181, 6765, 0.606_661_065_817_718_8),
+            (6765, 10946, 0.606_661_062_641_626_4),
+            (10946, 17711, 0.606_661_063_762_490_2),
+        ] {
+            let omega = superstable(&lift, ratio(p, q), 0.606_661, 0.2).unwrap();
+            assert!((omega - reference).abs() <= OMEGA_ROUNDING, "{q}: {omega}");
+        }
+    }
+
+    #[test]
     fn bad_input_is_rejected() {
         assert!(tongue(&sine(1.5), ratio(1, 2)).is_err(), "K > 1 is not a homeomorphism");
         assert!(golden_mean(&sine(1.0), 5).is_err());
+        let few = golden_mean(&sine(1.0), 33).unwrap_err().to_string();
+        assert!(few.contains("max_denominator"), "seven approximants extrapolate δ: {few}");
+        let k = golden_mean(&sine(1.5), 100).unwrap_err().to_string();
+        assert!(k.contains("`k` = 1.5"), "K > 1 is not a homeomorphism: {k}");
         assert!(box_dimension(&[], 40).is_err());
     }
 
