@@ -138,6 +138,10 @@ fn tongues_and_staircase_write_their_folders() {
     assert!(edges.starts_with("p,q,k,lower,upper,width"));
     let result = std::fs::read_to_string(dir.path().join("t/result.json")).unwrap();
     assert!(result.contains("golden_mean_omega_c") && result.contains("box_dimension"));
+    // The golden-mean δ with its error estimate: Shenker's −2.833610655891 to 7 digits.
+    assert!(result.contains("golden_mean_delta_error"));
+    let printed = stderr(&out);
+    assert!(printed.contains("δ = -2.8336106") && printed.contains(" ± "), "{printed}");
     assert!(dir.path().join("t/tongues.png").is_file());
     let out = dgnn(
         &["staircase", "--k", "0.9", "--n-omega", "200", "--q-max", "8", "--out", "s"],
