@@ -3,14 +3,14 @@
 //! variation (crossover + mutation of both children), and one whole generation of the default
 //! search (population 40, multi-fidelity batch evaluation).
 //!
-//! Inputs (data splits, genomes, the search with its trained baseline) are built outside the
+//! Inputs (data splits, genomes, the search with its measured baseline) are built outside the
 //! timed loop from fixed seeds; sizes are in the `BenchmarkId`.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use dgnn_core::Seed;
 use dgnn_evo::Variation;
 use dgnn_glia::{Activation, Architecture, AstrocyteRule, Region};
-use dgnn_nas::{DgnnGenome, Fidelity, Search, SearchConfig};
+use dgnn_nas::{DgnnGenome, Fidelity, ParamGuard, Search, SearchConfig};
 use std::hint::black_box;
 
 /// A one-region genome of `neurons` tanh neurons, with or without the astrocyte rule (k = 6).
@@ -26,7 +26,8 @@ fn genome(neurons: usize, rule: bool) -> DgnnGenome {
 
 fn evaluations(c: &mut Criterion) {
     let data = dgnn_glia::Dataset::builtin("wdbc").expect("bundled data");
-    let search = Search::new(SearchConfig::default(), &data).expect("default search");
+    let config = SearchConfig::default().check().expect("default config");
+    let search = Search::new(config, &data).expect("default search");
     let mut group = c.benchmark_group("nas_evaluation");
     group.sample_size(20);
     for (fidelity, name) in [(Fidelity::Low, "low"), (Fidelity::Full, "full")] {
@@ -35,7 +36,7 @@ fn evaluations(c: &mut Criterion) {
                 let g = genome(neurons, rule);
                 let id = format!("{name}_{}", if rule { "rule_k6" } else { "plain" });
                 group.bench_with_input(BenchmarkId::new(id, neurons), &g, |b, g| {
-                    b.iter(|| search.problem().measure(black_box(g), fidelity).expect("trains"));
+                    b.iter(|| search.estimator().measure(black_box(g), fidelity).expect("trains"));
                 });
             }
         }
@@ -45,7 +46,8 @@ fn evaluations(c: &mut Criterion) {
 
 fn variation(c: &mut Criterion) {
     let data = dgnn_glia::Dataset::builtin("wdbc").expect("bundled data");
-    let search = Search::new(SearchConfig::default(), &data).expect("default search");
+    let config = SearchConfig::default().check().expect("default config");
+    let search = Search::new(config, &data).expect("default search");
     let space = search.variation().space();
     let p = space.random_genome(&mut Seed(1).stream("bench/p", &[]));
     let q = space.random_genome(&mut Seed(1).stream("bench/q", &[]));
@@ -67,10 +69,12 @@ fn generation(c: &mut Criterion) {
     for population in [20, 40] {
         let mut config = SearchConfig::default();
         config.evolution.population = population;
-        let search = Search::new(config, &data).expect("search");
-        group.bench_with_input(BenchmarkId::new("initial_wdbc", population), &search, |b, s| {
+        let search = Search::new(config.check().expect("config"), &data).expect("search");
+        let baseline = search.measure_baseline().expect("baseline");
+        let problem = search.problem(&baseline).expect("problem");
+        group.bench_with_input(BenchmarkId::new("initial_wdbc", population), &problem, |b, p| {
             b.iter(|| {
-                let mut engine = s.engine().expect("engine");
+                let mut engine = search.engine(p).expect("engine");
                 engine.step().expect("generation 0")
             });
         });

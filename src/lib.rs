@@ -44,6 +44,17 @@ pub enum Command {
     Sync(commands::sync::Args),
 }
 
+/// The exit status of the process for an error of [`run`]: a command's own status when it
+/// has one (`dgnn search`: [`commands::search::NO_NETWORK_MET_THE_CONSTRAINTS`]), else 1.
+#[must_use]
+pub fn exit_status(error: &anyhow::Error) -> i32 {
+    if error.is::<commands::search::NoNetworkMetTheConstraints>() {
+        commands::search::NO_NETWORK_MET_THE_CONSTRAINTS
+    } else {
+        1
+    }
+}
+
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {

@@ -1,7 +1,7 @@
 //! End-to-end tests of `dgnn search` and `dgnn report`: the example config, the run folder
 //! (front, loadable models, plots, summary), redrawing, a user's CSV, Ctrl-C and `--resume`
-//! (bit-identical to an uninterrupted run), and bad input (one-line errors, exit code 1, no
-//! folder left behind, never another run's folder).
+//! (bit-identical to an uninterrupted run), constraints no network meets (exit status 3), and
+//! bad input (one-line errors, exit code 1, no folder left behind, never another run's folder).
 
 mod common;
 
@@ -60,13 +60,18 @@ fn a_search_writes_a_complete_run_folder_and_report_redraws_it() {
         assert!(run.join(file).is_file(), "missing {file}");
     }
     assert!(stdout(&out).contains("efficient"));
+    // Without constraints every front member is feasible, in front.csv and result.json.
+    let written = std::fs::read_to_string(run.join("summary.txt")).unwrap();
+    assert!(!written.contains("no network met the constraints"), "{written}");
     // Every front member is a loadable model whose architecture is the reported genome, and
     // the CSV has one row per member.
     let front: Vec<serde_json::Value> =
         serde_json::from_str(&std::fs::read_to_string(run.join("front.json")).unwrap()).unwrap();
     let csv = std::fs::read_to_string(run.join("front.csv")).unwrap();
     assert_eq!(csv.lines().count(), front.len() + 1);
+    assert!(csv.lines().next().unwrap().starts_with("member,feasible,"), "{csv}");
     for (i, member) in front.iter().enumerate() {
+        assert_eq!(member["feasible"], true, "{member}");
         let model = TrainedNetwork::load(&run.join(format!("models/front-{i:02}.ron"))).unwrap();
         let genome: dgnn_glia::Architecture =
             serde_json::from_value(member["genome"].clone()).unwrap();
@@ -207,6 +212,50 @@ fn a_context_column_searches_multitask_networks() {
     assert!(each.iter().all(|a| a.as_f64().unwrap() >= 0.8), "{each:?}");
     let table = std::fs::read_to_string(dir.path().join("run/front.csv")).unwrap();
     assert!(table.lines().next().unwrap().contains("test_accuracy_by_context"), "{table}");
+}
+
+#[test]
+fn a_search_no_network_can_satisfy_ends_with_its_own_status_and_says_so() {
+    // A budget of 1 ATP per inference: every network pays at least its output's spike
+    // (3.84e8 ATP), so none is feasible. The run folder is complete, every front member is
+    // marked infeasible in front.csv and result.json, the summary lists the least-violating
+    // networks without claiming a saving, and the command ends with status 3 (in --help).
+    let dir = tempfile::tempdir().unwrap();
+    let config = SMALL.replacen("seed: 3,", "seed: 3, constraints: (max_energy: Some(1.0)),", 1);
+    std::fs::write(dir.path().join("budget.ron"), config).unwrap();
+    let out = dgnn(&["search", "budget.ron", "--out", "run"], dir.path());
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no network met the constraints"), "{}", stderr(&out));
+    let run = dir.path().join("run");
+    let summary = std::fs::read_to_string(run.join("summary.txt")).unwrap();
+    assert!(
+        summary.contains("no network met the constraints; the least-violating ones are:"),
+        "{summary}"
+    );
+    assert!(!summary.contains("efficient") && !summary.contains("less)"), "{summary}");
+    assert_eq!(stdout(&out).trim_end().lines().next(), summary.lines().next());
+    let csv = std::fs::read_to_string(run.join("front.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let column = header.iter().position(|&c| c == "feasible").expect("a feasible column");
+    for row in csv.lines().skip(1) {
+        assert_eq!(row.split(',').nth(column), Some("false"), "{row}");
+    }
+    let result: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("result.json")).unwrap()).unwrap();
+    let front = result["figures"]["front"].as_array().unwrap();
+    assert!(!front.is_empty());
+    for member in front {
+        assert_eq!(member["feasible"], false, "{member}");
+        assert!(member["violation"].as_f64().unwrap() > 0.0);
+    }
+    assert!(result["figures"]["energy_ratio"].is_null(), "no saving for infeasible networks");
+    assert!(run.join("front.png").is_file() && run.join("models/front-00.ron").is_file());
+    // `dgnn report` redraws the same summary; the help lists the status.
+    let out = dgnn(&["report", "run"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(run.join("summary.txt")).unwrap(), summary);
+    let help = stdout(&dgnn(&["search", "--help"], dir.path()));
+    assert!(help.contains("3 when the search finished but no network met"), "{help}");
 }
 
 #[test]

@@ -1,17 +1,17 @@
 //! `dgnn report RUN_DIR`: redraws the pictures and the text summary of a finished search from
 //! its machine-readable `result.json`, so a run can be re-plotted (or plotted again by a newer
-//! dgnn) without re-running it. `dgnn search` draws through the same functions.
+//! dgnn) without re-running it. `dgnn search` draws through the same functions; the summary text
+//! is dgnn-nas's `SearchReport::summary`.
 //!
 //! Pictures (SVG + PNG): `front` — the energy–information front on the validation part, each
 //! network coloured by its validation accuracy; `front_with_baseline` — the same beside the
 //! baseline MLP; `hypervolume` — the normalised hypervolume of the population's front by
 //! generation; `glia_ratio` — the glia:neuron ratio of the networks along the front.
 
-use crate::commands::search::read_report;
-use anyhow::Context;
-use dgnn_nas::{EnergyUnit, MemberReport, SearchReport};
+use anyhow::{Context, bail};
+use dgnn_core::Envelope;
+use dgnn_nas::{MemberReport, SearchReport};
 use dgnn_plot::Plot;
-use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `dgnn report`.
@@ -25,7 +25,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let report = read_report(&args.run_dir)?;
     draw(&args.run_dir, &report)?;
-    let summary = summary_text(&report);
+    let summary = report.summary();
     let path = args.run_dir.join("summary.txt");
     std::fs::write(&path, &summary).with_context(|| format!("writing {}", path.display()))?;
     println!("{summary}");
@@ -33,12 +33,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The energy of a member in the report's unit.
-fn energy(report: &SearchReport, m: &MemberReport) -> f64 {
-    match report.energy_unit {
-        EnergyUnit::Atp => m.validation.energy_atp,
-        EnergyUnit::Joules => m.validation.energy_joules,
+/// Reads the report of a finished search run from its `result.json`.
+pub fn read_report(dir: &Path) -> anyhow::Result<SearchReport> {
+    let path = dir.join("result.json");
+    let envelope: Envelope<serde_json::Value, SearchReport> = dgnn_core::envelope::read_json(&path)
+        .with_context(|| {
+            format!("reading {} (is {} a finished search run?)", path.display(), dir.display())
+        })?;
+    if envelope.tool != "dgnn" || envelope.command != "search" {
+        bail!(
+            "{} was written by `{} {}`, not by `dgnn search`",
+            path.display(),
+            envelope.tool,
+            envelope.command
+        );
     }
+    Ok(envelope.figures)
 }
 
 /// A power of ten that brings the largest energy into [1, 1000), and the axis label with it.
@@ -47,16 +57,16 @@ fn energy_scale(report: &SearchReport) -> (f64, String) {
         .front
         .iter()
         .chain(std::iter::once(&report.baseline))
-        .map(|m| energy(report, m))
+        .map(|m| report.energy_of(m))
         .fold(f64::MIN_POSITIVE, f64::max);
     let exponent = (largest.log10().floor() / 3.0).floor() * 3.0;
-    let unit = match report.energy_unit {
-        EnergyUnit::Atp => "ATP",
-        EnergyUnit::Joules => "J",
-    };
     (
         10f64.powf(exponent),
-        format!("energy per inference (1e{exponent} {unit}, {})", report.energy_model),
+        format!(
+            "energy per inference (1e{exponent} {}, {})",
+            report.unit_symbol(),
+            report.energy_model
+        ),
     )
 }
 
@@ -65,7 +75,7 @@ fn energy_scale(report: &SearchReport) -> (f64, String) {
 /// `hypervolume` and `glia_ratio`.
 pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
     let (scale, energy_label) = energy_scale(report);
-    let point = |m: &MemberReport| (energy(report, m) / scale, m.validation.information_bits);
+    let point = |m: &MemberReport| (report.energy_of(m) / scale, m.validation.information_bits);
     let front: Vec<(f64, f64)> = report.front.iter().map(point).collect();
     let coloured: Vec<(f64, f64, f64)> =
         report.front.iter().map(|m| (point(m).0, point(m).1, m.validation.accuracy)).collect();
@@ -76,7 +86,8 @@ pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
             .y_label("I(Y; Ŷ) on the validation part (bit)")
             .line("front", front.clone())
             .coloured_points(coloured.clone(), "validation accuracy");
-        if let Some(m) = report.front.get(report.efficient) {
+        // No network is called efficient when none met the constraints.
+        if let Some(m) = report.front.get(report.efficient).filter(|m| m.feasible) {
             let (x, y) = point(m);
             plot = plot.label(x, y, format!("  efficient: test acc {:.3}", m.test.accuracy));
         }
@@ -133,99 +144,4 @@ pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
             .context("drawing the glia ratio")?;
     }
     Ok(())
-}
-
-/// `, N contexts` for data with several contexts (tasks), empty for one.
-pub fn contexts_note(contexts: usize) -> String {
-    if contexts > 1 { format!(", {contexts} contexts") } else { String::new() }
-}
-
-/// ` · by context A / B …` for a member of a multitask search, empty otherwise.
-fn by_context(m: &MemberReport) -> String {
-    if m.test_accuracy_by_context.is_empty() {
-        return String::new();
-    }
-    let each: Vec<String> = m.test_accuracy_by_context.iter().map(|a| format!("{a:.4}")).collect();
-    format!(" · by context {}", each.join(" / "))
-}
-
-/// The text summary of a search report (printed and written as `summary.txt`).
-#[must_use]
-pub fn summary_text(r: &SearchReport) -> String {
-    let unit = match r.energy_unit {
-        EnergyUnit::Atp => "ATP",
-        EnergyUnit::Joules => "J",
-    };
-    let [train, validation, test, low] = r.data.parts;
-    let contexts = contexts_note(r.data.contexts);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "dgnn search on {} ({} samples × {} features, {} classes{contexts}; train {train} / \
-         validation {validation} / test {test}, low-fidelity subset {low})",
-        r.data.name,
-        r.data.samples,
-        r.data.features,
-        r.data.classes.len()
-    );
-    let _ = writeln!(
-        s,
-        "{} evaluations in {} generations ({} answered by the cache); energy model {}",
-        r.evaluations, r.generations, r.cache_hits, r.energy_model
-    );
-    let energies: Vec<f64> = r.front.iter().map(|m| energy(r, m)).collect();
-    let (lo, hi) =
-        energies.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &e| (a.min(e), b.max(e)));
-    let _ = writeln!(
-        s,
-        "front: {} networks, {lo:.3e} to {hi:.3e} {unit} per inference (max/min {:.2}); \
-         normalised hypervolume {:.4}",
-        r.front.len(),
-        hi / lo,
-        r.hypervolume_normalised
-    );
-    let _ = writeln!(s, "\n  #  energy ({unit})  I (bit)  val acc  test acc  glia:neuron  network");
-    for (i, m) in r.front.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "{i:>3}  {:>12.4e}  {:>7.4}  {:>7.4}  {:>8.4}  {:>11.2}  {}",
-            energy(r, m),
-            m.validation.information_bits,
-            m.validation.accuracy,
-            m.test.accuracy,
-            m.glia_ratio,
-            m.summary
-        );
-    }
-    let b = &r.baseline;
-    let _ = writeln!(
-        s,
-        "  -  {:>12.4e}  {:>7.4}  {:>7.4}  {:>8.4}  {:>11.2}  baseline MLP: {}\n",
-        energy(r, b),
-        b.validation.information_bits,
-        b.validation.accuracy,
-        b.test.accuracy,
-        b.glia_ratio,
-        b.summary
-    );
-    if let (Some(best), Some(eff)) = (r.front.get(r.most_accurate), r.front.get(r.efficient)) {
-        let _ = writeln!(
-            s,
-            "most accurate (#{}): test accuracy {:.4} (validation {:.4}){}",
-            r.most_accurate,
-            best.test.accuracy,
-            best.validation.accuracy,
-            by_context(best)
-        );
-        let _ = writeln!(
-            s,
-            "efficient (#{}, lowest energy within 1 point): test accuracy {:.4} at {:.3} × the \
-             baseline's energy ({:.1}× less)",
-            r.efficient,
-            eff.test.accuracy,
-            r.energy_ratio,
-            1.0 / r.energy_ratio
-        );
-    }
-    s
 }

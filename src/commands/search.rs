@@ -9,24 +9,68 @@
 //! - Ctrl-C stops after the running generation; the run folder then holds `checkpoint.ron`
 //!   and `dgnn search --resume RUN_DIR` continues it, bit-identically to an uninterrupted run.
 //!
+//! This command only reads the arguments and the config, chooses the folder, draws progress
+//! and writes files: the search itself — baseline, engine, checkpoint, resume, stop flag, the
+//! final re-measurement and the report with its summary — is dgnn-nas's `Search::run`.
+//!
 //! The run folder (never another run's): `config.ron` (the full config, read by `--resume`),
 //! `checkpoint.ron`, `result.json`/`result.ron` (envelope with the [`SearchReport`]),
 //! `front.csv`/`front.json`, `history.csv`, `models/front-NN.ron` (each front member as a
 //! loadable dgnn-glia model) and `models/baseline.ron`, the plots (`front`,
-//! `front_with_baseline`, `hypervolume`, `glia_ratio`, SVG + PNG) and `summary.txt`. `dgnn report RUN_DIR` redraws the plots and
-//! the summary from `result.json`.
+//! `front_with_baseline`, `hypervolume`, `glia_ratio`, SVG + PNG) and `summary.txt`.
+//! `dgnn report RUN_DIR` redraws the plots and the summary from `result.json`.
+//!
+//! When no network meets the config's constraints, the folder is still complete (its front
+//! holds the least-violating networks, each marked infeasible), and the command ends with exit
+//! status [`NO_NETWORK_MET_THE_CONSTRAINTS`].
 
 use crate::commands::report;
 use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::{Context, bail};
-use dgnn_core::{Envelope, Progress, Seed};
+use dgnn_core::{Envelope, Seed};
 use dgnn_glia::{EnergyCategory, LabelColumn};
-use dgnn_nas::{DataSource, Search, SearchConfig, SearchObserver, SearchReport, SearchResult};
+use dgnn_nas::report::contexts_note;
+use dgnn_nas::{
+    Baseline, Checkpointing, DataSource, ParamGuard, RunOptions, Search, SearchConfig,
+    SearchOutcome, SearchResult,
+};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// The exit status of a search that finished without any network meeting its constraints
+/// (the run folder is complete; its front holds the least-violating networks).
+pub const NO_NETWORK_MET_THE_CONSTRAINTS: i32 = 3;
+
+/// Exit statuses, as `dgnn search --help` lists them.
+const EXIT_STATUSES: &str = "Exit status: 0 when the search finished (or stopped on Ctrl-C, resumable \
+with --resume); 1 for bad input or a failure; 2 for a bad command line; 3 when the search finished \
+but no network met the config's constraints (the run folder then lists the least-violating \
+networks, each marked infeasible); 130 on a second Ctrl-C.";
+
+/// A finished search in which no network met the constraints (exit status
+/// [`NO_NETWORK_MET_THE_CONSTRAINTS`]).
+#[derive(Debug)]
+pub struct NoNetworkMetTheConstraints {
+    /// The run folder.
+    pub folder: String,
+}
+
+impl std::fmt::Display for NoNetworkMetTheConstraints {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "no network met the constraints; {} lists the least-violating ones (relax the \
+             constraints or search longer)",
+            self.folder
+        )
+    }
+}
+
+impl std::error::Error for NoNetworkMetTheConstraints {}
+
 /// Arguments of `dgnn search`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXIT_STATUSES)]
 pub struct Args {
     /// The RON config to run (default: the bundled default search on WDBC).
     pub config: Option<PathBuf>,
@@ -100,13 +144,16 @@ pub const EXAMPLE: &str = r#"// dgnn search: energy-constrained architecture sea
         energy: Biological(),         // Biological(…) ATP model, or Hardware(…) 45 nm model
     ),
     objectives: (
-        energy_unit: Atp,             // Atp | Joules
+        energy_unit: Atp,             // Atp | Joules (also of the reports and the budget)
         information: Loss,            // Loss: H(Y) − I | Negative: −I
         third: None,                  // HardwareEnergy | Attractors | ErrorRate
+        minimise_energy: true,        // false: information-only search (energies still reported)
     ),
     constraints: (
         max_energy: None,             // energy budget in energy_unit, e.g. 1e9
         min_accuracy: None,           // e.g. 0.9
+        max_energy_ratio: None,       // budget relative to the baseline, e.g. 0.25 (a quarter)
+        max_accuracy_drop: None,      // e.g. 0.01: at most one point below the baseline
     ),
     evolution: (
         population: 40,
@@ -119,9 +166,8 @@ pub const EXAMPLE: &str = r#"// dgnn search: energy-constrained architecture sea
 )
 "#;
 
-/// RON with the `implicit_some` and `unwrap_variant_newtypes` extensions, for reading and
-/// writing configs (so `max_energy: 1e9` needs no `Some(…)`).
-/// Reads a search config from RON text.
+/// Reads a search config from RON text (with the `implicit_some` and `unwrap_variant_newtypes`
+/// extensions, so `max_energy: 1e9` needs no `Some(…)`).
 pub fn parse_config(text: &str) -> anyhow::Result<SearchConfig> {
     crate::config::parse_ron(text)
 }
@@ -197,20 +243,23 @@ fn stop_on_ctrl_c() -> anyhow::Result<&'static AtomicBool> {
 
 fn fresh(config: SearchConfig, source: &str, out: Option<&Path>) -> anyhow::Result<()> {
     // Check and load everything before creating the folder, so bad input leaves nothing behind.
-    config.check().with_context(|| format!("checking {source}"))?;
+    let config = config.check().with_context(|| format!("checking {source}"))?;
     let data = config.data.load().with_context(|| format!("loading the data of {source}"))?;
-    let contexts = report::contexts_note(data.n_contexts());
     eprintln!(
-        "searching `{}` ({} samples × {} features, {} classes{contexts}); training the baseline …",
+        "searching `{}` ({} samples × {} features, {} classes{}); training the baseline …",
         data.name(),
         data.len(),
         data.n_features(),
-        data.n_classes()
+        data.n_classes(),
+        contexts_note(data.n_contexts())
     );
     let search = Search::new(config, &data).with_context(|| format!("setting up {source}"))?;
+    let baseline =
+        search.measure_baseline().with_context(|| format!("training the baseline of {source}"))?;
     let folder = RunFolder::create_or_default(out, "search")?;
     write_config(&folder.file("config.ron"), search.config())?;
-    drive(&search, &folder, false)
+    let checkpoint = folder.file("checkpoint.ron");
+    drive(&search, &baseline, &folder, Checkpointing::Fresh(&checkpoint))
 }
 
 fn resume(dir: &Path) -> anyhow::Result<()> {
@@ -227,49 +276,54 @@ fn resume(dir: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(&config_path).with_context(|| {
         format!("reading {} (is {} a search run folder?)", config_path.display(), dir.display())
     })?;
-    let config =
-        parse_config(&text).with_context(|| format!("reading {}", config_path.display()))?;
+    let config = parse_config(&text)
+        .and_then(|config| Ok(config.check()?))
+        .with_context(|| format!("reading {}", config_path.display()))?;
     let data = config.data.load().context("loading the data of the interrupted run")?;
     let search = Search::new(config, &data).context("setting up the interrupted run")?;
-    drive(&search, &folder, true)
+    let baseline =
+        search.measure_baseline().context("training the baseline of the interrupted run")?;
+    eprintln!("resuming {}", folder.path().display());
+    let checkpoint = folder.file("checkpoint.ron");
+    drive(&search, &baseline, &folder, Checkpointing::Resume(&checkpoint))
 }
 
-/// Runs the engine (fresh, or resumed from the folder's checkpoint) with progress and Ctrl-C
-/// handling, then writes the results.
-fn drive(search: &Search, folder: &RunFolder, resume: bool) -> anyhow::Result<()> {
+/// Runs the search with a progress bar and Ctrl-C handling, then writes the results.
+fn drive(
+    search: &Search,
+    baseline: &Baseline,
+    folder: &RunFolder,
+    checkpoint: Checkpointing<'_>,
+) -> anyhow::Result<()> {
     let stop = stop_on_ctrl_c()?;
     let progress = TerminalProgress::new();
-    let checkpoint = folder.file("checkpoint.ron");
-    let (engine, before) = if resume {
-        let engine = search.resume(&checkpoint)?;
-        let (generation, evaluations) =
-            engine.state().map_or((0, 0), |s| (s.generation, s.evaluations));
-        eprintln!("resuming {} after generation {generation}", folder.path().display());
-        (engine, (generation, evaluations))
-    } else {
-        (search.engine()?.checkpoint(&checkpoint), (0, 0))
+    let options = RunOptions {
+        checkpoint,
+        stop: Some(stop),
+        progress: Some(&progress),
+        ..RunOptions::default()
     };
-    progress.start(search.nsga2_config().generations, "search");
-    progress.advance(before.0);
-    let mut observer = SearchObserver::new(&progress, search, before.1);
-    let outcome = engine.stop_flag(stop).observer(&mut observer).run()?;
-    progress.finish();
-    if outcome.stopped {
-        println!(
-            "stopped after generation {}; continue with: dgnn search --resume {}",
-            outcome.state.generation,
-            folder.path().display()
-        );
-        return Ok(());
-    }
-    eprintln!("re-measuring the front on the held-out test part …");
-    let result = search.finish(&outcome.state)?;
+    let result = match search.run(baseline, options)? {
+        SearchOutcome::Finished(result) => result,
+        SearchOutcome::Stopped { generation, .. } => {
+            println!(
+                "stopped after generation {generation}; continue with: dgnn search --resume {}",
+                folder.path().display()
+            );
+            return Ok(());
+        }
+    };
     write_results(folder, search, &result)?;
-    let summary = report::summary_text(&result.report);
+    let summary = result.report.summary();
     std::fs::write(folder.file("summary.txt"), &summary)
         .with_context(|| format!("writing {}", folder.file("summary.txt").display()))?;
     println!("{summary}");
     println!("results in {}", folder.path().display());
+    if !result.report.constraints_met() {
+        return Err(
+            NoNetworkMetTheConstraints { folder: folder.path().display().to_string() }.into()
+        );
+    }
     Ok(())
 }
 
@@ -277,6 +331,8 @@ fn drive(search: &Search, folder: &RunFolder, resume: bool) -> anyhow::Result<()
 #[derive(serde::Serialize)]
 struct FrontRow<'a> {
     member: usize,
+    /// Whether the network meets every constraint.
+    feasible: bool,
     energy_atp: f64,
     energy_joules: f64,
     information_bits: f64,
@@ -331,6 +387,7 @@ fn write_results(folder: &RunFolder, search: &Search, result: &SearchResult) -> 
             let arch = m.genome.architecture();
             FrontRow {
                 member: i,
+                feasible: m.feasible,
                 energy_atp: v.energy_atp,
                 energy_joules: v.energy_joules,
                 information_bits: v.information_bits,
@@ -364,24 +421,6 @@ fn write_results(folder: &RunFolder, search: &Search, result: &SearchResult) -> 
     folder.write_csv("front.csv", &rows)?;
     folder.write_csv("history.csv", &report.history)?;
     report::draw(folder.path(), report)
-}
-
-/// Reads the envelope of a finished search run.
-pub fn read_report(dir: &Path) -> anyhow::Result<SearchReport> {
-    let path = dir.join("result.json");
-    let envelope: Envelope<serde_json::Value, SearchReport> = dgnn_core::envelope::read_json(&path)
-        .with_context(|| {
-            format!("reading {} (is {} a finished search run?)", path.display(), dir.display())
-        })?;
-    if envelope.tool != "dgnn" || envelope.command != "search" {
-        bail!(
-            "{} was written by `{} {}`, not by `dgnn search`",
-            path.display(),
-            envelope.tool,
-            envelope.command
-        );
-    }
-    Ok(envelope.figures)
 }
 
 #[cfg(test)]

@@ -23,4 +23,15 @@ pub enum NasError {
     /// The evolutionary engine failed (bad settings, unusable checkpoint …).
     #[error(transparent)]
     Evo(#[from] dgnn_evo::EvoError),
+    /// A baseline measured for another setup was handed to a search.
+    #[error(
+        "the baseline was measured under `{found}`, but this search measures under `{expected}`: \
+         measure the baseline with this search (`Search::measure_baseline`)"
+    )]
+    ForeignBaseline {
+        /// What this search measures under (data, seed, estimation, baseline architecture).
+        expected: String,
+        /// What the baseline was measured under.
+        found: String,
+    },
 }

@@ -300,10 +300,27 @@ impl ValidSearchSpace {
     /// Checks that `genome` lies in this space: every count in range, every real on its grid,
     /// only allowed blocks, a phase landscape with an attractor, and an architecture that passes
     /// the glia crate's own check.
+    ///
+    /// # Errors
+    /// A [`ParamError`] naming the first gene outside the space (`regions[1].glia_ratio`).
     pub fn validate(&self, genome: &DgnnGenome) -> Result<(), ParamError> {
-        let s = self.get();
         let arch = &genome.0;
-        let n = arch.regions.len();
+        self.validate_regions(&arch.regions)?;
+        if let Some(rule) = &arch.astrocytes {
+            self.validate_rule(rule)?;
+        }
+        if let Some(value) = arch.supply_per_astrocyte {
+            self.validate_supply(value)?;
+        }
+        self.validate_phase(arch.phase.as_ref())?;
+        arch.validate()?;
+        Ok(())
+    }
+
+    /// The region count, and each region's neurons, glia ratio, density and activation.
+    fn validate_regions(&self, regions: &[Region]) -> Result<(), ParamError> {
+        let s = self.get();
+        let n = regions.len();
         if n < s.regions.0 || n > s.regions.1 {
             return Err(ParamError::new(
                 "regions",
@@ -311,10 +328,7 @@ impl ValidSearchSpace {
                 format!("must number between {} and {}", s.regions.0, s.regions.1),
             ));
         }
-        let off_grid = |field: String, x: f64| {
-            ParamError::new(field, x, "must be a grid point of the search space")
-        };
-        for (i, r) in arch.regions.iter().enumerate() {
+        for (i, r) in regions.iter().enumerate() {
             if r.neurons < s.neurons.0 || r.neurons > s.neurons.1 {
                 return Err(ParamError::new(
                     format!("regions[{i}].neurons"),
@@ -322,12 +336,8 @@ impl ValidSearchSpace {
                     format!("must lie between {} and {}", s.neurons.0, s.neurons.1),
                 ));
             }
-            if !s.glia_ratio.contains(r.glia_ratio) {
-                return Err(off_grid(format!("regions[{i}].glia_ratio"), r.glia_ratio));
-            }
-            if !s.density.contains(r.density) {
-                return Err(off_grid(format!("regions[{i}].density"), r.density));
-            }
+            on_grid(&format!("regions[{i}].glia_ratio"), &s.glia_ratio, r.glia_ratio)?;
+            on_grid(&format!("regions[{i}].density"), &s.density, r.density)?;
             if !s.activations.contains(&r.activation) {
                 return Err(ParamError::new(
                     format!("regions[{i}].activation"),
@@ -336,85 +346,88 @@ impl ValidSearchSpace {
                 ));
             }
         }
-        if let Some(rule) = &arch.astrocytes {
-            let Some(a) = &s.astrocytes else {
-                return Err(ParamError::new(
-                    "astrocytes",
-                    "Some",
-                    "the space has no astrocyte rule",
-                ));
-            };
-            if rule.iterations < a.iterations.0 || rule.iterations > a.iterations.1 {
-                return Err(ParamError::new(
-                    "astrocytes.iterations",
-                    rule.iterations,
-                    format!("must lie between {} and {}", a.iterations.0, a.iterations.1),
-                ));
-            }
-            if rule.threshold > a.max_threshold {
-                return Err(ParamError::new(
-                    "astrocytes.threshold",
-                    rule.threshold,
-                    format!("must not exceed {}", a.max_threshold),
-                ));
-            }
-            if !a.change.contains(rule.increase) {
-                return Err(off_grid("astrocytes.increase".into(), rule.increase));
-            }
-            if !a.change.contains(rule.decrease) {
-                return Err(off_grid("astrocytes.decrease".into(), rule.decrease));
-            }
-        }
-        if let Some(value) = arch.supply_per_astrocyte {
-            let Some(space) = &s.supply else {
-                return Err(ParamError::new(
-                    "supply_per_astrocyte",
-                    value,
-                    "the space has no limited supply",
-                ));
-            };
-            if !space.per_astrocyte.contains(value) {
-                return Err(off_grid("supply_per_astrocyte".into(), value));
-            }
-        }
-        if arch.phase.is_none() && self.contexts() > 1 {
+        Ok(())
+    }
+
+    /// An astrocyte rule: allowed by the space, `k` and `μ` in range, `a` and `b` on the grid.
+    fn validate_rule(&self, rule: &AstrocyteRule) -> Result<(), ParamError> {
+        let Some(a) = &self.get().astrocytes else {
+            return Err(ParamError::new("astrocytes", "Some", "the space has no astrocyte rule"));
+        };
+        if rule.iterations < a.iterations.0 || rule.iterations > a.iterations.1 {
             return Err(ParamError::new(
-                "phase",
-                "None",
-                format!("the data's {} contexts need a phase layer", self.contexts()),
+                "astrocytes.iterations",
+                rule.iterations,
+                format!("must lie between {} and {}", a.iterations.0, a.iterations.1),
             ));
         }
-        if let Some(layer) = &arch.phase {
-            let Some(p) = &s.phase else {
-                return Err(ParamError::new("phase", "Some", "the space has no phase layer"));
-            };
-            for (field, range, x) in [
-                ("phase.a", &p.a, layer.a),
-                ("phase.b", &p.b, layer.b),
-                ("phase.detuning", &p.detuning, layer.detuning),
-                ("phase.coupling", &p.coupling, layer.coupling),
-            ] {
-                if !range.contains(x) {
-                    return Err(off_grid(field.into(), x));
-                }
-            }
-            if layer.contexts != self.contexts() {
-                return Err(ParamError::new(
-                    "phase.contexts",
-                    layer.contexts,
-                    format!("must equal the data's {} contexts", self.contexts()),
-                ));
-            }
-            if !Self::phase_has_attractor(layer) {
-                return Err(ParamError::new(
-                    "phase.detuning",
-                    layer.detuning,
-                    "is too large for the landscape to have an attractor",
-                ));
-            }
+        if rule.threshold > a.max_threshold {
+            return Err(ParamError::new(
+                "astrocytes.threshold",
+                rule.threshold,
+                format!("must not exceed {}", a.max_threshold),
+            ));
         }
-        arch.validate()?;
+        on_grid("astrocytes.increase", &a.change, rule.increase)?;
+        on_grid("astrocytes.decrease", &a.change, rule.decrease)
+    }
+
+    /// A limited supply per astrocyte: allowed by the space and on its grid.
+    fn validate_supply(&self, value: f64) -> Result<(), ParamError> {
+        let Some(space) = &self.get().supply else {
+            return Err(ParamError::new(
+                "supply_per_astrocyte",
+                value,
+                "the space has no limited supply",
+            ));
+        };
+        on_grid("supply_per_astrocyte", &space.per_astrocyte, value)
+    }
+
+    /// The phase layer: present when the data have several contexts, allowed by the space,
+    /// every gene on its grid, serving the data's contexts, with an attractor.
+    fn validate_phase(&self, layer: Option<&PhaseLayer>) -> Result<(), ParamError> {
+        let Some(layer) = layer else {
+            if self.contexts() > 1 {
+                return Err(ParamError::new(
+                    "phase",
+                    "None",
+                    format!("the data's {} contexts need a phase layer", self.contexts()),
+                ));
+            }
+            return Ok(());
+        };
+        let Some(p) = &self.get().phase else {
+            return Err(ParamError::new("phase", "Some", "the space has no phase layer"));
+        };
+        on_grid("phase.a", &p.a, layer.a)?;
+        on_grid("phase.b", &p.b, layer.b)?;
+        on_grid("phase.detuning", &p.detuning, layer.detuning)?;
+        on_grid("phase.coupling", &p.coupling, layer.coupling)?;
+        if layer.contexts != self.contexts() {
+            return Err(ParamError::new(
+                "phase.contexts",
+                layer.contexts,
+                format!("must equal the data's {} contexts", self.contexts()),
+            ));
+        }
+        if !Self::phase_has_attractor(layer) {
+            return Err(ParamError::new(
+                "phase.detuning",
+                layer.detuning,
+                "is too large for the landscape to have an attractor",
+            ));
+        }
         Ok(())
+    }
+}
+
+/// Refuses a real gene `x` that is not a point of `range`, naming `field`.
+fn on_grid(field: &str, range: &GeneRange, x: f64) -> Result<(), ParamError> {
+    if range.contains(x) {
+        Ok(())
+    } else {
+        Err(ParamError::new(field, x, "must be a grid point of the search space"))
     }
 }
 

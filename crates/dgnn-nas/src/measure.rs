@@ -16,8 +16,9 @@
 
 use crate::error::NasError;
 use crate::genome::DgnnGenome;
+use crate::objective::EnergyUnit;
 use dgnn_core::error::in_range;
-use dgnn_core::{NoProgress, ParamError, ParamGuard, Seed, Valid, Validate};
+use dgnn_core::{NoProgress, ParamError, ParamGuard, Seed, Valid};
 use dgnn_glia::data::stratified_split;
 use dgnn_glia::{
     Dataset, EarlyStopping, EnergyCategory, EnergyChoice, EnergyModel, HardwareEnergy, TrainConfig,
@@ -80,6 +81,7 @@ impl Default for EstimationConfig {
                 l2: 1e-4,
                 early_stopping: None,
                 sample_budget: None,
+                ..TrainConfig::default()
             },
             low_fidelity: Some(LowFidelity::default()),
             promote_fraction: 0.3,
@@ -131,27 +133,21 @@ fn search_training<'de, D: serde::Deserializer<'de>>(d: D) -> Result<TrainConfig
         l2: t.l2,
         early_stopping: t.early_stopping,
         sample_budget: t.sample_budget,
+        ..TrainConfig::default()
     })
 }
 
-/// Checked training budgets of both fidelities.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Budgets {
-    /// Full fidelity.
-    pub full: ValidTrainConfig,
-    /// Low fidelity and the training subset share, if used.
-    pub low: Option<(ValidTrainConfig, f64)>,
-}
+impl ParamGuard for EstimationConfig {
+    type Checked = Estimation;
 
-impl EstimationConfig {
     /// Checks every field; errors name the field (`estimation.training.epochs`).
-    pub fn check(&self) -> Result<Budgets, ParamError> {
+    fn check(self) -> Result<Estimation, ParamError> {
         let within = |e: ParamError| e.within("estimation");
         in_range("test_fraction", self.test_fraction, 1e-6, 0.5).map_err(within)?;
         in_range("validation_fraction", self.validation_fraction, 1e-6, 0.5).map_err(within)?;
         in_range("promote_fraction", self.promote_fraction, 1e-6, 1.0).map_err(within)?;
         let full = self.training.clone().check().map_err(|e| e.within("estimation.training"))?;
-        self.energy.validate().map_err(|e| e.within("estimation.energy"))?;
+        let energy = self.energy.clone().check().map_err(|e| e.within("estimation.energy"))?;
         let low = match &self.low_fidelity {
             None => None,
             Some(low) => {
@@ -163,7 +159,50 @@ impl EstimationConfig {
                 Some((config, low.subset))
             }
         };
-        Ok(Budgets { full, low })
+        Ok(Estimation { config: self, full, low, energy })
+    }
+}
+
+/// Checked estimation settings ([`EstimationConfig`] after its check): the training budgets of
+/// both fidelities and the energy model, as the only form the search trains with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimation {
+    config: EstimationConfig,
+    full: ValidTrainConfig,
+    low: Option<(ValidTrainConfig, f64)>,
+    energy: Valid<EnergyChoice>,
+}
+
+impl Estimation {
+    /// The settings as written (for descriptions and configs).
+    #[must_use]
+    pub fn config(&self) -> &EstimationConfig {
+        &self.config
+    }
+
+    /// The full-fidelity training.
+    #[must_use]
+    pub fn full(&self) -> &ValidTrainConfig {
+        &self.full
+    }
+
+    /// The low-fidelity training and the share of the training part it trains on, if the
+    /// search makes low-fidelity estimates.
+    #[must_use]
+    pub fn low(&self) -> Option<(&ValidTrainConfig, f64)> {
+        self.low.as_ref().map(|(config, share)| (config, *share))
+    }
+
+    /// The energy model every network is priced with.
+    #[must_use]
+    pub fn energy(&self) -> &Valid<EnergyChoice> {
+        &self.energy
+    }
+
+    /// The share of each batch promoted from low to full fidelity.
+    #[must_use]
+    pub fn promote_fraction(&self) -> f64 {
+        self.config.promote_fraction
     }
 }
 
@@ -260,6 +299,15 @@ impl Measurement {
             synapses: eval.activity.regions.iter().map(|r| r.synapses).sum(),
             samples_seen: trained.history.samples_seen,
         })
+    }
+
+    /// The energy of one inference in `unit`.
+    #[must_use]
+    pub fn energy_in(&self, unit: EnergyUnit) -> f64 {
+        match unit {
+            EnergyUnit::Atp => self.energy_atp,
+            EnergyUnit::Joules => self.energy_joules,
+        }
     }
 
     /// A measurement with the given entropy, information and accuracy (tests of objectives).

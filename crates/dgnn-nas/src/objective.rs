@@ -11,10 +11,16 @@
 //!   phase layer, to favour multistable networks for multitask use, as the paper proposes) and
 //!   [`ErrorObjective`] (`1 − accuracy`).
 //!
-//! Implement [`Objective`] to add one. Each objective also names its *reference* value from the
-//! measurement of the baseline network (a plain MLP): the hypervolume is measured against the
-//! reference point made of these, so it reads "what the search found that beats the baseline's
-//! cost and knows more than nothing".
+//! Objectives have named roles ([`Objectives`], [`Role`]): an optional *energy* objective, the
+//! *information* objective every search has, and any *extras*, evaluated in that order. Without
+//! an energy objective the search is information-only (accuracy-driven NAS as usually practised:
+//! one objective); its reports still show every network's measured energy, because reports and
+//! constraints read energy from the [`Measurement`], never from an objective.
+//!
+//! Implement [`Objective`] to add one, in any role. Each objective also names its *reference*
+//! value from the measurement of the baseline network (a plain MLP): the hypervolume is measured
+//! against the reference point made of these, so it reads "what the search found that beats the
+//! baseline's cost and knows more than nothing".
 
 use crate::measure::Measurement;
 use serde::{Deserialize, Serialize};
@@ -41,6 +47,17 @@ pub enum EnergyUnit {
     Atp,
     /// Joules per inference.
     Joules,
+}
+
+impl EnergyUnit {
+    /// The unit's symbol in tables and progress lines: `ATP` or `J`.
+    #[must_use]
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Self::Atp => "ATP",
+            Self::Joules => "J",
+        }
+    }
 }
 
 /// Energy per inference under the search's energy model.
@@ -205,33 +222,226 @@ pub enum ThirdObjective {
 }
 
 /// The objectives of a search (RON; every field optional).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ObjectivesConfig {
-    /// Unit of the energy objective: `Atp` (default) or `Joules`.
+    /// Unit of energy: of the energy objective, of the energy budget and of the reports
+    /// (`Atp`, the default, or `Joules`).
     pub energy_unit: EnergyUnit,
     /// `Loss` (`H(Y) − I`, default) or `Negative` (`−I`).
     pub information: InformationForm,
     /// An optional third objective: `HardwareEnergy`, `Attractors` or `ErrorRate` (default
     /// none).
     pub third: Option<ThirdObjective>,
+    /// Whether energy is an objective (default true). `false` makes an information-only search
+    /// — accuracy-driven NAS as usually practised, one objective (two with `third`) — whose
+    /// reports still show every network's measured energy. Written out only when false.
+    #[serde(skip_serializing_if = "is_true")]
+    pub minimise_energy: bool,
+}
+
+/// Whether a flag holds its default, `true` (so that it is not written out).
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+fn is_true(flag: &bool) -> bool {
+    *flag
+}
+
+impl Default for ObjectivesConfig {
+    fn default() -> Self {
+        Self {
+            energy_unit: EnergyUnit::Atp,
+            information: InformationForm::Loss,
+            third: None,
+            minimise_energy: true,
+        }
+    }
 }
 
 impl ObjectivesConfig {
-    /// The objectives in order: energy, information, then the third if any.
+    /// The objectives by role: energy (unless `minimise_energy` is false), information, then
+    /// the third as an extra.
     #[must_use]
-    pub fn build(&self) -> Vec<Box<dyn Objective>> {
-        let mut out: Vec<Box<dyn Objective>> = vec![
-            Box::new(EnergyObjective { unit: self.energy_unit }),
-            Box::new(InformationObjective { form: self.information }),
-        ];
+    pub fn build(&self) -> Objectives {
+        let information = InformationObjective { form: self.information };
+        let mut objectives = if self.minimise_energy {
+            Objectives::energy_and_information(
+                EnergyObjective { unit: self.energy_unit },
+                information,
+            )
+        } else {
+            Objectives::information_only(information)
+        };
         match self.third {
-            Some(ThirdObjective::HardwareEnergy) => out.push(Box::new(HardwareObjective)),
-            Some(ThirdObjective::Attractors) => out.push(Box::new(AttractorObjective)),
-            Some(ThirdObjective::ErrorRate) => out.push(Box::new(ErrorObjective)),
+            Some(ThirdObjective::HardwareEnergy) => {
+                objectives = objectives.with_extra(HardwareObjective)
+            }
+            Some(ThirdObjective::Attractors) => {
+                objectives = objectives.with_extra(AttractorObjective)
+            }
+            Some(ThirdObjective::ErrorRate) => objectives = objectives.with_extra(ErrorObjective),
             None => {}
         }
-        out
+        objectives
+    }
+}
+
+/// The role of an objective in a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// What a network costs (the paper's `E_min`).
+    Energy,
+    /// What a network knows about the label (the paper's `I_max`, or an accuracy).
+    Information,
+    /// Anything else minimised beside them.
+    Extra,
+}
+
+/// The objectives of a search by role: an optional energy objective, the information objective
+/// every search has, and any extras — in that order in every evaluation. A user's own
+/// [`Objective`] fills any role:
+///
+/// ```
+/// use dgnn_nas::{ErrorObjective, Measurement, Objective, Objectives};
+///
+/// /// Neurons as a cost (a smaller network is a cheaper one to deploy).
+/// struct Neurons;
+///
+/// impl Objective for Neurons {
+///     fn name(&self) -> String {
+///         "neurons".into()
+///     }
+///     fn value(&self, m: &Measurement) -> f64 {
+///         m.neurons as f64
+///     }
+///     fn reference(&self, baseline: &Measurement) -> f64 {
+///         baseline.neurons as f64
+///     }
+///     fn ideal(&self, _baseline: &Measurement) -> Option<f64> {
+///         Some(0.0)
+///     }
+/// }
+///
+/// // Accuracy-driven search with network size as the cost.
+/// let objectives = Objectives::energy_and_information(Neurons, ErrorObjective);
+/// assert_eq!(objectives.names(), ["neurons", "error_rate"]);
+/// // Accuracy alone: one objective.
+/// assert_eq!(Objectives::information_only(ErrorObjective).len(), 1);
+/// ```
+pub struct Objectives {
+    energy: Option<Box<dyn Objective>>,
+    information: Box<dyn Objective>,
+    extras: Vec<Box<dyn Objective>>,
+}
+
+impl std::fmt::Debug for Objectives {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let roles: Vec<(Role, String)> = self.with_roles().map(|(r, o)| (r, o.name())).collect();
+        f.debug_tuple("Objectives").field(&roles).finish()
+    }
+}
+
+impl Objectives {
+    /// An information-only search: one objective.
+    #[must_use]
+    pub fn information_only(information: impl Objective + 'static) -> Self {
+        Self { energy: None, information: Box::new(information), extras: Vec::new() }
+    }
+
+    /// The paper's pair: energy and information.
+    #[must_use]
+    pub fn energy_and_information(
+        energy: impl Objective + 'static,
+        information: impl Objective + 'static,
+    ) -> Self {
+        Self {
+            energy: Some(Box::new(energy)),
+            information: Box::new(information),
+            extras: Vec::new(),
+        }
+    }
+
+    /// The same with one more objective after the others.
+    #[must_use]
+    pub fn with_extra(mut self, extra: impl Objective + 'static) -> Self {
+        self.extras.push(Box::new(extra));
+        self
+    }
+
+    /// The energy objective, if energy is minimised.
+    #[must_use]
+    pub fn energy(&self) -> Option<&dyn Objective> {
+        self.energy.as_deref()
+    }
+
+    /// The information objective.
+    #[must_use]
+    pub fn information(&self) -> &dyn Objective {
+        &*self.information
+    }
+
+    /// The extra objectives, in order.
+    pub fn extras(&self) -> impl Iterator<Item = &dyn Objective> {
+        self.extras.iter().map(|o| &**o)
+    }
+
+    /// Every objective with its role, in evaluation order: energy, information, extras.
+    pub fn with_roles(&self) -> impl Iterator<Item = (Role, &dyn Objective)> {
+        let energy = self.energy().map(|o| (Role::Energy, o));
+        let extras = self.extras().map(|o| (Role::Extra, o));
+        energy
+            .into_iter()
+            .chain(std::iter::once((Role::Information, self.information())))
+            .chain(extras)
+    }
+
+    /// Every objective in evaluation order.
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Objective> {
+        self.with_roles().map(|(_, o)| o)
+    }
+
+    /// The number of objectives.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        usize::from(self.energy.is_some()) + 1 + self.extras.len()
+    }
+
+    /// Never true: every search has an information objective.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The objectives' names, in order.
+    #[must_use]
+    pub fn names(&self) -> Vec<String> {
+        self.iter().map(|o| o.name()).collect()
+    }
+
+    /// The objectives' values for a measured network, in order.
+    #[must_use]
+    pub fn values(&self, m: &Measurement) -> Vec<f64> {
+        self.iter().map(|o| o.value(m)).collect()
+    }
+
+    /// The hypervolume reference point from the baseline's measurement, in order.
+    #[must_use]
+    pub fn reference_point(&self, baseline: &Measurement) -> Vec<f64> {
+        self.iter().map(|o| o.reference(baseline)).collect()
+    }
+
+    /// The volume of the box between the ideal point and the reference point (the product of
+    /// `|reference − ideal|`), if every objective has a finite ideal and the box is not flat.
+    #[must_use]
+    pub fn ideal_box_volume(&self, baseline: &Measurement) -> Option<f64> {
+        let mut volume = 1.0;
+        for o in self.iter() {
+            volume *= (o.reference(baseline) - o.ideal(baseline)?).abs();
+        }
+        (volume > 0.0).then_some(volume)
     }
 }
 
@@ -255,15 +465,43 @@ mod tests {
 
     #[test]
     fn objectives_are_built_in_order() {
-        let names: Vec<String> = ObjectivesConfig {
+        let config = ObjectivesConfig {
             energy_unit: EnergyUnit::Joules,
             information: InformationForm::Loss,
             third: Some(ThirdObjective::Attractors),
-        }
-        .build()
-        .iter()
-        .map(|o| o.name())
-        .collect();
+            minimise_energy: true,
+        };
+        let names = config.build().names();
         assert_eq!(names, ["energy_joules", "information_loss_bits", "negative_attractors_log2"]);
+        let roles: Vec<Role> = config.build().with_roles().map(|(role, _)| role).collect();
+        assert_eq!(roles, [Role::Energy, Role::Information, Role::Extra]);
+        // Information-only: the energy role is empty, information comes first.
+        let only = ObjectivesConfig { minimise_energy: false, ..config }.build();
+        assert!(only.energy().is_none());
+        assert_eq!(only.names(), ["information_loss_bits", "negative_attractors_log2"]);
+        assert_eq!(only.len(), 2);
+    }
+
+    #[test]
+    fn information_only_is_written_out_only_when_chosen() {
+        // The default config's RON is unchanged by the flag; `false` is written and read back.
+        let text = ron::to_string(&ObjectivesConfig::default()).unwrap();
+        assert_eq!(text, "(energy_unit:Atp,information:Loss,third:None)");
+        let only = ObjectivesConfig { minimise_energy: false, ..ObjectivesConfig::default() };
+        let text = ron::to_string(&only).unwrap();
+        assert_eq!(ron::from_str::<ObjectivesConfig>(&text).unwrap(), only);
+    }
+
+    #[test]
+    fn the_ideal_box_spans_reference_to_ideal() {
+        // Energy 1e9 ATP (ideal 0) × information loss H = 0.95 bit (ideal 0): 0.95e9.
+        let baseline = Measurement::for_tests(0.95, 0.9, 0.97);
+        let objectives = ObjectivesConfig::default().build();
+        assert_eq!(objectives.reference_point(&baseline), [1e9, 0.95]);
+        let volume = objectives.ideal_box_volume(&baseline).unwrap();
+        assert!((volume - 0.95e9).abs() < 1e-3);
+        // The attractor objective has no finite ideal.
+        let with_attractors = objectives.with_extra(AttractorObjective);
+        assert_eq!(with_attractors.ideal_box_volume(&baseline), None);
     }
 }

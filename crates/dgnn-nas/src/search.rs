@@ -1,36 +1,40 @@
-//! The search driver: a user config ([`SearchConfig`], RON) becomes a [`Search`] — the problem,
-//! the variation operator, the engine settings and the measured baseline — whose engine runs
-//! (fresh or resumed from a checkpoint) and whose final state becomes a [`SearchResult`]: the
-//! front re-measured at full fidelity on the validation and the (never used before) test part.
+//! The search driver: a checked user config ([`SearchConfig`], RON) becomes a [`Search`] — the
+//! estimator with its data parts, the space, the objectives, the constraints and the variation
+//! operator; no network is trained yet. Then, in visible steps:
 //!
-//! Reported figures ([`SearchReport`]):
-//! - the front: every non-dominated genome among the final population's first front and the
-//!   Pareto archive, re-measured (a low-fidelity estimate may have put it there), one genome per
-//!   distinct point;
-//! - the *most accurate* member (by validation accuracy, ties to lower energy) and the
-//!   *efficient* member: the lowest-energy member whose validation accuracy is within
-//!   `efficient_within` (default 1 point) of the most accurate; both with test accuracy;
-//! - `energy_ratio`: the efficient member's energy over the baseline's (a plain MLP, by default
-//!   30-16-2 tanh, trained and measured the same way);
-//! - the hypervolume of the front in normalised `(E/E_baseline, 1 − I/H(Y))` space against
-//!   `(1, 1)`: the share of the unit square "cheaper than the baseline, knowing more than
-//!   nothing" that the front dominates (1 would be a free perfect classifier).
+//! 1. [`Search::measure_baseline`] trains and measures the baseline MLP ([`Baseline`]), which
+//!    fixes the hypervolume reference point and resolves the constraints relative to it;
+//! 2. [`Search::run`] runs the whole search — fresh, from a checkpoint, or stopped early by a
+//!    flag — with progress and observers ([`RunOptions`]), and returns a [`SearchOutcome`]:
+//!    finished with a [`SearchResult`] (the front re-measured at full fidelity on the validation
+//!    and the never-used-before test part), or stopped after a generation.
+//!
+//! `dgnn search`, experiments that run hundreds of searches in one process, and tests all go
+//! through [`Search::run`]. Its parts are public for callers that need one phase at a time (a
+//! benchmark timing the search apart from the final re-measurement, say):
+//! [`Search::problem`] → [`Search::engine`] or [`Search::resume`] → [`Search::finish`].
 
+use crate::baseline::{self, Baseline};
+use crate::constraints::{Constraints, ResolvedConstraints};
 use crate::error::NasError;
+use crate::estimator::Estimator;
 use crate::genome::DgnnGenome;
-use crate::measure::{EstimationConfig, Measurement};
-use crate::objective::{EnergyUnit, ObjectivesConfig};
-use crate::problem::{Constraints, DgnnProblem, FinalMeasurement};
+use crate::measure::EstimationConfig;
+use crate::objective::{EnergyUnit, Objectives, ObjectivesConfig};
+use crate::problem::{DgnnProblem, ProblemParts};
+use crate::report::{
+    DataSummary, Highlights, HistoryRecord, MemberReport, Scored, SearchReport, SearchResult,
+    energy_ratio, final_candidates, final_front, normalised_hypervolume,
+};
+use crate::space::{SearchSpace, ValidSearchSpace};
 use crate::variation::{DgnnVariation, VariationConfig};
 use dgnn_core::error::{at_least, in_range};
-use dgnn_core::{ParamGuard, Progress, Seed, Valid};
-use dgnn_evo::{
-    Executor, GenerationReport, GenerationSummary, Genome, Nsga2, Nsga2Config, Observer, State,
-    constrained_fronts, hypervolume_2d,
-};
-use dgnn_glia::{Architecture, DataSource, Dataset, PhaseLayer, TrainedNetwork};
+use dgnn_core::{NoProgress, ParamError, ParamGuard, Progress, Seed, Valid, Validate};
+use dgnn_evo::{Evaluator, Executor, GenerationReport, Nsga2, Nsga2Config, Observer, State};
+use dgnn_glia::{DataSource, Dataset};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 /// The data the search runs on by default: the bundled WDBC (breast cancer) table.
@@ -76,7 +80,9 @@ fn default_within() -> f64 {
     0.01
 }
 
-/// The whole configuration of `dgnn search` (RON; every field optional).
+/// The whole configuration of a search, as `dgnn search` reads it (RON; every field optional).
+/// Checked once into `Valid<SearchConfig>` ([`ParamGuard::check`]), the only form
+/// [`Search::new`] takes; deserialising a `Valid<SearchConfig>` checks it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchConfig {
@@ -84,19 +90,22 @@ pub struct SearchConfig {
     #[serde(default = "default_seed")]
     pub seed: u64,
     /// The data: `Builtin("wdbc")` (the default), or dgnn-glia's
-    /// `Csv(path: "my.csv", label: Name("diagnosis"), header: true)`.
+    /// `Csv(path: "my.csv", label: Name("diagnosis"), header: true)`. Read by callers that load
+    /// the data ([`DataSource::load`]); [`Search::new`] takes the loaded [`Dataset`].
     #[serde(default = "default_data")]
     pub data: DataSource,
     /// The search space.
     #[serde(default)]
-    pub space: crate::space::SearchSpace,
+    pub space: SearchSpace,
     /// Splits, training budgets of both fidelities, promotion and the energy model.
     #[serde(default)]
     pub estimation: EstimationConfig,
-    /// Energy unit, information form and an optional third objective.
+    /// Energy unit, information form, an optional third objective, and whether energy is an
+    /// objective at all.
     #[serde(default)]
     pub objectives: ObjectivesConfig,
-    /// Energy budget and minimum accuracy (default none).
+    /// Energy budget and minimum accuracy, absolute or relative to the baseline (default
+    /// none).
     #[serde(default)]
     pub constraints: Constraints,
     /// Population, generations, evaluation budget, variation.
@@ -115,7 +124,7 @@ impl Default for SearchConfig {
         Self {
             seed: default_seed(),
             data: default_data(),
-            space: crate::space::SearchSpace::default(),
+            space: SearchSpace::default(),
             estimation: EstimationConfig::default(),
             objectives: ObjectivesConfig::default(),
             constraints: Constraints::default(),
@@ -139,230 +148,158 @@ impl SearchConfig {
             archive: true,
         }
     }
+}
 
-    /// Checks everything that can be checked without the data (the space is checked for one
-    /// context here and again for the data's contexts by [`Search::new`]).
-    pub fn check(&self) -> Result<(), NasError> {
-        self.space.check(1)?;
-        self.estimation.check()?;
-        self.constraints.check()?;
+impl Validate for SearchConfig {
+    /// Checks everything that can be checked without the data: the space for one context
+    /// ([`Search::new`] checks it again for the data's contexts), the estimation, the
+    /// constraints, the efficient margin, the baseline and the evolution settings. Errors name
+    /// the field as a path (`evolution.variation.mutation_probability`).
+    fn validate(&self) -> Result<(), ParamError> {
+        self.space.clone().check(1)?;
+        self.estimation.clone().check()?;
+        self.constraints.validate()?;
         in_range("efficient_within", self.efficient_within, 0.0, 1.0)?;
         at_least("baseline (hidden sizes of the baseline MLP)", self.baseline.len(), 1)?;
         for (i, &n) in self.baseline.iter().enumerate() {
             at_least(&format!("baseline[{i}]"), n, 1)?;
         }
         self.nsga2(None).check().map_err(|e| e.within("evolution"))?;
-        self.evolution.variation.check().map_err(|e| e.within("evolution"))?;
+        self.evolution.variation.validate().map_err(|e| e.within("evolution"))?;
         Ok(())
     }
 }
 
-/// A member of the reported front (or the baseline).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MemberReport {
-    /// One-line description of the genome.
-    pub summary: String,
-    /// The genome (the architecture).
-    pub genome: DgnnGenome,
-    /// Objectives on the validation part (minimised).
-    pub objectives: Vec<f64>,
-    /// Constraint violation (0 = feasible).
-    pub violation: f64,
-    /// Astrocytes per neuron over the whole network.
-    pub glia_ratio: f64,
-    /// Validation measurement (full fidelity).
-    pub validation: Measurement,
-    /// Test measurement.
-    pub test: Measurement,
-    /// Test accuracy on each context's (task's) samples; empty for single-context data.
-    #[serde(default)]
-    pub test_accuracy_by_context: Vec<f64>,
-}
-
-impl MemberReport {
-    fn of(m: &FinalMeasurement) -> Self {
-        Self {
-            summary: m.genome.summary(),
-            genome: m.genome.clone(),
-            objectives: m.evaluation.objectives.clone(),
-            violation: m.evaluation.violation,
-            glia_ratio: m.genome.glia_ratio(),
-            validation: m.validation.clone(),
-            test: m.test.clone(),
-            test_accuracy_by_context: m.test_accuracy_by_context.clone(),
-        }
-    }
-}
-
-/// One generation of the run as reports list it: dgnn-evo's [`GenerationSummary`] (without its
-/// feasible count, which reports never held) and the normalised hypervolume, built from the
-/// engine's summary in one place (`HistoryRecord::of`); a separate type because `history.csv`
-/// and `result.json` keep their columns while the checkpoint keeps the engine's.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HistoryRecord {
-    /// Generation (0 = initial population).
-    pub generation: u64,
-    /// Evaluations so far.
-    pub evaluations: u64,
-    /// Cache hits so far.
-    pub cache_hits: u64,
-    /// Size of the population's first front.
-    pub front_size: usize,
-    /// Size of the Pareto archive.
-    pub archive_size: usize,
-    /// Hypervolume of the population's feasible first front, in objective units, against the
-    /// reference point.
-    pub hypervolume: Option<f64>,
-    /// The same divided by the volume between the objectives' ideal values and the reference
-    /// point (in [0, 1]); none when an objective has no finite ideal.
-    pub hypervolume_normalised: Option<f64>,
-}
-
-impl HistoryRecord {
-    /// The report's row for the engine's summary of a generation, the hypervolume divided by
-    /// `scale` (see [`HistoryRecord::hypervolume_normalised`]) when there is one.
-    fn of(summary: &GenerationSummary, scale: Option<f64>) -> Self {
-        Self {
-            generation: summary.generation,
-            evaluations: summary.evaluations,
-            cache_hits: summary.cache_hits,
-            front_size: summary.front_size,
-            archive_size: summary.archive_size,
-            hypervolume: summary.hypervolume,
-            hypervolume_normalised: summary.hypervolume.zip(scale).map(|(hv, s)| hv / s),
-        }
-    }
-}
-
-/// The data and its parts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DataSummary {
-    /// Name of the data set.
-    pub name: String,
-    /// Samples.
-    pub samples: usize,
-    /// Features.
-    pub features: usize,
-    /// Class names.
-    pub classes: Vec<String>,
-    /// Samples in the training, validation, test and low-fidelity parts.
-    pub parts: [usize; 4],
-    /// The data fingerprint (hex).
-    pub fingerprint: String,
-    /// Contexts (tasks) the networks serve (1 for single-task data; absent in older reports).
-    #[serde(default = "one_context")]
-    pub contexts: usize,
-}
-
-fn one_context() -> usize {
-    1
-}
-
-/// What a search found (module docs); the machine-readable core of a run folder.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SearchReport {
-    /// The data.
-    pub data: DataSummary,
-    /// Objective names, in order.
-    pub objective_names: Vec<String>,
-    /// The hypervolume reference point (from the baseline).
-    pub reference_point: Vec<f64>,
-    /// The energy model's name.
-    pub energy_model: String,
-    /// The energy objective's unit.
-    pub energy_unit: EnergyUnit,
-    /// Generations completed.
-    pub generations: u64,
-    /// Evaluations made (cache hits excluded).
-    pub evaluations: u64,
-    /// Evaluations answered by the cache.
-    pub cache_hits: u64,
-    /// The baseline plain MLP.
-    pub baseline: MemberReport,
-    /// The front, by increasing energy.
-    pub front: Vec<MemberReport>,
-    /// One record per generation.
-    pub history: Vec<HistoryRecord>,
-    /// Hypervolume of the front in normalised `(E/E_baseline, 1 − I/H)` space against (1, 1).
-    pub hypervolume_normalised: f64,
-    /// Index into `front` of the most accurate member.
-    pub most_accurate: usize,
-    /// Index into `front` of the efficient member.
-    pub efficient: usize,
-    /// Energy of the efficient member over the baseline's.
-    pub energy_ratio: f64,
-}
-
-/// A report with the trained networks of the front and of the baseline.
-#[derive(Debug, Clone)]
-pub struct SearchResult {
-    /// The figures.
-    pub report: SearchReport,
-    /// The trained front members, in the order of `report.front`.
-    pub models: Vec<TrainedNetwork>,
-    /// The trained baseline.
-    pub baseline_model: TrainedNetwork,
-}
-
-/// A configured search (module docs).
+/// A configured search (module docs): everything but the baseline, which
+/// [`Search::measure_baseline`] measures.
 #[derive(Debug)]
 pub struct Search {
-    config: SearchConfig,
-    problem: DgnnProblem,
+    config: Valid<SearchConfig>,
+    estimator: Estimator,
+    space: ValidSearchSpace,
+    objectives: Objectives,
+    constraints: Valid<Constraints>,
     variation: DgnnVariation,
-    nsga2: Valid<Nsga2Config>,
-    baseline: FinalMeasurement,
+    baseline_genome: DgnnGenome,
 }
 
 /// The engine of a search: NSGA-II with the search's operator, run by dgnn-evo's executor.
-pub type SearchEngine<'s> = Executor<'s, DgnnProblem, Nsga2<&'s DgnnVariation>>;
+pub type SearchEngine<'s> = Executor<'s, DgnnProblem<'s>, Nsga2<&'s DgnnVariation>>;
 
-/// The baseline architecture: a plain MLP (with a non-gating phase layer serving the contexts
-/// of multitask data, which a plain network cannot).
-fn baseline_genome(hidden: &[usize], contexts: usize) -> DgnnGenome {
-    let mut arch = Architecture::plain(hidden);
-    if contexts > 1 {
-        arch.phase = Some(PhaseLayer { coupling: 0.0, contexts, ..PhaseLayer::default() });
+/// Where a run keeps its checkpoint ([`RunOptions::checkpoint`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Checkpointing<'a> {
+    /// No checkpoint (the default).
+    #[default]
+    Off,
+    /// Start afresh and rewrite this checkpoint after every generation.
+    Fresh(&'a Path),
+    /// Continue the run saved in this checkpoint (refused when it is missing or belongs to
+    /// another search) and keep rewriting it.
+    Resume(&'a Path),
+    /// Continue from this checkpoint if the file exists, else start afresh writing it (for
+    /// callers that rerun an interrupted batch of searches).
+    ResumeIfPresent(&'a Path),
+}
+
+/// How [`Search::run`] runs (every field optional; `RunOptions::default()` runs to the end in
+/// silence, without a checkpoint, on this machine).
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    /// Where the checkpoint is kept, and whether the run continues from it.
+    pub checkpoint: Checkpointing<'a>,
+    /// Stops the run between generations once raised (for example by Ctrl-C); the outcome is
+    /// then [`SearchOutcome::Stopped`], and the checkpoint, if any, resumes it.
+    pub stop: Option<&'a AtomicBool>,
+    /// Progress: one step per generation, with a status line (generation, evaluations per
+    /// second, front size, best accuracy, lowest energy).
+    pub progress: Option<&'a dyn Progress>,
+    /// More observers, called after every generation.
+    pub observers: Vec<&'a mut dyn Observer<DgnnGenome>>,
+    /// Where the evaluations of every stage run (default: in this process, in parallel).
+    pub evaluator: Option<&'a dyn for<'p> Evaluator<DgnnProblem<'p>>>,
+}
+
+/// How [`Search::run`] ended.
+#[derive(Debug, Clone)]
+pub enum SearchOutcome {
+    /// Every generation ran; the front was re-measured and reported.
+    Finished(Box<SearchResult>),
+    /// The stop flag ended the run after a generation (the checkpoint, if any, resumes it).
+    Stopped {
+        /// Generations completed, the initial one included.
+        generation: u64,
+        /// Evaluations made so far.
+        evaluations: u64,
+    },
+}
+
+impl SearchOutcome {
+    /// The result of a finished search (none when it was stopped).
+    #[must_use]
+    pub fn finished(self) -> Option<SearchResult> {
+        match self {
+            Self::Finished(result) => Some(*result),
+            Self::Stopped { .. } => None,
+        }
     }
-    DgnnGenome(arch)
 }
 
 impl Search {
-    /// Checks `config`, splits `data`, builds the problem and the operator, and trains and
-    /// measures the baseline (which fixes the hypervolume reference point).
-    pub fn new(config: SearchConfig, data: &Dataset) -> Result<Self, NasError> {
-        config.check()?;
-        let space = config.space.check(data.n_contexts())?;
-        let problem = DgnnProblem::new(
-            data,
-            space.clone(),
-            &config.estimation,
-            config.objectives.build(),
-            config.constraints.clone(),
-            Seed(config.seed),
-        )?;
-        let variation = DgnnVariation::new(space, config.evolution.variation.clone())?;
-        let genome = baseline_genome(&config.baseline, data.n_contexts());
-        let baseline = problem.measure_final(std::slice::from_ref(&genome))?.remove(0);
-        let reference: Vec<f64> =
-            problem.objective_list().iter().map(|o| o.reference(&baseline.validation)).collect();
-        let nsga2 = config
-            .nsga2((2..=3).contains(&reference.len()).then_some(reference))
-            .check()
-            .map_err(|e| e.within("evolution"))?;
-        Ok(Self { config, problem, variation, nsga2, baseline })
+    /// A search of `data` with the objectives of `config` (module docs); trains nothing.
+    ///
+    /// # Errors
+    /// [`NasError::Param`] when the space cannot serve the data's contexts, and
+    /// [`NasError::Data`] when the data are too small for the splits.
+    pub fn new(config: Valid<SearchConfig>, data: &Dataset) -> Result<Self, NasError> {
+        let objectives = config.objectives.build();
+        Self::with_objectives(config, data, objectives)
+    }
+
+    /// A search of `data` minimising `objectives` (a user's own [`Objective`](crate::Objective)s
+    /// in any role) instead of those `config.objectives` names; `config.objectives` still gives
+    /// the energy unit of reports and constraints.
+    ///
+    /// # Errors
+    /// As [`Search::new`].
+    pub fn with_objectives(
+        config: Valid<SearchConfig>,
+        data: &Dataset,
+        objectives: Objectives,
+    ) -> Result<Self, NasError> {
+        let space = config.space.clone().check(data.n_contexts())?;
+        let estimation = config.estimation.clone().check()?;
+        let constraints = config.constraints.clone().check()?;
+        let variation_config =
+            config.evolution.variation.clone().check().map_err(|e| e.within("evolution"))?;
+        let estimator = Estimator::new(data, estimation, Seed(config.seed))?;
+        let variation = DgnnVariation::new(space.clone(), variation_config);
+        let baseline_genome = baseline::baseline_genome(&config.baseline, data.n_contexts());
+        Ok(Self { config, estimator, space, objectives, constraints, variation, baseline_genome })
     }
 
     /// The config.
     #[must_use]
-    pub fn config(&self) -> &SearchConfig {
+    pub fn config(&self) -> &Valid<SearchConfig> {
         &self.config
     }
 
-    /// The problem.
+    /// The estimator (data parts, budgets, training seeds, what has been trained so far).
     #[must_use]
-    pub fn problem(&self) -> &DgnnProblem {
-        &self.problem
+    pub fn estimator(&self) -> &Estimator {
+        &self.estimator
+    }
+
+    /// The search space, checked for the data's contexts.
+    #[must_use]
+    pub fn space(&self) -> &ValidSearchSpace {
+        &self.space
+    }
+
+    /// The objectives, by role.
+    #[must_use]
+    pub fn objectives(&self) -> &Objectives {
+        &self.objectives
     }
 
     /// The variation operator.
@@ -371,137 +308,189 @@ impl Search {
         &self.variation
     }
 
-    /// The engine settings (with the reference point from the baseline).
+    /// The unit of energy of reports and constraints.
     #[must_use]
-    pub fn nsga2_config(&self) -> &Valid<Nsga2Config> {
-        &self.nsga2
+    pub fn energy_unit(&self) -> EnergyUnit {
+        self.config.objectives.energy_unit
     }
 
-    /// The baseline's validation and test measurement.
+    /// The baseline's architecture: a plain MLP with `config.baseline` hidden sizes.
     #[must_use]
-    pub fn baseline(&self) -> &FinalMeasurement {
-        &self.baseline
+    pub fn baseline_genome(&self) -> &DgnnGenome {
+        &self.baseline_genome
     }
 
-    /// A fresh engine; add a checkpoint, a stop flag and observers with its builder.
-    pub fn engine(&self) -> Result<SearchEngine<'_>, NasError> {
-        let nsga2 = Nsga2::new(&self.variation, self.nsga2.clone());
-        Ok(Executor::new(&self.problem, nsga2, self.problem.seed())?)
+    /// Trains the baseline MLP at full fidelity and measures it on the validation and the test
+    /// part: the hypervolume reference point, the relative constraints and the report's
+    /// comparison all come from it.
+    ///
+    /// # Errors
+    /// The glia crate's refusal to build or train the baseline.
+    pub fn measure_baseline(&self) -> Result<Baseline, NasError> {
+        Baseline::measure(&self.estimator, self.baseline_genome.clone())
+    }
+
+    /// The problem the engine solves, with the constraints resolved against `baseline`.
+    ///
+    /// # Errors
+    /// [`NasError::ForeignBaseline`] when `baseline` was measured for other data, seed,
+    /// estimation settings or architecture.
+    pub fn problem<'s>(&'s self, baseline: &'s Baseline) -> Result<DgnnProblem<'s>, NasError> {
+        let expected = baseline::identity(&self.estimator, &self.baseline_genome);
+        if baseline.measured_under() != expected {
+            return Err(NasError::ForeignBaseline {
+                expected,
+                found: baseline.measured_under().into(),
+            });
+        }
+        let unit = self.energy_unit();
+        Ok(DgnnProblem::new(ProblemParts {
+            estimator: &self.estimator,
+            space: &self.space,
+            objectives: &self.objectives,
+            constraints: ResolvedConstraints::new(&self.constraints, baseline.validation(), unit),
+            constraints_text: ron::to_string(&*self.constraints).unwrap_or_default(),
+            baseline,
+        }))
+    }
+
+    /// The engine settings, with the problem's reference point.
+    fn nsga2_config(&self, problem: &DgnnProblem<'_>) -> Result<Valid<Nsga2Config>, NasError> {
+        let config = self.config.nsga2(problem.reference_point());
+        Ok(config.check().map_err(|e| e.within("evolution"))?)
+    }
+
+    /// A fresh engine on `problem`; add a checkpoint, a stop flag and observers with its
+    /// builder.
+    ///
+    /// # Errors
+    /// The engine's refusal of its settings.
+    pub fn engine<'s>(
+        &'s self,
+        problem: &'s DgnnProblem<'s>,
+    ) -> Result<SearchEngine<'s>, NasError> {
+        let nsga2 = Nsga2::new(&self.variation, self.nsga2_config(problem)?);
+        Ok(Executor::new(problem, nsga2, self.estimator.seed())?)
     }
 
     /// An engine continuing the run saved in `checkpoint` (refused when it was written for
     /// another problem, operator, data or seed).
-    pub fn resume(&self, checkpoint: &Path) -> Result<SearchEngine<'_>, NasError> {
-        Ok(Executor::resume(&self.problem, checkpoint, |config| {
-            Nsga2::new(&self.variation, config)
-        })?)
+    ///
+    /// # Errors
+    /// dgnn-evo's checkpoint errors ([`NasError::Evo`]).
+    pub fn resume<'s>(
+        &'s self,
+        problem: &'s DgnnProblem<'s>,
+        checkpoint: &Path,
+    ) -> Result<SearchEngine<'s>, NasError> {
+        Ok(Executor::resume(problem, checkpoint, |config| Nsga2::new(&self.variation, config))?)
     }
 
-    /// The product of `|reference − ideal|` over the objectives, if every ideal is finite.
-    fn hypervolume_scale(&self) -> Option<f64> {
-        let reference = self.nsga2.reference_point.as_ref()?;
-        let base = &self.baseline.validation;
-        let mut scale = 1.0;
-        for (o, r) in self.problem.objective_list().iter().zip(reference) {
-            scale *= (r - o.ideal(base)?).abs();
+    /// The engine a run starts with, fresh or resumed as `checkpoint` says.
+    fn start<'s>(
+        &'s self,
+        problem: &'s DgnnProblem<'s>,
+        checkpoint: Checkpointing<'_>,
+    ) -> Result<SearchEngine<'s>, NasError> {
+        match checkpoint {
+            Checkpointing::Off => self.engine(problem),
+            Checkpointing::Fresh(path) => Ok(self.engine(problem)?.checkpoint(path)),
+            Checkpointing::Resume(path) => self.resume(problem, path),
+            Checkpointing::ResumeIfPresent(path) if path.exists() => self.resume(problem, path),
+            Checkpointing::ResumeIfPresent(path) => Ok(self.engine(problem)?.checkpoint(path)),
         }
-        (scale > 0.0).then_some(scale)
+    }
+
+    /// Runs the search against `baseline` (module docs): the engine, fresh or resumed, until
+    /// every generation ran or the stop flag was raised, then — unless stopped — the final
+    /// re-measurement ([`Search::finish`]).
+    ///
+    /// # Errors
+    /// A foreign baseline, an unusable checkpoint, a failed evaluation or checkpoint write.
+    pub fn run(
+        &self,
+        baseline: &Baseline,
+        options: RunOptions<'_>,
+    ) -> Result<SearchOutcome, NasError> {
+        let RunOptions { checkpoint, stop, progress, observers, evaluator } = options;
+        let progress = progress.unwrap_or(&NoProgress);
+        let problem = self.problem(baseline)?;
+        let mut engine = self.start(&problem, checkpoint)?;
+        let (generation, evaluations) =
+            engine.state().map_or((0, 0), |s| (s.generation, s.evaluations));
+        progress.start(self.config.evolution.generations, "search");
+        progress.advance(generation);
+        if generation > 0 {
+            progress.message(&format!("resumed after generation {generation}"));
+        }
+        let mut observer = SearchObserver::new(progress, self, evaluations);
+        engine = engine.observer(&mut observer);
+        for extra in observers {
+            engine = engine.observer(extra);
+        }
+        if let Some(flag) = stop {
+            engine = engine.stop_flag(flag);
+        }
+        if let Some(evaluator) = evaluator {
+            engine = engine.evaluator(evaluator);
+        }
+        let outcome = engine.run()?;
+        if outcome.stopped {
+            progress.finish();
+            let state = &outcome.state;
+            return Ok(SearchOutcome::Stopped {
+                generation: state.generation,
+                evaluations: state.evaluations,
+            });
+        }
+        progress.message("re-measuring the front on the held-out test part …");
+        let result = self.finish(&problem, &outcome.state);
+        progress.finish();
+        Ok(SearchOutcome::Finished(Box::new(result?)))
     }
 
     /// Re-measures the final front at full fidelity on the validation and test parts and
-    /// assembles the report (module docs). The test part is used here for the first time.
-    pub fn finish(&self, state: &State<DgnnGenome>) -> Result<SearchResult, NasError> {
-        let mut candidates: Vec<DgnnGenome> = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
-        let from_front = state.front().into_iter().map(|i| &i.genome);
-        for genome in state.archive.members().iter().map(|i| &i.genome).chain(from_front) {
-            if seen.insert(genome.key()) {
-                candidates.push(genome.clone());
-            }
-        }
-        let measured = self.problem.measure_final(&candidates)?;
-        let first =
-            constrained_fronts(&measured.iter().map(|m| m.evaluation.clone()).collect::<Vec<_>>())
-                .into_iter()
-                .next()
-                .unwrap_or_default();
-        let mut front: Vec<&FinalMeasurement> = first.iter().map(|&i| &measured[i]).collect();
-        front.sort_by(|a, b| {
-            a.evaluation.objectives[0]
-                .total_cmp(&b.evaluation.objectives[0])
-                .then(a.genome.key().cmp(&b.genome.key()))
-        });
-        // Genomes that build different but equally good networks (a phase layer without
-        // gating, say) share one point: keep the first, as the archive does.
-        front.dedup_by(|b, a| a.evaluation == b.evaluation);
-        let energy = |m: &FinalMeasurement| m.evaluation.objectives[0];
-        let most_accurate = (0..front.len())
-            .min_by(|&a, &b| {
-                front[b]
-                    .validation
-                    .accuracy
-                    .total_cmp(&front[a].validation.accuracy)
-                    .then(a.cmp(&b))
-            })
-            .unwrap_or(0);
-        let best = front.get(most_accurate).map_or(0.0, |m| m.validation.accuracy);
-        let efficient = (0..front.len())
-            .filter(|&i| {
-                front[i].validation.accuracy >= best - self.config.efficient_within - 1e-12
-            })
-            .min_by(|&a, &b| energy(front[a]).total_cmp(&energy(front[b])).then(a.cmp(&b)))
-            .unwrap_or(0);
-        let base = &self.baseline;
-        let energy_ratio = front
-            .get(efficient)
-            .map_or(f64::NAN, |m| m.validation.energy_joules / base.validation.energy_joules);
-        let normalised: Vec<[f64; 2]> = front
-            .iter()
-            .map(|m| {
-                let v = &m.validation;
-                [
-                    v.energy_joules / base.validation.energy_joules,
-                    1.0 - v.information_bits / v.label_entropy_bits.max(f64::MIN_POSITIVE),
-                ]
-            })
+    /// assembles the report ([`crate::report`]). The test part is used here for the first
+    /// time.
+    ///
+    /// # Errors
+    /// The glia crate's refusal to retrain a front member.
+    pub fn finish(
+        &self,
+        problem: &DgnnProblem<'_>,
+        state: &State<DgnnGenome>,
+    ) -> Result<SearchResult, NasError> {
+        let unit = self.energy_unit();
+        let measured = self.estimator.measure_final(&final_candidates(state))?;
+        let scored = measured
+            .into_iter()
+            .map(|m| Scored { evaluation: problem.evaluation_of(&m.validation), measured: m })
             .collect();
-        let scale = self.hypervolume_scale();
-        let splits = self.problem.splits();
-        let history = state.history.iter().map(|h| HistoryRecord::of(h, scale)).collect();
-        let data_summary = DataSummary {
-            name: splits.train.name().into(),
-            samples: splits.train.len() + splits.validation.len() + splits.test.len(),
-            features: splits.train.n_features(),
-            classes: splits.train.class_names().to_vec(),
-            parts: [
-                splits.train.len(),
-                splits.validation.len(),
-                splits.test.len(),
-                splits.low_fidelity.len(),
-            ],
-            fingerprint: format!("{:016x}", self.problem.data_fingerprint()),
-            contexts: self.problem.space().contexts(),
-        };
+        let front = final_front(scored, unit);
+        let Highlights { most_accurate, efficient } =
+            Highlights::of(&front, unit, self.config.efficient_within);
+        let baseline = problem.baseline().measured();
+        let scale = problem.hypervolume_scale();
         let report = SearchReport {
-            data: data_summary,
-            objective_names: self.problem.objective_list().iter().map(|o| o.name()).collect(),
-            reference_point: self.nsga2.reference_point.clone().unwrap_or_default(),
+            data: DataSummary::of(&self.estimator),
+            objective_names: self.objectives.names(),
+            reference_point: problem.reference_point().unwrap_or_default(),
             energy_model: self.config.estimation.energy.name().into(),
-            energy_unit: self.config.objectives.energy_unit,
+            energy_unit: unit,
             generations: state.generation,
             evaluations: state.evaluations,
             cache_hits: state.cache_hits,
-            baseline: MemberReport::of(base),
-            front: front.iter().map(|m| MemberReport::of(m)).collect(),
-            history,
-            hypervolume_normalised: hypervolume_2d(&normalised, [1.0, 1.0]),
+            baseline: MemberReport::of(baseline, &problem.evaluation_of(&baseline.validation)),
+            front: front.iter().map(|s| MemberReport::of(&s.measured, &s.evaluation)).collect(),
+            history: state.history.iter().map(|h| HistoryRecord::of(h, scale)).collect(),
+            hypervolume_normalised: normalised_hypervolume(&front, &baseline.validation),
             most_accurate,
             efficient,
-            energy_ratio,
+            energy_ratio: energy_ratio(&front, efficient, &baseline.validation),
         };
         Ok(SearchResult {
-            models: front.iter().map(|m| m.model.clone()).collect(),
-            baseline_model: base.model.clone(),
+            models: front.into_iter().map(|s| s.measured.model).collect(),
+            baseline_model: baseline.model.clone(),
             report,
         })
     }
@@ -511,8 +500,8 @@ impl Search {
 /// best validation accuracy and lowest energy measured (one `advance` per generation).
 pub struct SearchObserver<'a> {
     progress: &'a dyn Progress,
-    problem: &'a DgnnProblem,
-    unit: &'static str,
+    estimator: &'a Estimator,
+    unit: EnergyUnit,
     started: Instant,
     evaluations_before: u64,
 }
@@ -523,14 +512,10 @@ impl<'a> SearchObserver<'a> {
     /// work only. The caller calls `progress.start` with the number of generations.
     #[must_use]
     pub fn new(progress: &'a dyn Progress, search: &'a Search, evaluations_before: u64) -> Self {
-        let unit = match search.config.objectives.energy_unit {
-            EnergyUnit::Atp => "ATP",
-            EnergyUnit::Joules => "J",
-        };
         Self {
             progress,
-            problem: &search.problem,
-            unit,
+            estimator: &search.estimator,
+            unit: search.energy_unit(),
             started: Instant::now(),
             evaluations_before,
         }
@@ -542,11 +527,15 @@ impl Observer<DgnnGenome> for SearchObserver<'_> {
         let s = report.summary;
         let seconds = self.started.elapsed().as_secs_f64().max(1e-9);
         let rate = s.evaluations.saturating_sub(self.evaluations_before) as f64 / seconds;
-        let tally = self.problem.tally();
-        let lowest = tally.lowest_energy.map_or_else(|| "-".into(), |e| format!("{e:.3e}"));
+        let trained = self.estimator.training_progress();
+        let lowest =
+            trained.lowest_energy(self.unit).map_or_else(|| "-".into(), |e| format!("{e:.3e}"));
         self.progress.message(&format!(
             "gen {} · {rate:.1} eval/s · front {} · best acc {:.3} · min E {lowest} {}",
-            s.generation, s.front_size, tally.best_accuracy, self.unit
+            s.generation,
+            s.front_size,
+            trained.best_accuracy,
+            self.unit.symbol()
         ));
         self.progress.advance(1);
     }
@@ -572,13 +561,9 @@ mod tests {
         assert!(c.check().unwrap_err().to_string().contains("baseline[1]"));
         let text = "(evolution: (population: 8, colour: 3))";
         assert!(ron::from_str::<SearchConfig>(text).unwrap_err().to_string().contains("colour"));
-    }
-
-    #[test]
-    fn baseline_serves_every_context() {
-        let g = baseline_genome(&[16], 3);
-        assert_eq!(g.architecture().phase.as_ref().map(|p| p.contexts), Some(3));
-        assert!(g.architecture().clone().check().is_ok());
-        assert!(baseline_genome(&[16], 1).architecture().phase.is_none());
+        // A checked config cannot be read unchecked.
+        let text = "(evolution: (population: 2))";
+        let err = ron::from_str::<Valid<SearchConfig>>(text).unwrap_err().to_string();
+        assert!(err.contains("evolution.population"), "{err}");
     }
 }

@@ -231,7 +231,15 @@ fn check_within(field: &str, range: &GeneRange, low: f64, high: f64) -> Result<(
 impl SearchSpace {
     /// Checks every field for a problem whose data has `contexts` contexts (tasks); errors
     /// name the field as a path (`space.phase.a.step`).
-    pub fn check(&self, contexts: usize) -> Result<ValidSearchSpace, ParamError> {
+    ///
+    /// This is the space's one check, with the context count as its argument (so it is not a
+    /// [`dgnn_core::ParamGuard`]); the checked [`ValidSearchSpace`] carries the count, and
+    /// every entry point (sampling, repair, validation, the variation operator) takes only it.
+    ///
+    /// # Errors
+    /// The first field that fails, or `space.phase` when several contexts meet a space without
+    /// a phase layer.
+    pub fn check(self, contexts: usize) -> Result<ValidSearchSpace, ParamError> {
         let within = |e: ParamError| e.within("space");
         check_pair("regions", self.regions, 1, 8).map_err(within)?;
         check_pair("neurons", self.neurons, 1, 4096).map_err(within)?;
@@ -291,7 +299,7 @@ impl SearchSpace {
                 ),
             ));
         }
-        Ok(ValidSearchSpace { space: self.clone(), contexts })
+        Ok(ValidSearchSpace { space: self, contexts })
     }
 }
 

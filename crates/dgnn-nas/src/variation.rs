@@ -18,7 +18,7 @@
 use crate::genome::DgnnGenome;
 use crate::space::{GeneRange, ValidSearchSpace};
 use dgnn_core::error::in_range;
-use dgnn_core::{ParamError, StreamRng};
+use dgnn_core::{ParamError, StreamRng, Valid, Validate};
 use dgnn_glia::Region;
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
@@ -40,9 +40,9 @@ impl Default for VariationConfig {
     }
 }
 
-impl VariationConfig {
+impl Validate for VariationConfig {
     /// Checks both probabilities (fields named under `variation`).
-    pub fn check(&self) -> Result<(), ParamError> {
+    fn validate(&self) -> Result<(), ParamError> {
         in_range("variation.crossover_probability", self.crossover_probability, 0.0, 1.0)?;
         in_range("variation.mutation_probability", self.mutation_probability, 0.0, 1.0)?;
         Ok(())
@@ -53,7 +53,7 @@ impl VariationConfig {
 #[derive(Debug, Clone)]
 pub struct DgnnVariation {
     space: ValidSearchSpace,
-    config: VariationConfig,
+    config: Valid<VariationConfig>,
 }
 
 /// Where a mutation can act.
@@ -88,10 +88,10 @@ fn nudge(range: &GeneRange, x: f64, rng: &mut StreamRng) -> f64 {
 }
 
 impl DgnnVariation {
-    /// The operator over `space` with the given settings.
-    pub fn new(space: ValidSearchSpace, config: VariationConfig) -> Result<Self, ParamError> {
-        config.check()?;
-        Ok(Self { space, config })
+    /// The operator over `space` with the given checked settings.
+    #[must_use]
+    pub fn new(space: ValidSearchSpace, config: Valid<VariationConfig>) -> Self {
+        Self { space, config }
     }
 
     /// The search space offspring stay in.
@@ -330,7 +330,7 @@ impl dgnn_evo::Variation<DgnnGenome> for DgnnVariation {
 mod tests {
     use super::*;
     use crate::space::SearchSpace;
-    use dgnn_core::{Seed, Validate};
+    use dgnn_core::{ParamGuard, Seed, Validate};
     use dgnn_evo::{Genome, Variation};
     use proptest::prelude::*;
 
@@ -339,7 +339,10 @@ mod tests {
     }
 
     fn operator_for(space: SearchSpace, contexts: usize) -> DgnnVariation {
-        DgnnVariation::new(space.check(contexts).unwrap(), VariationConfig::default()).unwrap()
+        DgnnVariation::new(
+            space.check(contexts).unwrap(),
+            VariationConfig::default().check().unwrap(),
+        )
     }
 
     fn small_space() -> SearchSpace {
@@ -408,11 +411,8 @@ mod tests {
     #[test]
     fn crossover_without_probability_copies_parents() {
         let space = SearchSpace::default().check(1).unwrap();
-        let op = DgnnVariation::new(
-            space.clone(),
-            VariationConfig { crossover_probability: 0.0, mutation_probability: 0.1 },
-        )
-        .unwrap();
+        let config = VariationConfig { crossover_probability: 0.0, mutation_probability: 0.1 };
+        let op = DgnnVariation::new(space.clone(), config.check().unwrap());
         let p = space.random_genome(&mut Seed(1).stream("test", &[0]));
         let q = space.random_genome(&mut Seed(1).stream("test", &[1]));
         let [x, y] = op.crossover(&p, &q, &mut Seed(1).stream("test", &[2]));
@@ -421,12 +421,8 @@ mod tests {
 
     #[test]
     fn bad_probabilities_are_refused() {
-        let space = SearchSpace::default().check(1).unwrap();
-        let err = DgnnVariation::new(
-            space,
-            VariationConfig { crossover_probability: 1.5, mutation_probability: 0.1 },
-        )
-        .unwrap_err();
+        let config = VariationConfig { crossover_probability: 1.5, mutation_probability: 0.1 };
+        let err = config.check().unwrap_err();
         assert_eq!(err.field, "variation.crossover_probability");
     }
 }

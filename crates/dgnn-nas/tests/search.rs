@@ -4,7 +4,9 @@
 
 use dgnn_evo::{EvoError, State};
 use dgnn_glia::{CsvOptions, Dataset, EnergyChoice, HardwareEnergy};
-use dgnn_nas::{DgnnGenome, NasError, Search, SearchConfig, SearchSpace};
+use dgnn_nas::{
+    DgnnGenome, NasError, ParamGuard, RunOptions, Search, SearchConfig, SearchReport, SearchSpace,
+};
 
 /// A small search on WDBC: population 16, 8 generations, 40 full epochs, 6 low-fidelity ones,
 /// at most 16 neurons per region and at most 4 astrocyte iterations.
@@ -37,11 +39,16 @@ fn wdbc() -> Dataset {
     Dataset::builtin("wdbc").unwrap()
 }
 
+/// A search on `data`, checked, with its own baseline, run to the end.
+fn report_of(config: SearchConfig, data: &Dataset) -> SearchReport {
+    let search = Search::new(config.check().unwrap(), data).unwrap();
+    let baseline = search.measure_baseline().unwrap();
+    search.run(&baseline, RunOptions::default()).unwrap().finished().unwrap().report
+}
+
 #[test]
 fn a_short_search_finds_accurate_networks_at_a_fraction_of_the_baseline_energy() {
-    let search = Search::new(small_config(7), &wdbc()).unwrap();
-    let outcome = search.engine().unwrap().run().unwrap();
-    let r = search.finish(&outcome.state).unwrap().report;
+    let r = report_of(small_config(7), &wdbc());
     // A well-trained small MLP reaches about 97% on WDBC (docs/benchmarks.md, W7; scikit-learn
     // 97.7% in 5-fold CV). The most accurate network of the front, chosen on the validation part,
     // must reach 95% on the 113 test samples: 2 points of slack is 2.3 samples, about one
@@ -85,9 +92,7 @@ fn with_the_hardware_model_the_front_spans_a_real_energy_range() {
             config.evolution.population = 24;
             config.evolution.generations = 12;
             config.estimation.energy = EnergyChoice::Hardware(HardwareEnergy::default());
-            let search = Search::new(config, &wdbc()).unwrap();
-            let outcome = search.engine().unwrap().run().unwrap();
-            let r = search.finish(&outcome.state).unwrap().report;
+            let r = report_of(config, &wdbc());
             let energies: Vec<f64> = r.front.iter().map(|m| m.validation.energy_joules).collect();
             let lo = energies.iter().copied().fold(f64::MAX, f64::min);
             let hi = energies.iter().copied().fold(0.0, f64::max);
@@ -107,9 +112,7 @@ fn on_two_conflicting_tasks_the_search_finds_phase_gated_networks_that_serve_bot
     // classify the 80 held-out samples nearly perfectly (0.91–1.0 over seeds 1–8 of this
     // budget, 0.99 for this seed): 0.9 is far above the blind bound of about 0.5.
     let data = Dataset::two_conflicting_tasks(200).unwrap();
-    let search = Search::new(small_config(3), &data).unwrap();
-    let outcome = search.engine().unwrap().run().unwrap();
-    let r = search.finish(&outcome.state).unwrap().report;
+    let r = report_of(small_config(3), &data);
     for member in &r.front {
         let phase = member.genome.architecture().phase.as_ref();
         assert_eq!(phase.map(|p| p.contexts), Some(2), "{}", member.summary);
@@ -119,7 +122,7 @@ fn on_two_conflicting_tasks_the_search_finds_phase_gated_networks_that_serve_bot
     // A space without phase layers cannot serve two contexts: refused up front, by field.
     let mut config = small_config(3);
     config.space = SearchSpace { phase: None, ..config.space };
-    let Err(NasError::Param(err)) = Search::new(config, &data) else {
+    let Err(NasError::Param(err)) = Search::new(config.check().unwrap(), &data) else {
         panic!("a phase-less space must be refused for two contexts");
     };
     assert_eq!(err.field, "space.phase", "{err}");
@@ -141,9 +144,7 @@ fn on_digits_the_biological_front_spans_a_real_energy_range() {
         low.epochs = 4;
         low.subset = 0.5;
     }
-    let search = Search::new(config, &Dataset::builtin("digits").unwrap()).unwrap();
-    let outcome = search.engine().unwrap().run().unwrap();
-    let r = search.finish(&outcome.state).unwrap().report;
+    let r = report_of(config, &Dataset::builtin("digits").unwrap());
     let energies: Vec<f64> = r.front.iter().map(|m| m.objectives[0]).collect();
     let (lo, hi) = energies.iter().fold((f64::MAX, 0.0f64), |(a, b), &e| (a.min(e), b.max(e)));
     assert!(hi / lo >= 3.0, "front energies {energies:?}");
@@ -153,16 +154,16 @@ fn on_digits_the_biological_front_spans_a_real_energy_range() {
     assert!(best > 0.75 * 3.32, "most informative member: {best} bit");
 }
 
-/// Runs a search to the end in a pool of `threads` threads.
-fn run_in_pool(
-    config: &SearchConfig,
-    threads: usize,
-) -> (State<DgnnGenome>, dgnn_nas::SearchReport) {
+/// Runs a search to the end in a pool of `threads` threads, one phase at a time (problem,
+/// engine, finish), so that the engine's final state can be compared too.
+fn run_in_pool(config: &SearchConfig, threads: usize) -> (State<DgnnGenome>, SearchReport) {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
     pool.install(|| {
-        let search = Search::new(config.clone(), &wdbc()).unwrap();
-        let outcome = search.engine().unwrap().run().unwrap();
-        let report = search.finish(&outcome.state).unwrap().report;
+        let search = Search::new(config.clone().check().unwrap(), &wdbc()).unwrap();
+        let baseline = search.measure_baseline().unwrap();
+        let problem = search.problem(&baseline).unwrap();
+        let outcome = search.engine(&problem).unwrap().run().unwrap();
+        let report = search.finish(&problem, &outcome.state).unwrap().report;
         (outcome.state, report)
     })
 }
@@ -183,18 +184,22 @@ fn a_resumed_search_is_bit_identical_at_every_interruption_point() {
     let dir = tempfile::tempdir().unwrap();
     let config = tiny_config(5);
     let data = wdbc();
-    let search = Search::new(config.clone(), &data).unwrap();
-    let whole = search.engine().unwrap().run().unwrap().state;
+    let search = Search::new(config.clone().check().unwrap(), &data).unwrap();
+    let baseline = search.measure_baseline().unwrap();
+    let problem = search.problem(&baseline).unwrap();
+    let whole = search.engine(&problem).unwrap().run().unwrap().state;
     for stop_after in [1, 2, 4] {
         let path = dir.path().join(format!("checkpoint-{stop_after}.ron"));
-        let mut engine = search.engine().unwrap().checkpoint(&path);
+        let mut engine = search.engine(&problem).unwrap().checkpoint(&path);
         for _ in 0..stop_after {
             assert!(engine.step().unwrap());
         }
         drop(engine);
         // A new process: everything rebuilt from the config and the data.
-        let again = Search::new(config.clone(), &data).unwrap();
-        let resumed = again.resume(&path).unwrap().run().unwrap().state;
+        let again = Search::new(config.clone().check().unwrap(), &data).unwrap();
+        let again_baseline = again.measure_baseline().unwrap();
+        let again_problem = again.problem(&again_baseline).unwrap();
+        let resumed = again.resume(&again_problem, &path).unwrap().run().unwrap().state;
         assert!(resumed == whole, "resumed after generation {stop_after} differs");
     }
 }
@@ -202,32 +207,36 @@ fn a_resumed_search_is_bit_identical_at_every_interruption_point() {
 #[test]
 fn unusable_checkpoints_are_refused_with_typed_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let search = Search::new(tiny_config(5), &wdbc()).unwrap();
+    let search = Search::new(tiny_config(5).check().unwrap(), &wdbc()).unwrap();
+    let baseline = search.measure_baseline().unwrap();
+    let problem = search.problem(&baseline).unwrap();
     let missing = dir.path().join("missing.ron");
     assert!(matches!(
-        search.resume(&missing),
+        search.resume(&problem, &missing),
         Err(NasError::Evo(EvoError::CheckpointUnreadable { .. }))
     ));
     let garbage = dir.path().join("garbage.ron");
     std::fs::write(&garbage, "(format: \"dgnn-evo/nsga2-checkpoint\", version: 1, pro").unwrap();
     assert!(matches!(
-        search.resume(&garbage),
+        search.resume(&problem, &garbage),
         Err(NasError::Evo(EvoError::CheckpointUnreadable { .. }))
     ));
     let foreign = dir.path().join("config.ron");
     std::fs::write(&foreign, ron::to_string(&tiny_config(5)).unwrap()).unwrap();
     assert!(matches!(
-        search.resume(&foreign),
+        search.resume(&problem, &foreign),
         Err(NasError::Evo(EvoError::CheckpointForeign { .. }))
     ));
     // A checkpoint of another search (another seed) is refused, not silently continued.
     let other = dir.path().join("other.ron");
-    let mut engine = search.engine().unwrap().checkpoint(&other);
+    let mut engine = search.engine(&problem).unwrap().checkpoint(&other);
     engine.step().unwrap();
     drop(engine);
-    let different = Search::new(tiny_config(6), &wdbc()).unwrap();
+    let different = Search::new(tiny_config(6).check().unwrap(), &wdbc()).unwrap();
+    let different_baseline = different.measure_baseline().unwrap();
+    let different_problem = different.problem(&different_baseline).unwrap();
     assert!(matches!(
-        different.resume(&other),
+        different.resume(&different_problem, &other),
         Err(NasError::Evo(EvoError::CheckpointMismatch { .. }))
     ));
 }
@@ -241,18 +250,18 @@ fn unsuited_data_and_budgets_are_refused_with_clear_errors() {
     // Too few samples for a training, a validation and a test part of every class.
     let tiny = "a,label\n1,x\n2,x\n3,x\n4,x\n5,x\n6,x\n7,y\n8,y\n";
     let data = Dataset::from_csv_text(tiny, "tiny", "tiny.csv", &CsvOptions::default()).unwrap();
-    let err = Search::new(tiny_config(1), &data).unwrap_err();
+    let err = Search::new(tiny_config(1).check().unwrap(), &data).unwrap_err();
     assert!(matches!(err, NasError::Data { .. }), "{err}");
     assert!(err.to_string().contains("class `y` has 2 samples"), "{err}");
     // A budget too small for one generation.
     let mut config = tiny_config(1);
     config.evolution.max_evaluations = Some(3);
-    let err = Search::new(config, &wdbc()).unwrap_err();
+    let err = config.check().unwrap_err();
     assert!(err.to_string().contains("evolution.max_evaluations"), "{err}");
     // A bad space field is named by its path.
     let mut config = tiny_config(1);
     config.space.neurons = (0, 4);
-    let err = Search::new(config, &wdbc()).unwrap_err();
+    let err = config.check().unwrap_err();
     assert!(err.to_string().contains("space.neurons.0"), "{err}");
 }
 
@@ -263,9 +272,7 @@ fn an_energy_budget_keeps_the_front_under_it() {
     // neurons besides the output's 3.84e8 ATP.
     let mut config = tiny_config(9);
     config.constraints.max_energy = Some(1e9);
-    let search = Search::new(config, &wdbc()).unwrap();
-    let outcome = search.engine().unwrap().run().unwrap();
-    let r = search.finish(&outcome.state).unwrap().report;
+    let r = report_of(config, &wdbc());
     assert!(!r.front.is_empty());
     for m in &r.front {
         assert!(m.validation.energy_atp <= 1e9, "{}", m.validation.energy_atp);
@@ -282,9 +289,7 @@ fn three_objectives_and_joules_are_wired_to_the_measurements() {
     let mut config = tiny_config(4);
     config.objectives.energy_unit = dgnn_nas::EnergyUnit::Joules;
     config.objectives.third = Some(dgnn_nas::ThirdObjective::HardwareEnergy);
-    let search = Search::new(config, &wdbc()).unwrap();
-    let outcome = search.engine().unwrap().run().unwrap();
-    let r = search.finish(&outcome.state).unwrap().report;
+    let r = report_of(config, &wdbc());
     assert_eq!(r.objective_names, ["energy_joules", "information_loss_bits", "hardware_pj"]);
     for m in &r.front {
         let v = &m.validation;
@@ -307,9 +312,7 @@ fn the_attractor_objective_has_no_normalised_hypervolume() {
     // point exists: the raw hypervolume is reported, the normalised one is not.
     let mut config = tiny_config(4);
     config.objectives.third = Some(dgnn_nas::ThirdObjective::Attractors);
-    let search = Search::new(config, &wdbc()).unwrap();
-    let outcome = search.engine().unwrap().run().unwrap();
-    let r = search.finish(&outcome.state).unwrap().report;
+    let r = report_of(config, &wdbc());
     assert!(
         r.history.iter().all(|h| h.hypervolume.is_some() && h.hypervolume_normalised.is_none())
     );

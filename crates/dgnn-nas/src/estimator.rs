@@ -1,0 +1,275 @@
+//! The performance estimator of a search: how any genome is trained and measured, independent
+//! of what the search minimises.
+//!
+//! An [`Estimator`] holds the data parts ([`Splits`], made once from the master seed), the
+//! checked estimation settings ([`Estimation`]: budgets of both fidelities, the energy model)
+//! and the master seed. [`Estimator::measure`] trains a genome at a fidelity and measures it on
+//! the validation part; [`Estimator::measure_final`] retrains genomes at full fidelity and
+//! measures them on the validation and the test part (the baseline and the final front).
+//!
+//! **Seeds.** A genome's training seed is drawn from stream `nas/train` with the path
+//! `[stream_id("nas/genome", key)]`: it depends only on the master seed and the genome, so a
+//! measurement is a function of the genome (the evaluation cache stays meaningful, and an
+//! evaluation gives the same figures on any machine) and the final re-training of a front
+//! member at full fidelity reproduces its search-time measurement.
+
+use crate::error::NasError;
+use crate::genome::DgnnGenome;
+use crate::measure::{Estimation, Fidelity, Measurement, Splits, fingerprint, train_and_measure};
+use crate::objective::EnergyUnit;
+use dgnn_core::{Seed, StreamRng};
+use dgnn_evo::Genome;
+use dgnn_glia::{Dataset, TrainedNetwork, ValidTrainConfig};
+use rand::Rng;
+use rayon::prelude::*;
+use std::sync::Mutex;
+
+/// Counts and bests of the trainings this process has made (for progress display; not part of
+/// the search state, and not counting trainings an evaluator ran on other machines).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TrainingProgress {
+    /// Low-fidelity trainings.
+    pub low: u64,
+    /// Full-fidelity trainings.
+    pub full: u64,
+    /// Training sample presentations.
+    pub samples_seen: u64,
+    /// Best validation accuracy measured so far.
+    pub best_accuracy: f64,
+    /// Lowest energy per inference measured so far, in ATP.
+    pub lowest_energy_atp: Option<f64>,
+    /// Lowest energy per inference measured so far, in joules.
+    pub lowest_energy_joules: Option<f64>,
+}
+
+impl TrainingProgress {
+    /// The lowest energy measured so far, in `unit`.
+    #[must_use]
+    pub fn lowest_energy(&self, unit: EnergyUnit) -> Option<f64> {
+        match unit {
+            EnergyUnit::Atp => self.lowest_energy_atp,
+            EnergyUnit::Joules => self.lowest_energy_joules,
+        }
+    }
+
+    /// Counts a measurement in.
+    fn record(&mut self, m: &Measurement) {
+        match m.fidelity {
+            Fidelity::Low => self.low += 1,
+            Fidelity::Full => self.full += 1,
+        }
+        self.samples_seen += m.samples_seen;
+        self.best_accuracy = self.best_accuracy.max(m.accuracy);
+        let lowest = |seen: Option<f64>, e: f64| Some(seen.map_or(e, |s| s.min(e)));
+        self.lowest_energy_atp = lowest(self.lowest_energy_atp, m.energy_atp);
+        self.lowest_energy_joules = lowest(self.lowest_energy_joules, m.energy_joules);
+    }
+}
+
+/// A network retrained at full fidelity and measured on the validation and the test part.
+#[derive(Debug, Clone)]
+pub struct FinalMeasurement {
+    /// The genome.
+    pub genome: DgnnGenome,
+    /// Validation measurement.
+    pub validation: Measurement,
+    /// Test measurement.
+    pub test: Measurement,
+    /// Test accuracy on the samples of each context (task), in context order; empty for
+    /// single-context data.
+    pub test_accuracy_by_context: Vec<f64>,
+    /// The trained network.
+    pub model: TrainedNetwork,
+}
+
+/// Trains and measures genomes (module docs).
+#[derive(Debug)]
+pub struct Estimator {
+    estimation: Estimation,
+    splits: Splits,
+    seed: Seed,
+    fingerprint: u64,
+    contexts: usize,
+    data_description: String,
+    progress: Mutex<TrainingProgress>,
+}
+
+impl Estimator {
+    /// Splits `data` for a search with master seed `seed` and these settings.
+    ///
+    /// # Errors
+    /// [`NasError::Data`] when a class is too small to appear in every part.
+    pub fn new(data: &Dataset, estimation: Estimation, seed: Seed) -> Result<Self, NasError> {
+        let config = estimation.config();
+        let splits = Splits::new(
+            data,
+            config.test_fraction,
+            config.validation_fraction,
+            estimation.low().map(|(_, share)| share),
+            seed,
+        )?;
+        let fingerprint = fingerprint(data);
+        let data_description = format!(
+            "data={} {}x{} classes={} contexts={} fnv={fingerprint:016x}; seed={}",
+            data.name(),
+            data.len(),
+            data.n_features(),
+            data.n_classes(),
+            data.n_contexts(),
+            seed.0,
+        );
+        Ok(Self {
+            estimation,
+            splits,
+            seed,
+            fingerprint,
+            contexts: data.n_contexts(),
+            data_description,
+            progress: Mutex::new(TrainingProgress::default()),
+        })
+    }
+
+    /// The checked estimation settings.
+    #[must_use]
+    pub fn estimation(&self) -> &Estimation {
+        &self.estimation
+    }
+
+    /// The data parts.
+    #[must_use]
+    pub fn splits(&self) -> &Splits {
+        &self.splits
+    }
+
+    /// The master seed.
+    #[must_use]
+    pub fn seed(&self) -> Seed {
+        self.seed
+    }
+
+    /// The fingerprint of the data.
+    #[must_use]
+    pub fn data_fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// Contexts (tasks) of the data.
+    #[must_use]
+    pub fn contexts(&self) -> usize {
+        self.contexts
+    }
+
+    /// The data (name, size, classes, contexts, fingerprint) and the master seed, as problem
+    /// descriptions and checkpoints record them.
+    #[must_use]
+    pub fn data_description(&self) -> &str {
+        &self.data_description
+    }
+
+    /// Everything a measurement depends on besides the genome: the data, the seed and the
+    /// estimation settings.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        format!(
+            "{}; estimation={}",
+            self.data_description,
+            ron::to_string(self.estimation.config()).unwrap_or_default()
+        )
+    }
+
+    /// What this process has trained so far.
+    #[must_use]
+    pub fn training_progress(&self) -> TrainingProgress {
+        self.progress.lock().map(|t| *t).unwrap_or_default()
+    }
+
+    /// The training seed of a genome (module docs).
+    #[must_use]
+    pub fn training_seed(&self, genome: &DgnnGenome) -> Seed {
+        let id = dgnn_core::rng::stream_id("nas/genome", &genome.key());
+        let mut rng: StreamRng = self.seed.stream("nas/train", &[id]);
+        Seed(rng.next_u64())
+    }
+
+    /// Trains `genome` at a fidelity and measures it on the validation part.
+    ///
+    /// # Errors
+    /// The glia crate's refusal of the architecture or of the training.
+    pub fn measure(
+        &self,
+        genome: &DgnnGenome,
+        fidelity: Fidelity,
+    ) -> Result<(Measurement, TrainedNetwork), NasError> {
+        let (config, train_part): (&ValidTrainConfig, &Dataset) =
+            match (fidelity, self.estimation.low()) {
+                (Fidelity::Low, Some((low, _))) => (low, &self.splits.low_fidelity),
+                _ => (self.estimation.full(), &self.splits.train),
+            };
+        let out = train_and_measure(
+            genome,
+            train_part,
+            &self.splits.validation,
+            config,
+            self.training_seed(genome),
+            self.estimation.energy(),
+            fidelity,
+        )?;
+        if let Ok(mut progress) = self.progress.lock() {
+            progress.record(&out.0);
+        }
+        Ok(out)
+    }
+
+    /// Test accuracy of `model` on each context's samples, in context order (dgnn-glia's
+    /// `evaluate_by_context`: empty for a single context; NaN for a context without test
+    /// samples).
+    fn accuracy_by_context(&self, model: &TrainedNetwork) -> Result<Vec<f64>, NasError> {
+        let by_context = model.evaluate_by_context(&self.splits.test, self.estimation.energy())?;
+        Ok(by_context.iter().map(|c| c.accuracy()).collect())
+    }
+
+    /// Re-trains each genome at full fidelity and measures it on the validation and the test
+    /// part (in parallel, results in input order).
+    ///
+    /// # Errors
+    /// The first genome the glia crate refuses to build or train.
+    pub fn measure_final(&self, genomes: &[DgnnGenome]) -> Result<Vec<FinalMeasurement>, NasError> {
+        genomes
+            .par_iter()
+            .map(|genome| {
+                let (validation, model) = self.measure(genome, Fidelity::Full)?;
+                let energy = self.estimation.energy();
+                let test = Measurement::of(&model, &self.splits.test, energy, Fidelity::Full)?;
+                let test_accuracy_by_context = self.accuracy_by_context(&model)?;
+                Ok(FinalMeasurement {
+                    genome: genome.clone(),
+                    validation,
+                    test,
+                    test_accuracy_by_context,
+                    model,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_keeps_counts_and_bests_in_both_units() {
+        let mut progress = TrainingProgress::default();
+        let mut m = Measurement::for_tests(1.0, 0.5, 0.8);
+        progress.record(&m);
+        m.fidelity = Fidelity::Low;
+        m.accuracy = 0.6;
+        m.energy_atp = 5e8;
+        m.energy_joules = 4e-11;
+        progress.record(&m);
+        assert_eq!((progress.low, progress.full), (1, 1));
+        assert!((progress.best_accuracy - 0.8).abs() < 1e-15);
+        assert_eq!(progress.lowest_energy(EnergyUnit::Atp), Some(5e8));
+        assert_eq!(progress.lowest_energy(EnergyUnit::Joules), Some(4e-11));
+    }
+}

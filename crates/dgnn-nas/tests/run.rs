@@ -1,0 +1,265 @@
+//! The library entry point `Search::run` as experiments use it: objectives by role (an
+//! information-only search), constraints relative to the baseline, a report of infeasible
+//! networks, a shared or foreign baseline, stages run by an evaluator elsewhere, and a run
+//! stopped by a flag and resumed from its checkpoint — all on tiny WDBC searches.
+
+use dgnn_evo::{EvalContext, Evaluation, EvaluationError, Problem};
+use dgnn_glia::Dataset;
+use dgnn_nas::{
+    Checkpointing, Evaluator, GenerationReport, NasError, Objective, Objectives, ParamGuard,
+    RunOptions, Search, SearchConfig, SearchOutcome, SearchReport,
+};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// A tiny search on WDBC: population 6, 3 generations, 8 full epochs and 2 low-fidelity ones,
+/// at most 6 neurons per region.
+fn tiny(seed: u64) -> SearchConfig {
+    let mut c = SearchConfig { seed, ..SearchConfig::default() };
+    c.evolution.population = 6;
+    c.evolution.generations = 3;
+    c.estimation.training.epochs = 8;
+    if let Some(low) = &mut c.estimation.low_fidelity {
+        low.epochs = 2;
+    }
+    c.space.neurons = (1, 6);
+    if let Some(a) = &mut c.space.astrocytes {
+        a.iterations = (2, 4);
+    }
+    c
+}
+
+fn wdbc() -> Dataset {
+    Dataset::builtin("wdbc").unwrap()
+}
+
+/// Runs `search` to the end with `options`.
+fn finish(search: &Search, options: RunOptions<'_>) -> SearchReport {
+    let baseline = search.measure_baseline().unwrap();
+    search.run(&baseline, options).unwrap().finished().unwrap().report
+}
+
+fn report_of(config: SearchConfig) -> SearchReport {
+    let search = Search::new(config.check().unwrap(), &wdbc()).unwrap();
+    finish(&search, RunOptions::default())
+}
+
+#[test]
+fn an_information_only_search_has_one_objective_and_still_reports_energy() {
+    // Without the energy role every evaluation has one objective, the information lost
+    // H(Y) − I; with one objective the first front holds the least-loss networks, which share
+    // one evaluation, so the reported front is a single network — the lowest-energy one of them.
+    let mut config = tiny(11);
+    config.objectives.minimise_energy = false;
+    let r = report_of(config);
+    assert_eq!(r.objective_names, ["information_loss_bits"]);
+    assert!(r.reference_point.is_empty(), "no hypervolume for one objective");
+    assert!(r.history.iter().all(|h| h.hypervolume.is_none()));
+    assert_eq!(r.front.len(), 1);
+    let m = &r.front[0];
+    let v = &m.validation;
+    assert_eq!(m.objectives, [(v.label_entropy_bits - v.information_bits).max(0.0)]);
+    // Energy is measured whatever the objectives: the ratio is the measured energies' ratio.
+    assert!(v.energy_atp > 0.0 && v.energy_joules > 0.0);
+    let ratio = v.energy_joules / r.baseline.validation.energy_joules;
+    assert_eq!(r.energy_ratio.to_bits(), ratio.to_bits());
+    assert!(r.summary().contains("× the baseline's energy"));
+}
+
+/// The number of hidden neurons, as a user's own objective.
+struct Neurons;
+
+impl Objective for Neurons {
+    fn name(&self) -> String {
+        "neurons".into()
+    }
+    fn value(&self, m: &dgnn_nas::Measurement) -> f64 {
+        m.neurons as f64
+    }
+    fn reference(&self, baseline: &dgnn_nas::Measurement) -> f64 {
+        baseline.neurons as f64
+    }
+    fn ideal(&self, _baseline: &dgnn_nas::Measurement) -> Option<f64> {
+        Some(0.0)
+    }
+}
+
+#[test]
+fn a_users_objective_reaches_the_search_in_the_energy_role() {
+    // Network size as the cost and the error rate as what the network knows: every front
+    // member's objectives are exactly (neurons, 1 − accuracy), and the reference point is the
+    // baseline's 16 neurons and an error rate of 1.
+    let config = tiny(12).check().unwrap();
+    let objectives = Objectives::energy_and_information(Neurons, dgnn_nas::ErrorObjective);
+    let search = Search::with_objectives(config, &wdbc(), objectives).unwrap();
+    let r = finish(&search, RunOptions::default());
+    assert_eq!(r.objective_names, ["neurons", "error_rate"]);
+    assert_eq!(r.reference_point, [16.0, 1.0]);
+    for m in &r.front {
+        let expected = [m.validation.neurons as f64, 1.0 - m.validation.accuracy];
+        assert_eq!(m.objectives, expected, "{}", m.summary);
+    }
+}
+
+#[test]
+fn a_budget_relative_to_the_baseline_bounds_the_front() {
+    // `max_energy_ratio: 0.25` is a budget of a quarter of the baseline's validation energy
+    // (16 tanh neurons: about 5.7e9 ATP, so about 1.4e9 ATP); small networks meet it, so the
+    // front is feasible and under it.
+    let mut config = tiny(13);
+    config.constraints.max_energy_ratio = Some(0.25);
+    let r = report_of(config);
+    assert!(r.constraints_met());
+    let budget = 0.25 * r.baseline.validation.energy_atp;
+    for m in &r.front {
+        assert!(m.validation.energy_atp <= budget, "{} > {budget}", m.validation.energy_atp);
+        assert!(m.feasible && m.violation == 0.0);
+    }
+    // The baseline itself is four times over: violation E/(E/4) − 1 = 3.
+    assert!((r.baseline.violation - 3.0).abs() < 1e-12, "{}", r.baseline.violation);
+    assert!(!r.baseline.feasible);
+}
+
+#[test]
+fn when_no_network_meets_the_constraints_the_report_says_so_and_claims_no_saving() {
+    // A budget of 1 ATP per inference: every network spends at least the output layer's spike
+    // (3.84e8 ATP), so none is feasible. The front then holds the least-violating networks,
+    // each with violation E/1 − 1 and marked infeasible; no energy ratio, no efficient member.
+    let mut config = tiny(14);
+    config.constraints.max_energy = Some(1.0);
+    let r = report_of(config);
+    assert!(!r.constraints_met());
+    assert!(!r.front.is_empty());
+    for m in &r.front {
+        assert!(!m.feasible);
+        let expected = m.validation.energy_atp - 1.0;
+        assert!((m.violation - expected).abs() <= 1e-9 * expected, "{} vs {expected}", m.violation);
+    }
+    assert!(r.energy_ratio.is_nan());
+    assert_eq!(r.hypervolume_normalised.to_bits(), 0f64.to_bits(), "nothing feasible dominates");
+    let summary = r.summary();
+    assert!(summary.contains("no network met the constraints; the least-violating ones are:"));
+    assert!(summary.contains("violation"), "{summary}");
+    assert!(!summary.contains("efficient"), "{summary}");
+    assert!(!summary.contains("less)"), "{summary}");
+    // The flag reads back from the report's JSON-like text (serde), and old reports without
+    // it read it from the violation.
+    let text = ron::to_string(&r.front[0]).unwrap();
+    assert!(text.contains("feasible:false"), "{text}");
+    let old = text.replace("feasible:false,", "");
+    let read: dgnn_nas::MemberReport = ron::from_str(&old).unwrap();
+    assert!(!read.feasible);
+}
+
+#[test]
+fn a_baseline_is_shared_by_searches_of_one_setup_and_refused_by_others() {
+    // Arms that differ only in objectives or constraints measure under the same setup: one
+    // baseline serves both. Another seed splits and trains differently: refused by name.
+    let energy_aware = Search::new(tiny(15).check().unwrap(), &wdbc()).unwrap();
+    let baseline = energy_aware.measure_baseline().unwrap();
+    let mut only = tiny(15);
+    only.objectives.minimise_energy = false;
+    only.constraints.max_energy_ratio = Some(0.5);
+    let information_only = Search::new(only.check().unwrap(), &wdbc()).unwrap();
+    assert!(information_only.problem(&baseline).is_ok());
+    let own = information_only.measure_baseline().unwrap();
+    assert_eq!(own.validation(), baseline.validation());
+    let other = Search::new(tiny(16).check().unwrap(), &wdbc()).unwrap();
+    let err = other.problem(&baseline).unwrap_err();
+    assert!(matches!(err, NasError::ForeignBaseline { .. }), "{err}");
+    assert!(err.to_string().contains("seed=15"), "{err}");
+}
+
+/// An evaluator that runs each stage "elsewhere": one thread per task, started in reverse
+/// order, results gathered by index (as an MPI evaluator gathers them from ranks). Counts the
+/// stages and the tasks.
+#[derive(Default)]
+struct Elsewhere {
+    stages: AtomicUsize,
+    tasks: AtomicUsize,
+}
+
+impl<P: Problem> Evaluator<P> for Elsewhere {
+    fn evaluate_each(
+        &self,
+        problem: &P,
+        genomes: &[&P::Genome],
+        context: &EvalContext,
+    ) -> Vec<Result<Evaluation, EvaluationError>> {
+        self.stages.fetch_add(1, Ordering::SeqCst);
+        self.tasks.fetch_add(genomes.len(), Ordering::SeqCst);
+        let mut results: Vec<Option<Result<Evaluation, EvaluationError>>> =
+            (0..genomes.len()).map(|_| None).collect();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = genomes
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, genome)| (i, scope.spawn(move || problem.evaluate(genome, context))))
+                .collect();
+            for (i, handle) in handles {
+                results[i] = handle.join().ok();
+            }
+        });
+        results.into_iter().map(|r| r.unwrap_or_else(|| Err("worker panicked".into()))).collect()
+    }
+}
+
+#[test]
+fn stages_run_elsewhere_give_the_same_search() {
+    // Every generation is two stages (low fidelity for the batch, full for the promoted share),
+    // each a list of independent tasks: an evaluator that runs them on other threads, in
+    // reverse order, gives a bit-identical report. Without a low-fidelity estimate, one stage.
+    let config = tiny(17);
+    let local = report_of(config.clone());
+    let elsewhere = Elsewhere::default();
+    let search = Search::new(config.clone().check().unwrap(), &wdbc()).unwrap();
+    let remote =
+        finish(&search, RunOptions { evaluator: Some(&elsewhere), ..RunOptions::default() });
+    assert!(remote == local, "an evaluator elsewhere changed the search");
+    assert_eq!(elsewhere.stages.load(Ordering::SeqCst), 2 * 3);
+    // Tasks: every evaluation at low fidelity, plus ⌈0.3 n⌉ of each batch of n at full.
+    assert!(elsewhere.tasks.load(Ordering::SeqCst) as u64 > local.evaluations);
+    let mut single = config;
+    single.estimation.low_fidelity = None;
+    let one_stage = Elsewhere::default();
+    let search = Search::new(single.check().unwrap(), &wdbc()).unwrap();
+    let r = finish(&search, RunOptions { evaluator: Some(&one_stage), ..RunOptions::default() });
+    assert_eq!(one_stage.stages.load(Ordering::SeqCst), 3);
+    assert_eq!(one_stage.tasks.load(Ordering::SeqCst) as u64, r.evaluations);
+}
+
+#[test]
+fn a_run_stopped_by_its_flag_resumes_from_its_checkpoint_to_the_same_report() {
+    // An observer raises the stop flag after generation 2 (of 5): the run stops there with a
+    // checkpoint; a new search (as a new process would build it) continues it to the report
+    // of an uninterrupted run.
+    let mut config = tiny(18);
+    config.evolution.generations = 5;
+    let whole = report_of(config.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("checkpoint.ron");
+    let stop = AtomicBool::new(false);
+    let mut raise = |report: &GenerationReport<'_, dgnn_nas::DgnnGenome>| {
+        if report.summary.generation == 1 {
+            stop.store(true, Ordering::SeqCst);
+        }
+    };
+    let search = Search::new(config.clone().check().unwrap(), &wdbc()).unwrap();
+    let baseline = search.measure_baseline().unwrap();
+    let options = RunOptions {
+        checkpoint: Checkpointing::Fresh(&path),
+        stop: Some(&stop),
+        observers: vec![&mut raise],
+        ..RunOptions::default()
+    };
+    let outcome = search.run(&baseline, options).unwrap();
+    assert!(matches!(outcome, SearchOutcome::Stopped { generation: 2, .. }), "{outcome:?}");
+    let again = Search::new(config.check().unwrap(), &wdbc()).unwrap();
+    let options = RunOptions { checkpoint: Checkpointing::Resume(&path), ..RunOptions::default() };
+    let resumed = finish(&again, options);
+    assert!(resumed == whole, "the resumed run's report differs");
+    // ResumeIfPresent continues the finished checkpoint without another generation.
+    let options =
+        RunOptions { checkpoint: Checkpointing::ResumeIfPresent(&path), ..RunOptions::default() };
+    assert!(finish(&again, options) == whole);
+}
