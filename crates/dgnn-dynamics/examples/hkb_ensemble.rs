@@ -70,7 +70,7 @@ fn main() -> Result<(), DynamicsError> {
     let run = |observer: FirstPassage| {
         run_ensemble(&sde, &Scheme::EulerMaruyama, &spec, &start, &observer, seed, &NoProgress)
     };
-    let bridged = run(FirstPassage::bridged(0, Some(LOWER), Some(UPPER), Q)?)?;
+    let bridged = run(FirstPassage::bridged(&sde, 0, Some(LOWER), Some(UPPER))?)?;
     let discrete = run(FirstPassage::discrete(0, Some(LOWER), Some(UPPER))?)?;
     let exact_time = mean_first_passage_time(
         sde.potential(),

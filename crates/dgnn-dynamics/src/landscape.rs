@@ -1,20 +1,27 @@
 //! Analysis of a landscape on the circle: fixed points and their stability, barriers, the
-//! number of attractors, the exact stationary density, mean frequency, mean first-passage times
-//! by quadrature and Kramers rates.
+//! number of attractors, the 1:1 locking range, the exact stationary density with its moments
+//! and basin masses, mean frequency, mean first-passage times by quadrature (and the anti-phase
+//! to in-phase switching time), and Kramers rates.
 //!
 //! Equations (docs/science.md#dynamics; Risken, *The Fokker–Planck Equation*, 2nd ed. 1989, ch. 5
 //! and 11; Gardiner, *Stochastic Methods*, 4th ed. 2009, §5.5 and §9.2) for
 //! `dφ = −U′(φ) dt + sqrt(Q) dW` with `Φ = 2U/Q`:
 //! - fixed points solve `U′(φ*) = 0`; stable iff `U″(φ*) > 0` (the relaxation rate is `U″`);
+//! - with `U = P − δω φ`, a fixed point exists iff the tilt δω lies in the locking range
+//!   `[min P′, max P′]` (for the Adler equation `P′ = a sin φ`: `|δω| ≤ a`);
 //! - barriers `ΔU = U(saddle) − U(attractor)` to the neighbouring saddles on either side;
 //! - stationary density on the circle (tilt `δω`, `U(φ + 2π) = U(φ) − 2πδω`):
 //!   `p(φ) = (2J/Q) e^{−Φ(φ)} ∫_φ^{φ+2π} e^{Φ(ψ)} dψ / (1 − e^{−4πδω/Q})`, the probability
 //!   current `J` fixed by normalisation, mean frequency `⟨φ̇⟩ = 2πJ`; for `δω = 0` this is the
-//!   Boltzmann density `p ∝ e^{−2U/Q}`;
+//!   Boltzmann density `p ∝ e^{−2U/Q}`; its trigonometric moments `⟨cos mφ⟩`, `⟨sin mφ⟩` (for
+//!   `U = −a cos φ` the von Mises value `⟨cos φ⟩ = I₁(κ)/I₀(κ)`, `κ = 2a/Q`; Mardia & Jupp 2000,
+//!   §3.5) and the mass of each basin between its saddles;
 //! - deterministic (`Q = 0`) running frequency `2π / ∫_0^{2π} dφ/|U′(φ)|` (0 when locked);
 //! - mean first-passage time from `x` with reflecting `a` and absorbing `b`:
 //!   `T(x) = (2/Q) ∫_x^b dy e^{Φ(y)} ∫_a^y e^{−Φ(z)} dz`, and with two absorbing ends the
-//!   solution of `−U′T′ + (Q/2)T″ = −1`, `T(a) = T(b) = 0`;
+//!   solution of `−U′T′ + (Q/2)T″ = −1`, `T(a) = T(b) = 0`; the switching time from anti-phase
+//!   to in-phase is `T(π)` with both in-phase points `0` and `2π` absorbing (free diffusion:
+//!   `π²/Q`);
 //! - Kramers rate out of an attractor `m` over saddles `s` (Kramers 1940; Hänggi, Talkner &
 //!   Borkovec 1990, Rev Mod Phys 62:251):
 //!   `k = Σ_s sqrt(U″(m)·|U″(s)|)/(2π) · exp(−2ΔU_s/Q)`.
@@ -148,6 +155,49 @@ fn bisect(potential: &impl Potential, mut lo: f64, mut hi: f64, f_lo: f64) -> f6
 #[must_use]
 pub fn attractor_count(potential: &impl Potential) -> usize {
     fixed_points(potential).iter().filter(|f| f.stability == Stability::Stable).count()
+}
+
+/// The 1:1 locking range of the landscape `U = P − δω φ`: the tilts `(low, high)` =
+/// `(min P′, max P′)` over the circle for which `dφ/dt = δω − P′(φ)` has a fixed point (the
+/// landscape's own tilt does not matter). The extrema of `P′` are found as sign changes of `U″`
+/// on a 4096-point grid, refined by bisection to 1e-15.
+///
+/// ```
+/// use dgnn_dynamics::{TiltedHkb, landscape::locking_range};
+/// // Adler: P′ = a sin φ locks for |δω| ≤ a, whatever the tilt already in the landscape.
+/// let (low, high) = locking_range(&TiltedHkb::new(0.7, 0.0, 0.3).unwrap()).unwrap();
+/// assert!((low + 0.7).abs() < 1e-13 && (high - 0.7).abs() < 1e-13);
+/// ```
+pub fn locking_range<P: Potential + ?Sized>(potential: &P) -> Result<(f64, f64)> {
+    let n = 4096;
+    let h = TAU / n as f64;
+    let mut low = f64::INFINITY;
+    let mut high = f64::NEG_INFINITY;
+    for i in 0..n {
+        let (a, b) = (-PI + i as f64 * h, -PI + (i + 1) as f64 * h);
+        let (va, vb) = (potential.derivative(a), potential.derivative(b));
+        finite("P′", va)?;
+        low = low.min(va).min(vb);
+        high = high.max(va).max(vb);
+        let (sa, sb) = (potential.second_derivative(a), potential.second_derivative(b));
+        if sa.signum() != sb.signum() {
+            let (mut lo, mut hi) = (a, b);
+            for _ in 0..60 {
+                let mid = 0.5 * (lo + hi);
+                if potential.second_derivative(mid).signum() == sa.signum() {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            let v = potential.derivative(0.5 * (lo + hi));
+            low = low.min(v);
+            high = high.max(v);
+        }
+    }
+    // U′ = P′ − tilt: adding the tilt back gives the range of the periodic part.
+    let tilt = potential.tilt();
+    Ok((low + tilt, high + tilt))
 }
 
 /// A saddle next to an attractor and the barrier to it.
@@ -285,6 +335,75 @@ impl StationaryDensity {
         }
         let sub = n / bins;
         Ok(self.density.chunks(sub).map(|c| c.iter().sum::<f64>() / sub as f64).collect())
+    }
+
+    /// The grid spacing `2π/n`.
+    fn spacing(&self) -> f64 {
+        TAU / self.density.len() as f64
+    }
+
+    /// `⟨f(φ)⟩ = ∫ f(φ) p(φ) dφ` over the circle by the midpoint rule on the grid (spectrally
+    /// accurate for a smooth periodic `f`).
+    pub fn expectation(&self, f: impl Fn(f64) -> f64) -> f64 {
+        self.phases_rad.iter().zip(&self.density).map(|(&x, &p)| f(x) * p).sum::<f64>()
+            * self.spacing()
+    }
+
+    /// The `m`-th trigonometric moment `(⟨cos mφ⟩, ⟨sin mφ⟩)`; its length is the mean resultant
+    /// length of the stationary phase (1 for a point mass, 0 for the uniform density).
+    ///
+    /// ```
+    /// use dgnn_dynamics::{Hkb, landscape::stationary_density};
+    /// // U = −cos φ at Q = 2: the von Mises density with κ = 2a/Q = 1, so
+    /// // ⟨cos φ⟩ = I₁(1)/I₀(1) = 0.565159104/1.266065878 (Abramowitz & Stegun, table 9.8).
+    /// let d = stationary_density(&Hkb::new(1.0, 0.0).unwrap(), 2.0, 1024).unwrap();
+    /// let (cos, sin) = d.trigonometric_moment(1);
+    /// assert!((cos - 0.565159104 / 1.266065878).abs() < 1e-8 && sin.abs() < 1e-15);
+    /// ```
+    #[must_use]
+    pub fn trigonometric_moment(&self, m: u32) -> (f64, f64) {
+        let m = f64::from(m);
+        (self.expectation(|x| (m * x).cos()), self.expectation(|x| (m * x).sin()))
+    }
+
+    /// The probability of the arc from `lower` to `upper`, counter-clockwise (`upper` is taken
+    /// on the lift in `(lower, lower + 2π]`, so equal ends give the whole circle), from the
+    /// periodic piecewise-linear interpolant of the density on the grid: exact on the whole
+    /// circle, with error O(h²·max|p″|) at the arc's ends.
+    pub fn mass_on(&self, lower: f64, upper: f64) -> Result<f64> {
+        let lower = finite("lower", lower)?;
+        let mut upper = finite("upper", upper)?;
+        while upper <= lower {
+            upper += TAU;
+        }
+        while upper - lower > TAU {
+            upper -= TAU;
+        }
+        Ok(self.cumulative(upper) - self.cumulative(lower))
+    }
+
+    /// `∫_{φ_0}^{x} L` of the periodic piecewise-linear interpolant `L` through the grid
+    /// values, for any `x` on the lift (one turn adds the whole mass `h Σ p_k`).
+    fn cumulative(&self, x: f64) -> f64 {
+        let n = self.density.len();
+        let h = self.spacing();
+        let p = |k: usize| self.density[k % n];
+        let u = (x - self.phases_rad[0]) / h;
+        let cell = u.floor();
+        let frac = u - cell;
+        let turns = cell.div_euclid(n as f64);
+        let k = (cell - turns * n as f64) as usize;
+        let whole: f64 = self.density.iter().sum::<f64>() * h;
+        let before: f64 = (0..k).map(|i| 0.5 * h * (p(i) + p(i + 1))).sum();
+        let inside = h * (p(k) * frac + 0.5 * (p(k + 1) - p(k)) * frac * frac);
+        turns * whole + before + inside
+    }
+
+    /// The stationary mass of each basin in `basins` (from [`basins`] of the same landscape):
+    /// the arc between its left and right saddles, by [`Self::mass_on`]. The masses of all
+    /// basins of a landscape sum to 1.
+    pub fn basin_masses(&self, basins: &[Basin]) -> Result<Vec<f64>> {
+        basins.iter().map(|b| self.mass_on(b.left.phase_rad, b.right.phase_rad)).collect()
     }
 }
 
@@ -465,6 +584,30 @@ pub fn mean_first_passage_time(
             Ok(mfpt_two_absorbing(&big_phi, a, start, b, q, cells))
         }
     }
+}
+
+/// The mean time to switch from anti-phase to in-phase: the mean first-passage time of
+/// `dφ = −U′ dt + sqrt(q) dW` from `φ = π` to either in-phase point on the lift, `0` or `2π`
+/// (both absorbing), by [`mean_first_passage_time`] on [`DEFAULT_MFPT_CELLS`] cells. For the
+/// HKB landscape with `b/a > 1/4` it is the mean life of the anti-phase state (Schöner, Haken &
+/// Kelso 1986), ≈ 1/k of its [`kramers_rates`] when the barrier is high.
+///
+/// ```
+/// use dgnn_dynamics::{FourierPotential, landscape::switching_time};
+/// // Free diffusion from π to 0 or 2π: T = π·π/Q.
+/// let flat = FourierPotential::new(vec![], vec![], 0.0).unwrap();
+/// let t = switching_time(&flat, 0.5).unwrap();
+/// assert!((t - std::f64::consts::PI.powi(2) / 0.5).abs() < 1e-9);
+/// ```
+pub fn switching_time(potential: &impl Potential, q: f64) -> Result<f64> {
+    mean_first_passage_time(
+        potential,
+        q,
+        PI,
+        Boundary::Absorbing(0.0),
+        Boundary::Absorbing(TAU),
+        DEFAULT_MFPT_CELLS,
+    )
 }
 
 /// Nodes `y_0 = a < … < y_m = b` of half cells, with `x` on a node, and

@@ -41,7 +41,7 @@
 //! // rate (measured: −5% at dt = 0.01) is ≈ −1% at dt = 0.002; allowed: 4 standard errors + 2%.
 //! let spec = EnsembleParams { trajectories: 1000, steps: 1_000_000, dt: 0.002 }.check()?;
 //! let start = InitialState::Fixed(vec![0.0]).check()?;
-//! let exits = FirstPassage::bridged(0, Some(-1.0), Some(1.0), q)?;
+//! let exits = FirstPassage::bridged(&sde, 0, Some(-1.0), Some(1.0))?;
 //! let passage =
 //!     run_ensemble(&sde, &Scheme::EulerMaruyama, &spec, &start, &exits, Seed(7), &NoProgress)?;
 //! let exact_time = mean_first_passage_time(
@@ -58,9 +58,9 @@
 //! | you want | use |
 //! |---|---|
 //! | a landscape `U(φ)`, `U′`, `U″` | [`Potential`]: [`Hkb`], [`TiltedHkb`], [`FourierPotential`], [`UserPotential`] |
-//! | fixed points, stability, attractor count | [`landscape::fixed_points`], [`landscape::attractor_count`], [`landscape::basins`] (barriers), [`landscape::attractor_map`] |
-//! | exact stationary density, mean frequency | [`landscape::stationary_density`], [`landscape::mean_frequency`], [`landscape::deterministic_frequency`] |
-//! | escape times | [`landscape::mean_first_passage_time`], [`landscape::kramers_rates`] |
+//! | fixed points, stability, attractor count | [`landscape::fixed_points`], [`landscape::attractor_count`], [`landscape::basins`] (barriers), [`landscape::attractor_map`], [`landscape::locking_range`] |
+//! | exact stationary density, its moments and basin masses, mean frequency | [`landscape::stationary_density`] ([`landscape::StationaryDensity::trigonometric_moment`], [`landscape::StationaryDensity::basin_masses`]), [`landscape::mean_frequency`], [`landscape::deterministic_frequency`] |
+//! | escape times | [`landscape::mean_first_passage_time`], [`landscape::switching_time`] (anti-phase → in-phase), [`landscape::kramers_rates`] |
 //! | a deterministic flow | [`ode::VectorField`], [`ode::rk4_step`], [`ode::rk4_scalar`], [`ode::integrate_rk4`] |
 //! | an SDE | [`sde::Sde`] (implement it), [`sde::PhaseSde`], [`sde::AdditiveSde`], [`sde::OrnsteinUhlenbeck`] |
 //! | an SDE scheme | [`sde::Integrator`]: [`sde::EulerMaruyama`], [`sde::Milstein`], [`sde::StochasticHeun`], [`sde::Sra1`]; [`sde::Scheme`] by name |
@@ -69,6 +69,7 @@
 //! | a phase ensemble's histogram and mean frequency, SIMD when possible | [`ensemble::run_phase_ensemble`] |
 //! | the SIMD HKB kernel itself | [`simd::hkb_ensemble_final_phases`], [`simd::hkb_ensemble_snapshots`] |
 //! | a phase network, r and ψ | [`network::PhaseNetwork`], [`network::simulate_network`], [`network::order_parameter`] |
+//! | initial phases | [`network::uniform_phases`], [`network::wrapped_normal_phases`] (mean resultant length exp(−σ²/2)) |
 //! | the SIMD Kuramoto mean field | [`simd::kuramoto_mean_field`] |
 //! | Kuramoto theory for any frequency density: K_c, self-consistent r(K), quantile frequencies | [`kuramoto::critical_coupling`], [`kuramoto::self_consistent_order_parameter`] with a [`kuramoto::FrequencyDensity`]; [`network::lorentzian_quantiles`], [`network::gaussian_quantiles`] |
 //! | a network's Jacobian, locked states, their eigenvalues | [`stability::jacobian`], [`stability::find_locked_state`], [`stability::spectrum`] (nalgebra) |

@@ -426,6 +426,28 @@ pub fn uniform_phases(seed: Seed, stream: &str, n: usize) -> Vec<f64> {
     (0..n).map(|_| std::f64::consts::TAU * rng.random::<f64>()).collect()
 }
 
+/// `n` phases from the wrapped normal distribution: `μ + σZ` with `Z ~ N(0, 1)`, wrapped onto
+/// `[0, 2π)`, from `seed.stream(stream, &[0])`. Its mean direction is `μ = mean_rad` and its
+/// mean resultant length `|⟨e^{iφ}⟩| = exp(−σ²/2)` (Mardia & Jupp 2000, §3.5.7): a partly
+/// synchronised start of order parameter `r ≈ exp(−σ²/2)`. `sigma_rad` must be finite and ≥ 0.
+pub fn wrapped_normal_phases(
+    seed: Seed,
+    stream: &str,
+    n: usize,
+    mean_rad: f64,
+    sigma_rad: f64,
+) -> Result<Vec<f64>, ParamError> {
+    let mean_rad = finite("mean_rad", mean_rad)?;
+    let sigma_rad = non_negative("sigma_rad", sigma_rad)?;
+    let mut rng = seed.stream(stream, &[0]);
+    Ok((0..n)
+        .map(|_| {
+            let z: f64 = rand_distr::Distribution::sample(&rand_distr::StandardNormal, &mut rng);
+            dgnn_core::angle::wrap_two_pi(mean_rad + sigma_rad * z)
+        })
+        .collect())
+}
+
 /// `count` values evenly spaced from `low` to `high` inclusive (`[low]` when `count` is 1): the
 /// coupling values of a sweep or the axis of a parameter map.
 #[must_use]

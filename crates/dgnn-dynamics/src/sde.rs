@@ -56,6 +56,19 @@ pub trait Sde: Sync {
         let _ = (t, x);
         out.fill(0.0);
     }
+    /// The noise intensity `g_i²` of `component` when the noise is additive; `None` for
+    /// state-dependent noise or a component outside the system. The default evaluates `g` at
+    /// `t = 0` in the zero state; a system that stores its intensity (a phase SDE's `Q`) returns
+    /// it exactly.
+    fn additive_intensity(&self, component: usize) -> Option<f64> {
+        if self.noise() != NoiseKind::Additive || component >= self.dim() {
+            return None;
+        }
+        let zeros = vec![0.0; self.dim()];
+        let mut g = vec![0.0; self.dim()];
+        self.diffusion(0.0, &zeros, &mut g);
+        Some(g[component] * g[component])
+    }
 }
 
 impl<S: Sde + ?Sized> Sde for &S {
@@ -73,6 +86,9 @@ impl<S: Sde + ?Sized> Sde for &S {
     }
     fn diffusion_derivative(&self, t: f64, x: &[f64], out: &mut [f64]) {
         (**self).diffusion_derivative(t, x, out);
+    }
+    fn additive_intensity(&self, component: usize) -> Option<f64> {
+        (**self).additive_intensity(component)
     }
 }
 
@@ -113,6 +129,9 @@ impl<P: Potential> Sde for PhaseSde<P> {
     }
     fn diffusion(&self, _t: f64, _x: &[f64], out: &mut [f64]) {
         out[0] = self.sqrt_q;
+    }
+    fn additive_intensity(&self, component: usize) -> Option<f64> {
+        (component == 0).then_some(self.q)
     }
 }
 

@@ -1,11 +1,14 @@
 //! The landscape analysis against closed forms: HKB fixed points, rates, saddles and barriers
 //! (Haken, Kelso & Bunz 1985; docs/science.md#hkb), the stationary density (Boltzmann and the
 //! tilted flux formula, Risken 1989 §11), the Adler beat frequency, first-passage times of free and
-//! drifted diffusion (Gardiner 2009 §5.5) and Kramers' asymptotics.
+//! drifted diffusion (Gardiner 2009 §5.5) and Kramers' asymptotics, the anti-phase → in-phase
+//! switching time, the stationary density's basin masses (against direct quadrature of
+//! exp(−2V/Q)) and its ⟨cos φ⟩ (the von Mises ratio I₁(κ)/I₀(κ)), and the locking range.
 
 use dgnn_dynamics::landscape::{
     Boundary, Stability, attractor_count, attractor_map, basins, deterministic_frequency,
-    fixed_points, kramers_rates, mean_first_passage_time, mean_frequency, stationary_density,
+    fixed_points, kramers_rates, locking_range, mean_first_passage_time, mean_frequency,
+    stationary_density, switching_time,
 };
 use dgnn_dynamics::{DynamicsError, FourierPotential, Hkb, Potential, TiltedHkb};
 use std::f64::consts::{PI, TAU};
@@ -229,15 +232,7 @@ fn kramers_rate_matches_the_exact_escape_time_for_small_noise() {
     // corrections O(Q/ΔV) (Hänggi et al. 1990): at Q = 0.1, 2ΔV/Q = 22.5, so within 10%.
     let p = hkb(1.0, 1.0);
     let q = 0.1;
-    let t = mean_first_passage_time(
-        &p,
-        q,
-        PI,
-        Boundary::Absorbing(0.0),
-        Boundary::Absorbing(TAU),
-        4000,
-    )
-    .unwrap();
+    let t = switching_time(&p, q).unwrap();
     let escape = kramers_rates(&p, q).unwrap();
     let anti = escape.iter().find(|e| (e.attractor_rad.abs() - PI).abs() < 1e-9).unwrap();
     let ratio = t * anti.total();
@@ -283,4 +278,130 @@ fn bad_inputs_are_typed_errors() {
         kramers_rates(&TiltedHkb::new(1.0, 0.0, 2.0).unwrap(), 0.1),
         Err(DynamicsError::Undefined { .. })
     ));
+}
+
+#[test]
+fn switching_time_of_free_diffusion_and_its_symmetry() {
+    // From π to 0 or 2π without a landscape: T = (x − a)(b − x)/Q = π²/Q (Gardiner 2009, §5.5);
+    // Simpson's O(cells⁻⁴) error on 4000 cells is far below 1e-9. For a landscape symmetric
+    // about π the exit time is that of the half problem: absorbing at 0, reflecting at π,
+    // started next to π (the mirror image carries no flux through π).
+    let flat = FourierPotential::new(vec![], vec![], 0.0).unwrap();
+    for q in [0.2, 1.0, 3.0] {
+        let t = switching_time(&flat, q).unwrap();
+        assert!((t - PI * PI / q).abs() < 1e-9 * t, "Q = {q}: {t}");
+    }
+    let p = hkb(1.0, 0.5);
+    let q = 0.4;
+    let t = switching_time(&p, q).unwrap();
+    let half = mean_first_passage_time(
+        &p,
+        q,
+        PI - 1e-9,
+        Boundary::Absorbing(0.0),
+        Boundary::Reflecting(PI),
+        4000,
+    )
+    .unwrap();
+    assert!((t - half).abs() < 1e-6 * t, "{t} vs {half}");
+    assert!(switching_time(&p, 0.0).is_err());
+}
+
+/// `I_n(x) = Σ_k (x/2)^{2k+n}/(k!(k+n)!)` (Abramowitz & Stegun 1964, 9.6.10), summed until the
+/// terms fall below 1e-17 of the total: an evaluation independent of the crate.
+fn bessel_i(n: u32, x: f64) -> f64 {
+    let mut term = (0.5 * x).powi(n as i32) / (1..=n).map(f64::from).product::<f64>();
+    let mut total = 0.0;
+    for k in 1..200 {
+        total += term;
+        let k = f64::from(k);
+        term *= (0.5 * x) * (0.5 * x) / (k * (k + f64::from(n)));
+        if term < 1e-17 * total {
+            break;
+        }
+    }
+    total
+}
+
+#[test]
+fn mean_cosine_of_the_cosine_landscape_is_the_von_mises_bessel_ratio() {
+    // U = −a cos φ gives p ∝ exp(κ cos φ) with κ = 2a/Q, the von Mises density, whose
+    // ⟨cos φ⟩ = I₁(κ)/I₀(κ) and ⟨sin φ⟩ = 0 (Mardia & Jupp 2000, §3.5.4). The midpoint rule on
+    // the periodic grid converges spectrally: 1e-12 with 2048 points for κ ≤ 20. A check of the
+    // series: I₀(1) = 1.266065878, I₁(1) = 0.565159104 (A&S table 9.8).
+    assert!((bessel_i(0, 1.0) - 1.266_065_878).abs() < 1e-9);
+    assert!((bessel_i(1, 1.0) - 0.565_159_104).abs() < 1e-9);
+    for (a, q) in [(0.25, 1.0), (1.0, 2.0), (1.0, 0.5), (2.0, 0.2)] {
+        let kappa = 2.0 * a / q;
+        let d = stationary_density(&hkb(a, 0.0), q, 2048).unwrap();
+        let (cos, sin) = d.trigonometric_moment(1);
+        let want = bessel_i(1, kappa) / bessel_i(0, kappa);
+        assert!((cos - want).abs() < 1e-12, "κ = {kappa}: {cos} vs {want}");
+        assert!(sin.abs() < 1e-12, "κ = {kappa}: ⟨sin φ⟩ = {sin}");
+        // The second moment: ⟨cos 2φ⟩ = I₂(κ)/I₀(κ).
+        let (cos2, _) = d.trigonometric_moment(2);
+        assert!((cos2 - bessel_i(2, kappa) / bessel_i(0, kappa)).abs() < 1e-12);
+    }
+}
+
+/// `∫_lo^hi exp(−2V/Q)` by composite Simpson on `2m` intervals (error O(m⁻⁴)).
+fn boltzmann_weight(p: &impl Potential, q: f64, lo: f64, hi: f64, m: usize) -> f64 {
+    let h = (hi - lo) / (2 * m) as f64;
+    let f = |x: f64| (-2.0 * p.value(x) / q).exp();
+    let inner: f64 =
+        (1..2 * m).map(|i| f(lo + i as f64 * h) * if i % 2 == 1 { 4.0 } else { 2.0 }).sum();
+    h / 3.0 * (f(lo) + inner + f(hi))
+}
+
+#[test]
+fn basin_masses_match_direct_quadrature_of_the_boltzmann_weight() {
+    // The stationary mass of a basin is ∫ exp(−2V/Q) over the arc between its saddles divided
+    // by the integral over the circle (Risken 1989; Boltzmann density), here by Simpson on
+    // 200 000 intervals (error < 1e-12). The density's own masses come from the linear
+    // interpolant on its grid: by Euler–Maclaurin the trapezoid error is h²/12 (p′(b) − p′(a)),
+    // which vanishes at saddles (V′ = 0 there), leaving O(h⁴): 1e-9 with 8192 points. An arc
+    // with ends off the saddles keeps the h² term: allowed h²·max|p′| (max|p′| < 10 here).
+    for (a, b, q) in [(1.0, 1.0, 0.5), (1.0, 0.5, 0.3), (1.0, 0.1, 0.8)] {
+        let p = hkb(a, b);
+        let grid = 8192;
+        let d = stationary_density(&p, q, grid).unwrap();
+        let whole = boltzmann_weight(&p, q, -PI, PI, 100_000);
+        let found = basins(&p);
+        let masses = d.basin_masses(&found).unwrap();
+        assert_eq!(masses.len(), found.len());
+        assert!((masses.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{masses:?}");
+        for (basin, mass) in found.iter().zip(&masses) {
+            let direct =
+                boltzmann_weight(&p, q, basin.left.phase_rad, basin.right.phase_rad, 100_000)
+                    / whole;
+            assert!((mass - direct).abs() < 1e-9, "a = {a}, b = {b}: {mass} vs {direct}");
+        }
+        let h = TAU / grid as f64;
+        let arc = d.mass_on(-0.5, 0.7).unwrap();
+        let direct = boltzmann_weight(&p, q, -0.5, 0.7, 100_000) / whole;
+        assert!((arc - direct).abs() < 10.0 * h * h, "{arc} vs {direct}");
+        // Arcs wrap: from 2.5 to −2.5 is the arc through π; equal ends are the whole circle.
+        let through_pi = d.mass_on(2.5, -2.5).unwrap();
+        let direct = boltzmann_weight(&p, q, 2.5, TAU - 2.5, 100_000) / whole;
+        assert!((through_pi - direct).abs() < 10.0 * h * h, "{through_pi} vs {direct}");
+        assert!((d.mass_on(1.0, 1.0).unwrap() - 1.0).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn adler_and_hkb_locking_ranges() {
+    // Adler: P′ = a sin φ, range [−a, a]. HKB(a = 1, b = 0.5): P′ = sin φ + sin 2φ, whose
+    // maximum is at cos φ = (−1 + √33)/8 (from P″ = cos φ + 2 cos 2φ = 0), i.e.
+    // sin φ (1 + 2 cos φ) there. A tilt already in the landscape does not change the range.
+    let (lo, hi) = locking_range(&hkb(0.7, 0.0)).unwrap();
+    assert!((lo + 0.7).abs() < 1e-13 && (hi - 0.7).abs() < 1e-13);
+    let c = (-1.0 + 33f64.sqrt()) / 8.0;
+    let max = (1.0 - c * c).sqrt() * (1.0 + 2.0 * c);
+    let (lo, hi) = locking_range(&hkb(1.0, 0.5)).unwrap();
+    assert!((hi - max).abs() < 1e-12 && (lo + max).abs() < 1e-12, "{lo} {hi} vs ±{max}");
+    let (lo, hi) = locking_range(&TiltedHkb::new(1.0, 0.5, 0.4).unwrap()).unwrap();
+    assert!((hi - max).abs() < 1e-12 && (lo + max).abs() < 1e-12, "tilted: {lo} {hi}");
+    // Consistent with the fixed points: a tilt inside the range keeps an attractor.
+    assert_eq!(attractor_count(&TiltedHkb::new(1.0, 0.5, max - 1e-6).unwrap()), 1);
+    assert_eq!(attractor_count(&TiltedHkb::new(1.0, 0.5, max + 1e-6).unwrap()), 0);
 }

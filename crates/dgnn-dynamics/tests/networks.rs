@@ -7,7 +7,7 @@ use dgnn_dynamics::ensemble::Histogram;
 use dgnn_dynamics::landscape::stationary_density;
 use dgnn_dynamics::network::{
     Coupling, NetworkRunParams, PairCoupling, PhaseNetwork, lorentzian_quantiles, order_parameter,
-    simulate_network,
+    simulate_network, wrapped_normal_phases,
 };
 use dgnn_dynamics::ode::{VectorField, integrate_rk4, rk4_scalar};
 use dgnn_dynamics::sde::Scheme;
@@ -527,4 +527,27 @@ fn snapshots_are_points_of_the_same_trajectories() {
         let bound = 2.3 * 0.01 + 6.0 * (0.5f64 * 0.01).sqrt();
         assert!(start[0].iter().zip(&start[1]).all(|(a, b)| (b - a).abs() < bound));
     }
+}
+
+#[test]
+fn wrapped_normal_phases_have_resultant_length_exp_of_minus_half_sigma_squared() {
+    // The wrapped normal WN(μ, σ) has mean direction μ and mean resultant length
+    // ρ = exp(−σ²/2) (Mardia & Jupp 2000, §3.5.7). Over n samples, C̄ = ⟨cos(φ − μ)⟩ has
+    // standard error sqrt(((1 + ρ⁴)/2 − ρ²)/n) (E cos² = (1 + E cos 2)/2, E cos 2 = ρ⁴); the
+    // sample length and C̄ differ by O(1/n). Allowed: 5 standard errors; the direction to
+    // 5 standard errors of S̄ over ρ.
+    let n = 200_000;
+    for (mean, sigma) in [(0.4, 0.3), (-2.0, 1.0), (3.0, 2.0)] {
+        let phases = wrapped_normal_phases(Seed(5), "test/wrapped", n, mean, sigma).unwrap();
+        assert!(phases.iter().all(|p| (0.0..TAU).contains(p)));
+        let (r, psi) = order_parameter(&phases);
+        let rho = (-0.5 * sigma * sigma).exp();
+        let se = (((1.0 + rho.powi(4)) / 2.0 - rho * rho) / n as f64).sqrt();
+        assert!((r - rho).abs() < 5.0 * se + 1.0 / n as f64, "σ = {sigma}: {r} vs {rho}");
+        let turn = dgnn_core::angle::wrap_pi(psi - mean);
+        assert!(turn.abs() < 5.0 * (0.5 / n as f64).sqrt() / rho, "σ = {sigma}: ψ − μ = {turn}");
+    }
+    assert!(wrapped_normal_phases(Seed(5), "test/wrapped", 3, 0.0, -1.0).is_err());
+    let zero = wrapped_normal_phases(Seed(5), "test/wrapped", 3, 1.0, 0.0).unwrap();
+    assert!(zero.iter().all(|p| (p - 1.0).abs() < 1e-15));
 }

@@ -212,8 +212,14 @@ proptest! {
         prop_assert!(verdict(run_one(&sde, &moments).map(drop), "observer.component"));
         let over_time = MomentsOverTime::new(component, 1, 3).unwrap();
         prop_assert!(verdict(run_one(&sde, &over_time).map(drop), "observer.component"));
-        let passage = FirstPassage::bridged(component, Some(-1.0), Some(1.0), 0.09).unwrap();
+        let passage = FirstPassage::discrete(component, Some(-1.0), Some(1.0)).unwrap();
         prop_assert!(verdict(run_one(&sde, &passage).map(drop), "observer.component"));
+        // The bridged observer reads its noise from the system, so it checks the component
+        // when it is built.
+        match FirstPassage::bridged(&sde, component, Some(-1.0), Some(1.0)) {
+            Ok(bridged) => prop_assert!(fits && run_one(&sde, &bridged).is_ok()),
+            Err(e) => prop_assert!(!fits && e.field == "component", "{e}"),
+        }
         // In a pair, the error names which observer.
         let pair = (FinalMoments { component: 0 }, Displacement { component, from_step: 1 });
         prop_assert!(verdict(run_one(&sde, &pair).map(drop), "observer.1.component"));

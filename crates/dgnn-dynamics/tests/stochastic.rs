@@ -11,9 +11,10 @@ use dgnn_dynamics::ensemble::{
     RunningMoments, run_ensemble, run_phase_ensemble,
 };
 use dgnn_dynamics::landscape::{Boundary, mean_first_passage_time, stationary_density};
+use dgnn_dynamics::ode::FnField;
 use dgnn_dynamics::sde::{
-    BrownianPath, EulerMaruyama, Integrator, Milstein, NoiseKind, OrnsteinUhlenbeck, PhaseSde,
-    Scheme, Sde, Sra1, StochasticHeun, integrate_along, simulate_path,
+    AdditiveSde, BrownianPath, EulerMaruyama, Integrator, Milstein, NoiseKind, OrnsteinUhlenbeck,
+    PhaseSde, Scheme, Sde, Sra1, StochasticHeun, integrate_along, simulate_path,
 };
 use dgnn_dynamics::simd::{HkbEnsembleParams, Precision, hkb_ensemble_snapshots};
 use dgnn_dynamics::{
@@ -291,7 +292,7 @@ fn first_passage_times_need_the_bridge_correction() {
         )
         .unwrap()
     };
-    let corrected = run(FirstPassage::bridged(0, Some(-1.2), Some(1.0), q).unwrap());
+    let corrected = run(FirstPassage::bridged(&sde, 0, Some(-1.2), Some(1.0)).unwrap());
     let plain = run(FirstPassage::discrete(0, Some(-1.2), Some(1.0)).unwrap());
     assert!(corrected.survived_fraction() < 1e-9);
     let tolerance = 0.01 * exact + 4.0 * corrected.standard_error();
@@ -311,6 +312,25 @@ fn first_passage_times_need_the_bridge_correction() {
         bias > 0.03 && plain.mean() - exact > 4.0 * plain.standard_error(),
         "plain bias {bias}"
     );
+}
+
+#[test]
+fn the_bridge_correction_reads_the_noise_of_its_system() {
+    // The bridge probability exp(−2(b − x₀)(b − x₁)/(g² dt)) needs the g² of the observed
+    // system: a phase SDE gives its Q exactly, an additive system its σ_i², and state-dependent
+    // noise (geometric Brownian motion) has no single g², so the bridged observer is refused.
+    let phase = PhaseSde::new(Hkb::new(1.0, 0.5).unwrap(), 0.37).unwrap();
+    assert_eq!(phase.additive_intensity(0), Some(0.37));
+    assert_eq!(phase.additive_intensity(1), None);
+    let flat = FnField::new(2, |_: f64, _: &[f64], d: &mut [f64]| d.fill(0.0));
+    let additive = AdditiveSde::new(flat, vec![0.3, 0.7]).unwrap();
+    assert!((additive.additive_intensity(1).unwrap() - 0.49).abs() < 1e-15);
+    assert!(FirstPassage::bridged(&additive, 1, None, Some(1.0)).is_ok());
+    let gbm = Gbm { lambda: 2.0, mu: 1.0 };
+    assert_eq!(gbm.additive_intensity(0), None);
+    let err = FirstPassage::bridged(&gbm, 0, None, Some(2.0)).unwrap_err();
+    assert_eq!(err.field, "sde", "{err}");
+    assert!(FirstPassage::discrete(0, None, Some(2.0)).is_ok());
 }
 
 #[test]

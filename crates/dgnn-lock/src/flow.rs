@@ -34,6 +34,9 @@ use dgnn_core::error::{at_least, finite};
 use dgnn_core::{ParamError, Progress, Valid};
 use dgnn_dynamics::Potential;
 use dgnn_dynamics::ode::{Rk4Workspace, VectorField, rk4_step};
+/// The exact 1:1 locking range `[min P′, max P′]` in the detuning, a landscape property that
+/// lives in dgnn-dynamics.
+pub use dgnn_dynamics::landscape::locking_range;
 use rayon::prelude::*;
 use std::f64::consts::{PI, TAU};
 
@@ -237,41 +240,6 @@ pub fn flow_grid<F: VectorField>(
     })
 }
 
-/// The exact 1:1 locking range of `dφ/dt = δω − P′(φ)` in the detuning: `[min P′, max P′]`
-/// over the circle (a fixed point exists iff δω is a value of `P′`). The extrema of `P′` are
-/// found as sign changes of `P″` on a 4096-point grid, refined by bisection to 1e-15.
-pub fn locking_range<P: Potential + ?Sized>(potential: &P) -> Result<(f64, f64)> {
-    let n = 4096;
-    let h = TAU / n as f64;
-    let mut low = f64::INFINITY;
-    let mut high = f64::NEG_INFINITY;
-    for i in 0..n {
-        let (a, b) = (-PI + i as f64 * h, -PI + (i + 1) as f64 * h);
-        let (va, vb) = (potential.derivative(a), potential.derivative(b));
-        finite("P′", va)?;
-        low = low.min(va).min(vb);
-        high = high.max(va).max(vb);
-        let (sa, sb) = (potential.second_derivative(a), potential.second_derivative(b));
-        if sa.signum() != sb.signum() {
-            let (mut lo, mut hi) = (a, b);
-            for _ in 0..60 {
-                let mid = 0.5 * (lo + hi);
-                if potential.second_derivative(mid).signum() == sa.signum() {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            let v = potential.derivative(0.5 * (lo + hi));
-            low = low.min(v);
-            high = high.max(v);
-        }
-    }
-    // Any tilt of P shifts P′ by a constant; the range is that of the periodic part.
-    let tilt = potential.tilt();
-    Ok((low + tilt, high + tilt))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,19 +249,6 @@ mod tests {
 
     fn checked(transient: usize, measured: usize) -> Valid<RotationOptions> {
         RotationOptions { transient, measured }.check().unwrap()
-    }
-
-    #[test]
-    fn adler_and_hkb_locking_ranges() {
-        // Adler: P′ = a sin φ, range [−a, a]. HKB(a = 1, b = 0.5): P′ = sin φ + sin 2φ, whose
-        // maximum is at cos φ = (−1 + √33)/8 (from P″ = cos φ + 2 cos 2φ = 0), i.e.
-        // sin φ (1 + 2 cos φ) there.
-        let (lo, hi) = locking_range(&Hkb::new(0.7, 0.0).unwrap()).unwrap();
-        assert!((lo + 0.7).abs() < 1e-13 && (hi - 0.7).abs() < 1e-13);
-        let c = (-1.0 + 33f64.sqrt()) / 8.0;
-        let max = (1.0 - c * c).sqrt() * (1.0 + 2.0 * c);
-        let (lo, hi) = locking_range(&Hkb::new(1.0, 0.5).unwrap()).unwrap();
-        assert!((hi - max).abs() < 1e-12 && (lo + max).abs() < 1e-12, "{lo} {hi} vs ±{max}");
     }
 
     #[test]

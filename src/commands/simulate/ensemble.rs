@@ -268,7 +268,7 @@ fn passage(
     let run = |observer: FirstPassage| {
         anyhow::Ok(run_ensemble(sde, &c.scheme, &spec, &initial, &observer, seed, progress)?)
     };
-    let corrected = run(FirstPassage::bridged(0, lower, upper, c.q)?)?;
+    let corrected = run(FirstPassage::bridged(sde, 0, lower, upper)?)?;
     let plain = run(FirstPassage::discrete(0, lower, upper)?)?;
     let exact = mean_first_passage_time(
         sde.potential(),

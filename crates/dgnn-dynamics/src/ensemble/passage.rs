@@ -10,6 +10,7 @@
 //! and needs no extra randomness.
 
 use super::observer::{Flow, Observer, check_component};
+use crate::sde::Sde;
 use dgnn_core::ParamError;
 use dgnn_core::error::{finite, non_negative};
 use serde::Serialize;
@@ -25,18 +26,30 @@ pub struct FirstPassage {
 }
 
 impl FirstPassage {
-    /// Exits of `component` below `lower` or above `upper` (at least one given), for additive
-    /// noise of intensity `noise_intensity = g²` (`Q` of a phase SDE), with the Brownian-bridge
-    /// crossing correction (the unbiased estimate; see the module docs).
-    pub fn bridged(
+    /// Exits of `component` of `sde` below `lower` or above `upper` (at least one given), with
+    /// the Brownian-bridge crossing correction (the unbiased estimate; see the module docs). The
+    /// correction's noise intensity `g²` is the SDE's own ([`Sde::additive_intensity`], `Q` of a
+    /// phase SDE), so it cannot disagree with the noise the trajectories feel.
+    ///
+    /// Errors: a component outside the system, state-dependent noise (the bridge probability
+    /// assumes a constant amplitude: use [`Self::discrete`]), or no level.
+    pub fn bridged<S: Sde + ?Sized>(
+        sde: &S,
         component: usize,
         lower: Option<f64>,
         upper: Option<f64>,
-        noise_intensity: f64,
     ) -> Result<Self, ParamError> {
         let levels = Self::discrete(component, lower, upper)?;
-        let noise_intensity = non_negative("noise_intensity", noise_intensity)?;
-        Ok(Self { bridge_noise: Some(noise_intensity), ..levels })
+        check_component(component, sde.dim())?;
+        let Some(intensity) = sde.additive_intensity(component) else {
+            return Err(ParamError::new(
+                "sde",
+                "state-dependent noise",
+                "the bridge correction needs additive noise: use FirstPassage::discrete",
+            ));
+        };
+        let intensity = non_negative("sde noise intensity", intensity)?;
+        Ok(Self { bridge_noise: Some(intensity), ..levels })
     }
 
     /// Exits of `component` below `lower` or above `upper` (at least one given), seen only at
