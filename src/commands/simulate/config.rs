@@ -28,6 +28,19 @@ fn default_max_steps() -> usize {
     200_000
 }
 
+/// Writes a given optional number as the number itself (`half_width: 0.5`, never
+/// `Some(0.5)`), so every result file echoes the config as it is written; absent ones are
+/// skipped by `skip_serializing_if`.
+fn given_value<S: serde::Serializer>(
+    value: &Option<f64>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(v) => serializer.serialize_f64(*v),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// A `dgnn simulate` config.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -274,11 +287,11 @@ pub struct SweepConfig {
     /// N ≥ 1.
     pub oscillators: usize,
     /// Lorentzian frequencies of half-width Δ > 0 (K_c = 2Δ); give this or `sigma`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "given_value")]
     pub half_width: Option<f64>,
     /// Gaussian frequencies of standard deviation σ > 0 (K_c = sqrt(8/π)σ); give this or
     /// `half_width`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "given_value")]
     pub sigma: Option<f64>,
     /// Smallest K.
     pub k_min: f64,
