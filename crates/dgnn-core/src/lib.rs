@@ -5,6 +5,7 @@
 //! - [`rng`]: seeded random streams keyed by (master seed, stream path), so a result is
 //!   bit-identical whatever the thread count;
 //! - [`units`]: time, ATP, joules and bits as types;
+//! - [`config`]: configs as RON, read and written one way everywhere;
 //! - [`envelope`]: the result envelope (command, config, seed, version, figures) and safe writes;
 //! - [`error`]: the parameter-checking helpers and error values shared by every library crate;
 //! - [`param`]: checked parameters as types ([`ParamGuard`], [`Validate`], [`Valid`]);
@@ -12,6 +13,7 @@
 //! - [`progress`]: a progress sink that libraries report to without knowing about terminals.
 
 pub mod angle;
+pub mod config;
 pub mod envelope;
 pub mod error;
 pub mod param;
