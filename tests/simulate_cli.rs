@@ -16,7 +16,16 @@ const SMALL_ENSEMBLE: &str = "(
 #[test]
 fn every_example_prints_and_unknown_ones_fail() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["hkb", "extended-hkb", "kuramoto", "network", "single", "attractor-map"] {
+    for name in [
+        "hkb",
+        "extended-hkb",
+        "kuramoto",
+        "kuramoto-gaussian",
+        "network",
+        "single",
+        "attractor-map",
+        "plastic-hysteresis",
+    ] {
         let out = dgnn(&["simulate", "--example", name], dir.path());
         assert!(out.status.success(), "{name}: {}", stderr(&out));
         let text = String::from_utf8(out.stdout).unwrap();
@@ -147,4 +156,79 @@ fn bad_input_fails_with_one_line_naming_the_field() {
     }
     let out = dgnn(&["simulate", "missing.ron"], dir.path());
     assert!(!out.status.success() && stderr(&out).contains("missing.ron"));
+}
+
+#[test]
+fn a_plastic_hysteresis_sweep_finds_both_states_where_theory_allows_them() {
+    // A small version of the plastic-hysteresis example (N = 20, t = 200 per coupling): below
+    // K_c ≈ 0.16 (Gaussian σ = 0.1 with every weight at its maximum) both branches must be
+    // incoherent, at K = 2 the branch from the synchronised start must stay locked (r > 0.8)
+    // while the one from the desynchronised start stays incoherent (r < 0.5; the floor
+    // sqrt(π/(4N)) is 0.2): the bistability of Chauhan et al. (2022).
+    let config = "(
+        seed: 3,
+        model: PlasticHysteresis(
+            frequencies: Gaussian(center: 0.0, sigma: 0.1, count: 20),
+            pair: (a: 1.0, b: 0.0),
+            noise: 0.01,
+            stdp: (rate: 0.02, potentiation: 1.0, depression: 0.5,
+                   potentiation_width_rad: 1.0, depression_width_rad: 3.0, max_weight: 1.0),
+            structural: (interval: 20.0, prune_below: 0.1, remove_probability: 0.5,
+                         add_probability: 0.02, new_weight: 0.2),
+            couplings: [0.05, 2.0],
+            dt: 0.1, stay_steps: 2000, record_every: 10, scheme: Heun,
+            desynchronised_weight: 0.0, synchronised_weight: 1.0,
+        ),
+    )";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("h.ron"), config).unwrap();
+    let out = dgnn(&["simulate", "h.ron", "--out", "run"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let run = dir.path().join("run");
+    for file in ["hysteresis.csv", "hysteresis.svg", "hysteresis.png", "weights.png", "config.ron"]
+    {
+        assert!(run.join(file).exists(), "{file}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("result.json")).unwrap()).unwrap();
+    let f = &json["figures"];
+    let r = |branch: &str, i: usize| f[branch][i]["r"].as_f64().unwrap();
+    // upward: K = 0.05 then 2; downward: K = 2 then 0.05.
+    assert!(r("upward", 0) < 0.5 && r("downward", 1) < 0.5, "K = 0.05: {f}");
+    assert!(r("upward", 1) < 0.5 && r("downward", 0) > 0.8, "K = 2: {f}");
+    assert_eq!(f["bistable_couplings"], serde_json::json!([2.0]));
+    // A bad sweep is refused before any folder is made.
+    let bad = config.replace("couplings: [0.05, 2.0]", "couplings: [2.0, 0.05]");
+    std::fs::write(dir.path().join("bad.ron"), bad).unwrap();
+    let out = dgnn(&["simulate", "bad.ron", "--out", "bad"], dir.path());
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("hysteresis.couplings[1]"), "{}", stderr(&out));
+    assert!(!dir.path().join("bad").exists());
+}
+
+#[test]
+fn a_gaussian_kuramoto_sweep_follows_the_self_consistent_root() {
+    // sigma instead of half_width: Gaussian quantile frequencies, theory from the
+    // self-consistency equation; N = 4000, couplings 2 and 3 (σ = 1, K_c ≈ 1.596): the
+    // simulated r within sqrt(π/(4N)) = 0.014 of the theory. Both widths at once are refused.
+    let config = "(seed: 1, model: KuramotoSweep(oscillators: 4000, sigma: 1.0, k_min: 2.0,
+        k_max: 3.0, k_count: 2, dt: 0.05, steps: 2000, average: 600))";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.ron"), config).unwrap();
+    let out = dgnn(&["simulate", "g.ron", "--out", "run"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("run/result.json")).unwrap())
+            .unwrap();
+    let f = &json["figures"];
+    assert!((f["k_c"].as_f64().unwrap() - (8.0 / std::f64::consts::PI).sqrt()).abs() < 1e-12);
+    for row in f["r_by_k"].as_array().unwrap() {
+        let (r, theory) = (row["r"].as_f64().unwrap(), row["r_theory"].as_f64().unwrap());
+        assert!((r - theory).abs() < 0.014, "{row}");
+    }
+    let both = config.replace("sigma: 1.0", "sigma: 1.0, half_width: 0.5");
+    std::fs::write(dir.path().join("both.ron"), both).unwrap();
+    let out = dgnn(&["simulate", "both.ron", "--out", "both"], dir.path());
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("not both"), "{}", stderr(&out));
 }

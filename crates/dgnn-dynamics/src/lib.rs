@@ -73,7 +73,7 @@
 //! | the SIMD Kuramoto mean field | [`simd::kuramoto_mean_field`] |
 //! | Kuramoto theory for any frequency density: K_c, self-consistent r(K), quantile frequencies | [`kuramoto::critical_coupling`], [`kuramoto::self_consistent_order_parameter`] with a [`kuramoto::FrequencyDensity`]; [`network::lorentzian_quantiles`], [`network::gaussian_quantiles`] |
 //! | a network's Jacobian, locked states, their eigenvalues | [`stability::jacobian`], [`stability::find_locked_state`], [`stability::spectrum`] (nalgebra) |
-//! | STDP and structural plasticity | [`plasticity::PlasticNetwork`], [`plasticity::simulate_plastic_network`] |
+//! | STDP and structural plasticity, bistability | [`plasticity::PlasticNetwork`], [`plasticity::simulate_plastic_network`], [`plasticity::coupling_hysteresis`] |
 //!
 //! Every random computation takes a [`Seed`] and draws from `seed.stream("dynamics/…", path)`
 //! per fixed work item, so results are bit-identical for any thread count. Parameter structs

@@ -22,8 +22,12 @@
 //! Averaged over uniform lags, `⟨Λ⟩ = (A₊λ₊ − A₋λ₋)/(2π)`: with a depression-dominated window
 //! a drifting (incoherent) pair weakens while `Λ(0) > 0` strengthens a synchronous one, the two
 //! mechanisms behind the bistability Chauhan et al. report. The tests check these mechanisms
-//! exactly; we have not reproduced the paper's bistable regime (with this window and Lorentzian
-//! frequencies our runs settle in partially synchronised states from either start).
+//! exactly, and [`coupling_hysteresis`] shows the bistability itself: swept up in K from a
+//! desynchronised start (weak links) and down from a synchronised one (strong links), the two
+//! branches end apart over a window of couplings (docs/science.md#plasticity has the figure and
+//! the experiments that show which choices it needs: a depression-dominated window, pruning of
+//! weak links, spread frequencies, and different starts — from equal starting weights a coupling
+//! above `K_c` synchronises both runs before STDP can act).
 //!
 //! **Structural plasticity.** Every `interval` time units, each existing link with
 //! `κ_ij < prune_below` is removed with probability `remove_probability`, and each absent link
@@ -208,6 +212,31 @@ impl PlasticNetwork {
         &self.links
     }
 
+    /// The global coupling strength `K`.
+    #[must_use]
+    pub fn strength(&self) -> f64 {
+        self.strength
+    }
+
+    /// Sets the global coupling strength `K` (finite), keeping weights and links: the step of a
+    /// sweep that carries the network's state from one coupling to the next.
+    pub fn set_strength(&mut self, strength: f64) -> Result<(), ParamError> {
+        self.strength = finite("strength", strength)?;
+        Ok(())
+    }
+
+    /// Every link `i ≠ j` present with weight `weight` (clipped to `[0, κ_max]`): the uniform
+    /// start of a sweep branch.
+    fn reset_links(&mut self, weight: f64) {
+        let max = self.stdp.as_ref().map_or(f64::INFINITY, |s| s.max_weight);
+        let n = self.len();
+        for k in 0..n * n {
+            let linked = k / n != k % n;
+            self.links[k] = linked;
+            self.weights[k] = if linked { weight.clamp(0.0, max) } else { 0.0 };
+        }
+    }
+
     /// The fraction of possible links (`N(N − 1)`) that exist.
     #[must_use]
     pub fn link_density(&self) -> f64 {
@@ -374,4 +403,150 @@ pub fn simulate_plastic_network(
     progress.finish();
     run.final_phases = theta;
     Ok(run)
+}
+
+/// Unchecked settings of a coupling hysteresis sweep; [`ParamGuard::check`] makes them the
+/// `Valid<HysteresisParams>` that [`coupling_hysteresis`] takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HysteresisParams {
+    /// The couplings `K` in increasing order (at least one): the upward branch visits them in
+    /// this order, the downward branch in reverse.
+    pub couplings: Vec<f64>,
+    /// Integration of each stay at one coupling (its `steps` set the stay's length).
+    pub stay: NetworkRunParams,
+    /// `r` of a stay is averaged over its last `average_share` (in (0, 1]) of recordings.
+    pub average_share: f64,
+    /// The weight of every link at the desynchronised start of the upward branch (phases
+    /// uniform), in `[0, κ_max]`.
+    pub desynchronised_weight: f64,
+    /// The weight of every link at the synchronised start of the downward branch (all phases
+    /// 0), in `[0, κ_max]`.
+    pub synchronised_weight: f64,
+}
+
+impl Validate for HysteresisParams {
+    fn validate(&self) -> Result<(), ParamError> {
+        dgnn_core::error::at_least("couplings", self.couplings.len(), 1)?;
+        for (i, k) in self.couplings.iter().enumerate() {
+            finite(&format!("couplings[{i}]"), *k)?;
+        }
+        if let Some(i) =
+            (1..self.couplings.len()).find(|&i| self.couplings[i] < self.couplings[i - 1])
+        {
+            return Err(ParamError::new(
+                format!("couplings[{i}]"),
+                self.couplings[i],
+                "must not be below the coupling before it (list them in increasing order)",
+            ));
+        }
+        self.stay.validate().map_err(|e| e.within("stay"))?;
+        in_range("average_share", self.average_share, f64::MIN_POSITIVE, 1.0)?;
+        non_negative("desynchronised_weight", self.desynchronised_weight)?;
+        non_negative("synchronised_weight", self.synchronised_weight)?;
+        Ok(())
+    }
+}
+
+/// The state reached at the end of one stay of a hysteresis sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HysteresisPoint {
+    /// The coupling `K` of the stay.
+    pub coupling: f64,
+    /// `r` averaged over the stay's last `average_share`.
+    pub r: f64,
+    /// The mean weight over existing links at the end of the stay.
+    pub mean_weight: f64,
+    /// The fraction of possible links present at the end of the stay.
+    pub link_density: f64,
+}
+
+/// The two branches of a coupling hysteresis sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HysteresisRun {
+    /// From the desynchronised start, couplings increasing.
+    pub upward: Vec<HysteresisPoint>,
+    /// From the synchronised start, couplings decreasing.
+    pub downward: Vec<HysteresisPoint>,
+}
+
+impl HysteresisRun {
+    /// The couplings at which the two branches end in different states: the downward branch's
+    /// `r` exceeds the upward branch's by more than `gap` (the bistable window of the sweep).
+    #[must_use]
+    pub fn bistable_couplings(&self, gap: f64) -> Vec<f64> {
+        self.upward
+            .iter()
+            .filter_map(|up| {
+                let down =
+                    self.downward.iter().find(|d| d.coupling.total_cmp(&up.coupling).is_eq())?;
+                (down.r - up.r > gap).then_some(up.coupling)
+            })
+            .collect()
+    }
+}
+
+/// The stream name of the hysteresis sweep (initial phases and per-stay seeds).
+pub const HYSTERESIS_STREAM: &str = "dynamics/hysteresis";
+
+/// A coupling hysteresis sweep of the plastic network `template` (its frequencies, pair
+/// function, noise and rules; its weights and strength are replaced): the upward branch starts
+/// desynchronised (phases uniform from `seed.stream("dynamics/hysteresis", &[0])`, every link at
+/// `desynchronised_weight`), the downward branch synchronised (phases 0, links at
+/// `synchronised_weight`); each stays `stay.steps` steps at one coupling and hands its phases,
+/// weights and links to the next. Stay `j` of branch `b` (0 up, 1 down) integrates with the seed
+/// drawn from `seed.stream("dynamics/hysteresis", &[1, b, j])`. The two branches run in
+/// parallel; the result does not depend on the number of threads. Progress counts stays.
+///
+/// Where both branches end in different states at one coupling, both states are stable there:
+/// the bistability of Chauhan et al. (2022).
+pub fn coupling_hysteresis(
+    template: &PlasticNetwork,
+    params: &Valid<HysteresisParams>,
+    seed: Seed,
+    progress: &dyn Progress,
+) -> Result<HysteresisRun> {
+    let n = template.len();
+    let mut rng = seed.stream(HYSTERESIS_STREAM, &[0]);
+    let uniform: Vec<f64> = (0..n).map(|_| TAU * rng.random::<f64>()).collect();
+    let stay = params.stay.check().map_err(|e| e.within("stay"))?;
+    progress.start(2 * params.couplings.len() as u64, "stays");
+    let branch = |index: u64, start: &[f64], weight: f64, couplings: Vec<f64>| {
+        let mut network = template.clone();
+        network.reset_links(weight);
+        let mut theta = start.to_vec();
+        let mut points = Vec::with_capacity(couplings.len());
+        for (j, k) in couplings.into_iter().enumerate() {
+            network.set_strength(k)?;
+            let stay_seed = Seed(seed.stream(HYSTERESIS_STREAM, &[1, index, j as u64]).random());
+            let run = simulate_plastic_network(
+                &mut network,
+                &theta,
+                &stay,
+                stay_seed,
+                &dgnn_core::NoProgress,
+            )?;
+            let from = run.r.len()
+                - ((params.average_share * run.r.len() as f64).ceil() as usize)
+                    .clamp(1, run.r.len());
+            let tail = &run.r[from..];
+            points.push(HysteresisPoint {
+                coupling: k,
+                r: tail.iter().sum::<f64>() / tail.len() as f64,
+                mean_weight: network.mean_weight(),
+                link_density: network.link_density(),
+            });
+            theta = run.final_phases;
+            progress.advance(1);
+        }
+        Ok::<_, DynamicsError>(points)
+    };
+    let upward_k = params.couplings.clone();
+    let downward_k: Vec<f64> = params.couplings.iter().rev().copied().collect();
+    let (upward, downward) = rayon::join(
+        || branch(0, &uniform, params.desynchronised_weight, upward_k),
+        || branch(1, &vec![0.0; n], params.synchronised_weight, downward_k),
+    );
+    progress.finish();
+    Ok(HysteresisRun { upward: upward?, downward: downward? })
 }

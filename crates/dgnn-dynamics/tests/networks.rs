@@ -10,6 +10,9 @@ use dgnn_dynamics::network::{
     simulate_network, wrapped_normal_phases,
 };
 use dgnn_dynamics::ode::{VectorField, integrate_rk4, rk4_scalar};
+use dgnn_dynamics::plasticity::{
+    HysteresisParams, HysteresisRun, PlasticNetwork, StdpRule, StructuralRule, coupling_hysteresis,
+};
 use dgnn_dynamics::sde::Scheme;
 use dgnn_dynamics::simd::{
     HkbEnsembleParams, KuramotoParams, Precision, hkb_ensemble_final_phases, kuramoto_mean_field,
@@ -550,4 +553,81 @@ fn wrapped_normal_phases_have_resultant_length_exp_of_minus_half_sigma_squared()
     assert!(wrapped_normal_phases(Seed(5), "test/wrapped", 3, 0.0, -1.0).is_err());
     let zero = wrapped_normal_phases(Seed(5), "test/wrapped", 3, 1.0, 0.0).unwrap();
     assert!(zero.iter().all(|p| (p - 1.0).abs() < 1e-15));
+}
+
+/// A plastic network of `n` Kuramoto units with Gaussian quantile frequencies (σ = 0.1, so
+/// K_c = sqrt(8/π)·0.1 ≈ 0.16 with every weight at 1), weak noise, phase-difference STDP with
+/// window `depression` and structural plasticity.
+fn bistable_candidate(n: usize, depression: f64) -> PlasticNetwork {
+    let stdp = StdpRule {
+        rate: 0.02,
+        potentiation: 1.0,
+        depression,
+        potentiation_width_rad: 1.0,
+        depression_width_rad: 3.0,
+        max_weight: 1.0,
+    };
+    let structural = StructuralRule {
+        interval: 20.0,
+        prune_below: 0.1,
+        remove_probability: 0.5,
+        add_probability: 0.02,
+        new_weight: 0.2,
+    };
+    let omega = dgnn_dynamics::network::gaussian_quantiles(n, 0.0, 0.1).unwrap();
+    PlasticNetwork::new(
+        omega,
+        1.0,
+        PairCoupling::KURAMOTO,
+        0.01,
+        vec![0.0; n * n],
+        Some(stdp),
+        Some(structural),
+    )
+    .unwrap()
+}
+
+fn hysteresis_of(network: &PlasticNetwork, couplings: Vec<f64>) -> HysteresisRun {
+    let params = HysteresisParams {
+        couplings,
+        stay: NetworkRunParams { dt: 0.1, steps: 3000, record_every: 10, scheme: Scheme::Heun },
+        average_share: 0.25,
+        desynchronised_weight: 0.0,
+        synchronised_weight: 1.0,
+    }
+    .check()
+    .unwrap();
+    coupling_hysteresis(network, &params, Seed(3), &NoProgress).unwrap()
+}
+
+#[test]
+fn depression_dominated_stdp_with_pruning_holds_both_states() {
+    // Chauhan et al. (2022): with STDP that weakens drifting pairs (⟨Λ⟩ = (A₊λ₊ − A₋λ₋)/2π < 0)
+    // and pruning of weak links, a desynchronised network keeps its links weak and stays
+    // incoherent while a synchronised one keeps them strong (Λ(small lag) > 0). At K = 2 the
+    // run from the desynchronised start must stay near the incoherent floor sqrt(π/(4N)) = 0.18
+    // (below 0.5) and the run from the synchronised start near full locking (above 0.8; the
+    // self-consistent r for the frequencies at K κ̄ ≈ 1 is 0.99). At K = 0.05 < K_c ≈ 0.16 no
+    // weights can hold a synchronised state: both runs end incoherent.
+    let network = bistable_candidate(24, 0.5);
+    let run = hysteresis_of(&network, vec![0.05, 2.0]);
+    let (up, down) = (run.upward[1], run.downward[0]);
+    assert!((up.coupling - 2.0).abs() < 1e-15 && (down.coupling - 2.0).abs() < 1e-15);
+    assert!(up.r < 0.5 && down.r > 0.8, "K = 2: from desync {}, from sync {}", up.r, down.r);
+    assert!(down.mean_weight > up.mean_weight, "{} vs {}", down.mean_weight, up.mean_weight);
+    assert_eq!(run.bistable_couplings(0.2), vec![2.0]);
+    let (low_up, low_down) = (run.upward[0], run.downward[1]);
+    assert!(low_up.r < 0.5 && low_down.r < 0.5, "K = 0.05: {} and {}", low_up.r, low_down.r);
+}
+
+#[test]
+fn potentiation_dominated_stdp_leaves_only_the_synchronised_state() {
+    // With A₋ = 0.2 the window's mean (A₊λ₊ − A₋λ₋)/2π = 0.064 is positive: drifting pairs
+    // strengthen until K κ̄ exceeds K_c, so the desynchronised start synchronises as well and
+    // the bistability is gone (the mechanism, not the parameters, makes the two states).
+    let network = bistable_candidate(24, 0.2);
+    let run = hysteresis_of(&network, vec![2.0]);
+    let (up, down) = (run.upward[0], run.downward[0]);
+    assert!(up.r > 0.8 && down.r > 0.8, "from desync {}, from sync {}", up.r, down.r);
+    assert!(run.bistable_couplings(0.2).is_empty());
 }

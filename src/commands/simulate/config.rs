@@ -27,6 +27,9 @@ fn default_passage_trajectories() -> usize {
 fn default_max_steps() -> usize {
     200_000
 }
+fn default_average_share() -> f64 {
+    0.25
+}
 
 /// Writes a given optional number as the number itself (`half_width: 0.5`, never
 /// `Some(0.5)`), so every result file echoes the config as it is written; absent ones are
@@ -65,6 +68,8 @@ pub enum Model {
     KuramotoSweep(SweepConfig),
     /// Attractor counts of the tilted HKB landscape over (b/a, δω/a).
     AttractorMap(MapConfig),
+    /// A plastic network swept up and down in the coupling (bistability, hysteresis).
+    PlasticHysteresis(HysteresisConfig),
 }
 
 /// A landscape `U(φ)`.
@@ -325,3 +330,42 @@ pub struct MapConfig {
     pub detuning_count: usize,
 }
 
+/// A plastic network's coupling hysteresis sweep (`PlasticHysteresis`): the upward branch starts
+/// desynchronised (uniform phases, every link at `desynchronised_weight`), the downward branch
+/// synchronised (equal phases, links at `synchronised_weight`), and each hands its phases,
+/// weights and links from one coupling to the next.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HysteresisConfig {
+    /// Natural frequencies.
+    pub frequencies: FrequencyConfig,
+    /// The pair function `a sin Δ + 2b sin 2Δ`.
+    pub pair: PairCoupling,
+    /// Phase diffusion D ≥ 0.
+    pub noise: f64,
+    /// The STDP rule.
+    pub stdp: StdpRule,
+    /// The structural rule (none: links fixed).
+    #[serde(default)]
+    pub structural: Option<StructuralRule>,
+    /// The couplings K in increasing order (the downward branch visits them in reverse).
+    pub couplings: Vec<f64>,
+    /// Step > 0.
+    pub dt: f64,
+    /// Steps spent at each coupling ≥ 1.
+    pub stay_steps: usize,
+    /// Record r every this many steps (default 10).
+    #[serde(default = "default_record_every")]
+    pub record_every: usize,
+    /// SDE scheme when noisy (default EulerMaruyama; RK4 without noise).
+    #[serde(default = "default_scheme")]
+    pub scheme: Scheme,
+    /// r of a stay is averaged over its last `average_share` of recordings, in (0, 1]
+    /// (default 0.25).
+    #[serde(default = "default_average_share")]
+    pub average_share: f64,
+    /// The weight of every link at the desynchronised start, in [0, stdp.max_weight].
+    pub desynchronised_weight: f64,
+    /// The weight of every link at the synchronised start, in [0, stdp.max_weight].
+    pub synchronised_weight: f64,
+}

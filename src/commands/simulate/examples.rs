@@ -135,3 +135,31 @@ pub(super) const ATTRACTOR_MAP_EXAMPLE: &str = r"// dgnn simulate: the number of
     ),
 )
 ";
+
+pub(super) const PLASTIC_HYSTERESIS_EXAMPLE: &str = r"// dgnn simulate: bistable synchronised and desynchronised states of a plastic network
+// (after Chauhan, Khaledi-Nasab, Neiman & Tass 2022): Kuramoto oscillators whose weights follow
+// phase-difference STDP (depression-dominated, so drifting pairs weaken) and whose links are
+// pruned and created by structural plasticity. The coupling K is swept up from a desynchronised
+// start (weak links) and down from a synchronised one (strong links); where the two branches
+// end apart, both states are stable (docs/science.md#plasticity). About a minute in release.
+(
+    seed: 3,
+    model: PlasticHysteresis(
+        frequencies: Gaussian(center: 0.0, sigma: 0.1, count: 60),  // or Lorentzian(..), Values([..])
+        pair: (a: 1.0, b: 0.0),               // Kuramoto H(Δ) = sin Δ
+        noise: 0.01,                          // phase diffusion D ≥ 0
+        stdp: (rate: 0.02, potentiation: 1.0, depression: 0.5,
+               potentiation_width_rad: 1.0, depression_width_rad: 3.0, max_weight: 1.0),
+        structural: (interval: 20.0, prune_below: 0.1, remove_probability: 0.5,
+                     add_probability: 0.02, new_weight: 0.2),
+        couplings: [0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0],  // increasing
+        dt: 0.05,
+        stay_steps: 6000,                     // t = 300 at each coupling (STDP needs ~1/(ε|Λ|))
+        record_every: 20,
+        scheme: Heun,                         // SDE scheme when noise > 0 (RK4 without noise)
+        average_share: 0.25,                  // r averaged over the last quarter of each stay
+        desynchronised_weight: 0.0,           // upward branch: uniform phases, links at κ = 0
+        synchronised_weight: 1.0,             // downward branch: equal phases, links at κ_max
+    ),
+)
+";

@@ -1,5 +1,6 @@
 //! `dgnn simulate [CONFIG.ron] [--out DIR]`: integrate a single phase SDE, an ensemble, an
-//! oscillator network (optionally plastic), a Kuramoto sweep or an attractor map, from a
+//! oscillator network (optionally plastic), a Kuramoto sweep, an attractor map or a plastic
+//! network's coupling hysteresis, from a
 //! documented RON config, and write a result folder: `result.json`/`result.ron` (the envelope:
 //! command, version, seed, checked config, figures), `config.ron` (to re-run), CSV tables and
 //! SVG+PNG plots. `dgnn simulate --example NAME` prints a commented example config; with no
@@ -13,6 +14,7 @@
 mod config;
 mod ensemble;
 mod examples;
+mod hysteresis;
 mod map;
 mod network;
 mod sweep;
@@ -22,8 +24,9 @@ pub use config::*;
 use ensemble::{EnsembleFigures, check_passage, ensemble, ensemble_params};
 use examples::{
     ATTRACTOR_MAP_EXAMPLE, EXTENDED_HKB_EXAMPLE, HKB_EXAMPLE, KURAMOTO_EXAMPLE,
-    KURAMOTO_GAUSSIAN_EXAMPLE, NETWORK_EXAMPLE, SINGLE_EXAMPLE,
+    KURAMOTO_GAUSSIAN_EXAMPLE, NETWORK_EXAMPLE, PLASTIC_HYSTERESIS_EXAMPLE, SINGLE_EXAMPLE,
 };
+use hysteresis::{HysteresisFigures, hysteresis, hysteresis_setup};
 use map::{MapFigures, map, map_axes};
 use network::{NetworkFigures, build_network, network};
 use sweep::{SweepFigures, sweep, sweep_params};
@@ -46,7 +49,7 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print the commented example config NAME and exit (hkb, extended-hkb, kuramoto,
-    /// kuramoto-gaussian, network, single, attractor-map).
+    /// kuramoto-gaussian, network, single, attractor-map, plastic-hysteresis).
     #[arg(long, value_name = "NAME", conflicts_with = "config")]
     pub example: Option<String>,
 }
@@ -60,6 +63,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("network", NETWORK_EXAMPLE),
     ("single", SINGLE_EXAMPLE),
     ("attractor-map", ATTRACTOR_MAP_EXAMPLE),
+    ("plastic-hysteresis", PLASTIC_HYSTERESIS_EXAMPLE),
 ];
 
 /// Reads a config from RON text (`implicit_some` and `unwrap_variant_newtypes` enabled).
@@ -102,6 +106,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Model::Network(c) => network(c, seed, &folder, &config, &progress)?,
         Model::KuramotoSweep(c) => sweep(c, &folder, &config, &progress)?,
         Model::AttractorMap(c) => map(c, &folder, &config)?,
+        Model::PlasticHysteresis(c) => hysteresis(c, &folder, &config, &progress)?,
     };
     println!("{summary}");
     println!("results in {}", folder.path().display());
@@ -136,6 +141,9 @@ pub fn check(config: &Config) -> anyhow::Result<()> {
         Model::AttractorMap(c) => {
             map_axes(c)?;
         }
+        Model::PlasticHysteresis(c) => {
+            hysteresis_setup(c)?;
+        }
     }
     Ok(())
 }
@@ -149,6 +157,7 @@ enum Figures {
     Network(NetworkFigures),
     Sweep(SweepFigures),
     Map(MapFigures),
+    Hysteresis(HysteresisFigures),
 }
 
 #[cfg(test)]
