@@ -64,17 +64,6 @@ impl Validate for Constraints {
     }
 }
 
-impl Constraints {
-    /// Whether any bound is set.
-    #[must_use]
-    pub fn any(&self) -> bool {
-        self.max_energy.is_some()
-            || self.min_accuracy.is_some()
-            || self.max_energy_ratio.is_some()
-            || self.max_accuracy_drop.is_some()
-    }
-}
-
 /// The absolute bounds a search ranks by: [`Constraints`] with the relative bounds resolved
 /// against the baseline's validation measurement (module docs).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -83,7 +83,6 @@ pub struct FinalMeasurement {
 }
 
 /// Trains and measures genomes (module docs).
-#[derive(Debug)]
 pub struct Estimator {
     estimation: Estimation,
     splits: Splits,
@@ -92,6 +91,13 @@ pub struct Estimator {
     contexts: usize,
     data_description: String,
     progress: Mutex<TrainingProgress>,
+}
+
+impl std::fmt::Debug for Estimator {
+    /// What the estimator measures under (not the data themselves).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Estimator").field(&self.describe()).finish()
+    }
 }
 
 impl Estimator {
