@@ -57,6 +57,7 @@ pub fn run(params: &Params) -> anyhow::Result<serde_json::Value> {
         l2: 1e-4,
         early_stopping: None,
         sample_budget: None,
+        ..TrainConfig::default()
     }
     .check()?;
     let energy = BiologicalEnergy::default().check()?;

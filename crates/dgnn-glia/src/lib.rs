@@ -57,7 +57,8 @@
 //! - Glia:neuron ratios 1:1 to 6:1, region specific (von Bartheld et al. 2016; Herculano-Houzel
 //!   2014); astrocytic energy supply to neurons (Pellerin & Magistretti 1994) — [`network`].
 //! - Phase-gated coupling on HKB landscapes (Haken, Kelso & Bunz 1985; Schöner & Kelso 1988),
-//!   context-dependent gating (Masse et al. 2018) — [`phase`].
+//!   context-dependent gating (Masse et al. 2018) — [`phase`]; learnable phases (gradients
+//!   through the gates, an attractor penalty, a final projection) — [`learn`].
 //! - Metabolic energy: Attwell & Laughlin 2001, Howarth et al. 2012; hardware energy: Horowitz
 //!   2014 — [`energy`].
 //! - Information: plug-in mutual information of the confusion matrix (Cover & Thomas) — [`info`].
@@ -73,8 +74,11 @@
 //! Architecture { regions: [Region { neurons, glia_ratio, activation, density }],
 //!                astrocytes: Option<AstrocyteRule>, supply_per_astrocyte: Option<f64>,
 //!                phase: Option<PhaseLayer> }  .check() -> ValidArchitecture   (ParamGuard)
-//! TrainConfig { epochs, batch_size, learning_rate, l2, early_stopping, sample_budget }
+//! TrainConfig { epochs, batch_size, learning_rate, l2, early_stopping, sample_budget,
+//!                learn: Learn, phase_penalty }
 //!                .check() -> ValidTrainConfig;  GaConfig .check() -> Valid<GaConfig>
+//! Learn { Weights, Phases, WeightsAndPhases, UnitGains }  what Adam learns (learn: the phase
+//!                trainer); Learn::learned_parameters(&network); History { learned, projection }
 //! Trainer (trait): ValidTrainConfig (Adam), Valid<GaConfig> (GA), AnyTrainer;
 //!                TrainerChoice { Gradient, Genetic(GaConfig) } for configs
 //! EnergyModel (trait): Valid<BiologicalEnergy>, Valid<HardwareEnergy>, Valid<EnergyChoice>;
@@ -93,7 +97,8 @@
 //! TrainedNetwork::{predict, probabilities, save, load}
 //! consolidate(&trained, &data, &Valid<Consolidation>, energy, seed, p)
 //!     -> (TrainedNetwork, ConsolidationReport)
-//! Network::{layers, set_parameters, phase() -> PhaseState { attractors_per_unit, … }}
+//! Network::{layers, set_parameters, phase() -> PhaseState { attractors_per_unit, … },
+//!           unit_gains(), free_weights_and_biases(), hidden_neurons()}
 //! ```
 //! Every random choice draws from `Seed::stream(name, path)` with names under `glia/`; a search
 //! trains many networks in parallel by calling a [`Trainer`] from rayon tasks, one seed each.
@@ -120,6 +125,7 @@ pub mod ga;
 pub mod info;
 pub mod job;
 mod kernels;
+pub mod learn;
 pub mod model;
 pub mod network;
 pub mod phase;
@@ -144,6 +150,7 @@ pub use job::{
     AnyTrainer, CrossValidation, CrossValidationSummary, HeldOutResult, TrainedJob, Trainer,
     TrainerChoice, TrainingJob, cross_validate,
 };
+pub use learn::{Learn, PhaseProjection};
 pub use network::{ActivityReport, Layer, Network, RegionActivity, Territories};
 pub use phase::{PhaseLayer, PhaseState};
 pub use train::{EarlyStopping, EpochRecord, History, TrainConfig, ValidTrainConfig, train};

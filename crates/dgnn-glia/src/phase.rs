@@ -18,8 +18,11 @@
 //!   `g(Δ) = 1 − κ (1 − cos Δ)/2`: κ = 1 gives the proposal's `w·(1 + cos Δφ)/2`, κ = 0 no gating.
 //!   Units in the same attractor couple fully; in-phase and anti-phase units (κ = 1) not at all.
 //!
-//! Gates depend on the genes and the context only, never on the weights, so gradient training
-//! treats them as constants (`∂(w g)/∂w = g`). The number of attractors of the phase layer is
+//! Gates depend on the genes and the context only, never on the weights, so weight training
+//! treats them as constants (`∂(w g)/∂w = g`). The phase trainer ([`crate::learn`]) instead
+//! learns the phases themselves through the gates' slope [`PhaseLayer::gate_slope`], from the
+//! unsettled starts [`PhaseState::starts`], and projects them onto the attractors at the end
+//! ([`PhaseState::project_to_attractors`]). The number of attractors of the phase layer is
 //! `m^n` for `n` hidden neurons with `m` attractors each ([`PhaseState::attractors_per_unit`]).
 //! A detuning too large for any attractor (the phases would run, never settle) is refused.
 
@@ -99,6 +102,34 @@ impl PhaseLayer {
     pub fn gate(&self, delta_rad: f64) -> f64 {
         1.0 - self.coupling * (1.0 - delta_rad.cos()) / 2.0
     }
+
+    /// The gate's slope `g′(Δ) = −κ sin Δ / 2`: how the gate of a synapse changes with the phase
+    /// difference `delta_rad` (the phase trainer's chain rule, [`crate::learn`]).
+    #[must_use]
+    pub fn gate_slope(&self, delta_rad: f64) -> f64 {
+        -self.coupling * delta_rad.sin() / 2.0
+    }
+
+    /// The attractors of one unit's landscape, the stable fixed points found by dgnn-dynamics'
+    /// landscape analysis (phases in `[-π, π)`, increasing).
+    ///
+    /// # Errors
+    /// The landscape has no attractor (the detuning is too large: the phases would run).
+    pub fn attractors_rad(&self) -> Result<Vec<f64>, GliaError> {
+        let attractors: Vec<f64> = fixed_points(&self.potential()?)
+            .iter()
+            .filter(|f| f.stability == Stability::Stable)
+            .map(|f| f.phase_rad)
+            .collect();
+        if attractors.is_empty() {
+            return Err(GliaError::Dynamics(format!(
+                "the landscape a = {}, b = {}, detuning = {} has no attractor, so the phases \
+                 never settle: make |detuning| smaller than about a + 2b",
+                self.a, self.b, self.detuning
+            )));
+        }
+        Ok(attractors)
+    }
 }
 
 /// The settled phases of every hidden neuron in every context.
@@ -112,44 +143,76 @@ pub struct PhaseState {
 
 impl PhaseState {
     /// Settles every unit of regions with `region_sizes` neurons, for every context of `layer`,
-    /// from initial phases drawn from `seed` (stream `glia/phase/context`, path
-    /// `[context, region]`).
+    /// from the initial phases of [`Self::starts`].
     pub fn settle(
         layer: &Valid<PhaseLayer>,
         region_sizes: &[usize],
         seed: Seed,
     ) -> Result<Self, GliaError> {
         let potential = layer.potential()?;
-        let attractors_rad: Vec<f64> = fixed_points(&potential)
-            .iter()
-            .filter(|f| f.stability == Stability::Stable)
-            .map(|f| f.phase_rad)
-            .collect();
-        if attractors_rad.is_empty() {
-            return Err(GliaError::Dynamics(format!(
-                "the landscape a = {}, b = {}, detuning = {} has no attractor, so the phases \
-                 never settle: make |detuning| smaller than about a + 2b",
-                layer.a, layer.b, layer.detuning
-            )));
-        }
-        let phases_rad = (0..layer.contexts)
-            .map(|c| {
-                region_sizes
-                    .iter()
-                    .enumerate()
-                    .map(|(r, &n)| {
-                        let mut rng = seed.stream("glia/phase/context", &[c as u64, r as u64]);
-                        (0..n)
-                            .map(|_| {
-                                let start = rng.random_range(-PI..PI);
-                                settle_one(&potential, &attractors_rad, start)
-                            })
+        let attractors_rad = layer.attractors_rad()?;
+        let phases_rad = Self::starts(layer, region_sizes, seed)
+            .into_iter()
+            .map(|context| {
+                context
+                    .into_iter()
+                    .map(|region| {
+                        region
+                            .into_iter()
+                            .map(|start| settle_one(&potential, &attractors_rad, start))
                             .collect()
                     })
                     .collect()
             })
             .collect();
         Ok(Self { attractors_rad, phases_rad })
+    }
+
+    /// The phase layer before it settles: every unit at its initial phase of [`Self::starts`],
+    /// the start of the phase trainer ([`crate::learn`]).
+    pub fn unsettled(
+        layer: &Valid<PhaseLayer>,
+        region_sizes: &[usize],
+        seed: Seed,
+    ) -> Result<Self, GliaError> {
+        Ok(Self {
+            attractors_rad: layer.attractors_rad()?,
+            phases_rad: Self::starts(layer, region_sizes, seed),
+        })
+    }
+
+    /// The initial phases `Δ_i(0)`, `[context][region][neuron]`, uniform on `[-π, π)`, drawn
+    /// from `seed` (stream `glia/phase/context`, path `[context, region]`).
+    #[must_use]
+    pub fn starts(
+        layer: &Valid<PhaseLayer>,
+        region_sizes: &[usize],
+        seed: Seed,
+    ) -> Vec<Vec<Vec<f64>>> {
+        (0..layer.contexts)
+            .map(|c| {
+                region_sizes
+                    .iter()
+                    .enumerate()
+                    .map(|(r, &n)| {
+                        let mut rng = seed.stream("glia/phase/context", &[c as u64, r as u64]);
+                        (0..n).map(|_| rng.random_range(-PI..PI)).collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Moves every phase to its nearest attractor (by distance on the circle), so the layer is
+    /// a settled one again after the phase trainer; returns the largest move, in radians.
+    pub fn project_to_attractors(&mut self) -> f64 {
+        let mut largest = 0.0f64;
+        for phase in self.phases_rad.iter_mut().flatten().flatten() {
+            let (distance, attractor) = nearest_attractor(&self.attractors_rad, *phase);
+            largest = largest.max(distance);
+            *phase = attractor;
+        }
+        largest
     }
 
     /// Number of attractors of one unit's landscape (from dgnn-dynamics' analysis).
@@ -182,7 +245,7 @@ impl PhaseState {
     /// The phase of unit `neuron` of layer boundary `level` in `context`: level 0 is the input,
     /// levels `1..=regions` the hidden regions, `regions + 1` the output (inputs and outputs sit
     /// at phase 0).
-    fn unit_phase(&self, context: usize, level: usize, neuron: usize) -> f64 {
+    pub(crate) fn unit_phase(&self, context: usize, level: usize, neuron: usize) -> f64 {
         let regions = &self.phases_rad[context];
         if level == 0 || level > regions.len() { 0.0 } else { regions[level - 1][neuron] }
     }
@@ -208,6 +271,16 @@ impl PhaseState {
     }
 }
 
+/// The attractor nearest to `x` on the circle and its distance, `(distance, attractor)`
+/// (`(∞, x)` when there is none).
+fn nearest_attractor(attractors: &[f64], x: f64) -> (f64, f64) {
+    attractors
+        .iter()
+        .map(|&m| (dgnn_core::angle::wrap_pi(x - m).abs(), m))
+        .min_by(|p, q| p.0.total_cmp(&q.0))
+        .unwrap_or((f64::INFINITY, x))
+}
+
 /// Integrates `dΔ/dt = −U′(Δ)` with RK4 from `start` until it is within 1e-9 rad of an attractor,
 /// then returns that attractor's exact phase.
 fn settle_one(potential: &dgnn_dynamics::TiltedHkb, attractors: &[f64], start: f64) -> f64 {
@@ -215,13 +288,7 @@ fn settle_one(potential: &dgnn_dynamics::TiltedHkb, attractors: &[f64], start: f
     let h = potential.hkb();
     let rate = h.a() + 4.0 * h.b() + potential.detuning().abs();
     let dt = 0.1 / rate.max(1e-9);
-    let nearest = |x: f64| {
-        attractors
-            .iter()
-            .map(|&m| (dgnn_core::angle::wrap_pi(x - m).abs(), m))
-            .min_by(|p, q| p.0.total_cmp(&q.0))
-            .unwrap_or((f64::INFINITY, x))
-    };
+    let nearest = |x: f64| nearest_attractor(attractors, x);
     let mut x = start;
     // A start exactly on a repeller stays there forever; the cap (1e6 steps ≈ 1e5 relaxation
     // times) then hands it to the nearest attractor.
@@ -281,6 +348,53 @@ mod tests {
             let expected = if start.abs() < saddle { 0.0 } else { -PI };
             assert!((settled - expected).abs() < 1e-12, "start {start}: {settled}");
             assert!(potential.drift(settled).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn projection_moves_each_phase_to_its_nearest_attractor_on_the_circle() {
+        // Attractors −π and 0 (a = b = 1): 0.3 → 0 (moved 0.3); 2.0 → −π, which is 2π − π − 2
+        // = 1.1416 away across the wrap, nearer than 0; −1.9 → −π (1.2416); 3.0 → −π (0.1416).
+        let mut state = PhaseState {
+            attractors_rad: vec![-PI, 0.0],
+            phases_rad: vec![vec![vec![0.3, 2.0, -1.9, 3.0]]],
+        };
+        let largest = state.project_to_attractors();
+        assert_eq!(state.phases_rad[0][0], [0.0, -PI, -PI, -PI]);
+        assert!((largest - (PI - 1.9)).abs() < 1e-15, "{largest}");
+        assert_eq!(state.distinct_context_states(), 1);
+    }
+
+    #[test]
+    fn starts_are_the_draws_the_settling_starts_from() {
+        // Settling each start by hand gives the settled layer, bit for bit.
+        let layer =
+            PhaseLayer { contexts: 2, detuning: 0.3, ..PhaseLayer::default() }.check().unwrap();
+        let potential = layer.potential().unwrap();
+        let attractors = layer.attractors_rad().unwrap();
+        let starts = PhaseState::starts(&layer, &[3, 2], Seed(5));
+        let settled = PhaseState::settle(&layer, &[3, 2], Seed(5)).unwrap();
+        for (c, context) in starts.iter().enumerate() {
+            for (r, region) in context.iter().enumerate() {
+                for (i, &start) in region.iter().enumerate() {
+                    let by_hand = settle_one(&potential, &attractors, start);
+                    assert_eq!(by_hand.to_bits(), settled.phases_rad[c][r][i].to_bits());
+                }
+            }
+        }
+        let unsettled = PhaseState::unsettled(&layer, &[3, 2], Seed(5)).unwrap();
+        assert_eq!(unsettled.phases_rad, starts);
+        assert_eq!(unsettled.attractors_rad, settled.attractors_rad);
+    }
+
+    #[test]
+    fn gate_slope_is_the_derivative_of_the_gate() {
+        // g′(Δ) = −κ sin Δ / 2 against central differences (h = 1e-5: error ≈ h²/6 ≈ 2e-11).
+        let layer = PhaseLayer { coupling: 0.7, ..PhaseLayer::default() };
+        for delta in [-3.0, -1.2, 0.0, 0.4, 2.5] {
+            let h = 1e-5;
+            let fd = (layer.gate(delta + h) - layer.gate(delta - h)) / (2.0 * h);
+            assert!((fd - layer.gate_slope(delta)).abs() < 1e-10, "Δ = {delta}");
         }
     }
 

@@ -12,6 +12,9 @@
 //!   `patience` epochs without a validation-loss improvement larger than `min_delta`, and
 //!   restores the best weights.
 //! - `sample_budget` caps the number of sample presentations: a cheap low-fidelity estimate.
+//! - `learn` chooses what is learned: the weights (the default), the phases of the phase layer,
+//!   both, or per-unit gains ([`crate::learn`], where the phase trainer is described); what is
+//!   not learned stays exactly as initialised.
 //!
 //! Standardisation is fitted on the data handed to [`train`] (the training part) and stored in the
 //! [`TrainedNetwork`], which applies it to whatever it evaluates. Training one network is
@@ -20,6 +23,7 @@
 use crate::GliaError;
 use crate::arch::ValidArchitecture;
 use crate::data::{Dataset, Standardizer, stratified_split};
+use crate::learn::{ContextLearning, Learn, PhaseProjection, prepare};
 use crate::network::{Grads, Network, Workspace};
 use crate::trained::{TrainedNetwork, argmax, check_fit, confusion, cross_entropy, infer};
 use dgnn_core::error::{at_least, in_range, non_negative, positive};
@@ -47,6 +51,12 @@ fn default_patience() -> usize {
 }
 fn default_min_delta() -> f64 {
     1e-4
+}
+fn default_phase_penalty() -> f64 {
+    0.03
+}
+fn is_default_phase_penalty(penalty: &f64) -> bool {
+    penalty.to_bits() == default_phase_penalty().to_bits()
 }
 
 /// Early stopping on a held-out validation split.
@@ -92,6 +102,15 @@ pub struct TrainConfig {
     /// Stop after this many sample presentations (default: no cap).
     #[serde(default)]
     pub sample_budget: Option<u64>,
+    /// What is learned: `weights` (the default), `phases`, `weights_and_phases` or
+    /// `unit_gains` ([`crate::learn`]).
+    #[serde(default, skip_serializing_if = "Learn::is_weights")]
+    pub learn: Learn,
+    /// The final strength `λ_max` of the penalty `λ·Σ V(Δ_i)` that holds learned phases to
+    /// their attractors, reached by a linear ramp over the epochs (default 0.03, the choice is
+    /// explained in [`crate::learn`]; ≥ 0; used only when phases are learned).
+    #[serde(default = "default_phase_penalty", skip_serializing_if = "is_default_phase_penalty")]
+    pub phase_penalty: f64,
 }
 
 impl Default for TrainConfig {
@@ -103,6 +122,8 @@ impl Default for TrainConfig {
             l2: 1e-4,
             early_stopping: None,
             sample_budget: None,
+            learn: Learn::Weights,
+            phase_penalty: default_phase_penalty(),
         }
     }
 }
@@ -123,6 +144,7 @@ impl Validate for TrainConfig {
         if self.sample_budget == Some(0) {
             return Err(ParamError::new("sample_budget", 0, "must be at least 1 (or absent)"));
         }
+        non_negative("phase_penalty", self.phase_penalty)?;
         Ok(())
     }
 }
@@ -136,7 +158,8 @@ pub type ValidTrainConfig = Valid<TrainConfig>;
 pub struct EpochRecord {
     /// 1-based epoch number.
     pub epoch: usize,
-    /// Mean training loss over the epoch's batches (cross-entropy plus L2 penalty).
+    /// Mean training loss over the epoch's batches (cross-entropy, plus the L2 penalty when the
+    /// weights are learned; the phase penalty is not included).
     pub train_loss: f64,
     /// Share of training samples classified right during the epoch (before each batch's step).
     pub train_accuracy: f64,
@@ -157,6 +180,12 @@ pub struct History {
     pub stopped_early: bool,
     /// Sample presentations made.
     pub samples_seen: u64,
+    /// What was learned ([`crate::learn`]; the weights unless said otherwise).
+    #[serde(default, skip_serializing_if = "Learn::is_weights")]
+    pub learned: Learn,
+    /// The final projection of learned phases onto their attractors (phase training only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projection: Option<PhaseProjection>,
 }
 
 /// Adam moments of every parameter array.
@@ -168,9 +197,9 @@ struct Adam {
     t: i32,
 }
 
-const BETA1: f64 = 0.9;
-const BETA2: f64 = 0.999;
-const EPSILON: f64 = 1e-8;
+pub(crate) const BETA1: f64 = 0.9;
+pub(crate) const BETA2: f64 = 0.999;
+pub(crate) const EPSILON: f64 = 1e-8;
 
 impl Adam {
     fn new(net: &Network) -> Self {
@@ -229,6 +258,7 @@ pub fn train(
     let standardizer = Standardizer::fit(data);
     let scaled = standardizer.apply(data)?;
     let mut network = Network::build(arch, data.n_features(), data.n_classes(), seed)?;
+    prepare(&mut network, config.learn, data.n_contexts(), seed)?;
     check_fit(&network, data)?;
     let history = fit(&mut network, &scaled, config, seed, progress)?;
     Ok(TrainedNetwork::assemble(arch, network, standardizer, data, history))
@@ -273,14 +303,15 @@ pub(crate) fn fit(
         }
         None => (all, None),
     };
-    let mut run = AdamRun::new(network, config.batch_size);
-    let mut history = History::default();
+    let mut run = AdamRun::new(network, config)?;
+    let mut history = History { learned: config.learn, ..History::default() };
     let mut best: Option<(f64, Network)> = None;
     let mut since_best = 0usize;
     progress.start(config.epochs as u64, "train");
     for epoch in 0..config.epochs {
         let batches = epoch_batches(data, &train_rows, config.batch_size, seed, epoch);
-        let pass = run.epoch(network, data, &batches, config, &mut history.samples_seen);
+        let penalty = config.phase_penalty * (epoch + 1) as f64 / config.epochs as f64;
+        let pass = run.epoch(network, data, &batches, config, penalty, &mut history.samples_seen);
         if pass.budget_spent {
             history.stopped_early = epoch + 1 < config.epochs || pass.seen < train_rows.len();
             record_epoch(&mut history, epoch, &pass, None);
@@ -311,8 +342,24 @@ pub(crate) fn fit(
         Some((_, net)) => *network = net,
         None => history.best_epoch = history.epochs.len(),
     }
+    if config.learn.phases() {
+        history.projection = Some(project_phases(network, data));
+    }
     progress.finish();
     Ok(history)
+}
+
+/// Projects the learned phases of `network` onto their attractors and records what that did to
+/// the training accuracy on (standardised) `data`.
+fn project_phases(network: &mut Network, data: &Dataset) -> PhaseProjection {
+    let accuracy = |net: &Network| confusion(data, &infer(net, data), net.classes()).accuracy();
+    let train_accuracy_before = accuracy(network);
+    let largest_shift_rad = network.phase.as_mut().map_or(0.0, |(_, s)| s.project_to_attractors());
+    PhaseProjection {
+        largest_shift_rad,
+        train_accuracy_before,
+        train_accuracy_after: accuracy(network),
+    }
 }
 
 /// The buffers and optimiser state of one Adam training run.
@@ -321,6 +368,9 @@ struct AdamRun {
     grads: Grads,
     adam: Adam,
     labels: Vec<usize>,
+    learn: Learn,
+    /// Phases or gains being learned (`None` when only the weights are).
+    context_learning: Option<ContextLearning>,
 }
 
 /// What one epoch's batches did.
@@ -336,23 +386,31 @@ struct EpochPass {
 }
 
 impl AdamRun {
-    fn new(network: &Network, batch_size: usize) -> Self {
-        Self {
-            ws: Workspace::new(network, batch_size),
-            grads: Grads::zeros(network),
+    fn new(network: &Network, config: &ValidTrainConfig) -> Result<Self, GliaError> {
+        let context_learning = ContextLearning::new(network, config.learn)?;
+        Ok(Self {
+            ws: Workspace::new(network, config.batch_size),
+            grads: if context_learning.is_some() {
+                Grads::with_effective(network)
+            } else {
+                Grads::zeros(network)
+            },
             adam: Adam::new(network),
-            labels: Vec::with_capacity(batch_size),
-        }
+            labels: Vec::with_capacity(config.batch_size),
+            learn: config.learn,
+            context_learning,
+        })
     }
 
     /// One Adam step per batch, until the batches or the sample budget run out; `samples_seen`
-    /// counts every presentation.
+    /// counts every presentation. `penalty` is this epoch's phase-penalty strength λ.
     fn epoch(
         &mut self,
         network: &mut Network,
         data: &Dataset,
         batches: &[Vec<usize>],
         config: &ValidTrainConfig,
+        penalty: f64,
         samples_seen: &mut u64,
     ) -> EpochPass {
         let mut pass = EpochPass { loss_sum: 0.0, correct: 0, seen: 0, budget_spent: false };
@@ -361,7 +419,8 @@ impl AdamRun {
             self.ws.load_batch(data, batch);
             self.labels.clear();
             self.labels.extend(batch.iter().map(|&i| data.labels()[i]));
-            network.forward(&mut self.ws, b, data.context(batch[0]), None);
+            let context = data.context(batch[0]);
+            network.forward(&mut self.ws, b, context, None);
             let probs = self.ws.probabilities(b);
             let classes = network.classes();
             pass.correct += probs
@@ -370,12 +429,22 @@ impl AdamRun {
                 .filter(|(p, y)| argmax(p) == **y)
                 .count();
             let loss = network.backward(&mut self.ws, &self.labels, b, &mut self.grads);
+            if let Some(learning) = &mut self.context_learning {
+                learning.gradients(network, &self.grads, context, penalty);
+            }
             let l2_over_b = config.l2 / b as f64;
-            let penalty: f64 =
-                network.layers().iter().flat_map(|l| l.weights()).map(|w| w * w).sum();
-            pass.loss_sum += (loss + 0.5 * l2_over_b * penalty) * b as f64;
+            if self.learn.weights() {
+                let l2: f64 =
+                    network.layers().iter().flat_map(|l| l.weights()).map(|w| w * w).sum();
+                pass.loss_sum += (loss + 0.5 * l2_over_b * l2) * b as f64;
+                self.adam.step(network, &self.grads, config.learning_rate, l2_over_b);
+            } else {
+                pass.loss_sum += loss * b as f64;
+            }
+            if let Some(learning) = &mut self.context_learning {
+                learning.step(network, &mut self.ws, context, config.learning_rate);
+            }
             pass.seen += b;
-            self.adam.step(network, &self.grads, config.learning_rate, l2_over_b);
             *samples_seen += b as u64;
             if config.sample_budget.is_some_and(|cap| *samples_seen >= cap) {
                 pass.budget_spent = true;

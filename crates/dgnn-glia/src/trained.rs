@@ -228,6 +228,13 @@ impl TrainedNetwork {
         }
     }
 
+    /// How many numbers its training learned ([`crate::Learn::learned_parameters`] of the mode
+    /// in its history).
+    #[must_use]
+    pub fn learned_parameters(&self) -> usize {
+        self.history.learned.learned_parameters(&self.network)
+    }
+
     /// Class probabilities for every sample of `data` (raw features; standardised here),
     /// row-major `len × classes`.
     pub fn probabilities(&self, data: &Dataset) -> Result<Vec<f64>, GliaError> {

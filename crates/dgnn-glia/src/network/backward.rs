@@ -79,6 +79,10 @@ impl Network {
         } else {
             kernels::outer_accumulate(input, delta, batch, n_out, gw);
         }
+        // Here gw is ∂L/∂w_eff; the phase trainer keeps it (∂L/∂Δ and ∂L/∂gain follow from it).
+        if let Some(eff) = grads.eff.get_mut(l) {
+            eff.copy_from_slice(gw);
+        }
         // Through w_eff = w·mask·gate: the gate (and mask) multiply the gradient.
         if let Some(gates) = ws.gates.get(ws.context) {
             for (g, gate) in gw.iter_mut().zip(&gates[l]) {
@@ -88,6 +92,60 @@ impl Network {
         if let Some(mask) = &layer.mask {
             for (g, m) in gw.iter_mut().zip(mask) {
                 *g *= m;
+            }
+        }
+    }
+
+    /// `∂L/∂Δ` (into `phases`) and `∂L/∂γ` (into `gains`) of the hidden units in `context`,
+    /// `[region][neuron]`, from `∂L/∂w_eff` kept by the last backward pass (`grads` made by
+    /// `Grads::with_effective`). With `w_eff,ij = w_ij·γ_j·g(Δ_i − Δ_j)` for synapse `j → i`
+    /// (`γ_j` the gain of presynaptic unit `j`, 1 for inputs or without gains):
+    /// `∂w_eff,ij/∂Δ_i = w_ij·γ_j·g′(Δ_i − Δ_j) = −∂w_eff,ij/∂Δ_j` and
+    /// `∂w_eff,ij/∂γ_j = w_ij·g(Δ_i − Δ_j)`; inputs and outputs sit at phase 0 and have no
+    /// phase gradient. Each output is cleared first; a `None` output is not computed.
+    pub(crate) fn context_gradients(
+        &self,
+        grads: &Grads,
+        context: usize,
+        mut phases: Option<&mut [Vec<f64>]>,
+        mut gains: Option<&mut [Vec<f64>]>,
+    ) {
+        for out in [phases.as_deref_mut(), gains.as_deref_mut()].into_iter().flatten() {
+            out.iter_mut().for_each(|region| region.fill(0.0));
+        }
+        let hidden = self.hidden();
+        for (l, layer) in self.layers.iter().enumerate() {
+            let n_out = layer.outputs;
+            let g_eff = &grads.eff[l];
+            for i in 0..layer.inputs {
+                let gain = self.unit_gain(context, l, i);
+                let from = self.phase.as_ref().map_or(0.0, |(_, s)| s.unit_phase(context, l, i));
+                for o in 0..n_out {
+                    let k = i * n_out + o;
+                    let through = g_eff[k] * layer.weights[k];
+                    if through == 0.0 {
+                        continue;
+                    }
+                    let (slope, gate) = match &self.phase {
+                        Some((p, state)) => {
+                            let delta = state.unit_phase(context, l + 1, o) - from;
+                            (p.gate_slope(delta), p.gate(delta))
+                        }
+                        None => (0.0, 1.0),
+                    };
+                    if let Some(d_phase) = phases.as_deref_mut() {
+                        let term = through * gain * slope;
+                        if l < hidden {
+                            d_phase[l][o] += term;
+                        }
+                        if l >= 1 {
+                            d_phase[l - 1][i] -= term;
+                        }
+                    }
+                    if let (Some(d_gain), true) = (gains.as_deref_mut(), l >= 1) {
+                        d_gain[l - 1][i] += through * gate;
+                    }
+                }
             }
         }
     }

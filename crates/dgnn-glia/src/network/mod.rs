@@ -7,8 +7,10 @@
 //! presynaptic neuron's astrocyte does to its outgoing weights is a per-row factor.
 //!
 //! Forward pass of one pattern (per hidden region, in order):
-//! 1. `z = Σ_i x_i · w_eff,i + b`, with `w_eff = w · mask · g(phases)` (phase gates of the
-//!    context, [`crate::phase`]) and, when the astrocyte rule is on, `w_eff·P_i` for positive and
+//! 1. `z = Σ_i x_i · w_eff,i + b`, with `w_eff = w · mask · g(phases) · γ_i` (phase gates of the
+//!    context, [`crate::phase`]; `γ_i` the learned gain of presynaptic hidden unit `i` in the
+//!    context when the network has gains, [`crate::learn`], else 1) and, when the astrocyte
+//!    rule is on, `w_eff·P_i` for positive and
 //!    `w_eff·N_i` for negative weights ([`crate::astrocyte`]);
 //! 2. `a = act(z)`;
 //! 3. glial energy supply (the lactate shuttle; Pellerin & Magistretti 1994, Jolivet et al. 2009
@@ -23,11 +25,12 @@
 //! logistic unit `p(1) = σ(z₁)` as in scikit-learn's binary `MLPClassifier`.
 //!
 //! Gradients (backward pass): exact through the affine maps, the activations and the supply
-//! throttle (`∂h_i/∂a_j = θ δ_ij − (θ/D) a_i r′(a_j)` inside a throttled territory); the phase
-//! gates and the astrocyte factors are treated as constants. Gates depend only on genes and
-//! context. The astrocyte factors are piecewise constant in the weights (a counter of threshold
-//! crossings), so their derivative is zero almost everywhere: the gradient computed is the exact
-//! gradient wherever it exists.
+//! throttle (`∂h_i/∂a_j = θ δ_ij − (θ/D) a_i r′(a_j)` inside a throttled territory); for the
+//! weights, the phase gates, gains and astrocyte factors are constants. The phase trainer
+//! ([`crate::learn`]) takes the gradient of the effective weights `∂L/∂w_eff` on to the phases
+//! and gains of the batch's context (`Network::context_gradients`). The astrocyte factors are
+//! piecewise constant in the weights (a counter of threshold crossings), so their derivative is
+//! zero almost everywhere: the gradient computed is the exact gradient wherever it exists.
 //!
 //! The module's files: [`model`] (the layers, territories and the checked [`Network`]),
 //! `workspace` (the buffers of batch passes), `forward` and `backward` (the passes above),

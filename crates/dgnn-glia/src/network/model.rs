@@ -117,6 +117,10 @@ pub struct Network {
     pub(crate) rule: Option<AstrocyteRule>,
     pub(crate) supply: Option<f64>,
     pub(crate) phase: Option<(PhaseLayer, PhaseState)>,
+    /// Learned per-context gains on the hidden units' outputs, `[context][region][neuron]`
+    /// (the `UnitGains` control of [`crate::learn`]); `None` for none, and then not written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) unit_gains: Option<Vec<Vec<Vec<f64>>>>,
     /// Two classes: the output is one logistic unit, written as a softmax whose class-0 logit is
     /// held at 0 (its synapses absent, its bias 0), `p(1) = σ(z₁)` — scikit-learn's binary model.
     pub(crate) logistic: bool,
@@ -131,6 +135,9 @@ struct NetworkFile {
     rule: Option<AstrocyteRule>,
     supply: Option<f64>,
     phase: Option<(PhaseLayer, PhaseState)>,
+    /// Absent in files written before gains could be learned.
+    #[serde(default)]
+    unit_gains: Option<Vec<Vec<Vec<f64>>>>,
     logistic: bool,
 }
 
@@ -145,6 +152,7 @@ impl TryFrom<NetworkFile> for Network {
             rule: file.rule,
             supply: file.supply,
             phase: file.phase,
+            unit_gains: file.unit_gains,
             logistic: file.logistic,
         };
         network.validate().map_err(|problem| format!("inconsistent network: {problem}"))?;
@@ -246,6 +254,7 @@ impl Network {
             rule: arch.astrocytes.clone(),
             supply: arch.supply_per_astrocyte,
             phase,
+            unit_gains: None,
             logistic,
         })
     }
@@ -262,10 +271,15 @@ impl Network {
         self.layers[self.layers.len() - 1].outputs
     }
 
-    /// Number of contexts the phase layer serves (1 without a phase layer).
+    /// Number of contexts the network serves: its phase layer's, else its unit gains' (1 with
+    /// neither).
     #[must_use]
     pub fn contexts(&self) -> usize {
-        self.phase.as_ref().map_or(1, |(p, _)| p.contexts)
+        match (&self.phase, &self.unit_gains) {
+            (Some((p, _)), _) => p.contexts,
+            (None, Some(gains)) => gains.len(),
+            (None, None) => 1,
+        }
     }
 
     /// The layers, input side first.
@@ -284,6 +298,71 @@ impl Network {
     #[must_use]
     pub fn phase(&self) -> Option<&PhaseState> {
         self.phase.as_ref().map(|(_, s)| s)
+    }
+
+    /// The phase layer's genes, if any.
+    #[must_use]
+    pub fn phase_layer(&self) -> Option<&PhaseLayer> {
+        self.phase.as_ref().map(|(p, _)| p)
+    }
+
+    /// The learned gains on the hidden units' outputs, `[context][region][neuron]`, if any
+    /// (the `UnitGains` control of [`crate::learn`]).
+    #[must_use]
+    pub fn unit_gains(&self) -> Option<&[Vec<Vec<f64>>]> {
+        self.unit_gains.as_deref()
+    }
+
+    /// The gain of unit `neuron` of level `level` in `context`: the learned gain of a hidden
+    /// unit, 1 for inputs and without gains.
+    pub(crate) fn unit_gain(&self, context: usize, level: usize, neuron: usize) -> f64 {
+        match &self.unit_gains {
+            Some(gains) if level >= 1 && level <= gains[context].len() => {
+                gains[context][level - 1][neuron]
+            }
+            _ => 1.0,
+        }
+    }
+
+    /// What multiplies the weights of layer `l` in `context` (row-major `inputs × outputs`): the
+    /// phase gates `g(Δ_o − Δ_i)` times the gain of presynaptic unit `i`; `None` when the network
+    /// has neither phases nor gains.
+    pub(crate) fn weight_factors(&self, context: usize, l: usize) -> Option<Vec<f64>> {
+        let layer = &self.layers[l];
+        let mut factors = match &self.phase {
+            Some((p, state)) => state.gates(p, context, l, layer.inputs, layer.outputs),
+            None if self.unit_gains.is_some() => vec![1.0; layer.weights.len()],
+            None => return None,
+        };
+        if self.unit_gains.is_some() && l > 0 {
+            for (i, row) in factors.chunks_exact_mut(layer.outputs).enumerate() {
+                let gain = self.unit_gain(context, l, i);
+                row.iter_mut().for_each(|f| *f *= gain);
+            }
+        }
+        Some(factors)
+    }
+
+    /// Gives every hidden unit a gain of 1 in each of `contexts` contexts (the start of the
+    /// `UnitGains` control: the same function as without gains).
+    pub(crate) fn add_unit_gains(&mut self, contexts: usize) {
+        let sizes: Vec<usize> = self.layers[..self.hidden()].iter().map(|l| l.outputs).collect();
+        let one_context: Vec<Vec<f64>> = sizes.iter().map(|&n| vec![1.0; n]).collect();
+        self.unit_gains = Some(vec![one_context; contexts]);
+    }
+
+    /// Number of hidden neurons over all regions.
+    #[must_use]
+    pub fn hidden_neurons(&self) -> usize {
+        self.layers[..self.hidden()].iter().map(|l| l.outputs).sum()
+    }
+
+    /// Number of free weights and biases: existing synapses and every bias except a held
+    /// class-0 output bias (what training the weights learns).
+    #[must_use]
+    pub fn free_weights_and_biases(&self) -> usize {
+        let biases: usize = self.layers.iter().map(|l| l.bias.len()).sum();
+        self.layers.iter().map(Layer::synapses).sum::<usize>() + biases - usize::from(self.logistic)
     }
 
     /// Replaces the weights (row-major `inputs × outputs`) and biases of layer `layer`.
@@ -411,6 +490,23 @@ impl Network {
                 });
             if !fits {
                 return Err("its settled phases do not fit its contexts and regions".into());
+            }
+            if state.phases_rad.iter().flatten().flatten().any(|p| !p.is_finite()) {
+                return Err("its phase layer holds a non-finite phase".into());
+            }
+        }
+        if let Some(gains) = &self.unit_gains {
+            let fits = !gains.is_empty()
+                && self.phase.as_ref().is_none_or(|(p, _)| p.contexts == gains.len())
+                && gains.iter().all(|context| {
+                    context.len() == self.territories.len()
+                        && context.iter().zip(&self.layers).all(|(g, l)| g.len() == l.outputs)
+                });
+            if !fits {
+                return Err("its unit gains do not fit its contexts and regions".into());
+            }
+            if gains.iter().flatten().flatten().any(|g| !g.is_finite()) {
+                return Err("its unit gains hold a non-finite value".into());
             }
         }
         for (l, layer) in self.layers.iter().enumerate() {

@@ -43,7 +43,9 @@ pub(crate) struct Workspace {
     pub(super) transposed: Vec<Vec<f64>>,
     /// Zeros, as the bias of the transposed product.
     pub(super) zeros: Vec<f64>,
-    /// `gates[context][layer]`: the phase gates, computed once (only with a phase layer).
+    /// `gates[context][layer]`: what multiplies the weights, the phase gates times the unit
+    /// gains ([`Network::weight_factors`]), computed once (only with a phase layer or gains;
+    /// recomputed by [`Self::refresh_gates`] when the phase trainer moves them).
     pub(super) gates: Vec<Vec<Vec<f64>>>,
     /// The context of the last forward pass.
     pub(super) context: usize,
@@ -56,6 +58,10 @@ pub(crate) struct Workspace {
 pub(crate) struct Grads {
     pub(crate) w: Vec<Vec<f64>>,
     pub(crate) b: Vec<Vec<f64>>,
+    /// `∂L/∂w_eff` of every layer, the gradient of the effective weights before the gates and
+    /// gains multiply it: kept only for the phase trainer ([`Self::with_effective`]; empty
+    /// otherwise, so weight training does no extra work).
+    pub(crate) eff: Vec<Vec<f64>>,
 }
 
 impl Grads {
@@ -63,6 +69,15 @@ impl Grads {
         Self {
             w: net.layers.iter().map(|l| vec![0.0; l.weights.len()]).collect(),
             b: net.layers.iter().map(|l| vec![0.0; l.bias.len()]).collect(),
+            eff: Vec::new(),
+        }
+    }
+
+    /// Gradients that also keep `∂L/∂w_eff` (for phases and unit gains).
+    pub(crate) fn with_effective(net: &Network) -> Self {
+        Self {
+            eff: net.layers.iter().map(|l| vec![0.0; l.weights.len()]).collect(),
+            ..Self::zeros(net)
         }
     }
 
@@ -86,7 +101,7 @@ impl Workspace {
         let rule = net.rule.is_some();
         let neurons = |r: usize| widths[r + 1];
         let terr = |r: usize| net.territories[r].count();
-        let special = rule || net.phase.is_some();
+        let special = rule || net.phase.is_some() || net.unit_gains.is_some();
         let per_layer = |factor: usize| -> Vec<Vec<f64>> {
             if rule {
                 net.layers.iter().map(|l| vec![0.0; factor * l.weights.len()]).collect()
@@ -117,18 +132,9 @@ impl Workspace {
             } else {
                 Vec::new()
             },
-            gates: match &net.phase {
-                Some((p, state)) => (0..p.contexts)
-                    .map(|c| {
-                        net.layers
-                            .iter()
-                            .enumerate()
-                            .map(|(l, layer)| state.gates(p, c, l, layer.inputs, layer.outputs))
-                            .collect()
-                    })
-                    .collect(),
-                None => Vec::new(),
-            },
+            gates: (0..net.contexts())
+                .map_while(|c| (0..net.layers.len()).map(|l| net.weight_factors(c, l)).collect())
+                .collect(),
             context: 0,
             eff_split: per_layer(2),
             stacked: if rule {
@@ -142,6 +148,18 @@ impl Workspace {
             active_out: Vec::new(),
             transposed: net.layers.iter().map(|l| vec![0.0; l.weights.len()]).collect(),
             zeros: vec![0.0; 2 * widths.iter().copied().max().unwrap_or(1)],
+        }
+    }
+
+    /// Recomputes the gates (and gains) of `context` from `net`, after the phase trainer moved
+    /// its phases or gains.
+    pub(crate) fn refresh_gates(&mut self, net: &Network, context: usize) {
+        if let Some(gates) = self.gates.get_mut(context) {
+            for (l, g) in gates.iter_mut().enumerate() {
+                if let Some(factors) = net.weight_factors(context, l) {
+                    *g = factors;
+                }
+            }
         }
     }
 
