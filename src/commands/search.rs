@@ -438,6 +438,8 @@ mod tests {
         let path = dir.path().join("config.ron");
         let mut config = SearchConfig::default();
         config.constraints.max_energy = Some(1e9);
+        config.constraints.max_energy_ratio = Some(0.25);
+        config.objectives.minimise_energy = false;
         config.space.phase = None;
         write_config(&path, &config).unwrap();
         assert_eq!(parse_config(&std::fs::read_to_string(&path).unwrap()).unwrap(), config);

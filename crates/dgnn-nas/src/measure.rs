@@ -517,6 +517,16 @@ mod tests {
     }
 
     #[test]
+    fn every_fidelity_has_its_own_stage_and_full_is_stage_0() {
+        // Stage 0 is the problem's full evaluation in dgnn-evo's convention.
+        assert_eq!(Fidelity::Full.stage(), 0);
+        for fidelity in [Fidelity::Low, Fidelity::Full] {
+            assert_eq!(Fidelity::of_stage(fidelity.stage()), Some(fidelity));
+        }
+        assert_eq!(Fidelity::of_stage(2), None);
+    }
+
+    #[test]
     fn estimation_errors_name_the_field() {
         let bad = EstimationConfig { test_fraction: 0.0, ..EstimationConfig::default() };
         assert_eq!(bad.check().unwrap_err().field, "estimation.test_fraction");
