@@ -42,6 +42,9 @@ pub enum Command {
     Staircase(commands::staircase::Args),
     /// Analyse heart–breath n:m synchronisation in a recording, with surrogate p-values.
     Sync(commands::sync::Args),
+    /// Answer one of the source paper's questions with an experiment: pre-declared decision
+    /// rules, confidence intervals, a verdict and a report (see --list).
+    Experiment(commands::experiment::Args),
 }
 
 /// The exit status of the process for an error of [`run`]: a command's own status when it
@@ -66,5 +69,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tongues(args) => commands::tongues::run(args),
         Command::Staircase(args) => commands::staircase::run(args),
         Command::Sync(args) => commands::sync::run(args),
+        Command::Experiment(args) => commands::experiment::run(args),
     }
 }

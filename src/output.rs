@@ -180,3 +180,39 @@ impl Progress for TerminalProgress {
         self.bar.finish_and_clear();
     }
 }
+
+/// The worker pool of a command: `--threads N` if given, else `RAYON_NUM_THREADS` if set to a
+/// positive number, else every core. Results never depend on it.
+pub fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let from_env =
+        || std::env::var("RAYON_NUM_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok());
+    let cores = || std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = threads.or_else(from_env).filter(|&n| n > 0).unwrap_or_else(cores);
+    Ok(rayon::ThreadPoolBuilder::new().num_threads(threads).build()?)
+}
+
+/// The exit status of a run stopped early by Ctrl-C (the shell's convention for SIGINT), so
+/// that scripts do not read an interrupted run as a success.
+pub const EXIT_STOPPED: i32 = 130;
+
+/// Installs the Ctrl-C handler (once per process) and returns its flag: the first Ctrl-C raises
+/// the flag, so the command stops at its next boundary (`boundary`, e.g. "after this
+/// generation") with its checkpoint intact; a second one ends the process at once.
+pub fn stop_on_ctrl_c(
+    boundary: &'static str,
+) -> anyhow::Result<&'static std::sync::atomic::AtomicBool> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static FLAG: AtomicBool = AtomicBool::new(false);
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    let mut result = Ok(());
+    INSTALLED.call_once(|| {
+        result = ctrlc::set_handler(move || {
+            if FLAG.swap(true, Ordering::SeqCst) {
+                std::process::exit(EXIT_STOPPED);
+            }
+            eprintln!("\nstopping {boundary} (Ctrl-C again to quit now) …");
+        });
+    });
+    result.context("installing the Ctrl-C handler")?;
+    Ok(&FLAG)
+}

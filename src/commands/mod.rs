@@ -2,6 +2,7 @@
 //! library calls to a result folder.
 
 pub mod bench;
+pub mod experiment;
 pub mod report;
 pub mod search;
 pub mod simulate;

@@ -51,6 +51,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "dgnn-glia",
             "dgnn-evo",
             "dgnn-nas",
+            "dgnn-lab",
         ],
     ),
     ("xtask", &[]),

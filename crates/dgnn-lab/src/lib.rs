@@ -5,6 +5,8 @@
 //! *inconclusive* — by a decision rule declared in its config before anything runs. No test and
 //! no person picks the verdict: [`rule::DecisionRule::decide`] reads it off the intervals.
 //!
+//! - [`catalogue`]: every experiment by name, checked before any folder exists, and resume;
+//! - [`experiments`]: the experiments themselves;
 //! - [`experiment`]: the [`Experiment`] trait (question, design, items, analysis);
 //! - [`fronts`]: front members and the selections analyses share (most accurate, cheapest within
 //!   a margin, the knee);
@@ -13,7 +15,9 @@
 //! - [`report`]: the Markdown report of a finished run;
 //! - [`stats`]: bootstrap intervals, rank and permutation tests, with scipy's conventions.
 
+pub mod catalogue;
 pub mod experiment;
+pub mod experiments;
 pub mod fronts;
 pub mod report;
 pub mod rule;

@@ -135,7 +135,7 @@ impl DecisionRule {
         } else {
             Verdict::Inconclusive
         };
-        Decision { verdict, outcomes }
+        Decision { claim: self.claim.clone(), verdict, outcomes }
     }
 }
 
@@ -207,6 +207,8 @@ pub struct ConditionOutcome {
 /// A rule applied to data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
+    /// The claim decided.
+    pub claim: String,
     /// The verdict.
     pub verdict: Verdict,
     /// Each condition's outcome, in the rule's order.

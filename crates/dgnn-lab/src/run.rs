@@ -78,11 +78,12 @@ pub fn run<E: Experiment>(
     let config = match config {
         Some(config) => {
             check_config(experiment, &config)?;
-            write_ron(&config_path, &config)?;
+            write_config(&config_path, &config)?;
+            atomic_write(&dir.join(EXPERIMENT_FILE), experiment.info().name.as_bytes())?;
             config
         }
         None => {
-            let config: E::Config = read_ron(&config_path)?;
+            let config = read_config::<E::Config>(&config_path)?;
             check_config(experiment, &config)?;
             config
         }
@@ -147,6 +148,29 @@ pub fn run<E: Experiment>(
 pub fn check_config<E: Experiment>(experiment: &E, config: &E::Config) -> Result<(), LabError> {
     experiment.common(config).check(experiment.quantities())?;
     experiment.check(config)
+}
+
+/// The file naming the experiment of a run folder (read by `--resume`).
+pub const EXPERIMENT_FILE: &str = "experiment.txt";
+
+/// Writes a config as RON in dgnn's config format (`dgnn_core::config`), atomically.
+fn write_config<C: Serialize>(path: &Path, config: &C) -> Result<(), LabError> {
+    let text = dgnn_core::config::to_ron(config).map_err(|e| dgnn_core::CoreError::Format {
+        format: "RON",
+        path: path.into(),
+        message: e.to_string(),
+    })?;
+    Ok(atomic_write(path, text.as_bytes())?)
+}
+
+/// Reads a config written by [`write_config`] (or by hand).
+fn read_config<C: serde::de::DeserializeOwned>(path: &Path) -> Result<C, LabError> {
+    let io = |source| dgnn_core::CoreError::Io { action: "read", path: path.into(), source };
+    let text = std::fs::read_to_string(path).map_err(io)?;
+    dgnn_core::config::from_ron(&text).map_err(|e| {
+        dgnn_core::CoreError::Format { format: "RON", path: path.into(), message: e.to_string() }
+            .into()
+    })
 }
 
 fn item_path(items_dir: &Path, index: usize) -> PathBuf {

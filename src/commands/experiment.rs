@@ -1,0 +1,118 @@
+//! `dgnn experiment`: the source paper's questions answered with data (dgnn-lab).
+//!
+//! - `dgnn experiment --list` prints every experiment's name and question;
+//! - `dgnn experiment --example NAME` prints its commented config (the default size);
+//! - `dgnn experiment NAME [CONFIG.ron] [--seeds N] [--quick] [--out DIR] [--threads N]` runs it
+//!   into a fresh folder (default `runs/experiment-NAME-N`): `config.ron` with the decision
+//!   rules first, one file per finished item in `items/`, then `report.md`, `results.csv`,
+//!   `result.json` and the pictures;
+//! - Ctrl-C stops at the next item boundary (exit status 130); `dgnn experiment --resume DIR`
+//!   continues with the finished items kept.
+//!
+//! Everything the experiment does lives in dgnn-lab; this command parses arguments, chooses the
+//! folder and draws progress. A bad request (unknown experiment, unreadable config, fewer than
+//! two seeds, a rule naming an unknown quantity) is refused before any folder exists.
+
+use crate::output::{
+    EXIT_STOPPED, RunFolder, TerminalProgress, VERSION, stop_on_ctrl_c, thread_pool,
+};
+use anyhow::Context;
+use dgnn_lab::catalogue::{self, Request};
+use dgnn_lab::run::{Finished, RunEnd};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `dgnn experiment`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The experiment (see --list).
+    #[arg(required_unless_present_any = ["list", "resume", "example"])]
+    pub name: Option<String>,
+    /// A RON config of the experiment (default: its default size, or --quick).
+    pub config: Option<PathBuf>,
+    /// List the experiments and their questions.
+    #[arg(long, conflicts_with_all = ["name", "config", "resume", "example"])]
+    pub list: bool,
+    /// Print the commented config of an experiment and exit.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["name", "config", "resume"])]
+    pub example: Option<String>,
+    /// Run on seeds 1..=N instead of the config's.
+    #[arg(long, value_name = "N")]
+    pub seeds: Option<usize>,
+    /// The small version (under a minute on 2 cores), as the tests run it.
+    #[arg(long, conflicts_with = "config")]
+    pub quick: bool,
+    /// The result folder (default: the first free `runs/experiment-NAME-N`).
+    #[arg(long, value_name = "DIR", conflicts_with = "resume")]
+    pub out: Option<PathBuf>,
+    /// Continue the stopped run in DIR, keeping its finished items.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["name", "config", "seeds", "quick"])]
+    pub resume: Option<PathBuf>,
+    /// Worker threads (default: RAYON_NUM_THREADS, else all cores); results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Runs `dgnn experiment`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.list {
+        for info in catalogue::list() {
+            println!("{:<22} {}", info.name, info.question);
+        }
+        return Ok(());
+    }
+    if let Some(name) = &args.example {
+        print!("{}", catalogue::example(name)?);
+        return Ok(());
+    }
+    let pool = thread_pool(args.threads)?;
+    let progress = TerminalProgress::new();
+    let stop = stop_on_ctrl_c("after the running items")?;
+    let (end, folder) = match &args.resume {
+        Some(dir) => {
+            let end = pool.install(|| catalogue::resume(dir, VERSION, &progress, stop))?;
+            (end, dir.clone())
+        }
+        None => {
+            let name = args.name.as_deref().context("name the experiment (see --list)")?;
+            let text = match &args.config {
+                Some(path) => Some(
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("reading {}", path.display()))?,
+                ),
+                None => None,
+            };
+            let request =
+                Request { name, config: text.as_deref(), quick: args.quick, seeds: args.seeds };
+            let prepared = catalogue::prepare(&request)?;
+            let folder = RunFolder::create_or_default(
+                args.out.as_deref(),
+                &format!("experiment-{}", prepared.name()),
+            )?;
+            eprintln!("experiment `{}` → {}", prepared.name(), folder.path().display());
+            let end = pool.install(|| prepared.run(folder.path(), VERSION, &progress, stop))?;
+            (end, folder.path().to_path_buf())
+        }
+    };
+    match end {
+        RunEnd::Finished(finished) => {
+            print_verdicts(&finished, &folder);
+            Ok(())
+        }
+        RunEnd::Stopped { done, total } => {
+            eprintln!(
+                "stopped: {done} of {total} items saved; continue with `dgnn experiment --resume {}`",
+                folder.display()
+            );
+            std::process::exit(EXIT_STOPPED);
+        }
+    }
+}
+
+/// The verdicts and the answer on stdout.
+fn print_verdicts(finished: &Finished, folder: &Path) {
+    for decision in &finished.decisions {
+        println!("{}: {}", decision.verdict, decision.claim);
+    }
+    println!("{}", finished.answer);
+    println!("report: {}", folder.join("report.md").display());
+}
