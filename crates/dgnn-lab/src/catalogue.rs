@@ -151,3 +151,26 @@ pub fn resume(
     })?;
     with_experiment!(name.trim(), |e| run(&e, None, dir, version, progress, stop))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--example NAME` prints the default config: parsing it gives exactly the default.
+    #[test]
+    fn every_example_is_its_default_config() {
+        for info in list() {
+            let checked: Result<(), LabError> = with_experiment!(info.name, |e| {
+                parse(&e, &e.example())
+                    .map(|parsed| assert_eq!(parsed, e.default_config(), "{}", info.name))
+            });
+            checked.unwrap();
+        }
+    }
+
+    #[test]
+    fn unknown_names_list_the_known_ones() {
+        let err = example("nope").unwrap_err().to_string();
+        assert!(err.contains("energy-information"), "{err}");
+    }
+}
