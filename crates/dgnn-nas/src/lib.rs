@@ -136,8 +136,11 @@ pub use variation::{DgnnVariation, VariationConfig};
 /// What a user of dgnn-nas alone needs from dgnn-core: seeds, progress reporting, and checked
 /// parameters.
 pub use dgnn_core::{NoProgress, ParamError, ParamGuard, Progress, Seed, Valid, Validate};
-/// What a user of dgnn-evo's engine needs to watch a run or evaluate it elsewhere.
-pub use dgnn_evo::{Evaluator, GenerationReport, LocalEvaluator, Observer, State};
+/// What a user of dgnn-evo's engine needs to watch a run or to evaluate its stages elsewhere.
+pub use dgnn_evo::{
+    EvalContext, Evaluation, EvaluationError, Evaluator, GenerationReport, LocalEvaluator,
+    Observer, Problem, State,
+};
 /// What a user of dgnn-nas alone needs from dgnn-glia: data, its sources and the settings the
 /// search's config holds.
 pub use dgnn_glia::{

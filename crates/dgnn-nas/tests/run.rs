@@ -1,13 +1,13 @@
 //! The library entry point `Search::run` as experiments use it: objectives by role (an
 //! information-only search), constraints relative to the baseline, a report of infeasible
 //! networks, a shared or foreign baseline, stages run by an evaluator elsewhere, and a run
-//! stopped by a flag and resumed from its checkpoint — all on tiny WDBC searches.
+//! stopped by a flag and resumed from its checkpoint — all on tiny WDBC searches, through
+//! `dgnn_nas` alone (what a one-crate user has).
 
-use dgnn_evo::{EvalContext, Evaluation, EvaluationError, Problem};
-use dgnn_glia::Dataset;
 use dgnn_nas::{
-    Checkpointing, Evaluator, GenerationReport, NasError, Objective, Objectives, ParamGuard,
-    RunOptions, Search, SearchConfig, SearchOutcome, SearchReport,
+    Checkpointing, Dataset, EvalContext, Evaluation, EvaluationError, Evaluator, GenerationReport,
+    NasError, Objective, Objectives, ParamGuard, Problem, RunOptions, Search, SearchConfig,
+    SearchOutcome, SearchReport,
 };
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
