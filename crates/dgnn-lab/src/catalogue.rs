@@ -12,6 +12,7 @@ use dgnn_core::{ParamError, Progress};
 use crate::LabError;
 use crate::experiment::{Experiment, ExperimentInfo};
 use crate::experiments::energy_information::EnergyInformation;
+use crate::experiments::phase_weight::PhaseWeight;
 use crate::run::{EXPERIMENT_FILE, RunEnd, check_config, run};
 
 /// Applies `$body` with `$e` bound to the experiment named `$name`, or returns an
@@ -23,6 +24,10 @@ macro_rules! with_experiment {
                 let $e = EnergyInformation;
                 $body
             }
+            "phase-weight" => {
+                let $e = PhaseWeight;
+                $body
+            }
             other => Err(unknown(other)),
         }
     };
@@ -31,7 +36,7 @@ macro_rules! with_experiment {
 /// Every experiment's name and question, in the order `--list` prints them.
 #[must_use]
 pub fn list() -> Vec<ExperimentInfo> {
-    vec![EnergyInformation.info()]
+    vec![EnergyInformation.info(), PhaseWeight.info()]
 }
 
 fn unknown(name: &str) -> LabError {

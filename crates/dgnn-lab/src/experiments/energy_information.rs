@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 
-use dgnn_core::{ParamError, ParamGuard, Seed};
+use dgnn_core::{ParamError, ParamGuard};
 use dgnn_glia::{BiologicalEnergy, Dataset, EnergyChoice, HardwareEnergy};
 use dgnn_nas::{DataSource, MemberReport, RunOptions, Search, SearchConfig};
 use dgnn_plot::Plot;
@@ -31,7 +31,7 @@ use crate::fronts::{Member, cheapest_within, most_accurate, most_accurate_feasib
 use crate::report::{format_interval, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
 use crate::stats::Interval;
-use crate::stats::bootstrap::bootstrap_interval;
+use crate::stats::bootstrap::mean_interval;
 
 /// The experiment (module docs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -235,7 +235,7 @@ impl Experiment for EnergyInformation {
     fn default_config(&self) -> EnergyInformationConfig {
         EnergyInformationConfig {
             common: Common::new(vec![1, 2, 3, 4, 5], rules()),
-            datasets: ["iris", "wine", "wdbc", "digits"].map(String::from).to_vec(),
+            datasets: super::BUNDLED.map(String::from).to_vec(),
             energy_models: vec![EnergyModel::Biological, EnergyModel::Hardware],
             within: 0.01,
             search: default_search(),
@@ -273,16 +273,7 @@ impl Experiment for EnergyInformation {
                 ParamError::new("datasets", "[]", "name at least one bundled data set").into()
             );
         }
-        for (i, name) in config.datasets.iter().enumerate() {
-            if !["iris", "wine", "wdbc", "digits"].contains(&name.as_str()) {
-                return Err(ParamError::new(
-                    format!("datasets[{i}]"),
-                    name,
-                    "must be a bundled data set: iris, wine, wdbc or digits",
-                )
-                .into());
-            }
-        }
+        super::check_bundled("datasets", &config.datasets)?;
         if config.energy_models.is_empty() {
             return Err(ParamError::new(
                 "energy_models",
@@ -404,60 +395,25 @@ impl Experiment for EnergyInformation {
         let common = &config.common;
         let seeds = common.seeds.len();
         let mut estimates = BTreeMap::new();
-        let mut interval_of = |name: &str,
-                               values: &dyn Fn(usize) -> Option<f64>,
-                               geometric: bool,
-                               stream: u64| {
-            // One value per seed (pooled over data sets and models), then resampled over seeds.
-            let per_seed: Vec<f64> = (0..seeds).filter_map(values).collect();
-            if per_seed.len() < 2 {
-                return;
-            }
-            let transformed: Vec<f64> =
-                if geometric { per_seed.iter().map(|v| v.ln()).collect() } else { per_seed };
-            let mean =
-                |idx: &[usize]| idx.iter().map(|&i| transformed[i]).sum::<f64>() / idx.len() as f64;
-            if let Ok(mut interval) =
-                bootstrap_interval(transformed.len(), mean, &common.bootstrap, Seed(0), &[stream])
-            {
-                if geometric {
-                    interval = Interval {
-                        estimate: interval.estimate.exp(),
-                        low: interval.low.exp(),
-                        high: interval.high.exp(),
-                        level: interval.level,
-                    };
-                }
+        // One value per seed, pooled over data sets (and models), then resampled over seeds.
+        let mut estimate = |name: &str, pick: &dyn Fn(&Cell) -> Option<f64>, geometric: bool| {
+            let per_seed: Vec<f64> =
+                (0..seeds).filter_map(|s| pooled(&cells, s, pick, geometric)).collect();
+            let stream = estimates.len() as u64;
+            if let Some(interval) = mean_interval(&per_seed, geometric, &common.bootstrap, stream) {
                 estimates.insert(name.to_string(), interval);
             }
         };
-        for (k, model) in [EnergyModel::Biological, EnergyModel::Hardware].into_iter().enumerate() {
-            let name = format!("energy_ratio_{}", model.name());
-            interval_of(
-                &name,
-                &|s| pooled(&cells, s, |c| (c.model == model).then(|| c.energy_ratio.ln()), true),
+        for model in [EnergyModel::Biological, EnergyModel::Hardware] {
+            estimate(
+                &format!("energy_ratio_{}", model.name()),
+                &|c| (c.model == model).then_some(c.energy_ratio),
                 true,
-                k as u64,
             );
         }
-        interval_of(
-            "accuracy_gain_points",
-            &|s| pooled(&cells, s, |c| Some(c.accuracy_gain_points), false),
-            false,
-            10,
-        );
-        interval_of(
-            "loss_at_quarter_budget_points",
-            &|s| pooled(&cells, s, |c| c.budget_loss_points[0], false),
-            false,
-            11,
-        );
-        interval_of(
-            "loss_at_sixteenth_budget_points",
-            &|s| pooled(&cells, s, |c| c.budget_loss_points[1], false),
-            false,
-            12,
-        );
+        estimate("accuracy_gain_points", &|c| Some(c.accuracy_gain_points), false);
+        estimate("loss_at_quarter_budget_points", &|c| c.budget_loss_points[0], false);
+        estimate("loss_at_sixteenth_budget_points", &|c| c.budget_loss_points[1], false);
         let answer = answer(&estimates);
         Ok(Analysis {
             estimates,

@@ -103,6 +103,42 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[below] + fraction * (sorted[above] - sorted[below])
 }
 
+/// The percentile interval of the mean of `values` (one per seed, usually), or of their
+/// geometric mean when `geometric` (the mean of the logs, exponentiated: for ratios that vary
+/// over orders of magnitude). `None` for fewer than two values or a non-positive value under
+/// `geometric`; `stream` separates the resamples of different quantities of one report.
+#[must_use]
+pub fn mean_interval(
+    values: &[f64],
+    geometric: bool,
+    options: &Valid<BootstrapOptions>,
+    stream: u64,
+) -> Option<Interval> {
+    if geometric && values.iter().any(|&v| v <= 0.0) {
+        return None;
+    }
+    let transformed: Vec<f64> =
+        if geometric { values.iter().map(|v| v.ln()).collect() } else { values.to_vec() };
+    let interval = bootstrap_interval(
+        transformed.len(),
+        |idx| mean_at(&transformed, idx),
+        options,
+        Seed(0),
+        &[stream],
+    )
+    .ok()?;
+    Some(if geometric {
+        Interval {
+            estimate: interval.estimate.exp(),
+            low: interval.low.exp(),
+            high: interval.high.exp(),
+            level: interval.level,
+        }
+    } else {
+        interval
+    })
+}
+
 /// The mean of the values at `indices` (a statistic for [`bootstrap_interval`]).
 #[must_use]
 pub fn mean_at(values: &[f64], indices: &[usize]) -> f64 {
