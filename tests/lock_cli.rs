@@ -1,6 +1,8 @@
 //! End-to-end tests of `dgnn tongues`, `dgnn staircase`, `dgnn sync` and the two dgnn-lock
 //! benchmark workloads: result folders, the verdicts on positive controls written as CSV and
-//! WFDB files, and clear refusals of bad recordings.
+//! WFDB files, clear refusals of bad recordings, and each failure of issue 13 (swapped
+//! channels, a wrong `--fs`, flat and missing stretches, windows longer than the record,
+//! short windows, FDR without power).
 
 mod common;
 
@@ -112,6 +114,186 @@ fn sync_refuses_bad_recordings_clearly() {
     let truncated = "# OpenSignals Text File Format. Version 1\n# {\"d\": {\"column\": [\"nSeq\", \"A2\", \"A3\"], \"sampling rate\": 1000}}\n# EndOfHeader\n0\t1\t2\n1\t2\n";
     std::fs::write(dir.path().join("os.txt"), truncated).unwrap();
     fail(&["sync", "os.txt", "--ecg", "A3", "--resp", "A2"], "truncated");
+}
+
+/// Writes a control as a two-column CSV after `edit` changes its (ecg, resp) samples.
+fn write_edited_csv(path: &Path, c: &Control, edit: impl Fn(usize, &mut f64, &mut f64)) {
+    let mut text = String::from("ecg,resp\n");
+    for (i, (e, r)) in c.ecg.iter().zip(&c.resp).enumerate() {
+        let (mut e, mut r) = (*e, *r);
+        edit(i, &mut e, &mut r);
+        writeln!(text, "{e:.5},{r:.5}").unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn sync_names_swapped_channels_and_a_wrong_rate() {
+    // The belt given as ECG (and the ECG as belt) is refused with the swap named; --force
+    // analyses it and keeps the warning. A 500 Hz record read at 250 Hz beats half as fast
+    // (about 22 a minute), and the refusal names the rate that fits.
+    let dir = tempfile::tempdir().unwrap();
+    let c = control(&ControlParams { duration_s: 240.0, ..ControlParams::quiet() });
+    write_csv(&dir.path().join("c.csv"), &c);
+    let swapped = ["sync", "c.csv", "--fs", "250", "--ecg", "resp", "--resp", "ecg"];
+    let out = dgnn(&[&swapped[..], &["--out", "s"]].concat(), dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "channels-swapped: the `resp` channel looks like respiration (dominant 0.25 Hz"
+        ) && err.contains("swapped columns?")
+            && err.contains("--force"),
+        "{err}"
+    );
+    assert!(!dir.path().join("s").exists(), "a refusal leaves no folder");
+    let out =
+        dgnn(&[&swapped[..], &["--force", "--surrogates", "0", "--out", "f"]].concat(), dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let result = std::fs::read_to_string(dir.path().join("f/result.json")).unwrap();
+    assert!(result.contains("\"code\": \"channels-swapped\""), "{result}");
+    let fast = ControlParams { duration_s: 240.0, fs_hz: 500.0, ..ControlParams::quiet() };
+    let fast = control(&fast);
+    // Without its 50 Hz hum, which read at half its rate would land at the QRS band's edge.
+    write_edited_csv(&dir.path().join("k.csv"), &fast, |i, e, _| {
+        *e -= 0.05 * (std::f64::consts::TAU * 50.0 * i as f64 / 500.0).sin();
+    });
+    let out = dgnn(&["sync", "k.csv", "--fs", "250", "--surrogates", "0"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("wrong-fs: heart rate") && err.contains("at 500 Hz it would be 4"),
+        "{err}"
+    );
+}
+
+#[test]
+fn sync_handles_flat_and_missing_stretches() {
+    // A 10 s flat ECG stretch at 100–110 s: windows over it are skipped with the reason, not
+    // analysed around one 10.9 s RR interval. Three missing samples: refused without
+    // --interpolate-gaps, filled and flagged with it; a 2 s gap is refused even with it.
+    let dir = tempfile::tempdir().unwrap();
+    let c = control(&ControlParams { duration_s: 240.0, ..ControlParams::quiet() });
+    let fs = c.fs_hz;
+    let flat = |i: usize, e: &mut f64, _: &mut f64| {
+        if (100.0 * fs..110.0 * fs).contains(&(i as f64)) {
+            *e = 0.0;
+        }
+    };
+    write_edited_csv(&dir.path().join("flat.csv"), &c, flat);
+    let args = ["--fs", "250", "--surrogates", "0"];
+    let out = dgnn(&[&["sync", "flat.csv", "--out", "flat"][..], &args].concat(), dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let windows = std::fs::read_to_string(dir.path().join("flat/windows.csv")).unwrap();
+    let skipped: Vec<&str> =
+        windows.lines().filter(|l| l.contains("skipped: overlaps flat")).collect();
+    assert_eq!(skipped.len(), 2, "windows 60–120 and 90–150: {windows}");
+    assert!(dir.path().join("flat/flagged").is_dir(), "a raw-signal panel per flagged window");
+    let summary = std::fs::read_to_string(dir.path().join("flat/summary.txt")).unwrap();
+    assert!(summary.contains("- flat: 1 flat span(s)"), "{summary}");
+    let gap = |i: usize, e: &mut f64, _: &mut f64| {
+        if (5000..5003).contains(&i) {
+            *e = f64::NAN;
+        }
+    };
+    write_edited_csv(&dir.path().join("gap.csv"), &c, gap);
+    let out = dgnn(&[&["sync", "gap.csv"][..], &args].concat(), dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--interpolate-gaps"), "{}", stderr(&out));
+    let out = dgnn(
+        &[&["sync", "gap.csv", "--interpolate-gaps", "0.1", "--out", "g"][..], &args].concat(),
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let windows = std::fs::read_to_string(dir.path().join("g/windows.csv")).unwrap();
+    assert_eq!(
+        windows.lines().filter(|l| l.contains("interpolated 20.0–20.0 s in `ecg`")).count(),
+        1
+    );
+    let long = |i: usize, e: &mut f64, _: &mut f64| {
+        if (5000..5500).contains(&i) {
+            *e = f64::NAN;
+        }
+    };
+    write_edited_csv(&dir.path().join("long.csv"), &c, long);
+    let out =
+        dgnn(&[&["sync", "long.csv", "--interpolate-gaps", "0.1"][..], &args].concat(), dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--exclude 20.0-22.0"), "{}", stderr(&out));
+}
+
+#[test]
+fn sync_small_problems_of_issue_13() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = control(&ControlParams { duration_s: 120.0, ..ControlParams::active() });
+    write_csv(&dir.path().join("c.csv"), &c);
+    // A window longer than the record: refused before any folder exists.
+    let out =
+        dgnn(&["sync", "c.csv", "--fs", "250", "--window", "200", "--out", "long"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("shorter than one window"), "{}", stderr(&out));
+    assert!(!dir.path().join("long").exists());
+    // --window 20 works: the default smallest shift follows the window (a quarter of it).
+    let out = dgnn(
+        &[
+            "sync",
+            "c.csv",
+            "--fs",
+            "250",
+            "--window",
+            "20",
+            "--step",
+            "20",
+            "--surrogates",
+            "9",
+            "--out",
+            "w",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // Nothing passes: the threshold says so instead of "0.000", and the powerless FDR is named
+    // with the surrogate count that would let a lone window pass.
+    let summary = std::fs::read_to_string(dir.path().join("w/summary.txt")).unwrap();
+    assert!(summary.contains("p threshold none passed"), "{summary}");
+    assert!(summary.contains("note: with at most 9 surrogates"), "{summary}");
+    assert!(
+        summary.contains("breaths are inspiration onsets"),
+        "the two breath counts are explained"
+    );
+    assert!(summary.contains("per window ("), "the per-window table");
+    for picture in ["zoom-lowest-p.svg", "zoom-highest-p.png", "ratio.svg"] {
+        assert!(dir.path().join("w").join(picture).is_file(), "{picture}");
+    }
+}
+
+#[test]
+fn sync_reads_multi_frequency_wfdb_with_invalid_samples() {
+    // The wfdb-written 212x4 fixture (ECG at 500 Hz, RESP at 125 Hz with one invalid sample)
+    // is read at 500 Hz; its invalid sample is refused until --interpolate-gaps fills it.
+    // Too short to analyse (2 s): the refusal must come from the gap first, then the length.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("crates/dgnn-lock/tests/fixtures/wfdb/fmt212x4.hea");
+    let dir = tempfile::tempdir().unwrap();
+    let path = fixture.to_string_lossy().into_owned();
+    let out = dgnn(&["sync", &path, "--ecg", "ECG", "--resp", "RESP"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the first at t = 0.314 s")
+            && stderr(&out).contains("--interpolate-gaps"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dgnn(
+        &["sync", &path, "--ecg", "ECG", "--resp", "RESP", "--interpolate-gaps", "0.05"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("2.0 s at 500 Hz") || stderr(&out).contains("shorter"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -54,6 +54,7 @@
 //! `heart_breath` (a synthetic 3:1 record through the windowed analysis) and `tongue_edges`
 //! (exact edges against their closed forms).
 
+pub mod artefacts;
 pub mod controls;
 pub mod error;
 pub mod events;
@@ -62,6 +63,7 @@ pub mod flow;
 pub mod grid;
 pub mod indices;
 pub mod map;
+pub mod plausibility;
 pub mod read;
 pub mod signal;
 pub mod staircase;

@@ -23,9 +23,10 @@
 //! numbers. Each window's surrogates draw from `seed.stream("lock/sync/surrogate",
 //! [window, s])`, and windows run in parallel, so results are identical for any thread count.
 
+use crate::artefacts::{MarkedSpan, rr_outliers};
 use crate::error::{LockError, Result};
 use crate::events::check_events;
-use crate::farey::{Ratio, gcd, nearest_ratio};
+use crate::farey::{Ratio, gcd};
 use crate::indices::{Indices, nm_indices};
 use crate::signal::{HilbertPlan, bandpass};
 use crate::surrogates::{
@@ -56,6 +57,13 @@ pub struct SyncParams {
     pub ratio_tolerance: f64,
     /// Surrogates per window (default 99; 0 skips the test).
     pub surrogates: usize,
+    /// Cap of the sequential test (default 0: off, every window gets exactly `surrogates`).
+    /// Above `surrogates`, each window draws surrogates until `exceedances` of them reach its
+    /// γ or the cap is reached (Besag & Clifford 1991), so a window near the threshold gets up
+    /// to `max_surrogates` and the smallest possible p becomes `1/(max_surrogates + 1)`.
+    pub max_surrogates: usize,
+    /// Exceedances that end the sequential test (default 10).
+    pub exceedances: usize,
     /// The kind of surrogate (default `time-shift`).
     pub surrogate: SurrogateKind,
     /// Smallest lag of a time-shift surrogate in s (default 10).
@@ -86,6 +94,8 @@ impl Default for SyncParams {
             max_m: 3,
             ratio_tolerance: 0.25,
             surrogates: 99,
+            max_surrogates: 0,
+            exceedances: 10,
             surrogate: SurrogateKind::TimeShift,
             min_shift_s: 10.0,
             iaaft_iterations: 50,
@@ -128,7 +138,7 @@ impl Validate for SyncParams {
             ));
         }
         if self.surrogate == SurrogateKind::TimeShift
-            && self.surrogates > 0
+            && self.tests_surrogates()
             && 2.0 * self.min_shift_s >= self.window_s
         {
             return Err(ParamError::new(
@@ -138,9 +148,43 @@ impl Validate for SyncParams {
             ));
         }
         at_least("min_beats", self.min_beats, 8)?;
+        at_least("exceedances", self.exceedances, 1)?;
+        if self.max_surrogates > 0 && self.max_surrogates <= self.exceedances {
+            return Err(ParamError::new(
+                "max_surrogates",
+                self.max_surrogates,
+                format!(
+                    "must exceed exceedances ({}) for a sequential test, or be 0 for a fixed number of surrogates",
+                    self.exceedances
+                ),
+            ));
+        }
         Ok(())
     }
 }
+
+impl SyncParams {
+    /// Whether windows get a surrogate test (a fixed number or a sequential one).
+    #[must_use]
+    pub fn tests_surrogates(&self) -> bool {
+        self.surrogates > 0 || self.max_surrogates > 0
+    }
+
+    /// The most surrogates a window can get.
+    #[must_use]
+    pub fn surrogate_cap(&self) -> usize {
+        if self.max_surrogates > 0 { self.max_surrogates } else { self.surrogates }
+    }
+}
+
+/// A conditional-probability index λ is reported only when the window holds at least this
+/// many cycles of the dominant ratio (passes of m breaths). λ asks whether `φ₁ mod 2πm` fixes
+/// `φ₂ mod 2πn`; over P passes that holds, with or without locking, whenever the window's
+/// frequency ratio lies within about `1/(P·m)` of n/m, because the phases cannot drift apart
+/// in so few cycles (15 breaths gave λ = 0.98 for 11:3 at γ = 0.2 in the unlocked control,
+/// 5 passes). With 8 passes a detuning of an eighth of a cycle per pass already turns Ψ by a
+/// whole cycle.
+pub const LAMBDA_MIN_CYCLES: f64 = 8.0;
 
 /// What came of one window.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -163,10 +207,30 @@ pub struct WindowResult {
     pub depth: Option<u64>,
     /// Surrogate p-value of `max γ` (None without surrogates or data).
     pub p_value: Option<f64>,
+    /// Surrogates drawn for the p-value (fewer than the cap when a sequential test stopped).
+    pub surrogates: usize,
+    /// Cycles of the dominant ratio in the window, `breaths / m` (see
+    /// [`LAMBDA_MIN_CYCLES`]); 0 when not analysed.
+    pub ratio_cycles: f64,
+    /// RR intervals in the window outside ±30 % of their local median
+    /// ([`crate::artefacts::rr_outliers`]).
+    pub rr_outliers: usize,
+    /// Interpolated or clipped spans the window overlaps (it was analysed, its timing there is
+    /// approximate).
+    pub flags: Vec<String>,
     /// Significant after the Benjamini–Hochberg correction across windows.
     pub significant: bool,
     /// Why the window was not analysed (None when it was).
     pub not_enough_data: Option<String>,
+}
+
+impl WindowResult {
+    /// λ of the dominant ratio, when the window holds enough of its cycles to make it
+    /// meaningful ([`LAMBDA_MIN_CYCLES`]).
+    #[must_use]
+    pub fn lambda(&self) -> Option<f64> {
+        self.dominant.filter(|_| self.ratio_cycles >= LAMBDA_MIN_CYCLES).map(|d| d.lambda)
+    }
 }
 
 /// The whole analysis.
@@ -178,8 +242,8 @@ pub struct SyncAnalysis {
     pub resp_phase_at_beats: Vec<Option<f64>>,
     /// The beat times analysed (s).
     pub beats: Vec<f64>,
-    /// The Benjamini–Hochberg p-value threshold that was applied (0 when nothing passed).
-    pub p_threshold: f64,
+    /// The Benjamini–Hochberg p-value threshold that was applied (None when nothing passed).
+    pub p_threshold: Option<f64>,
 }
 
 impl SyncAnalysis {
@@ -225,6 +289,8 @@ impl SyncAnalysis {
     pub fn summary(&self, breaths: usize, duration_s: f64, alpha: f64) -> SyncSummary {
         let analysed = self.analysed().count();
         let significant = self.windows.iter().filter(|w| w.significant).count();
+        let significant_raw =
+            self.windows.iter().filter(|w| w.p_value.is_some_and(|p| p <= alpha)).count();
         let counts = self.significant_ratio_counts();
         let beats = self.beats.len();
         let verdict = if analysed == 0 {
@@ -243,6 +309,8 @@ impl SyncAnalysis {
                 "episodic locking: {significant} of {analysed} windows significant (false-discovery rate {alpha})"
             )
         };
+        let most_surrogates = self.analysed().map(|w| w.surrogates).max().unwrap_or(0);
+        let smallest_p = (most_surrogates > 0).then(|| 1.0 / (most_surrogates + 1) as f64);
         SyncSummary {
             duration_s,
             beats,
@@ -253,11 +321,44 @@ impl SyncAnalysis {
             windows: self.windows.len(),
             windows_analysed: analysed,
             windows_significant: significant,
+            windows_significant_uncorrected: significant_raw,
+            alpha,
             p_threshold: self.p_threshold,
+            smallest_possible_p: smallest_p,
+            fdr_power: smallest_p.and_then(|p| fdr_power_note(p, analysed, alpha)),
             significant_ratios: counts.iter().map(|(r, c)| (r.colon(), *c)).collect(),
             verdict,
+            warnings: Vec::new(),
         }
     }
+}
+
+/// When the smallest attainable p-value `smallest_p` keeps Benjamini–Hochberg at `alpha` over
+/// `windows` windows from passing a lone window (`smallest_p > alpha/windows`), how many
+/// windows must reach it together and how many surrogates a lone window would need.
+fn fdr_power_note(smallest_p: f64, windows: usize, alpha: f64) -> Option<String> {
+    let lone = alpha / windows as f64;
+    if windows == 0 || smallest_p <= lone {
+        return None;
+    }
+    let together = (smallest_p * windows as f64 / alpha).ceil() as usize;
+    let needed = (1.0 / lone).ceil() as usize;
+    Some(format!(
+        "with at most {} surrogates per window the smallest p is {smallest_p:.4}, above α/windows = {lone:.5}: \
+         the false-discovery correction can pass windows only when at least {together} of the {windows} reach it together, \
+         so short episodes cannot be detected; --max-surrogates {needed} (a sequential test) lets a lone window pass",
+        (1.0 / smallest_p).round() as usize - 1
+    ))
+}
+
+/// A named finding of the plausibility checks ([`crate::plausibility`]): a stable code for
+/// programs and a sentence with the numbers for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// A stable kebab-case name (e.g. `heart-rate`, `channels-swapped`).
+    pub code: String,
+    /// What was found, with its numbers, and what to do.
+    pub message: String,
 }
 
 /// The headline figures of a synchronisation analysis (what `dgnn sync` reports).
@@ -267,7 +368,9 @@ pub struct SyncSummary {
     pub duration_s: f64,
     /// Beats analysed.
     pub beats: usize,
-    /// Breaths detected.
+    /// Breaths detected (inspiration onsets in the respiration signal; the windows count
+    /// respiratory cycles of the Hilbert phase instead, which also counts shallow breaths the
+    /// onset detector's hysteresis skips).
     pub breaths: usize,
     /// Beats per minute over the whole record.
     pub heart_rate_per_min: f64,
@@ -281,14 +384,27 @@ pub struct SyncSummary {
     pub windows_analysed: usize,
     /// Windows significant after the false-discovery correction.
     pub windows_significant: usize,
-    /// The Benjamini–Hochberg p-value threshold applied (0 when nothing passed).
-    pub p_threshold: f64,
+    /// Windows with `p ≤ alpha` before any correction (a count to read against the
+    /// `alpha × windows` expected by chance, not a discovery).
+    pub windows_significant_uncorrected: usize,
+    /// The false-discovery rate of the correction.
+    pub alpha: f64,
+    /// The Benjamini–Hochberg p-value threshold applied (None when nothing passed).
+    pub p_threshold: Option<f64>,
+    /// The smallest p-value the surrogates allow, `1/(S + 1)` (None without surrogates).
+    pub smallest_possible_p: Option<f64>,
+    /// Why the false-discovery correction cannot pass a lone window with these surrogates,
+    /// when it cannot.
+    pub fdr_power: Option<String>,
     /// Dominant ratios of the significant windows (`n:m`) with their counts, most frequent
     /// first.
     pub significant_ratios: Vec<(String, usize)>,
     /// The verdict in one line: not enough data, no locking, sustained locking (at least
     /// half the analysed windows significant) or episodic locking.
     pub verdict: String,
+    /// What the plausibility checks found (empty when the input looks like heartbeat and
+    /// respiration at the stated rate).
+    pub warnings: Vec<Warning>,
 }
 
 /// The dominant ratios of `windows` with their counts, most frequent first (ties: smaller
@@ -329,22 +445,40 @@ fn phase_at(phase: &[f64], rate_hz: f64, t: f64) -> Option<f64> {
 }
 
 /// The coprime `n:m` (`n ≤ max_n`, `m ≤ max_m`) within the relative tolerance of a measured
-/// frequency ratio, or the nearest ratio with `m ≤ max_m` when none is.
-fn candidate_ratios(measured: f64, params: &SyncParams) -> Result<Vec<Ratio>> {
-    let mut out = Vec::new();
+/// frequency ratio whose locking cycle (`m` breaths) the window holds at least `min_breaths`
+/// times; or why there is none, as the window's note.
+fn candidate_ratios(
+    measured: f64,
+    breaths: f64,
+    params: &SyncParams,
+) -> Result<std::result::Result<Vec<Ratio>, String>> {
+    let mut near = Vec::new();
     for m in 1..=params.max_m {
         for n in 1..=params.max_n {
             let distance = ((n as f64 / m as f64) - measured).abs();
             if gcd(n, m) == 1 && distance <= params.ratio_tolerance * measured {
-                out.push(Ratio::new(n, m)?);
+                near.push(Ratio::new(n, m)?);
             }
         }
     }
-    if out.is_empty() {
-        out.push(nearest_ratio(measured, params.max_m)?);
+    if near.is_empty() {
+        return Ok(Err(format!(
+            "no ratio: the measured {measured:.2} beats per breath has no n:m with n ≤ {}, m ≤ {} within {} %",
+            params.max_n,
+            params.max_m,
+            100.0 * params.ratio_tolerance
+        )));
     }
-    out.retain(|r| r.numer() > 0);
-    Ok(out)
+    let admissible: Vec<Ratio> =
+        near.iter().copied().filter(|r| breaths >= params.min_breaths * r.denom() as f64).collect();
+    if admissible.is_empty() {
+        return Ok(Err(format!(
+            "not enough cycles: {breaths:.1} breaths hold fewer than {} cycles of {}",
+            params.min_breaths,
+            near.iter().map(|r| r.colon()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(Ok(admissible))
 }
 
 /// The indices of the candidate with the largest γ (ties go to the shallower ratio).
@@ -385,6 +519,21 @@ pub fn analyse(
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<SyncAnalysis> {
+    analyse_marked(beats, resp, fs_hz, &[], params, seed, progress)
+}
+
+/// [`analyse`] with marked spans ([`crate::artefacts`]): a window overlapping an excluded or
+/// flat span is skipped, with the span in its note; one overlapping an interpolated or clipped
+/// span is analysed and carries it in its flags. Beats inside skipping spans are left out.
+pub fn analyse_marked(
+    beats: &[f64],
+    resp: &[f64],
+    fs_hz: f64,
+    spans: &[MarkedSpan],
+    params: &Valid<SyncParams>,
+    seed: Seed,
+    progress: &dyn Progress,
+) -> Result<SyncAnalysis> {
     positive("fs_hz", fs_hz)?;
     check_events("beats", beats)?;
     let duration = resp.len() as f64 / fs_hz;
@@ -394,6 +543,9 @@ pub fn analyse(
             params.window_s
         )));
     }
+    let skipped = |t: f64| spans.iter().any(|s| s.kind.skips_windows() && s.span.contains(t));
+    let beats: Vec<f64> = beats.iter().copied().filter(|&t| !skipped(t)).collect();
+    let outliers = rr_outliers(&beats);
     let filtered = bandpass(resp, fs_hz, params.resp_band_hz.0, params.resp_band_hz.1)?;
     let factor = ((fs_hz / params.resp_rate_hz).round() as usize).max(1);
     let rate_hz = fs_hz / factor as f64;
@@ -419,29 +571,37 @@ pub fn analyse(
     let window_len = (params.window_s * rate_hz).round() as usize;
     let respiration =
         Respiration { decimated, rate_hz, window_len, plan: HilbertPlan::new(window_len)? };
+    let record = Record { beats: &beats, rr_outliers: &outliers, spans, respiration: &respiration };
     progress.start(starts.len() as u64, "windows");
     let windows: Vec<WindowResult> = starts
         .par_iter()
         .enumerate()
         .map(|(index, &start_s)| {
-            let out = analyse_window(index, start_s, beats, &respiration, params, seed);
+            let out = analyse_window(index, start_s, &record, params, seed);
             progress.advance(1);
             out
         })
         .collect::<Result<Vec<_>>>()?;
     progress.finish();
-    let mut analysis =
-        SyncAnalysis { windows, resp_phase_at_beats, beats: beats.to_vec(), p_threshold: 0.0 };
+    let mut analysis = SyncAnalysis { windows, resp_phase_at_beats, beats, p_threshold: None };
     mark_significant(&mut analysis, params.alpha);
     Ok(analysis)
+}
+
+/// What every window reads: the beats, which RR intervals are outliers, the marked spans and
+/// the prepared respiration.
+struct Record<'a> {
+    beats: &'a [f64],
+    rr_outliers: &'a [bool],
+    spans: &'a [MarkedSpan],
+    respiration: &'a Respiration,
 }
 
 /// Marks windows significant under the Benjamini–Hochberg procedure at level `alpha`.
 fn mark_significant(analysis: &mut SyncAnalysis, alpha: f64) {
     let p_values: Vec<f64> = analysis.windows.iter().filter_map(|w| w.p_value).collect();
     let threshold = benjamini_hochberg_threshold(&p_values, alpha);
-    // The field's documented value when nothing passed.
-    analysis.p_threshold = threshold.unwrap_or(0.0);
+    analysis.p_threshold = threshold;
     for w in &mut analysis.windows {
         w.significant = matches!((w.p_value, threshold), (Some(p), Some(t)) if p <= t);
     }
@@ -452,17 +612,20 @@ fn mark_significant(analysis: &mut SyncAnalysis, alpha: f64) {
 fn analyse_window(
     index: usize,
     start_s: f64,
-    beats: &[f64],
-    respiration: &Respiration,
+    record: &Record<'_>,
     params: &SyncParams,
     seed: Seed,
 ) -> Result<WindowResult> {
+    let (beats, respiration) = (record.beats, record.respiration);
     let end_s = start_s + params.window_s;
     let first = (start_s * respiration.rate_hz).round() as usize;
     let last = (first + respiration.window_len).min(respiration.decimated.len());
     let segment = &respiration.decimated[first..last];
-    let in_window =
-        &beats[beats.partition_point(|&t| t < start_s)..beats.partition_point(|&t| t < end_s)];
+    let (beat_lo, beat_hi) =
+        (beats.partition_point(|&t| t < start_s), beats.partition_point(|&t| t < end_s));
+    let in_window = &beats[beat_lo..beat_hi];
+    let overlapping: Vec<&MarkedSpan> =
+        record.spans.iter().filter(|s| s.span.overlaps(start_s, end_s)).collect();
     let mut result = WindowResult {
         index,
         start_s,
@@ -473,9 +636,20 @@ fn analyse_window(
         dominant: None,
         depth: None,
         p_value: None,
+        surrogates: 0,
+        ratio_cycles: 0.0,
+        rr_outliers: record
+            .rr_outliers
+            .get(beat_lo..beat_hi.saturating_sub(1).max(beat_lo))
+            .map_or(0, |flags| flags.iter().filter(|&&f| f).count()),
+        flags: summarised_flags(&overlapping),
         significant: false,
         not_enough_data: None,
     };
+    if let Some(skip) = overlapping.iter().find(|s| s.kind.skips_windows()) {
+        result.not_enough_data = Some(format!("skipped: overlaps {}", skip.describe()));
+        return Ok(result);
+    }
     if segment.len() < respiration.window_len {
         result.not_enough_data = Some("window runs past the end of the record".into());
         return Ok(result);
@@ -484,7 +658,7 @@ fn analyse_window(
     result.breaths = (phase[phase.len() - 1] - phase[0]) / TAU;
     if in_window.len() < params.min_beats || result.breaths < params.min_breaths {
         result.not_enough_data = Some(format!(
-            "{} beats and {:.1} breaths; at least {} beats and {} breaths are needed",
+            "not enough cycles: {} beats and {:.1} breaths; at least {} beats and {} breaths are needed",
             in_window.len(),
             result.breaths,
             params.min_beats,
@@ -495,28 +669,87 @@ fn analyse_window(
     let f_heart = (in_window.len() - 1) as f64 / (in_window[in_window.len() - 1] - in_window[0]);
     let f_resp = result.breaths / params.window_s;
     result.frequency_ratio = f_heart / f_resp;
+    let candidates = match candidate_ratios(result.frequency_ratio, result.breaths, params)? {
+        Ok(candidates) => candidates,
+        Err(note) => {
+            result.not_enough_data = Some(note);
+            return Ok(result);
+        }
+    };
     let beat_phases = BeatPhases {
         beats: in_window,
         start_s,
         rate_hz: respiration.rate_hz,
         heart: (0..in_window.len()).map(|k| TAU * k as f64).collect(),
-        candidates: candidate_ratios(result.frequency_ratio, params)?,
+        candidates,
     };
     let dominant = beat_phases.dominant(&phase)?;
     result.depth = dominant.ratio.depth();
+    result.ratio_cycles = result.breaths / dominant.ratio.denom() as f64;
     result.dominant = Some(dominant);
-    if params.surrogates > 0 {
+    if params.tests_surrogates() {
         let source = SurrogateSource::new(segment, respiration, params)?;
-        let gammas = (0..params.surrogates)
-            .map(|s| {
-                let mut rng = seed.stream("lock/sync/surrogate", &[index as u64, s as u64]);
-                let surrogate = source.phase(&phase, segment, respiration, &mut rng)?;
-                Ok(beat_phases.dominant(&surrogate)?.gamma)
-            })
-            .collect::<Result<Vec<f64>>>()?;
-        result.p_value = Some(p_value(dominant.gamma, &gammas));
+        let gamma_of = |s: usize| -> Result<f64> {
+            let mut rng = seed.stream("lock/sync/surrogate", &[index as u64, s as u64]);
+            let surrogate = source.phase(&phase, segment, respiration, &mut rng)?;
+            Ok(beat_phases.dominant(&surrogate)?.gamma)
+        };
+        let (p, drawn) = surrogate_p_value(dominant.gamma, params, gamma_of)?;
+        result.p_value = Some(p);
+        result.surrogates = drawn;
     }
     Ok(result)
+}
+
+/// One flag per kind and channel of the flagging spans a window overlaps: the span itself
+/// when it is alone, else how many and how long in all.
+fn summarised_flags(overlapping: &[&MarkedSpan]) -> Vec<String> {
+    let mut groups: Vec<Vec<&MarkedSpan>> = Vec::new();
+    for span in overlapping.iter().copied().filter(|s| !s.kind.skips_windows()) {
+        match groups.iter_mut().find(|g| g[0].kind == span.kind && g[0].channel == span.channel) {
+            Some(group) => group.push(span),
+            None => groups.push(vec![span]),
+        }
+    }
+    groups
+        .iter()
+        .map(|group| match group.as_slice() {
+            [one] => one.describe(),
+            many => {
+                let total: f64 = many.iter().map(|s| s.span.end_s - s.span.start_s).sum();
+                let channel =
+                    many[0].channel.as_ref().map(|c| format!(" in `{c}`")).unwrap_or_default();
+                format!("{} ×{} ({total:.2} s){channel}", many[0].kind.name(), many.len())
+            }
+        })
+        .collect()
+}
+
+/// The surrogate p-value of `observed` and the number of surrogates drawn. With
+/// `max_surrogates = 0`, exactly `surrogates` are drawn and `p = (1 + #{γ_s ≥ γ})/(1 + S)`.
+/// Otherwise the sequential test of Besag & Clifford (1991, Biometrika 78:301) draws until
+/// `h = exceedances` surrogates reach `observed` (then `p = h/L` after `L` draws) or
+/// `max_surrogates` are drawn (then `p = (1 + #)/(1 + max_surrogates)`); both are valid
+/// p-values, and a window far from significance stops after about `h/p` draws.
+fn surrogate_p_value(
+    observed: f64,
+    params: &SyncParams,
+    mut gamma_of: impl FnMut(usize) -> Result<f64>,
+) -> Result<(f64, usize)> {
+    if params.max_surrogates == 0 {
+        let gammas = (0..params.surrogates).map(&mut gamma_of).collect::<Result<Vec<f64>>>()?;
+        return Ok((p_value(observed, &gammas), params.surrogates));
+    }
+    let mut exceed = 0;
+    for s in 0..params.max_surrogates {
+        if gamma_of(s)? >= observed {
+            exceed += 1;
+            if exceed == params.exceedances {
+                return Ok((exceed as f64 / (s + 1) as f64, s + 1));
+            }
+        }
+    }
+    Ok(((1 + exceed) as f64 / (1 + params.max_surrogates) as f64, params.max_surrogates))
 }
 
 /// A window's beats, their heart phases `2πk`, and the candidate ratios: what the original
@@ -530,18 +763,21 @@ struct BeatPhases<'a> {
 }
 
 impl BeatPhases<'_> {
-    /// The dominant candidate for the window's respiration phase `resp_phase` (sampled at
-    /// `rate_hz` from the window start; a beat past its last sample takes the last value).
-    fn dominant(&self, resp_phase: &[f64]) -> Result<Indices> {
-        let at_beats: Vec<f64> = self
-            .beats
+    /// The window's respiration phase `resp_phase` (sampled at `rate_hz` from the window
+    /// start) at each beat; a beat past its last sample takes the last value.
+    fn resp_at_beats(&self, resp_phase: &[f64]) -> Vec<f64> {
+        self.beats
             .iter()
             .map(|&t| {
                 phase_at(resp_phase, self.rate_hz, t - self.start_s)
                     .unwrap_or(resp_phase[resp_phase.len() - 1])
             })
-            .collect();
-        dominant_candidate(&at_beats, &self.heart, &self.candidates)
+            .collect()
+    }
+
+    /// The dominant candidate for the window's respiration phase `resp_phase`.
+    fn dominant(&self, resp_phase: &[f64]) -> Result<Indices> {
+        dominant_candidate(&self.resp_at_beats(resp_phase), &self.heart, &self.candidates)
     }
 }
 
@@ -788,6 +1024,10 @@ mod tests {
                 }),
                 depth: None,
                 p_value: ratio.map(|_| if significant { 0.01 } else { 0.5 }),
+                surrogates: 99,
+                ratio_cycles: 15.0,
+                rr_outliers: 0,
+                flags: Vec::new(),
                 significant,
                 not_enough_data: None,
             })
@@ -796,7 +1036,7 @@ mod tests {
             windows,
             resp_phase_at_beats: vec![],
             beats: vec![1.0; 600],
-            p_threshold: 0.01,
+            p_threshold: Some(0.01),
         }
     }
 
@@ -878,6 +1118,178 @@ mod tests {
             let usable = 2.0 * min_shift_s < window_s && 1.5 * 0.7 < resp_rate_hz / 2.0;
             proptest::prop_assert_eq!(params.check().is_ok(), usable);
         }
+    }
+
+    /// A 60 s window: breathing `cos(2π f_resp t)` at 10 Hz and beats every `1/f_heart` s.
+    fn regular_window(f_resp: f64, f_heart: f64) -> (Vec<f64>, Vec<f64>) {
+        let resp = (0..600).map(|i| (TAU * f_resp * f64::from(i) / 10.0).cos()).collect();
+        let beats = (0..).map(|k| 0.3 + f64::from(k) / f_heart).take_while(|&t| t < 60.0).collect();
+        (beats, resp)
+    }
+
+    #[test]
+    fn reported_ratios_respect_the_limits_and_the_cycles() {
+        // Breathing at 0.06 Hz (3.6 breaths a minute) under 80 beats a minute: f_h/f_r = 22
+        // has no n:m with n ≤ 12, m ≤ 3 — such a window was once reported as 74:3 — and the
+        // window says so.
+        let params =
+            SyncParams { surrogates: 0, step_s: 60.0, min_beats: 8, ..SyncParams::default() }
+                .check()
+                .unwrap();
+        let (beats, resp) = regular_window(0.06, 80.0 / 60.0);
+        let a = analyse(&beats, &resp, 10.0, &params, Seed(1), &NoProgress).unwrap();
+        let note = a.windows[0].not_enough_data.clone().unwrap();
+        assert!(a.windows[0].dominant.is_none() && note.starts_with("no ratio"), "{note}");
+        // 5 breaths and 3.5 beats per breath: 7:2 and 10:3 would need 6 and 9 breaths (3
+        // cycles of m breaths each), so only m = 1 may be dominant.
+        let (beats, resp) = regular_window(5.0 / 60.0, 3.5 * 5.0 / 60.0);
+        let w = &analyse(&beats, &resp, 10.0, &params, Seed(1), &NoProgress).unwrap().windows[0];
+        assert!(w.breaths > 4.5 && w.breaths < 5.5, "{}", w.breaths);
+        assert_eq!(w.dominant.map(|d| d.ratio.denom()), Some(1), "{w:?}");
+        // 1.45 beats per breath: every candidate has m ≥ 2 (3:2, 4:3 and 5:3 lie within 25 %),
+        // and 3 cycles of 2 breaths need 6: with 5 breaths, not enough cycles, no ratio.
+        let note = candidate_ratios(1.45, 5.0, &params).unwrap().unwrap_err();
+        assert!(note.starts_with("not enough cycles: 5.0 breaths"), "{note}");
+        assert_eq!(
+            candidate_ratios(1.45, 6.5, &params).unwrap().unwrap(),
+            vec![Ratio::new(3, 2).unwrap()],
+            "6.5 breaths hold 3 cycles of 3:2 (m = 2) but not of 4:3 or 5:3 (m = 3)"
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        // Whatever the rates, a dominant ratio has n ≤ max_n, m ≤ max_m and a window holding at
+        // least min_breaths cycles of m breaths.
+        #[test]
+        fn no_ratio_exceeds_the_configured_limits(
+            f_resp in 0.05f64..0.6, per_breath in 0.5f64..30.0, max_n in 1u64..13, max_m in 1u64..4,
+        ) {
+            let params = SyncParams { surrogates: 0, step_s: 60.0, max_n, max_m, ..SyncParams::default() }
+                .check()
+                .unwrap();
+            let (beats, resp) = regular_window(f_resp, (f_resp * per_breath).min(3.5));
+            let a = analyse(&beats, &resp, 10.0, &params, Seed(1), &NoProgress).unwrap();
+            for w in &a.windows {
+                if let Some(d) = w.dominant {
+                    proptest::prop_assert!(d.ratio.numer() <= max_n && d.ratio.denom() <= max_m);
+                    proptest::prop_assert!(w.breaths >= params.min_breaths * d.ratio.denom() as f64);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_sequential_test_spends_surrogates_where_p_is_small() {
+        // Locked windows never see a surrogate reach their γ: they draw the whole cap and get
+        // the smallest p, 1/(cap + 1). Unlocked windows stop at the 10th exceedance with
+        // p = 10/L (Besag & Clifford), after far fewer draws.
+        let cap = 150;
+        let params = SyncParams { max_surrogates: cap, ..SyncParams::default() }.check().unwrap();
+        let c = ControlParams { duration_s: 180.0, ..ControlParams::quiet() }
+            .generate(Seed(7))
+            .unwrap();
+        let quiet = analyse(&c.beats, &c.resp, c.fs_hz, &params, Seed(7), &NoProgress).unwrap();
+        for w in quiet.analysed() {
+            assert_eq!(w.surrogates, cap);
+            assert!((w.p_value.unwrap() - 1.0 / (cap + 1) as f64).abs() < 1e-15);
+        }
+        let c = ControlParams { duration_s: 180.0, ..ControlParams::active() }
+            .generate(Seed(7))
+            .unwrap();
+        let active = analyse(&c.beats, &c.resp, c.fs_hz, &params, Seed(7), &NoProgress).unwrap();
+        let stopped: Vec<&WindowResult> =
+            active.analysed().filter(|w| w.surrogates < cap).collect();
+        assert!(stopped.len() * 2 > active.analysed().count(), "most unlocked windows stop early");
+        for w in stopped {
+            assert!((w.p_value.unwrap() - 10.0 / w.surrogates as f64).abs() < 1e-15, "{w:?}");
+        }
+        assert!(SyncParams { max_surrogates: 10, ..SyncParams::default() }.check().is_err());
+    }
+
+    #[test]
+    fn marked_spans_skip_or_flag_windows() {
+        // An excluded span at 100–110 s skips the windows covering it (30–90 does not);
+        // an interpolated one at 200.0–200.1 s flags its windows, which are still analysed.
+        use crate::artefacts::{Span, SpanKind};
+        let c = ControlParams { duration_s: 300.0, ..ControlParams::quiet() }
+            .generate(Seed(4))
+            .unwrap();
+        let params = SyncParams { surrogates: 0, ..SyncParams::default() }.check().unwrap();
+        let spans = [
+            MarkedSpan {
+                span: Span { start_s: 100.0, end_s: 110.0 },
+                kind: SpanKind::Excluded,
+                channel: None,
+            },
+            MarkedSpan {
+                span: Span { start_s: 200.0, end_s: 200.1 },
+                kind: SpanKind::Interpolated,
+                channel: Some("resp".into()),
+            },
+        ];
+        let a = analyse_marked(&c.beats, &c.resp, c.fs_hz, &spans, &params, Seed(1), &NoProgress)
+            .unwrap();
+        for w in &a.windows {
+            let skipped = w.start_s < 110.0 && w.end_s > 100.0;
+            let flagged = w.start_s < 200.1 && w.end_s > 200.0;
+            assert_eq!(w.dominant.is_none(), skipped, "{w:?}");
+            if skipped {
+                assert!(
+                    w.not_enough_data
+                        .as_deref()
+                        .unwrap()
+                        .starts_with("skipped: overlaps excluded 100.0–110.0 s")
+                );
+            }
+            assert_eq!(
+                w.flags,
+                if flagged {
+                    vec!["interpolated 200.0–200.1 s in `resp`".to_string()]
+                } else {
+                    vec![]
+                }
+            );
+        }
+        assert!(
+            a.beats.iter().all(|&t| !(100.0..=110.0).contains(&t)),
+            "beats in excluded spans are left out"
+        );
+    }
+
+    #[test]
+    fn lambda_is_withheld_where_it_cannot_tell_locking_from_a_matched_ratio() {
+        // The unlocked control (f_h/f_r ≈ 3.7, 15 breaths a window): its 11:3 and 7:2 windows
+        // hold 5 and 7.5 cycles of their ratio, where λ comes out near 1 without locking; those
+        // are withheld, and every λ still reported stays well below 1.
+        let a = run(&ControlParams::active(), 7, 0);
+        let withheld: Vec<&WindowResult> = a.analysed().filter(|w| w.lambda().is_none()).collect();
+        assert!(!withheld.is_empty());
+        for w in a.analysed() {
+            let cycles = w.breaths / w.dominant.unwrap().ratio.denom() as f64;
+            assert_eq!(w.lambda().is_some(), cycles >= LAMBDA_MIN_CYCLES, "{w:?}");
+            assert!(w.lambda().is_none_or(|l| l < 0.9), "{w:?}");
+        }
+    }
+
+    #[test]
+    fn the_summary_says_when_fdr_is_powerless() {
+        // Hand-worked: S = 99 gives p ≥ 0.01; over 19 windows at α = 0.05 a lone window needs
+        // p ≤ 0.05/19 = 0.0026, and k windows at 0.01 pass once 0.01 ≤ kα/19, i.e. k ≥ 4;
+        // 1/(S + 1) ≤ 0.0026 needs S ≥ 380.
+        let note = fdr_power_note(0.01, 19, 0.05).unwrap();
+        assert!(
+            note.contains("at least 4 of the 19") && note.contains("--max-surrogates 380"),
+            "{note}"
+        );
+        assert_eq!(fdr_power_note(0.001, 19, 0.05), None);
+        let two =
+            windows_of(&[(Some((3, 1)), true), (Some((3, 1)), false)]).summary(10, 60.0, 0.05);
+        assert_eq!(two.windows_significant_uncorrected, 1);
+        assert_eq!(two.smallest_possible_p, Some(0.01));
+        assert_eq!(two.fdr_power, None, "0.01 ≤ 0.05/2: a lone window can pass");
+        let ten = windows_of(&[(Some((3, 1)), false); 10]).summary(10, 60.0, 0.05);
+        assert!(ten.fdr_power.is_some_and(|n| n.contains("at least 2 of the 10")));
     }
 
     #[test]
