@@ -577,7 +577,7 @@ const EXAMPLE: &str = r#"// dgnn experiment phase-weight: can the relative phase
         bootstrap: (resamples: 9999, level: 0.95),
     ),
     datasets: ["iris", "wine", "wdbc", "digits"],
-    multitask: Some((tasks: 2, inputs: 200)),   // conflicting tasks on shared inputs; None to skip
+    multitask: (tasks: 2, inputs: 200),   // conflicting tasks on shared inputs; None to skip
     hidden: 16,                       // tanh units of the one hidden region
     phase: (a: 1.0, b: 1.0, detuning: 0.0, coupling: 1.0),   // bistable HKB landscape, full gating
     training: (epochs: 200, learning_rate: 0.01),            // Adam; `learn` is set per arm
