@@ -12,6 +12,7 @@ use dgnn_core::{ParamError, Progress};
 use crate::LabError;
 use crate::experiment::{Experiment, ExperimentInfo};
 use crate::experiments::energy_information::EnergyInformation;
+use crate::experiments::multitask::Multitask;
 use crate::experiments::phase_weight::PhaseWeight;
 use crate::run::{EXPERIMENT_FILE, RunEnd, check_config, run};
 
@@ -28,6 +29,10 @@ macro_rules! with_experiment {
                 let $e = PhaseWeight;
                 $body
             }
+            "multitask" => {
+                let $e = Multitask;
+                $body
+            }
             other => Err(unknown(other)),
         }
     };
@@ -36,7 +41,7 @@ macro_rules! with_experiment {
 /// Every experiment's name and question, in the order `--list` prints them.
 #[must_use]
 pub fn list() -> Vec<ExperimentInfo> {
-    vec![EnergyInformation.info(), PhaseWeight.info()]
+    vec![EnergyInformation.info(), PhaseWeight.info(), Multitask.info()]
 }
 
 fn unknown(name: &str) -> LabError {
