@@ -31,6 +31,20 @@ pub enum DynamicsError {
         /// The offending value.
         value: f64,
     },
+    /// A trajectory of a kernel that does not check every step (the SIMD ensemble) ended
+    /// outside the finite numbers: the first such trajectory and the recorded step by which
+    /// it had left them.
+    #[error("trajectory {trajectory} became {value} by step {by_step} (t = {time}): reduce `dt`")]
+    NonFiniteTrajectory {
+        /// The index of the first trajectory that left the finite numbers.
+        trajectory: usize,
+        /// The first recorded step at which it was no longer finite.
+        by_step: usize,
+        /// The time of that step.
+        time: f64,
+        /// The offending value.
+        value: f64,
+    },
     /// A quantity of the landscape is undefined for these parameters.
     #[error("{quantity} is undefined here: {reason}")]
     Undefined {

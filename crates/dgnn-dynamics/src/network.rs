@@ -13,8 +13,10 @@
 //! `E[r] ≈ sqrt(π/(4N))` (the mean of a Rayleigh variable of scale `1/sqrt(2N)`).
 
 use crate::error::{DynamicsError, Result};
-use crate::ode::{Rk4Workspace, VectorField, rk4_step};
-use crate::sde::{Integrator, NoiseIncrement, NoiseKind, Scheme, Sde, SdeWorkspace, check_scheme};
+use crate::ode::{RK4_STABILITY_LIMIT, Rk4Workspace, VectorField, rk4_step};
+use crate::sde::{
+    Integrator, NoiseIncrement, NoiseKind, Scheme, Sde, SdeWorkspace, check_scheme, check_step,
+};
 use dgnn_core::error::{at_least, finite, non_negative, positive};
 use dgnn_core::{ParamError, ParamGuard, Progress, Seed, Valid, Validate};
 use rand::RngExt;
@@ -49,6 +51,24 @@ impl PairCoupling {
     pub fn eval(&self, delta_rad: f64) -> f64 {
         self.a * delta_rad.sin() + 2.0 * self.b * (2.0 * delta_rad).sin()
     }
+
+    /// `max_Δ |H′(Δ)| = max |a cos Δ + 4b cos 2Δ|`, the steepest slope of the pair coupling.
+    #[must_use]
+    pub fn max_slope(&self) -> f64 {
+        crate::potential::max_abs_cos_pair(self.a, 4.0 * self.b)
+    }
+}
+
+/// A bound on the drift's slope of `dθ_i = ω_i + Σ_j W_ij H(θ_j − θ_i)` (Gershgorin: every
+/// eigenvalue of the Jacobian lies within `2 max_i Σ_{j≠i} |W_ij| · max |H′|`), given the
+/// largest row sum of `|W_ij|` off the diagonal.
+pub(crate) fn coupled_slope_bound(largest_row_sum: f64, pair: &PairCoupling) -> f64 {
+    2.0 * largest_row_sum * pair.max_slope()
+}
+
+/// The stability limit of a network integration: `scheme`'s with noise, RK4's without.
+pub(crate) fn step_limit(noise: f64, scheme: &impl Integrator) -> Option<f64> {
+    if noise > 0.0 { scheme.stability_limit() } else { Some(RK4_STABILITY_LIMIT) }
 }
 
 /// Who is coupled to whom, and how strongly.
@@ -121,6 +141,15 @@ impl PhaseNetwork {
     #[must_use]
     pub fn len(&self) -> usize {
         self.omega.len()
+    }
+
+    /// Refuses a step `dt` beyond the stability limit of `scheme` (of RK4 when the network has
+    /// no noise, as [`simulate_network`] integrates it) for this coupling ([`check_step`]).
+    ///
+    /// # Errors
+    /// A [`ParamError`] on `dt` with the numbers and a step to use.
+    pub fn check_step(&self, scheme: &impl Integrator, dt: f64) -> Result<(), ParamError> {
+        check_step(self.drift_slope_bound(), step_limit(self.noise, scheme), dt)
     }
 
     /// Always false: a network has at least one unit.
@@ -278,6 +307,16 @@ impl Sde for PhaseNetwork {
     fn diffusion(&self, _t: f64, _x: &[f64], out: &mut [f64]) {
         out.fill((2.0 * self.noise).sqrt());
     }
+    fn drift_slope_bound(&self) -> Option<f64> {
+        let n = self.omega.len();
+        let largest_row_sum = match &self.coupling {
+            Coupling::MeanField { strength } => strength.abs() * (n - 1) as f64 / n as f64,
+            Coupling::Matrix(w) => (0..n)
+                .map(|i| (0..n).filter(|&j| j != i).map(|j| w[i * n + j].abs()).sum::<f64>())
+                .fold(0.0, f64::max),
+        };
+        Some(coupled_slope_bound(largest_row_sum, &self.pair))
+    }
 }
 
 /// Unchecked settings of a network run; [`ParamGuard::check`] makes them the
@@ -320,7 +359,9 @@ pub struct NetworkRun {
 pub const NETWORK_STREAM: &str = "dynamics/network";
 
 /// Integrates a network from `theta0`: RK4 without noise, else `params.scheme` with increments
-/// from `seed.stream("dynamics/network", &[0])`. Progress counts steps.
+/// from `seed.stream("dynamics/network", &[0])`. Progress counts steps. A `dt` beyond the
+/// scheme's stability limit for the network's coupling is refused before the first step
+/// ([`check_step`]).
 pub fn simulate_network(
     network: &PhaseNetwork,
     theta0: &[f64],
@@ -330,6 +371,7 @@ pub fn simulate_network(
 ) -> Result<NetworkRun> {
     check_phases("initial phases", theta0, network.len())?;
     check_scheme(network, &params.scheme)?;
+    network.check_step(&params.scheme, params.dt)?;
     let mut theta = theta0.to_vec();
     let mut rng = seed.stream(NETWORK_STREAM, &[0]);
     let mut rk4 = Rk4Workspace::new(theta.len());

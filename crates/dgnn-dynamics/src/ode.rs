@@ -69,6 +69,10 @@ impl Rk4Workspace {
     }
 }
 
+/// The stability limit of classical RK4 on the negative real axis: the root of
+/// `|1 − z + z²/2 − z³/6 + z⁴/24| = 1` near 2.785 (Hairer & Wanner, *Solving ODEs II*, §IV.2).
+pub const RK4_STABILITY_LIMIT: f64 = 2.785_293_563_405_282;
+
 /// One classical RK4 step of size `dt` from `(t, x)`, in place.
 pub fn rk4_step<F: VectorField + ?Sized>(
     field: &F,

@@ -45,10 +45,10 @@
 use crate::error::{DynamicsError, Result};
 use crate::network::{
     Coupling, NETWORK_STREAM, NetworkRunParams, PairCoupling, PhaseNetwork, check_phases,
-    order_parameter,
+    coupled_slope_bound, order_parameter, step_limit,
 };
 use crate::ode::{Rk4Workspace, rk4_step};
-use crate::sde::{Integrator, NoiseIncrement, SdeWorkspace, check_scheme};
+use crate::sde::{Integrator, NoiseIncrement, SdeWorkspace, check_scheme, check_step};
 use dgnn_core::error::{finite, in_range, non_negative, positive};
 use dgnn_core::{ParamError, ParamGuard, Progress, Seed, Valid, Validate};
 use rand::RngExt;
@@ -276,6 +276,32 @@ impl PlasticNetwork {
         PhaseNetwork::from_checked_parts(self.omega.clone(), matrix, self.pair, self.noise)
     }
 
+    /// A bound on the drift's slope that holds for every weight the rules can reach
+    /// (`W_ij = (K/N) κ_ij` with `κ` up to `stdp.max_weight`, the structural `new_weight` or
+    /// today's largest weight), as [`check_step`] takes it.
+    #[must_use]
+    pub fn drift_slope_bound(&self) -> f64 {
+        let n = self.len();
+        let mut largest = self.weights.iter().copied().fold(0.0, f64::max);
+        if let Some(rule) = &self.stdp {
+            largest = largest.max(rule.max_weight);
+        }
+        if let Some(rule) = &self.structural {
+            largest = largest.max(rule.new_weight);
+        }
+        let row_sum = self.strength.abs() / n as f64 * largest * (n - 1) as f64;
+        coupled_slope_bound(row_sum, &self.pair)
+    }
+
+    /// Refuses a step `dt` beyond the stability limit of `scheme` (RK4 without noise) for the
+    /// strongest coupling the network's rules can reach ([`check_step`]).
+    ///
+    /// # Errors
+    /// A [`ParamError`] on `dt` with the numbers and a step to use.
+    pub fn check_step(&self, scheme: &impl Integrator, dt: f64) -> Result<(), ParamError> {
+        check_step(Some(self.drift_slope_bound()), step_limit(self.noise, scheme), dt)
+    }
+
     /// One explicit Euler step of STDP over `dt` at phases `theta`.
     fn stdp_step(&mut self, theta: &[f64], dt: f64) {
         let Some(rule) = self.stdp else { return };
@@ -344,6 +370,7 @@ pub fn simulate_plastic_network(
 ) -> Result<PlasticRun> {
     check_phases("initial phases", theta0, network.len())?;
     check_scheme(&network.phase_network(), &params.scheme)?;
+    network.check_step(&params.scheme, params.dt)?;
     let mut theta = theta0.to_vec();
     let mut rng = seed.stream(NETWORK_STREAM, &[0]);
     let mut rk4 = Rk4Workspace::new(theta.len());
@@ -489,6 +516,20 @@ impl HysteresisRun {
 /// The stream name of the hysteresis sweep (initial phases and per-stay seeds).
 pub const HYSTERESIS_STREAM: &str = "dynamics/hysteresis";
 
+/// Refuses the step of a hysteresis sweep when it is beyond the scheme's stability limit at
+/// the sweep's strongest coupling (checked once, before any stay runs).
+///
+/// # Errors
+/// A [`ParamError`] on `stay.dt` with the numbers and a step to use.
+pub fn check_hysteresis_step(
+    template: &PlasticNetwork,
+    params: &HysteresisParams,
+) -> Result<(), ParamError> {
+    let mut strongest = template.clone();
+    strongest.set_strength(params.couplings.iter().fold(0.0, |m: f64, k| m.max(k.abs())))?;
+    strongest.check_step(&params.stay.scheme, params.stay.dt).map_err(|e| e.within("stay"))
+}
+
 /// A coupling hysteresis sweep of the plastic network `template` (its frequencies, pair
 /// function, noise and rules; its weights and strength are replaced): the upward branch starts
 /// desynchronised (phases uniform from `seed.stream("dynamics/hysteresis", &[0])`, every link at
@@ -510,6 +551,7 @@ pub fn coupling_hysteresis(
     let mut rng = seed.stream(HYSTERESIS_STREAM, &[0]);
     let uniform: Vec<f64> = (0..n).map(|_| TAU * rng.random::<f64>()).collect();
     let stay = params.stay.check().map_err(|e| e.within("stay"))?;
+    check_hysteresis_step(template, params)?;
     progress.start(2 * params.couplings.len() as u64, "stays");
     let branch = |index: u64, start: &[f64], weight: f64, couplings: Vec<f64>| {
         let mut network = template.clone();

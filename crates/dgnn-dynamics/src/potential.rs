@@ -42,6 +42,33 @@ pub trait Potential: Send + Sync {
     fn as_tilted_hkb(&self) -> Option<TiltedHkb> {
         None
     }
+    /// `max_φ |U″(φ)|`, the steepest slope of the drift (its Lipschitz constant), which bounds
+    /// the step an explicit scheme can take ([`crate::sde::check_step`]). The default takes the
+    /// largest of [`CURVATURE_SAMPLES`] equally spaced samples of one period (NaN if any sample
+    /// is NaN); [`Hkb`] and [`TiltedHkb`] give it exactly.
+    fn max_curvature(&self) -> f64 {
+        sampled_max_curvature(self)
+    }
+}
+
+/// The number of samples of one period with which [`Potential::max_curvature`] finds the
+/// steepest slope of a landscape that does not give it exactly.
+pub const CURVATURE_SAMPLES: usize = 4096;
+
+/// `max |U″|` over [`CURVATURE_SAMPLES`] equally spaced phases of `[−π, π)`; NaN as soon as a
+/// sample is NaN (`f64::max` would skip it).
+fn sampled_max_curvature<P: Potential + ?Sized>(p: &P) -> f64 {
+    let mut largest = 0.0_f64;
+    for k in 0..CURVATURE_SAMPLES {
+        let phi =
+            -std::f64::consts::PI + std::f64::consts::TAU * k as f64 / CURVATURE_SAMPLES as f64;
+        let curvature = p.second_derivative(phi).abs();
+        if curvature.is_nan() {
+            return f64::NAN;
+        }
+        largest = largest.max(curvature);
+    }
+    largest
 }
 
 /// Forwards [`Potential`] through a pointer type.
@@ -62,6 +89,9 @@ macro_rules! forward_potential {
             }
             fn as_tilted_hkb(&self) -> Option<TiltedHkb> {
                 (**self).as_tilted_hkb()
+            }
+            fn max_curvature(&self) -> f64 {
+                (**self).max_curvature()
             }
         }
     )*};
@@ -115,6 +145,21 @@ impl Potential for Hkb {
     fn as_tilted_hkb(&self) -> Option<TiltedHkb> {
         Some(TiltedHkb { hkb: *self, detuning: 0.0 })
     }
+    /// `max |a cos φ + 4b cos 2φ|`: the larger of the ends `|a + 4b|` (φ = 0) and `|4b − a|`
+    /// (φ = π), and of `|a²/(32b) + 4b|` at the interior extremum `cos φ = −a/(16b)` when it
+    /// lies in [−1, 1].
+    fn max_curvature(&self) -> f64 {
+        max_abs_cos_pair(self.a, 4.0 * self.b)
+    }
+}
+
+/// `max_φ |p cos φ + q cos 2φ|`: the larger of the ends `|p + q|` (φ = 0) and `|q − p|` (φ = π),
+/// and of `|p²/(8q) + q|` at the interior extremum `cos φ = −p/(4q)` when it lies in [−1, 1].
+/// HKB's `U″` (`p = a`, `q = 4b`) and the slope of the pair coupling `H′` share it.
+pub(crate) fn max_abs_cos_pair(p: f64, q: f64) -> f64 {
+    let ends = (p + q).abs().max((q - p).abs());
+    let inside = q != 0.0 && (p / (4.0 * q)).abs() <= 1.0;
+    if inside { ends.max((p * p / (8.0 * q) + q).abs()) } else { ends }
 }
 
 /// The extended HKB potential with detuning, `U(φ) = −δω φ − a cos φ − b cos 2φ`.
@@ -156,6 +201,9 @@ impl Potential for TiltedHkb {
     }
     fn tilt(&self) -> f64 {
         self.detuning
+    }
+    fn max_curvature(&self) -> f64 {
+        self.hkb.max_curvature()
     }
     fn as_tilted_hkb(&self) -> Option<TiltedHkb> {
         Some(*self)
@@ -288,5 +336,56 @@ impl Potential for UserPotential {
     }
     fn tilt(&self) -> f64 {
         self.tilt
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// `max |U″|` by brute force on a grid 16 times finer than the default's.
+    fn dense_max(p: &dyn Potential) -> f64 {
+        let n = 16 * CURVATURE_SAMPLES;
+        (0..n)
+            .map(|k| p.second_derivative(std::f64::consts::TAU * k as f64 / n as f64).abs())
+            .fold(0.0, f64::max)
+    }
+
+    #[test]
+    fn hkb_curvature_by_hand() {
+        // U″ = a cos φ + 4b cos 2φ. (1, ½): 3 at φ = 0. (1, −1): 5 at φ = π (|−1 − 4|), the
+        // interior extremum cos φ = 1/16 gives only 4.03. (0, 1): 4 at 0 and π.
+        for (a, b, expected) in [(1.0, 0.5, 3.0), (1.0, -1.0, 5.0), (0.0, 1.0, 4.0)] {
+            let got = Hkb::new(a, b).unwrap().max_curvature();
+            assert!((got - expected).abs() < 1e-12, "a {a} b {b}: {got}");
+        }
+        // (1, −1/8): ends |a + 4b| = ½ and |4b − a| = 3/2; the interior extremum (cos φ = ½)
+        // gives only ¾.
+        let got = Hkb::new(1.0, -0.125).unwrap().max_curvature();
+        assert!((got - 1.5).abs() < 1e-12, "{got}");
+    }
+
+    proptest! {
+        // The exact HKB maximum agrees with a dense grid (which can only fall short of it, by
+        // at most the curvature's change over half a grid step, ≤ (a + 16b)·(π/n)²/2 relative).
+        #[test]
+        fn hkb_curvature_is_the_grid_maximum(a in -50.0..50.0_f64, b in -50.0..50.0_f64) {
+            let p = TiltedHkb::new(a, b, 0.3).unwrap();
+            let exact = p.max_curvature();
+            let grid = dense_max(&p);
+            let step = std::f64::consts::PI / (16 * CURVATURE_SAMPLES) as f64;
+            let slack = (a.abs() + 16.0 * b.abs()) * step * step + 1e-12;
+            prop_assert!(grid <= exact + 1e-9 && exact - grid <= slack, "{exact} vs {grid}");
+            // The sampled default is within the same slack (four times coarser squared).
+            let sampled = sampled_max_curvature(&p);
+            prop_assert!(sampled <= exact + 1e-9 && exact - sampled <= 256.0 * slack);
+        }
+    }
+
+    #[test]
+    fn a_nan_curvature_is_reported_as_nan() {
+        let p = UserPotential::new(|_| 0.0, |_| 0.0, |x| if x > 1.0 { f64::NAN } else { 1.0 });
+        assert!(p.max_curvature().is_nan());
     }
 }

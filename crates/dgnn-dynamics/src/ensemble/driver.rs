@@ -4,7 +4,7 @@
 
 use super::observer::{Flow, Observer};
 use crate::error::{DynamicsError, Result};
-use crate::sde::{Integrator, NoiseIncrement, Sde, SdeWorkspace, check_scheme};
+use crate::sde::{Integrator, NoiseIncrement, Sde, SdeWorkspace, check_scheme, check_scheme_step};
 use dgnn_core::error::{at_least, finite, positive};
 use dgnn_core::{ParamError, ParamGuard, Progress, Seed, Valid, Validate};
 use rand::RngExt;
@@ -159,7 +159,8 @@ impl InitialState {
 /// trajectory.
 ///
 /// Errors: [`DynamicsError::Param`] when the initial states or an observed component do not fit
-/// the system's dimension (the field is named, e.g. `observer.component`),
+/// the system's dimension (the field is named, e.g. `observer.component`) or `dt` is beyond the
+/// scheme's stability limit for the system ([`crate::sde::check_scheme_step`]),
 /// [`DynamicsError::SchemeNeedsAdditiveNoise`], and [`DynamicsError::NonFinite`] on a blow-up.
 pub fn run_ensemble<S, I, O>(
     sde: &S,
@@ -176,6 +177,7 @@ where
     O: Observer,
 {
     check_scheme(sde, scheme)?;
+    check_scheme_step(sde, scheme, spec.dt)?;
     initial.check_dimension(sde.dim())?;
     observer.check_dimension(sde.dim()).map_err(|e| e.within("observer"))?;
     let blocks = spec.trajectories.div_ceil(BLOCK);

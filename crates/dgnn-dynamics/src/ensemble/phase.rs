@@ -15,9 +15,9 @@
 use super::driver::{EnsembleParams, InitialState, run_ensemble};
 use super::histogram::Histogram;
 use super::observers::{Displacement, FinalHistogram};
-use crate::error::Result;
+use crate::error::{DynamicsError, Result};
 use crate::potential::Potential;
-use crate::sde::{PhaseSde, Scheme, check_scheme};
+use crate::sde::{PhaseSde, Scheme, check_scheme, check_scheme_step};
 use crate::simd::{HkbEnsembleParams, Precision, hkb_ensemble_snapshots};
 use dgnn_core::error::{at_least, finite, positive};
 use dgnn_core::{ParamError, ParamGuard, Progress, RunningMoments, Seed, Valid, Validate};
@@ -138,6 +138,7 @@ pub fn run_phase_ensemble<P: Potential>(
     progress: &dyn Progress,
 ) -> Result<PhaseEnsemble> {
     check_scheme(sde, &params.scheme)?;
+    check_scheme_step(sde, &params.scheme, params.dt)?;
     match simd_kernel_params(sde, params) {
         Some(hkb) => run_simd(&hkb.check()?, params, seed, progress),
         None => run_general(sde, params, seed, progress),
@@ -171,6 +172,20 @@ fn run_simd(
     let snapshots = [params.displacement_from_step, params.steps];
     let phases = hkb_ensemble_snapshots(hkb, params.precision, seed, &snapshots, progress)?;
     let (from, end) = (&phases[0], &phases[1]);
+    // The kernel checks no step: a trajectory that left the finite numbers is found here, at
+    // the first snapshot where it is no longer finite.
+    for (snapshot, step) in [(from, params.displacement_from_step), (end, params.steps)] {
+        if let Some((trajectory, &value)) =
+            snapshot.iter().enumerate().find(|(_, p)| !p.is_finite())
+        {
+            return Err(DynamicsError::NonFiniteTrajectory {
+                trajectory,
+                by_step: step,
+                time: step as f64 * params.dt,
+                value,
+            });
+        }
+    }
     let mut histogram = Histogram::new(-PI, PI, params.bins);
     let mut displacement = RunningMoments::default();
     for (&p, &p_from) in end.iter().zip(from) {

@@ -45,6 +45,13 @@ impl Validate for KuramotoParams {
             finite(&format!("couplings[{i}]"), *k)?;
         }
         positive("dt", self.dt)?;
+        // The mean field's slope is at most 2|K| (Gershgorin, with |H′| ≤ 1).
+        let strongest = self.couplings.iter().fold(0.0, |m: f64, k| m.max(k.abs()));
+        crate::sde::check_step(
+            Some(2.0 * strongest),
+            Some(crate::ode::RK4_STABILITY_LIMIT),
+            self.dt,
+        )?;
         at_least("steps", self.steps, 1)?;
         at_least("average", self.average, 1)?;
         if self.average > self.steps {
