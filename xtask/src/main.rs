@@ -7,8 +7,11 @@
 //! - `cargo xtask sync-demo` fetches a real ECG + respiration recording (biopeaks 1.4.1's
 //!   `OSmontage0J.txt`, GPL-3.0, never committed) with pip into `data/external/` and runs
 //!   `dgnn sync` on it end to end.
+//! - `cargo xtask experiments [NAME…]` runs the experiments of `dgnn experiment` at their
+//!   default size and publishes their reports and the verdict table under `docs/experiments/`.
 //! - The tidy checks live in `tidy.rs` as `#[test]`s, so `cargo test` runs them.
 
+mod experiments;
 #[cfg(test)]
 mod tidy;
 
@@ -34,8 +37,11 @@ fn main() -> Result<()> {
         Some("ci") => ci(&root),
         Some("bench") => bench(&root, &args[1..]),
         Some("sync-demo") => sync_demo(&root),
+        Some("experiments") => experiments::experiments(&root, &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <ci | bench [WORKLOAD…] | sync-demo>");
+            eprintln!(
+                "usage: cargo xtask <ci | bench [WORKLOAD…] | sync-demo | experiments [NAME…]>"
+            );
             eprintln!("workloads: {}", WORKLOADS.join(", "));
             bail!("unknown or missing xtask command")
         }
