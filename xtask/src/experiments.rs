@@ -17,7 +17,7 @@ const PUBLISHED: [&str; 4] = ["report.md", "config.ron", "results.csv", "result.
 /// Runs the experiments and writes `docs/experiments/`.
 pub fn experiments(root: &Path, selected: &[String]) -> Result<()> {
     super::run(root, "cargo", &["build", "--release", "--bin", "dgnn"])?;
-    let exe = root.join("target/release/dgnn");
+    let exe = super::release_binary(root);
     let listing = Command::new(&exe).args(["experiment", "--list"]).output()?;
     let all: Vec<(String, String)> = String::from_utf8(listing.stdout)?
         .lines()

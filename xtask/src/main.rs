@@ -56,6 +56,13 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The release `dgnn` binary that `cargo build --release` made (in `CARGO_TARGET_DIR` when set).
+fn release_binary(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("release/dgnn")
+}
+
 /// Runs a command in `dir`, failing with its name when it fails.
 fn run(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
     eprintln!("$ {program} {}", args.join(" "));
@@ -101,7 +108,7 @@ fn bench(root: &Path, selected: &[String]) -> Result<()> {
         selected.iter().map(String::as_str).collect()
     };
     run(root, "cargo", &["build", "--release", "--bin", "dgnn"])?;
-    let exe = root.join("target/release/dgnn");
+    let exe = release_binary(root);
     let out_dir = root.join("target/bench");
     std::fs::create_dir_all(&out_dir)?;
     let mut lines = String::new();
