@@ -102,6 +102,10 @@ pub enum EvoError {
         /// The description of what was passed to the engine.
         given: String,
     },
+    /// The processes running the islands of one run lost touch with each other (a process
+    /// died, or a message could not be read).
+    #[error("the islands lost touch: {0}")]
+    IslandLinks(String),
     /// Writing a checkpoint failed.
     #[error(transparent)]
     Core(#[from] CoreError),

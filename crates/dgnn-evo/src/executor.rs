@@ -147,6 +147,22 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
         Ok(run)
     }
 
+    /// Continues a run from `state` (the state after a generation, from an island model's
+    /// gathered checkpoint, say) without a checkpoint file of its own.
+    ///
+    /// # Errors
+    /// As [`Executor::new`].
+    pub fn from_state(
+        problem: &'a P,
+        algorithm: A,
+        seed: Seed,
+        state: State<P::Genome>,
+    ) -> Result<Self, EvoError> {
+        let mut run = Self::new(problem, algorithm, seed)?;
+        run.state = Some(state);
+        Ok(run)
+    }
+
     /// Writes a checkpoint to `path` after every generation. The checkpoint holds the whole
     /// evaluation cache, so it grows with the number of evaluations: for cheap problems with
     /// many evaluations (tens of thousands) prefer running without the cache when
@@ -191,6 +207,31 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
     #[must_use]
     pub fn state(&self) -> Option<&State<P::Genome>> {
         self.state.as_ref()
+    }
+
+    /// The ranking of the current population (none before the first generation).
+    pub fn ranking(&mut self) -> Option<&Ranking> {
+        let state = self.state.as_ref()?;
+        Some(self.ranking.get_or_insert_with(|| Ranking::of(&state.population)))
+    }
+
+    /// Puts each individual at its position of the current population, in place of the member
+    /// there (migrants from other islands, say); they are offered to the archive when it is on,
+    /// and the next generation selects from the changed population. Positions past the end are
+    /// ignored; nothing happens before the first generation.
+    pub fn replace_members(&mut self, replacements: Vec<(usize, Individual<P::Genome>)>) {
+        let Some(state) = self.state.as_mut() else {
+            return;
+        };
+        for (position, individual) in replacements {
+            if position < state.population.len() {
+                if self.settings.archive {
+                    state.archive.offer(&individual);
+                }
+                state.population[position] = individual;
+            }
+        }
+        self.ranking = None;
     }
 
     /// Whether the run is complete: all generations done or the evaluation budget cannot

@@ -109,6 +109,7 @@ pub mod error;
 pub mod evaluator;
 pub mod executor;
 pub mod hypervolume;
+pub mod islands;
 pub mod nsga2;
 pub mod observer;
 pub mod problem;
@@ -128,6 +129,10 @@ pub use error::{EvaluationError, EvoError};
 pub use evaluator::{Evaluator, LocalEvaluator};
 pub use executor::{Executor, Outcome};
 pub use hypervolume::{hypervolume, hypervolume_2d, hypervolume_3d};
+pub use islands::{
+    Agreement, Archipelago, IslandConfig, IslandLinks, IslandOutcome, LocalLinks, Migration,
+    Topology, island_seed, merge_states,
+};
 pub use nsga2::{Nsga2, Nsga2Config};
 pub use observer::{GenerationReport, Observer, ProgressObserver};
 pub use problem::{EvalContext, Evaluation, Genome, Individual, Problem, Variation};
