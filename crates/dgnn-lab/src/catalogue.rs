@@ -12,6 +12,7 @@ use dgnn_core::{ParamError, Progress};
 use crate::LabError;
 use crate::experiment::{Experiment, ExperimentInfo};
 use crate::experiments::energy_information::EnergyInformation;
+use crate::experiments::glia_ratio::GliaRatio;
 use crate::experiments::multitask::Multitask;
 use crate::experiments::phase_weight::PhaseWeight;
 use crate::run::{EXPERIMENT_FILE, RunEnd, check_config, run};
@@ -33,6 +34,10 @@ macro_rules! with_experiment {
                 let $e = Multitask;
                 $body
             }
+            "glia-ratio" => {
+                let $e = GliaRatio;
+                $body
+            }
             other => Err(unknown(other)),
         }
     };
@@ -41,7 +46,7 @@ macro_rules! with_experiment {
 /// Every experiment's name and question, in the order `--list` prints them.
 #[must_use]
 pub fn list() -> Vec<ExperimentInfo> {
-    vec![EnergyInformation.info(), PhaseWeight.info(), Multitask.info()]
+    vec![EnergyInformation.info(), PhaseWeight.info(), Multitask.info(), GliaRatio.info()]
 }
 
 fn unknown(name: &str) -> LabError {

@@ -47,14 +47,16 @@ pub enum EnergyModel {
 }
 
 impl EnergyModel {
-    fn choice(self) -> EnergyChoice {
+    /// The model's default settings as a search's energy choice.
+    pub(crate) fn choice(self) -> EnergyChoice {
         match self {
             Self::Biological => EnergyChoice::Biological(BiologicalEnergy::default()),
             Self::Hardware => EnergyChoice::Hardware(HardwareEnergy::default()),
         }
     }
 
-    fn name(self) -> &'static str {
+    /// The model's name in tables.
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Biological => "biological",
             Self::Hardware => "hardware",

@@ -1,6 +1,7 @@
 //! The experiments, one module each (see [`crate::catalogue`] for the list by name).
 
 pub mod energy_information;
+pub mod glia_ratio;
 pub mod multitask;
 pub mod phase_weight;
 
