@@ -24,6 +24,7 @@
 
 pub mod error;
 pub mod farm;
+pub mod islands;
 pub mod transport;
 pub mod wire;
 
@@ -32,6 +33,7 @@ mod mpi_world;
 
 pub use error::MpiError;
 pub use farm::{Farm, FarmStats, Served, refuse, serve};
+pub use islands::RankLinks;
 #[cfg(feature = "mpi")]
 pub use mpi_world::MpiWorld;
 pub use transport::{ThreadRank, ThreadRanks, Transport};

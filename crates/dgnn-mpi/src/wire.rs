@@ -57,3 +57,24 @@ pub fn receive<T: Transport + ?Sized, M: DeserializeOwned>(
     let (from, bytes) = transport.receive()?;
     Ok((from, decode(from, &bytes)?, bytes.len()))
 }
+
+/// Rank 0 hands every other rank the same value (the checked config of a run, say) or `None`
+/// (rank 0 could not start: the others leave). Workers pass `None` and receive the value.
+///
+/// # Errors
+/// As [`send`] and [`receive`].
+pub fn share_from_root<T: Transport + ?Sized, M: Serialize + DeserializeOwned>(
+    transport: &T,
+    value: Option<M>,
+) -> Result<Option<M>, MpiError> {
+    if transport.rank() == 0 {
+        let bytes = encode(&value)?;
+        for rank in 1..transport.size() {
+            transport.send(rank, bytes.clone())?;
+        }
+        Ok(value)
+    } else {
+        let (_, value, _) = receive::<T, Option<M>>(transport)?;
+        Ok(value)
+    }
+}
