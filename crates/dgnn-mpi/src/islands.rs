@@ -62,7 +62,7 @@ impl<'t, T: Transport + ?Sized> RankLinks<'t, T> {
     }
 
     /// A worker: the next message from rank 0.
-    fn from_root<M: DeserializeOwned>(&self) -> Result<M, MpiError> {
+    fn receive_from_root<M: DeserializeOwned>(&self) -> Result<M, MpiError> {
         let (from, message, length) = wire::receive::<T, M>(self.transport)?;
         self.count(length);
         if from == 0 {
@@ -77,7 +77,7 @@ impl<'t, T: Transport + ?Sized> RankLinks<'t, T> {
     }
 
     /// Rank 0: one message of this step from every worker, in rank order.
-    fn from_each_worker<M: DeserializeOwned>(&self) -> Result<Vec<M>, MpiError> {
+    fn receive_from_each_worker<M: DeserializeOwned>(&self) -> Result<Vec<M>, MpiError> {
         let size = self.transport.size();
         let mut got: Vec<Option<Vec<u8>>> = vec![None; size];
         {
@@ -135,10 +135,10 @@ impl<G: Genome, T: Transport + ?Sized> IslandLinks<G> for RankLinks<'_, T> {
         let run = || -> Result<Vec<Migration<G>>, MpiError> {
             if self.transport.rank() != 0 {
                 self.send(0, &outgoing)?;
-                return self.from_root();
+                return self.receive_from_root();
             }
             let mut all = outgoing;
-            for migrations in self.from_each_worker::<Vec<Migration<G>>>()? {
+            for migrations in self.receive_from_each_worker::<Vec<Migration<G>>>()? {
                 all.extend(migrations);
             }
             all.sort_by_key(|m| m.to);
@@ -168,7 +168,7 @@ impl<G: Genome, T: Transport + ?Sized> IslandLinks<G> for RankLinks<'_, T> {
             for (i, state) in local {
                 states[i] = Some(state.clone());
             }
-            for part in self.from_each_worker::<Vec<(usize, State<G>)>>()? {
+            for part in self.receive_from_each_worker::<Vec<(usize, State<G>)>>()? {
                 for (i, state) in part {
                     if let Some(slot) = states.get_mut(i) {
                         *slot = Some(state);
@@ -195,7 +195,7 @@ impl<G: Genome, T: Transport + ?Sized> IslandLinks<G> for RankLinks<'_, T> {
     ) -> Result<Vec<(usize, State<G>)>, EvoError> {
         let run = || -> Result<Vec<(usize, State<G>)>, MpiError> {
             if self.transport.rank() != 0 {
-                return self.from_root();
+                return self.receive_from_root();
             }
             let mut by_rank: Vec<Vec<(usize, State<G>)>> = vec![Vec::new(); self.transport.size()];
             for (i, state) in all.unwrap_or_default().into_iter().enumerate() {
@@ -213,9 +213,9 @@ impl<G: Genome, T: Transport + ?Sized> IslandLinks<G> for RankLinks<'_, T> {
         let run = || -> Result<Agreement, MpiError> {
             if self.transport.rank() != 0 {
                 self.send(0, &local.all_done)?;
-                return self.from_root();
+                return self.receive_from_root();
             }
-            let votes = self.from_each_worker::<bool>()?;
+            let votes = self.receive_from_each_worker::<bool>()?;
             let agreement = Agreement {
                 all_done: local.all_done && votes.iter().all(|&d| d),
                 stop: local.stop,
