@@ -48,11 +48,15 @@ pub enum Command {
 }
 
 /// The exit status of the process for an error of [`run`]: a command's own status when it
-/// has one (`dgnn search`: [`commands::search::NO_NETWORK_MET_THE_CONSTRAINTS`]), else 1.
+/// has one (`dgnn search`: [`commands::search::NO_NETWORK_MET_THE_CONSTRAINTS`]),
+/// [`output::EXIT_STOPPED`] for a run stopped early by Ctrl-C ([`output::StoppedEarly`]), else
+/// 1.
 #[must_use]
 pub fn exit_status(error: &anyhow::Error) -> i32 {
     if error.is::<commands::search::NoNetworkMetTheConstraints>() {
         commands::search::NO_NETWORK_MET_THE_CONSTRAINTS
+    } else if error.is::<output::StoppedEarly>() {
+        output::EXIT_STOPPED
     } else {
         1
     }

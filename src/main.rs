@@ -1,7 +1,7 @@
 //! The `dgnn` binary: parses the command line and hands over to the application layer in
 //! `lib.rs`. Errors end the process with a one-line message and exit code 1 (2 for usage errors,
-//! which clap reports itself; a command's own status where it documents one, see
-//! `dgnn::exit_status`).
+//! which clap reports itself; 130 for a run stopped early by Ctrl-C; a command's own status where
+//! it documents one, see `dgnn::exit_status`).
 
 use clap::Parser;
 
@@ -9,8 +9,14 @@ fn main() {
     dgnn::output::mark_start();
     let cli = dgnn::Cli::parse();
     if let Err(error) = dgnn::run(cli) {
-        // `{:#}` prints the whole context chain on one line: "reading config.ron: invalid `dt` …".
-        eprintln!("error: {error:#}");
+        if error.is::<dgnn::output::StoppedEarly>() {
+            // A deliberate stop is no error: say how to continue.
+            eprintln!("{error}");
+        } else {
+            // `{:#}` prints the whole context chain on one line: "reading config.ron: invalid
+            // `dt` …".
+            eprintln!("error: {error:#}");
+        }
         std::process::exit(dgnn::exit_status(&error));
     }
 }

@@ -5,6 +5,8 @@
 //! figures), CSV tables and plots. [`TerminalProgress`] adapts an indicatif bar to the
 //! libraries' [`Progress`] trait; it draws nothing when stderr is not a terminal.
 
+mod figures;
+
 use anyhow::Context;
 use dgnn_core::{Envelope, Progress};
 use serde::Serialize;
@@ -184,16 +186,50 @@ impl Progress for TerminalProgress {
 /// The worker pool of a command: `--threads N` if given, else `RAYON_NUM_THREADS` if set to a
 /// positive number, else every core. Results never depend on it.
 pub fn thread_pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
-    let from_env =
-        || std::env::var("RAYON_NUM_THREADS").ok().and_then(|v| v.trim().parse::<usize>().ok());
-    let cores = || std::thread::available_parallelism().map_or(1, usize::from);
-    let threads = threads.or_else(from_env).filter(|&n| n > 0).unwrap_or_else(cores);
+    let threads = pool_size(threads, std::env::var("RAYON_NUM_THREADS").ok().as_deref());
     Ok(rayon::ThreadPoolBuilder::new().num_threads(threads).build()?)
+}
+
+/// The size of [`thread_pool`]: the flag if given and positive, else the environment's
+/// `RAYON_NUM_THREADS` if it is a positive number, else every core.
+fn pool_size(flag: Option<usize>, environment: Option<&str>) -> usize {
+    let from_env = || environment.and_then(|v| v.trim().parse::<usize>().ok());
+    let cores = || std::thread::available_parallelism().map_or(1, usize::from);
+    flag.filter(|&n| n > 0).or_else(|| from_env().filter(|&n| n > 0)).unwrap_or_else(cores)
 }
 
 /// The exit status of a run stopped early by Ctrl-C (the shell's convention for SIGINT), so
 /// that scripts do not read an interrupted run as a success.
 pub const EXIT_STOPPED: i32 = 130;
+
+/// The first number in `figures` (in field order) that is not finite, as `path = value`
+/// (`mean_frequency = inf`, `points[3].r = NaN`), or `None` when every number is finite.
+/// Commands whose figures must all be numbers refuse such a result instead of reporting it
+/// (issue 14: an unstable integration printed "± inf" with status 0).
+#[must_use]
+pub fn first_non_finite<T: Serialize>(figures: &T) -> Option<String> {
+    let mut finder = figures::NonFiniteFinder::default();
+    // The finder's only error is the one it raises to stop at the first non-finite number.
+    let _ = figures.serialize(&mut finder);
+    finder.found
+}
+
+/// A run that the user stopped early (Ctrl-C) at a boundary from which it can continue: the
+/// process ends with [`EXIT_STOPPED`] and prints `message` (how to continue) without calling
+/// it an error.
+#[derive(Debug)]
+pub struct StoppedEarly {
+    /// What was kept and how to continue, e.g. "stopped after generation 3; continue with: …".
+    pub message: String,
+}
+
+impl std::fmt::Display for StoppedEarly {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for StoppedEarly {}
 
 /// Installs the Ctrl-C handler (once per process) and returns its flag: the first Ctrl-C raises
 /// the flag, so the command stops at its next boundary (`boundary`, e.g. "after this
@@ -215,4 +251,48 @@ pub fn stop_on_ctrl_c(
     });
     result.context("installing the Ctrl-C handler")?;
     Ok(&FLAG)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_non_finite_figure_is_named_by_its_path() {
+        #[derive(Serialize)]
+        struct Point {
+            k: f64,
+            r: Option<f64>,
+        }
+        #[derive(Serialize)]
+        struct Figures {
+            count: usize,
+            points: Vec<Point>,
+            mean: f64,
+        }
+        let point = |k: f64, r: Option<f64>| Point { k, r };
+        let fine =
+            Figures { count: 2, points: vec![point(1.0, None), point(2.0, Some(0.5))], mean: 1.5 };
+        assert_eq!(first_non_finite(&fine), None);
+        let bad = Figures {
+            count: 2,
+            points: vec![point(1.0, Some(0.5)), point(2.0, Some(f64::NAN))],
+            mean: f64::INFINITY,
+        };
+        assert_eq!(first_non_finite(&bad).as_deref(), Some("points[1].r = NaN"));
+        let bad = Figures { count: 0, points: vec![], mean: f64::NEG_INFINITY };
+        assert_eq!(first_non_finite(&bad).as_deref(), Some("mean = -inf"));
+    }
+
+    #[test]
+    fn the_pool_size_follows_the_flag_then_rayon_num_threads_then_the_cores() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(pool_size(Some(3), Some("5")), 3);
+        assert_eq!(pool_size(None, Some("5")), 5);
+        assert_eq!(pool_size(None, Some(" 2 ")), 2);
+        for unusable in [None, Some("0"), Some("many"), Some("")] {
+            assert_eq!(pool_size(None, unusable), cores, "{unusable:?}");
+        }
+        assert_eq!(pool_size(Some(0), Some("4")), 4);
+    }
 }

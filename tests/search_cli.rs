@@ -256,6 +256,21 @@ fn a_search_no_network_can_satisfy_ends_with_its_own_status_and_says_so() {
     assert_eq!(std::fs::read_to_string(run.join("summary.txt")).unwrap(), summary);
     let help = stdout(&dgnn(&["search", "--help"], dir.path()));
     assert!(help.contains("3 when the search finished but no network met"), "{help}");
+    // An accuracy floor no network reaches on iris (issue 14: `min_accuracy: 0.999` listed a
+    // front at ≤ 98.3 %): the same status, and no member is called feasible.
+    let config = SMALL.replacen("seed: 3,", "seed: 3, constraints: (min_accuracy: 0.999),", 1);
+    std::fs::write(dir.path().join("floor.ron"), config).unwrap();
+    let out = dgnn(&["search", "floor.ron", "--dataset", "iris", "--out", "floor"], dir.path());
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let result: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("floor/result.json")).unwrap(),
+    )
+    .unwrap();
+    for member in result["figures"]["front"].as_array().unwrap() {
+        assert_eq!(member["feasible"], false, "{member}");
+        assert!(member["validation"]["accuracy"].as_f64().unwrap() < 0.999, "{member}");
+    }
+    assert!(result["figures"]["energy_ratio"].is_null(), "no saving for infeasible networks");
 }
 
 #[test]
@@ -331,8 +346,10 @@ fn ctrl_c_leaves_a_checkpoint_that_resumes_to_the_uninterrupted_result() {
     let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("dgnn search --resume"), "{}", stdout(&out));
+    // A stopped run is no success (issue 14): status 130, and how to continue on stderr.
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("dgnn search --resume"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("error:"), "{}", stderr(&out));
     assert!(!dir.path().join("cut/result.json").exists());
 
     let resumed = dgnn(&["search", "--resume", "cut"], dir.path());

@@ -1,5 +1,6 @@
 //! End-to-end tests of `dgnn simulate`: examples, result folders, the science in the figures,
-//! and bad input (one-line errors naming the field, exit code ≠ 0, no folder left behind).
+//! bad input (one-line errors naming the field, exit code ≠ 0, no folder left behind), and
+//! integrations that cannot be trusted (issue 14: refused before running, or at the end).
 
 mod common;
 
@@ -156,6 +157,89 @@ fn bad_input_fails_with_one_line_naming_the_field() {
     }
     let out = dgnn(&["simulate", "missing.ron"], dir.path());
     assert!(!out.status.success() && stderr(&out).contains("missing.ron"));
+}
+
+/// The hkb example (an ensemble of `Hkb(a: 1.0, b: 0.5)`, dt = 0.01) with one replacement.
+fn hkb_example_with(dir: &std::path::Path, from: &str, to: &str) -> String {
+    let out = dgnn(&["simulate", "--example", "hkb"], dir);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1).replace("trajectories: 20000", "trajectories: 2000")
+}
+
+#[test]
+fn untrustworthy_integrations_are_refused_with_the_numbers() {
+    // Issue 14, items 1 and 2: `Hkb(a: 1e308)` hung (the plot's padding overflowed); `dt: 1e300`
+    // and `Hkb(a: 1e3)` at dt = 0.01 reported garbage with status 0. Each is now refused before
+    // any folder exists, in one line naming the field, within seconds.
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "Hkb(a: 1.0, b: 0.5)",
+            "Hkb(a: 1e308, b: 0.5)",
+            &["ensemble.potential", "floating-point range"],
+        ),
+        ("Hkb(a: 1.0, b: 0.5)", "Hkb(a: 1.0, b: 1e308)", &["ensemble.potential"]),
+        // dt · max|U″| = 1e300 · 3 (U″ = cos φ + 2 cos 2φ peaks at φ = 0).
+        ("dt: 0.01,", "dt: 1e300,", &["ensemble.dt` = 1e300", "3.0000e300 > 2", "use dt ≤ 6e-2"]),
+        // max|U″| = 1000 + 2 = 1002: 10.02 > 2; a tenth of 2/1002, rounded down: 1e-4.
+        (
+            "Hkb(a: 1.0, b: 0.5)",
+            "Hkb(a: 1e3, b: 0.5)",
+            &["ensemble.dt", "1.0020e1 > 2", "use dt ≤ 1e-4"],
+        ),
+    ];
+    for (from, to, needles) in cases {
+        std::fs::write(dir.path().join("bad.ron"), hkb_example_with(dir.path(), from, to)).unwrap();
+        let started = std::time::Instant::now();
+        let out = dgnn(&["simulate", "bad.ron", "--out", "never"], dir.path());
+        assert!(started.elapsed().as_secs() < 30, "{to} took {:?}", started.elapsed());
+        assert_eq!(out.status.code(), Some(1), "{to}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.trim_end().lines().count(), 1, "{to}: {err}");
+        for needle in *needles {
+            assert!(err.contains(needle), "{to}: `{needle}` missing from {err}");
+        }
+        assert!(!dir.path().join("never").exists(), "{to} left a folder");
+    }
+    // The suggested step runs, and gives the exact mean frequency of an untilted landscape, 0,
+    // within 4.5 standard errors (at dt = 0.01 it was reported as 16.96).
+    let good = hkb_example_with(dir.path(), "Hkb(a: 1.0, b: 0.5)", "Hkb(a: 1e3, b: 0.5)")
+        .replace("dt: 0.01,", "dt: 1e-4,")
+        .replace("steps: 10000,", "steps: 4000,");
+    std::fs::write(dir.path().join("good.ron"), good).unwrap();
+    let out = dgnn(&["simulate", "good.ron", "--out", "good"], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let result: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("good/result.json")).unwrap(),
+    )
+    .unwrap();
+    let figures = &result["figures"];
+    let mean = figures["mean_frequency_simulated"].as_f64().unwrap();
+    let error = figures["mean_frequency_standard_error"].as_f64().unwrap();
+    assert!(mean.abs() <= 4.5 * error, "{mean} ± {error}");
+    // A result that leaves the finite numbers at the end is refused naming the first such figure
+    // (a detuning of 1e300 has no finite stationary density), and no result.json claims it.
+    let tilted = SMALL_ENSEMBLE
+        .replace("detuning: 0.4", "detuning: 1e300")
+        .replace("steps: 6000", "steps: 100");
+    std::fs::write(dir.path().join("tilted.ron"), tilted).unwrap();
+    let out = dgnn(&["simulate", "tilted.ron", "--out", "tilted"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("non-finite result: l1_hist_vs_exact = NaN"), "{}", stderr(&out));
+    assert!(!dir.path().join("tilted/result.json").exists());
+    // Networks: a mean-field coupling too strong for the step (2K(N − 1)/N · max|H′| · dt =
+    // 2 · 100 · 2/3 · 1 · 0.05 = 6.7 > 2.785 for RK4 without noise).
+    let network = "(model: Network(frequencies: Values([0.0, 0.1, 0.2]), coupling: MeanField(strength: 100.0),
+        pair: (a: 1.0, b: 0.0), noise: 0.0, dt: 0.05, steps: 10))";
+    std::fs::write(dir.path().join("net.ron"), network).unwrap();
+    let out = dgnn(&["simulate", "net.ron", "--out", "never"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("network.dt") && stderr(&out).contains("> 2.785"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@
 //! two seeds, a rule naming an unknown quantity) is refused before any folder exists.
 
 use crate::output::{
-    EXIT_STOPPED, RunFolder, TerminalProgress, VERSION, stop_on_ctrl_c, thread_pool,
+    RunFolder, StoppedEarly, TerminalProgress, VERSION, stop_on_ctrl_c, thread_pool,
 };
 use anyhow::Context;
 use dgnn_lab::catalogue::{self, Request};
@@ -98,13 +98,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             print_verdicts(&finished, &folder);
             Ok(())
         }
-        RunEnd::Stopped { done, total } => {
-            eprintln!(
+        RunEnd::Stopped { done, total } => Err(StoppedEarly {
+            message: format!(
                 "stopped: {done} of {total} items saved; continue with `dgnn experiment --resume {}`",
                 folder.display()
-            );
-            std::process::exit(EXIT_STOPPED);
+            ),
         }
+        .into()),
     }
 }
 

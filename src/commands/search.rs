@@ -6,8 +6,9 @@
 //! - `dgnn search CONFIG.ron` runs a config (`dgnn search --example` prints a commented one);
 //! - `dgnn search --data my.csv --label COLUMN` searches a user's table (label by name, or by
 //!   0-based index when COLUMN is a number; default: the last column);
-//! - Ctrl-C stops after the running generation; the run folder then holds `checkpoint.ron`
-//!   and `dgnn search --resume RUN_DIR` continues it, bit-identically to an uninterrupted run.
+//! - Ctrl-C stops after the running evaluations (exit status 130); the run folder then holds
+//!   `checkpoint.ron` and `dgnn search --resume RUN_DIR` continues it, bit-identically to an
+//!   uninterrupted run.
 //!
 //! This command only reads the arguments and the config, chooses the folder, draws progress
 //! and writes files: the search itself — baseline, engine, checkpoint, resume, stop flag, the
@@ -25,7 +26,9 @@
 //! status [`NO_NETWORK_MET_THE_CONSTRAINTS`].
 
 use crate::commands::report;
-use crate::output::{RunFolder, TerminalProgress, VERSION};
+use crate::output::{
+    RunFolder, StoppedEarly, TerminalProgress, VERSION, stop_on_ctrl_c, thread_pool,
+};
 use anyhow::{Context, bail};
 use dgnn_core::{Envelope, Seed};
 use dgnn_glia::{EnergyCategory, LabelColumn};
@@ -35,17 +38,16 @@ use dgnn_nas::{
     SearchOutcome, SearchResult,
 };
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The exit status of a search that finished without any network meeting its constraints
 /// (the run folder is complete; its front holds the least-violating networks).
 pub const NO_NETWORK_MET_THE_CONSTRAINTS: i32 = 3;
 
 /// Exit statuses, as `dgnn search --help` lists them.
-const EXIT_STATUSES: &str = "Exit status: 0 when the search finished (or stopped on Ctrl-C, resumable \
-with --resume); 1 for bad input or a failure; 2 for a bad command line; 3 when the search finished \
-but no network met the config's constraints (the run folder then lists the least-violating \
-networks, each marked infeasible); 130 on a second Ctrl-C.";
+const EXIT_STATUSES: &str = "Exit status: 0 when the search finished; 1 for bad input or a failure; \
+2 for a bad command line; 3 when the search finished but no network met the config's constraints \
+(the run folder then lists the least-violating networks, each marked infeasible); 130 when Ctrl-C \
+stopped it (resumable with --resume after one Ctrl-C; a second one quits at once).";
 
 /// A finished search in which no network met the constraints (exit status
 /// [`NO_NETWORK_MET_THE_CONSTRAINTS`]).
@@ -96,7 +98,10 @@ pub struct Args {
     /// Continue the interrupted run in RUN_DIR (from its checkpoint).
     #[arg(long, value_name = "RUN_DIR", conflicts_with = "config")]
     pub resume: Option<PathBuf>,
-    /// Worker threads (default: all cores); results do not depend on it.
+    /// Override the config's master seed.
+    #[arg(long, conflicts_with = "resume")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: RAYON_NUM_THREADS, else all cores); results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
 }
@@ -201,6 +206,9 @@ fn config_of(args: &Args) -> anyhow::Result<(SearchConfig, String)> {
         let context = args.context.clone();
         config.data = DataSource::Csv { path, label, header: None, context };
     }
+    if let Some(seed) = args.seed {
+        config.seed = seed;
+    }
     Ok((config, source))
 }
 
@@ -210,9 +218,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         print!("{EXAMPLE}");
         return Ok(());
     }
-    let threads =
-        args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.max(1)).build()?;
+    let pool = thread_pool(args.threads)?;
     match &args.resume {
         Some(dir) => pool.install(|| resume(dir)),
         None => {
@@ -220,25 +226,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             pool.install(|| fresh(config, &source, args.out.as_deref()))
         }
     }
-}
-
-/// Installs the Ctrl-C handler (once per process): the first Ctrl-C raises `flag`, so the
-/// search stops after the running generation; a second one ends the process at once (the
-/// checkpoint of the last finished generation is intact: it is written atomically).
-fn stop_on_ctrl_c() -> anyhow::Result<&'static AtomicBool> {
-    static FLAG: AtomicBool = AtomicBool::new(false);
-    static INSTALLED: std::sync::Once = std::sync::Once::new();
-    let mut result = Ok(());
-    INSTALLED.call_once(|| {
-        result = ctrlc::set_handler(|| {
-            if FLAG.swap(true, Ordering::SeqCst) {
-                std::process::exit(130);
-            }
-            eprintln!("\nstopping after this generation (Ctrl-C again to quit now) …");
-        });
-    });
-    result.context("installing the Ctrl-C handler")?;
-    Ok(&FLAG)
 }
 
 fn fresh(config: SearchConfig, source: &str, out: Option<&Path>) -> anyhow::Result<()> {
@@ -295,7 +282,7 @@ fn drive(
     folder: &RunFolder,
     checkpoint: Checkpointing<'_>,
 ) -> anyhow::Result<()> {
-    let stop = stop_on_ctrl_c()?;
+    let stop = stop_on_ctrl_c("after the running evaluations")?;
     let progress = TerminalProgress::new();
     let options = RunOptions {
         checkpoint,
@@ -306,11 +293,13 @@ fn drive(
     let result = match search.run(baseline, options)? {
         SearchOutcome::Finished(result) => result,
         SearchOutcome::Stopped { generation, .. } => {
-            println!(
-                "stopped after generation {generation}; continue with: dgnn search --resume {}",
-                folder.path().display()
-            );
-            return Ok(());
+            return Err(StoppedEarly {
+                message: format!(
+                    "stopped after generation {generation}; continue with: dgnn search --resume {}",
+                    folder.path().display()
+                ),
+            }
+            .into());
         }
     };
     write_results(folder, search, &result)?;

@@ -69,12 +69,24 @@ pub enum CoreError {
     },
 }
 
+/// A number as an error message shows it: as written for ordinary magnitudes (`0.01`, `2026`),
+/// in scientific notation beyond them (`1e300` rather than 301 digits, `1e-9`).
+#[must_use]
+pub fn show_number(value: f64) -> String {
+    let magnitude = value.abs();
+    if value.is_finite() && magnitude != 0.0 && !(1e-5..1e15).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
 /// Checks that `value` is finite (not NaN, not ±∞).
 pub fn finite(field: &str, value: f64) -> Result<f64, ParamError> {
     if value.is_finite() {
         Ok(value)
     } else {
-        Err(ParamError::new(field, value, "must be a finite number"))
+        Err(ParamError::new(field, show_number(value), "must be a finite number"))
     }
 }
 
@@ -83,7 +95,7 @@ pub fn positive(field: &str, value: f64) -> Result<f64, ParamError> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(ParamError::new(field, value, "must be a finite number > 0"))
+        Err(ParamError::new(field, show_number(value), "must be a finite number > 0"))
     }
 }
 
@@ -92,7 +104,7 @@ pub fn non_negative(field: &str, value: f64) -> Result<f64, ParamError> {
     if value.is_finite() && value >= 0.0 {
         Ok(value)
     } else {
-        Err(ParamError::new(field, value, "must be a finite number ≥ 0"))
+        Err(ParamError::new(field, show_number(value), "must be a finite number ≥ 0"))
     }
 }
 
@@ -101,7 +113,7 @@ pub fn in_range(field: &str, value: f64, low: f64, high: f64) -> Result<f64, Par
     if value.is_finite() && (low..=high).contains(&value) {
         Ok(value)
     } else {
-        Err(ParamError::new(field, value, format!("must lie in [{low}, {high}]")))
+        Err(ParamError::new(field, show_number(value), format!("must lie in [{low}, {high}]")))
     }
 }
 
@@ -130,6 +142,17 @@ mod tests {
         let err = positive("dt", -0.1).unwrap_err().within("integrator");
         assert_eq!(err.field, "integrator.dt");
         assert!(err.to_string().contains("integrator.dt"));
+    }
+
+    #[test]
+    fn numbers_are_shown_compactly() {
+        assert_eq!(show_number(0.01), "0.01");
+        assert_eq!(show_number(2026.0), "2026");
+        assert_eq!(show_number(1e300), "1e300");
+        assert_eq!(show_number(-2.5e-9), "-2.5e-9");
+        assert_eq!(show_number(0.0), "0");
+        assert_eq!(show_number(f64::NAN), "NaN");
+        assert_eq!(positive("dt", -1e300).unwrap_err().value, "-1e300");
     }
 
     #[test]

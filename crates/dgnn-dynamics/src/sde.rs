@@ -26,7 +26,7 @@ use crate::error::{DynamicsError, Result};
 use crate::ode::VectorField;
 use crate::potential::Potential;
 use dgnn_core::ParamError;
-use dgnn_core::error::{at_least, finite, non_negative, positive};
+use dgnn_core::error::{at_least, finite, non_negative, positive, show_number};
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::{Deserialize, Serialize};
@@ -340,7 +340,7 @@ pub fn check_step(slope: Option<f64>, limit: Option<f64>, dt: f64) -> Result<(),
     if !slope.is_finite() {
         return Err(ParamError::new(
             "dt",
-            dt,
+            show_number(dt),
             format!(
                 "cannot be checked for stability: the drift's steepest slope (max |U″| for a \
                  landscape) is {slope}: use coefficients whose curvature is a finite number"
@@ -351,7 +351,7 @@ pub fn check_step(slope: Option<f64>, limit: Option<f64>, dt: f64) -> Result<(),
         let suggested = suggested_step(slope, limit);
         return Err(ParamError::new(
             "dt",
-            dt,
+            show_number(dt),
             format!(
                 "is beyond the explicit scheme's stability limit: dt · (steepest drift slope \
                  {slope:.4e}) = {:.4e} > {limit}; use dt ≤ {suggested:e} (a tenth of the limit \

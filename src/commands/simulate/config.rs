@@ -106,7 +106,7 @@ pub enum PotentialConfig {
 impl PotentialConfig {
     pub(super) fn build(&self) -> Result<Box<dyn Potential>, ParamError> {
         let within = |e: ParamError| e.within("potential");
-        Ok(match self {
+        let built: Box<dyn Potential> = match self {
             Self::Hkb { a, b } => Box::new(TiltedHkb::new(*a, *b, 0.0).map_err(within)?),
             Self::Tilted { a, b, detuning } => {
                 Box::new(TiltedHkb::new(*a, *b, *detuning).map_err(within)?)
@@ -114,7 +114,35 @@ impl PotentialConfig {
             Self::Fourier { cos, sin, tilt } => {
                 Box::new(FourierPotential::new(cos.clone(), sin.clone(), *tilt).map_err(within)?)
             }
-        })
+        };
+        self.check_range(built.as_ref())?;
+        Ok(built)
+    }
+
+    /// Refuses a landscape whose height over one period is not a finite number (issue 14:
+    /// `Hkb(a: 1e308)` spans 2e308, beyond f64): nothing could be drawn or integrated from it.
+    fn check_range(&self, potential: &dyn Potential) -> Result<(), ParamError> {
+        const SAMPLES: usize = 1024;
+        let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+        for k in 0..=SAMPLES {
+            let phi = -std::f64::consts::PI + std::f64::consts::TAU * k as f64 / SAMPLES as f64;
+            let u = potential.value(phi);
+            low = low.min(u);
+            high = high.max(u);
+            if !u.is_finite() {
+                high = f64::INFINITY;
+                break;
+            }
+        }
+        if (high - low).is_finite() {
+            return Ok(());
+        }
+        Err(ParamError::new(
+            "potential",
+            format!("{self:?}"),
+            "spans more than the floating-point range over one period (its height max U − min U \
+             is not a finite number): scale the coefficients down (below about 1e300)",
+        ))
     }
 }
 

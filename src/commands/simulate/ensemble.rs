@@ -2,9 +2,9 @@
 //! optional first passages against the exact mean first-passage time. The library
 //! (`dgnn_dynamics::ensemble::run_phase_ensemble`) chooses the SIMD or the general integrator.
 
-use crate::output::{RunFolder, VERSION};
+use crate::output::RunFolder;
 use dgnn_core::error::{at_least, finite};
-use dgnn_core::{Envelope, ParamError, ParamGuard, Progress, Seed};
+use dgnn_core::{ParamError, ParamGuard, Progress, Seed};
 use dgnn_dynamics::ensemble::{
     EnsembleParams, FirstPassage, Histogram, InitialState, PhaseEnsemble, PhaseEnsembleParams,
     run_ensemble, run_phase_ensemble,
@@ -119,13 +119,7 @@ pub(super) fn ensemble(
     let passage = c.first_passage.map(|p| passage(&sde, c, &p, seed, progress)).transpose()?;
     let figures = ensemble_figures(c, &sde, &run, exact.as_ref(), land, passage)?;
     let summary = ensemble_summary(c, &figures);
-    folder.write_envelope(&Envelope::new(
-        "simulate",
-        VERSION,
-        Some(seed),
-        config,
-        Figures::Ensemble(Box::new(figures)),
-    ))?;
+    super::write_figures(folder, seed, config, Figures::Ensemble(Box::new(figures)))?;
     Ok(summary)
 }
 

@@ -3,11 +3,11 @@
 //! coupling to the next (`dgnn_dynamics::plasticity::coupling_hysteresis`). Where the branches
 //! end apart, both states are stable: the bistability of Chauhan et al. (2022).
 
-use crate::output::{RunFolder, VERSION};
-use dgnn_core::{Envelope, ParamGuard, Progress, Seed, Valid};
+use crate::output::RunFolder;
+use dgnn_core::{ParamGuard, Progress, Seed, Valid};
 use dgnn_dynamics::network::NetworkRunParams;
 use dgnn_dynamics::plasticity::{
-    HysteresisParams, HysteresisPoint, PlasticNetwork, coupling_hysteresis,
+    HysteresisParams, HysteresisPoint, PlasticNetwork, check_hysteresis_step, coupling_hysteresis,
 };
 use dgnn_plot::Plot;
 use serde::Serialize;
@@ -62,6 +62,11 @@ pub(super) fn hysteresis_setup(
         0.0,
         c.stdp.max_weight,
     )?;
+    // The library names the step `stay.dt`; this config calls it `dt`.
+    check_hysteresis_step(&network, &params).map_err(|mut e| {
+        e.field = "hysteresis.dt".into();
+        e
+    })?;
     Ok((network, params))
 }
 
@@ -150,12 +155,6 @@ pub(super) fn hysteresis(
         upward: run.upward,
         downward: run.downward,
     };
-    folder.write_envelope(&Envelope::new(
-        "simulate",
-        VERSION,
-        Some(Seed(config.seed)),
-        config,
-        Figures::Hysteresis(figures),
-    ))?;
+    super::write_figures(folder, Seed(config.seed), config, Figures::Hysteresis(figures))?;
     Ok(summary)
 }

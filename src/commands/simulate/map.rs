@@ -1,9 +1,9 @@
 //! The attractor map of the extended HKB landscape over (b/a, δω/a).
 
-use crate::output::{RunFolder, VERSION};
+use crate::output::RunFolder;
 use anyhow::bail;
 use dgnn_core::error::{at_least, finite};
-use dgnn_core::{Envelope, ParamError, Seed};
+use dgnn_core::{ParamError, Seed};
 use dgnn_dynamics::TiltedHkb;
 use dgnn_dynamics::landscape::{AttractorCount, attractor_map};
 use dgnn_dynamics::network::evenly_spaced;
@@ -72,12 +72,6 @@ pub(super) fn map(c: &MapConfig, folder: &RunFolder, config: &Config) -> anyhow:
         "attractor map: {} cells, up to {} attractors",
         figures.cells, figures.max_attractors
     );
-    folder.write_envelope(&Envelope::new(
-        "simulate",
-        VERSION,
-        Some(Seed(config.seed)),
-        config,
-        Figures::Map(figures),
-    ))?;
+    super::write_figures(folder, Seed(config.seed), config, Figures::Map(figures))?;
     Ok(summary)
 }

@@ -32,11 +32,11 @@ use network::{NetworkFigures, build_network, network};
 use sweep::{SweepFigures, sweep, sweep_params};
 use trajectory::{SingleFigures, single};
 
-use crate::output::{RunFolder, TerminalProgress};
+use crate::output::{RunFolder, TerminalProgress, VERSION};
 use anyhow::Context;
 use dgnn_core::error::{at_least, finite, positive};
-use dgnn_core::{ParamGuard, Seed};
-use dgnn_dynamics::sde::PhaseSde;
+use dgnn_core::{Envelope, ParamGuard, Seed};
+use dgnn_dynamics::sde::{PhaseSde, check_scheme_step};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -120,6 +120,7 @@ pub fn check(config: &Config) -> anyhow::Result<()> {
             let potential = c.potential.build().map_err(|e| e.within("single"))?;
             let sde = PhaseSde::new(potential, c.q).map_err(|e| e.within("single"))?;
             positive("single.dt", c.dt)?;
+            check_scheme_step(&sde, &c.scheme, c.dt).map_err(|e| e.within("single"))?;
             at_least("single.steps", c.steps, 1)?;
             at_least("single.record_every", c.record_every, 1)?;
             finite("single.initial_phase", c.initial_phase)?;
@@ -130,6 +131,7 @@ pub fn check(config: &Config) -> anyhow::Result<()> {
             let sde = PhaseSde::new(potential, c.q).map_err(|e| e.within("ensemble"))?;
             ensemble_params(c).check().map_err(|e| e.within("ensemble"))?;
             dgnn_dynamics::sde::check_scheme(&sde, &c.scheme)?;
+            check_scheme_step(&sde, &c.scheme, c.dt).map_err(|e| e.within("ensemble"))?;
             check_passage(c)?;
         }
         Model::Network(c) => {
@@ -146,6 +148,25 @@ pub fn check(config: &Config) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes the envelope of a run, refusing figures that are not all finite numbers: the error
+/// names the first one (`mean_frequency_standard_error = inf`), and no `result.json` claims it.
+fn write_figures(
+    folder: &RunFolder,
+    seed: Seed,
+    config: &Config,
+    figures: Figures,
+) -> anyhow::Result<()> {
+    if let Some(bad) = crate::output::first_non_finite(&figures) {
+        anyhow::bail!(
+            "the simulation produced a non-finite result: {bad} (the first such figure; the \
+             tables and plots so far are in {}, result.json was not written): reduce `dt` or the \
+             parameters' magnitudes",
+            folder.path().display()
+        );
+    }
+    folder.write_envelope(&Envelope::new("simulate", VERSION, Some(seed), config, figures))
 }
 
 /// The figures of one run, as written to `result.json`.

@@ -1,9 +1,9 @@
 //! Oscillator networks (optionally plastic) and the stability of their final locked state.
 
-use crate::output::{RunFolder, VERSION};
+use crate::output::RunFolder;
 use anyhow::Context;
 use dgnn_core::error::{at_least, finite, in_range, non_negative};
-use dgnn_core::{Envelope, ParamError, ParamGuard, Progress, Seed, Valid};
+use dgnn_core::{ParamError, ParamGuard, Progress, Seed, Valid};
 use dgnn_dynamics::network::{
     Coupling, NetworkRunParams, PhaseNetwork, gaussian_quantiles, lorentzian_quantiles,
     simulate_network, uniform_phases,
@@ -70,6 +70,11 @@ pub(super) fn build_network(
             ))
         }
     };
+    let step = match &built {
+        BuiltNetwork::Fixed(net) => net.check_step(&c.scheme, c.dt),
+        BuiltNetwork::Plastic(net) => net.check_step(&c.scheme, c.dt),
+    };
+    step.map_err(within)?;
     if let NetworkStart::Fixed(theta) = &c.initial
         && theta.len() != n
     {
@@ -229,13 +234,7 @@ pub(super) fn network(
         stability,
     };
     let summary = network_summary(&figures);
-    folder.write_envelope(&Envelope::new(
-        "simulate",
-        VERSION,
-        Some(seed),
-        config,
-        Figures::Network(figures),
-    ))?;
+    super::write_figures(folder, seed, config, Figures::Network(figures))?;
     Ok(summary)
 }
 

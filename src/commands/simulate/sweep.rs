@@ -2,9 +2,9 @@
 //! frequencies (theory: Ott & Antonsen's closed form) or Gaussian ones (theory: the
 //! self-consistency equation solved numerically).
 
-use crate::output::{RunFolder, VERSION};
+use crate::output::RunFolder;
 use dgnn_core::error::{at_least, finite, positive};
-use dgnn_core::{Envelope, ParamGuard, Progress, Seed, Valid};
+use dgnn_core::{ParamGuard, Progress, Seed, Valid};
 use dgnn_dynamics::kuramoto::{Gaussian, Lorentzian, QuantileDensity};
 use dgnn_dynamics::network::{evenly_spaced, uniform_phases};
 use dgnn_dynamics::simd::{KuramotoParams, kuramoto_mean_field};
@@ -123,12 +123,6 @@ pub(super) fn sweep(
         c.oscillators,
         err.map_or("n/a".into(), |e| format!("{e:.2e}"))
     );
-    folder.write_envelope(&Envelope::new(
-        "simulate",
-        VERSION,
-        Some(Seed(config.seed)),
-        config,
-        Figures::Sweep(figures),
-    ))?;
+    super::write_figures(folder, Seed(config.seed), config, Figures::Sweep(figures))?;
     Ok(summary)
 }

@@ -1,7 +1,7 @@
 //! A single path of one phase SDE, and the landscape summary and plot shared with the ensemble.
 
-use crate::output::{RunFolder, VERSION};
-use dgnn_core::{Envelope, Seed};
+use crate::output::RunFolder;
+use dgnn_core::Seed;
 use dgnn_dynamics::Potential;
 use dgnn_dynamics::landscape::{self, Basin, FixedPoint, basins, fixed_points};
 use dgnn_dynamics::sde::{Integrator, PhaseSde, simulate_path};
@@ -110,12 +110,6 @@ pub(super) fn single(
         figures.final_phase_rad,
         figures.mean_frequency_simulated
     );
-    folder.write_envelope(&Envelope::new(
-        "simulate",
-        VERSION,
-        Some(seed),
-        config,
-        Figures::Single(figures),
-    ))?;
+    super::write_figures(folder, seed, config, Figures::Single(figures))?;
     Ok(summary)
 }
