@@ -1,7 +1,7 @@
 //! `cargo xtask experiments [NAME…]`: runs every experiment (or the named ones) at its default
 //! size with the release binary, and publishes each under `docs/experiments/NAME/` — the report,
 //! its pictures (PNG), the config, the per-item table and the machine-readable result — with
-//! `docs/experiments/README.md`, the table of question → verdicts → effects and intervals → how
+//! the folder's own `README.md`, the table of question → verdicts → effects and intervals → how
 //! to regenerate, and the measured run time of each.
 
 use anyhow::{Context, Result, bail};
