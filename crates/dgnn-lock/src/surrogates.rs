@@ -28,10 +28,11 @@ use dgnn_core::error::{at_least, in_range};
 use dgnn_core::rng::shuffle;
 use dgnn_core::{ParamError, StreamRng, Valid, Validate};
 use rand::RngExt;
-use rustfft::FftPlanner;
 use rustfft::num_complex::Complex64;
+use rustfft::{Fft, FftPlanner};
 use serde::{Deserialize, Serialize};
 use std::f64::consts::TAU;
+use std::sync::Arc;
 
 /// The kinds of surrogate dgnn offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,37 +109,253 @@ fn with_random_phases(spectrum: &[Complex64], amplitudes: &[f64], rng: &mut Stre
 /// An IAAFT surrogate of `x` with at most `iterations` rounds (stops earlier when the rank
 /// order repeats).
 pub fn iaaft(x: &[f64], iterations: usize, rng: &mut StreamRng) -> Result<Vec<f64>> {
-    let spectrum = spectrum_of(x)?;
-    let n = x.len();
-    let amplitudes: Vec<f64> = spectrum.iter().map(|c| c.norm()).collect();
-    let mut sorted = x.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    // Start from a random shuffle of the data (Schreiber & Schmitz's choice).
-    let mut current = x.to_vec();
-    shuffle(&mut current, rng);
-    let mut planner = FftPlanner::new();
-    let (forward, inverse) = (planner.plan_fft_forward(n), planner.plan_fft_inverse(n));
-    let mut ranks: Vec<usize> = Vec::new();
-    for _ in 0..iterations.max(1) {
-        let mut buf: Vec<Complex64> = current.iter().map(|&v| Complex64::new(v, 0.0)).collect();
-        forward.process(&mut buf);
-        for (c, &a) in buf.iter_mut().zip(&amplitudes) {
-            let norm = c.norm();
+    Ok(Iaaft::new(x, iterations)?.surrogate(rng))
+}
+
+/// What every IAAFT surrogate of one signal shares, prepared once: the data, its sorted
+/// values, its Fourier amplitudes and the transforms of its length (a real DFT through one of
+/// half the length when the length is even, a complex one otherwise).
+pub struct Iaaft {
+    data: Vec<f64>,
+    sorted: Vec<f64>,
+    /// `|X[k]|` for the bins the transform gives (`0..=n/2` real, `0..n` complex).
+    amplitudes: Vec<f64>,
+    transform: Transform,
+    iterations: usize,
+}
+
+impl std::fmt::Debug for Iaaft {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Iaaft")
+            .field("len", &self.data.len())
+            .field("iterations", &self.iterations)
+            .finish()
+    }
+}
+
+/// The DFT pair of an IAAFT: real (even lengths) or complex.
+enum Transform {
+    Real(RealFft),
+    Complex { forward: Arc<dyn Fft<f64>>, inverse: Arc<dyn Fft<f64>> },
+}
+
+/// A key that orders like `f64::total_cmp` (the standard library's own bit trick).
+fn total_order_key(v: f64) -> i64 {
+    let bits = v.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// Sorts a slice that is nearly in order: insertion sort, linear in the length plus the
+/// inversions, handing over to the general sort once the moves pass four per element.
+fn nearly_sorted<T: Ord + Copy>(v: &mut [T]) {
+    let budget = 4 * v.len();
+    let mut moves = 0;
+    for i in 1..v.len() {
+        let item = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > item {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = item;
+        moves += i - j;
+        if moves > budget {
+            v.sort_unstable();
+            return;
+        }
+    }
+}
+
+/// Work space of one surrogate.
+struct Buffers {
+    spectrum: Vec<Complex64>,
+    half: Vec<Complex64>,
+    scratch: Vec<Complex64>,
+    filtered: Vec<f64>,
+}
+
+impl Iaaft {
+    /// Prepares IAAFT surrogates of `x` (at least 4 finite samples) with at most `iterations`
+    /// rounds each.
+    pub fn new(x: &[f64], iterations: usize) -> Result<Self> {
+        let spectrum = spectrum_of(x)?;
+        let mut sorted = x.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let n = x.len();
+        let (transform, bins) = if n.is_multiple_of(2) {
+            (Transform::Real(RealFft::new(n)), n / 2 + 1)
+        } else {
+            let mut planner = FftPlanner::new();
+            let forward = planner.plan_fft_forward(n);
+            let inverse = planner.plan_fft_inverse(n);
+            (Transform::Complex { forward, inverse }, n)
+        };
+        Ok(Self {
+            data: x.to_vec(),
+            sorted,
+            amplitudes: spectrum[..bins].iter().map(|c| c.norm()).collect(),
+            transform,
+            iterations: iterations.max(1),
+        })
+    }
+
+    /// Imposes the data's Fourier amplitudes on `current` (phases kept) into
+    /// `buffers.filtered`, times the length.
+    fn filter(&self, current: &[f64], buffers: &mut Buffers) {
+        let Buffers { spectrum, half, scratch, filtered } = buffers;
+        match &self.transform {
+            Transform::Real(fft) => fft.forward(current, half, scratch, spectrum),
+            Transform::Complex { forward, .. } => {
+                for (b, &v) in spectrum.iter_mut().zip(current) {
+                    *b = Complex64::new(v, 0.0);
+                }
+                forward.process_with_scratch(spectrum, scratch);
+            }
+        }
+        for (c, &a) in spectrum.iter_mut().zip(&self.amplitudes) {
+            // sqrt(re² + im²) rather than `norm` (hypot): no overflow is possible at these
+            // magnitudes, and it is several times cheaper in this, the hot loop.
+            let norm = c.norm_sqr().sqrt();
             *c = if norm > 0.0 { *c * (a / norm) } else { Complex64::new(a, 0.0) };
         }
-        inverse.process(&mut buf);
-        let filtered: Vec<f64> = buf.iter().map(|c| c.re / n as f64).collect();
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| filtered[a].total_cmp(&filtered[b]).then(a.cmp(&b)));
-        for (rank, &i) in order.iter().enumerate() {
-            current[i] = sorted[rank];
+        match &self.transform {
+            // Left unnormalised (n times the filtered record): only its rank order is used.
+            Transform::Real(fft) => fft.inverse(spectrum, half, scratch, filtered),
+            Transform::Complex { inverse, .. } => {
+                inverse.process_with_scratch(spectrum, scratch);
+                for (v, c) in filtered.iter_mut().zip(spectrum.iter()) {
+                    *v = c.re;
+                }
+            }
         }
-        if order == ranks {
-            break;
-        }
-        ranks = order;
     }
-    Ok(current)
+
+    /// One surrogate: alternately impose the amplitudes and the values (by rank order),
+    /// starting from a random shuffle of the data (Schreiber & Schmitz's choice), until the
+    /// rank order repeats or the rounds run out.
+    pub fn surrogate(&self, rng: &mut StreamRng) -> Vec<f64> {
+        let n = self.data.len();
+        let mut current = self.data.clone();
+        shuffle(&mut current, rng);
+        let zero = Complex64::new(0.0, 0.0);
+        let scratch_len = match &self.transform {
+            Transform::Real(fft) => {
+                fft.forward.get_inplace_scratch_len().max(fft.inverse.get_inplace_scratch_len())
+            }
+            Transform::Complex { forward, inverse } => {
+                forward.get_inplace_scratch_len().max(inverse.get_inplace_scratch_len())
+            }
+        };
+        let mut buffers = Buffers {
+            spectrum: vec![zero; self.amplitudes.len()],
+            half: vec![zero; n / 2],
+            scratch: vec![zero; scratch_len],
+            filtered: vec![0.0; n],
+        };
+        let mut keyed: Vec<(i64, u32)> = Vec::with_capacity(n);
+        let mut order: Vec<u32> = Vec::with_capacity(n);
+        let mut previous: Vec<u32> = Vec::new();
+        for _ in 0..self.iterations {
+            self.filter(&current, &mut buffers);
+            // The rank order of the filtered values (ties by position), as a sort of unique
+            // integer keys. After the first round the order changes little from round to
+            // round, so the keys are laid out in the previous order and insertion-sorted;
+            // unique keys sort the same by any method.
+            let filtered = &buffers.filtered;
+            let key = |i: usize| (total_order_key(filtered[i]), i as u32);
+            keyed.clear();
+            if previous.is_empty() {
+                keyed.extend((0..n).map(key));
+                keyed.sort_unstable();
+            } else {
+                keyed.extend(previous.iter().map(|&i| key(i as usize)));
+                nearly_sorted(&mut keyed);
+            }
+            order.clear();
+            order.extend(keyed.iter().map(|&(_, i)| i));
+            for (&i, &value) in order.iter().zip(&self.sorted) {
+                current[i as usize] = value;
+            }
+            if order == previous {
+                break;
+            }
+            std::mem::swap(&mut order, &mut previous);
+        }
+        current
+    }
+}
+
+/// Forward and inverse DFTs of real records of one even length `n` through complex DFTs of
+/// length `n/2` (the even samples as real parts, the odd ones as imaginary parts, then one
+/// butterfly with the twiddles `e^{−2πik/n}`): half the work of a complex DFT of length `n`.
+struct RealFft {
+    n: usize,
+    forward: Arc<dyn Fft<f64>>,
+    inverse: Arc<dyn Fft<f64>>,
+    twiddles: Vec<Complex64>,
+}
+
+impl RealFft {
+    /// Plans transforms of the even length `n ≥ 2`.
+    fn new(n: usize) -> Self {
+        let mut planner = FftPlanner::new();
+        let half = n / 2;
+        Self {
+            n,
+            forward: planner.plan_fft_forward(half),
+            inverse: planner.plan_fft_inverse(half),
+            twiddles: (0..half)
+                .map(|k| Complex64::from_polar(1.0, -TAU * k as f64 / n as f64))
+                .collect(),
+        }
+    }
+
+    /// The bins `0..=n/2` of the DFT of `x` (length n), using `z` (length n/2) as work space.
+    fn forward(
+        &self,
+        x: &[f64],
+        z: &mut [Complex64],
+        scratch: &mut [Complex64],
+        out: &mut [Complex64],
+    ) {
+        let half = self.n / 2;
+        for (m, c) in z.iter_mut().enumerate() {
+            *c = Complex64::new(x[2 * m], x[2 * m + 1]);
+        }
+        self.forward.process_with_scratch(z, scratch);
+        for k in 0..=half {
+            let a = z[k % half];
+            let b = z[(half - k) % half].conj();
+            let even = (a + b) * 0.5;
+            let odd = (a - b) * Complex64::new(0.0, -0.5);
+            let t = if k < half { self.twiddles[k] } else { Complex64::new(-1.0, 0.0) };
+            out[k] = even + t * odd;
+        }
+    }
+
+    /// The real record of length n whose DFT has the bins `spectrum[0..=n/2]` (Hermitian),
+    /// times n (unnormalised, like a complex inverse DFT), using `z` as work space.
+    fn inverse(
+        &self,
+        spectrum: &[Complex64],
+        z: &mut [Complex64],
+        scratch: &mut [Complex64],
+        x: &mut [f64],
+    ) {
+        let half = self.n / 2;
+        for (k, c) in z.iter_mut().enumerate() {
+            let a = spectrum[k];
+            let b = spectrum[half - k].conj();
+            let even = a + b;
+            let odd = (a - b) * self.twiddles[k].conj();
+            *c = even + Complex64::new(0.0, 1.0) * odd;
+        }
+        self.inverse.process_with_scratch(z, scratch);
+        for (m, c) in z.iter().enumerate() {
+            x[2 * m] = c.re;
+            x[2 * m + 1] = c.im;
+        }
+    }
 }
 
 /// A random cyclic shift in `[min_shift, len − min_shift]` samples.
@@ -325,6 +542,33 @@ mod tests {
         let total: f64 = p.iter().map(|c| c.norm_sqr()).sum();
         let diff: f64 = p.iter().zip(&q).map(|(u, v)| (u.norm() - v.norm()).powi(2)).sum();
         assert!(diff / total < 0.05, "{}", diff / total);
+    }
+
+    #[test]
+    fn the_half_length_real_dft_is_the_dft() {
+        // Bins 0..=n/2 against the complex DFT of length n, and the inverse back to n·x, to
+        // rounding (n·ε·|x| ≈ 1e-12).
+        let x = ar1(600, 9);
+        let fft = RealFft::new(x.len());
+        let zero = Complex64::new(0.0, 0.0);
+        let (mut half, mut scratch, mut bins) = (vec![zero; 300], vec![zero; 600], vec![zero; 301]);
+        fft.forward(&x, &mut half, &mut scratch, &mut bins);
+        let full = spectrum_of(&x).unwrap();
+        for k in 0..=300 {
+            assert!((bins[k] - full[k]).norm() < 1e-9, "bin {k}");
+        }
+        let mut back = vec![0.0; 600];
+        fft.inverse(&bins, &mut half, &mut scratch, &mut back);
+        for (b, v) in back.iter().zip(&x) {
+            assert!((b / 600.0 - v).abs() < 1e-12);
+        }
+        // Odd lengths take the complex path and keep the values exactly.
+        let odd: Vec<f64> = ar1(301, 10);
+        let s = iaaft(&odd, 30, &mut Seed(11).stream("s", &[])).unwrap();
+        let (mut a, mut b) = (odd.clone(), s);
+        a.sort_by(f64::total_cmp);
+        b.sort_by(f64::total_cmp);
+        assert_eq!(a, b);
     }
 
     #[test]
