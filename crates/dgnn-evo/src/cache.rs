@@ -114,6 +114,11 @@ impl<K: Eq + Hash> EvaluationCache<K> {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+
+    /// Every cached evaluation, in no particular order.
+    pub fn evaluations(&self) -> impl Iterator<Item = &Evaluation> {
+        self.entries.values()
+    }
 }
 
 impl<K: Ord + Serialize> Serialize for EvaluationCache<K> {

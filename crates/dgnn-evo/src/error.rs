@@ -11,6 +11,13 @@ use std::path::PathBuf;
 /// run that diverged, a simulator that failed …). Any error type converts into it with `?`.
 pub type EvaluationError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The evaluation error of an evaluation skipped because the run's stop flag was raised
+/// (the executor then ends the run at the last completed generation, as if stopped between
+/// generations).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("skipped: the run was asked to stop")]
+pub struct Interrupted;
+
 /// Everything that can go wrong in dgnn-evo.
 #[derive(Debug, thiserror::Error)]
 pub enum EvoError {
@@ -87,10 +94,35 @@ pub enum EvoError {
         /// The version found in the file.
         version: u32,
     },
+    /// A checkpoint's content hash does not match its text: edited or damaged since the engine
+    /// wrote it.
+    #[error(
+        "checkpoint `{path}` was edited or damaged after it was written (content hash {written} \
+         recorded, {actual} now): resume only from a checkpoint as the run left it, or start a \
+         fresh run"
+    )]
+    CheckpointEdited {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// The hash recorded in the file.
+        written: String,
+        /// The hash of the file as read.
+        actual: String,
+    },
+    /// A checkpoint's state is inconsistent (a genome outside the space, a non-finite
+    /// objective, counters that disagree with the history).
+    #[error("checkpoint `{path}` holds an invalid state: {reason}; start a fresh run")]
+    CheckpointInvalid {
+        /// The checkpoint file.
+        path: PathBuf,
+        /// The first thing wrong, named.
+        reason: String,
+    },
     /// A checkpoint was written for a different problem or variation operator.
     #[error(
-        "checkpoint `{path}` was written for the {what} `{found}`, but this run uses `{given}`: \
-         resume with the same {what} or start a fresh run"
+        "checkpoint `{path}` was written for another {what}: {}; resume with the same {what} \
+         or start a fresh run",
+        crate::checkpoint::describe_difference(found, given)
     )]
     CheckpointMismatch {
         /// The checkpoint file.

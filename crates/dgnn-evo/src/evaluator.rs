@@ -21,9 +21,10 @@
 //! computed, as long as the evaluator returns them in order: a run is then bit-identical for any
 //! evaluator that computes the same evaluations.
 
-use crate::error::EvaluationError;
+use crate::error::{EvaluationError, Interrupted};
 use crate::problem::{EvalContext, Evaluation, Problem};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Runs one stage of independent evaluations (module docs).
 pub trait Evaluator<P: Problem> {
@@ -62,5 +63,46 @@ impl<P: Problem> Evaluator<P> for LocalEvaluator {
         context: &EvalContext,
     ) -> Vec<Result<Evaluation, EvaluationError>> {
         genomes.par_iter().map(|genome| problem.evaluate(genome, context)).collect()
+    }
+}
+
+/// What the executor evaluates with when it has a stop flag (module docs): the default
+/// evaluator checks the flag before each evaluation, any other before each stage; an
+/// evaluation skipped because the flag was raised returns [`Interrupted`], and the executor
+/// then ends the run at the last completed generation.
+pub(crate) enum Stoppable<'e, P: Problem> {
+    /// [`LocalEvaluator`], checking before every evaluation.
+    Local(&'e AtomicBool),
+    /// Another evaluator, checked before every stage.
+    Other(&'e dyn Evaluator<P>, &'e AtomicBool),
+}
+
+impl<P: Problem> Evaluator<P> for Stoppable<'_, P> {
+    fn evaluate_each(
+        &self,
+        problem: &P,
+        genomes: &[&P::Genome],
+        context: &EvalContext,
+    ) -> Vec<Result<Evaluation, EvaluationError>> {
+        let interrupted = || -> Result<Evaluation, EvaluationError> { Err(Box::new(Interrupted)) };
+        match self {
+            Self::Local(flag) => genomes
+                .par_iter()
+                .map(|genome| {
+                    if flag.load(Ordering::SeqCst) {
+                        interrupted()
+                    } else {
+                        problem.evaluate(genome, context)
+                    }
+                })
+                .collect(),
+            Self::Other(inner, flag) => {
+                if flag.load(Ordering::SeqCst) {
+                    genomes.iter().map(|_| interrupted()).collect()
+                } else {
+                    inner.evaluate_each(problem, genomes, context)
+                }
+            }
+        }
     }
 }

@@ -11,8 +11,10 @@
 //! 2. the executor ranks it once ([`Ranking`]), records the [`GenerationSummary`] (front size,
 //!    feasible count, hypervolume), writes the checkpoint and calls the observers;
 //! 3. it stops when the generations are done, when the budget cannot afford another generation,
-//!    or — checked before every generation after the initial one — when the stop flag is
-//!    raised.
+//!    or when the stop flag is raised: checked before every generation, and inside one before
+//!    every evaluation (before every stage with an evaluator other than the default), so a
+//!    large generation does not have to finish first; the run then ends at the last completed
+//!    generation, whose checkpoint resumes it.
 //!
 //! A checkpoint holds the state, the seed and the algorithm's configuration; every random
 //! number of a generation comes from streams keyed by its number (see the crate docs), so a run
@@ -20,8 +22,8 @@
 
 use crate::algorithm::{Algorithm, GenerationContext, Ranking, RunSettings};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, Checkpoint};
-use crate::error::EvoError;
-use crate::evaluator::{Evaluator, LocalEvaluator};
+use crate::error::{EvoError, Interrupted};
+use crate::evaluator::{Evaluator, LocalEvaluator, Stoppable};
 use crate::hypervolume::hypervolume;
 use crate::observer::{GenerationReport, Observer};
 use crate::problem::{Individual, Problem};
@@ -81,6 +83,8 @@ pub struct Executor<'a, P: Problem, A> {
     seed: Seed,
     settings: RunSettings,
     evaluator: Box<dyn Evaluator<P> + 'a>,
+    /// Whether `evaluator` was set by the caller (else it is the default [`LocalEvaluator`]).
+    custom_evaluator: bool,
     state: Option<State<P::Genome>>,
     /// The ranking of `state.population` (a pure function of it, recomputed after a resume).
     ranking: Option<Ranking>,
@@ -104,6 +108,7 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
             seed,
             settings,
             evaluator: Box::new(LocalEvaluator),
+            custom_evaluator: false,
             state: None,
             ranking: None,
             checkpoint: None,
@@ -118,9 +123,10 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
     /// written.
     ///
     /// # Errors
-    /// [`EvoError::CheckpointUnreadable`], [`EvoError::CheckpointForeign`] or
-    /// [`EvoError::CheckpointMismatch`] for a checkpoint that cannot be continued here, and the
-    /// errors of [`Executor::new`].
+    /// [`EvoError::CheckpointUnreadable`], [`EvoError::CheckpointForeign`],
+    /// [`EvoError::CheckpointEdited`], [`EvoError::CheckpointMismatch`] or
+    /// [`EvoError::CheckpointInvalid`] ([`checkpoint::check_state`]) for a checkpoint that
+    /// cannot be continued here, and the errors of [`Executor::new`].
     pub fn resume(
         problem: &'a P,
         checkpoint: &Path,
@@ -142,6 +148,7 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
             return Err(mismatch("variation operator", saved.variation, algorithm.describe()));
         }
         let mut run = Self::new(problem, algorithm, saved.seed)?;
+        checkpoint::check_state(problem, &saved.state, run.settings.generations, checkpoint)?;
         run.state = Some(saved.state);
         run.checkpoint = Some(checkpoint.into());
         Ok(run)
@@ -172,8 +179,9 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
         self
     }
 
-    /// Stops [`Executor::run`] between generations once `flag` is raised (for example by
-    /// Ctrl-C).
+    /// Stops [`Executor::run`] once `flag` is raised (for example by Ctrl-C): between
+    /// generations, or inside one before the next evaluation (module docs); the outcome then
+    /// holds the last completed generation.
     pub fn stop_flag(mut self, flag: &'a AtomicBool) -> Self {
         self.stop = Some(flag);
         self
@@ -188,6 +196,7 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
     /// Runs every evaluation with `evaluator` instead of the default [`LocalEvaluator`].
     pub fn evaluator(mut self, evaluator: impl Evaluator<P> + 'a) -> Self {
         self.evaluator = Box::new(evaluator);
+        self.custom_evaluator = true;
         self
     }
 
@@ -250,7 +259,9 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
     }
 
     /// Runs generations until done or stopped; consumes the run. The stop flag is checked
-    /// before every generation after the initial one.
+    /// before every generation and before every evaluation inside one (module docs); a
+    /// generation the flag interrupts is dropped, and the outcome holds the one before (an empty
+    /// state at generation 0 when the initial generation was interrupted).
     ///
     /// # Errors
     /// The first error of a generation (evaluation, hypervolume, checkpoint write); the last
@@ -258,17 +269,44 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
     pub fn run(mut self) -> Result<Outcome<P::Genome>, EvoError> {
         let mut state = match self.state.take() {
             Some(state) => state,
-            None => self.advance(None)?,
+            None => match self.advance(None) {
+                Ok(state) => state,
+                Err(error) if self.interrupted(&error) => {
+                    return Ok(Outcome { state: State::empty(0), stopped: true });
+                }
+                Err(error) => return Err(error),
+            },
         };
         let mut stopped = false;
         while !self.done(&state) {
-            if self.stop.is_some_and(|flag| flag.load(Ordering::SeqCst)) {
+            if self.stop_requested() {
                 stopped = true;
                 break;
             }
-            state = self.advance(Some(state))?;
+            // The state before the generation, to return if the flag interrupts it.
+            let before = self.stop.is_some().then(|| state.clone());
+            match (self.advance(Some(state)), before) {
+                (Ok(next), _) => state = next,
+                (Err(error), Some(before)) if self.interrupted(&error) => {
+                    state = before;
+                    stopped = true;
+                    break;
+                }
+                (Err(error), _) => return Err(error),
+            }
         }
         Ok(Outcome { state, stopped })
+    }
+
+    /// Whether the stop flag is raised.
+    fn stop_requested(&self) -> bool {
+        self.stop.is_some_and(|flag| flag.load(Ordering::SeqCst))
+    }
+
+    /// Whether `error` is an evaluation the raised stop flag skipped.
+    fn interrupted(&self, error: &EvoError) -> bool {
+        self.stop_requested()
+            && matches!(error, EvoError::Evaluation { source, .. } if source.is::<Interrupted>())
     }
 
     /// Runs one generation (the first call evaluates the initial population); does nothing and
@@ -300,9 +338,20 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
         } else {
             Some(self.ranking.take().unwrap_or_else(|| Ranking::of(&population)))
         };
+        let stoppable = self.stop.map(|flag| {
+            if self.custom_evaluator {
+                Stoppable::Other(&*self.evaluator, flag)
+            } else {
+                Stoppable::Local(flag)
+            }
+        });
+        let evaluator: &dyn Evaluator<P> = match &stoppable {
+            Some(stoppable) => stoppable,
+            None => &*self.evaluator,
+        };
         let mut context = GenerationContext {
             problem: self.problem,
-            evaluator: &*self.evaluator,
+            evaluator,
             seed: self.seed,
             settings: &self.settings,
             state: &mut state,

@@ -125,7 +125,7 @@ pub use dominance::{
     constrained_dominates, constrained_fronts, crowding_distances, dominates, non_dominated_fronts,
     rank_and_crowding,
 };
-pub use error::{EvaluationError, EvoError};
+pub use error::{EvaluationError, EvoError, Interrupted};
 pub use evaluator::{Evaluator, LocalEvaluator};
 pub use executor::{Executor, Outcome};
 pub use hypervolume::{hypervolume, hypervolume_2d, hypervolume_3d};

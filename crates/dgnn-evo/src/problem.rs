@@ -161,6 +161,17 @@ pub trait Problem: Sync {
     /// Draws a random genome of the search space from `rng` (the initial population).
     fn random_genome(&self, rng: &mut StreamRng) -> Self::Genome;
 
+    /// Checks that `genome` lies in the search space (a genome read from a checkpoint must; see
+    /// [`crate::checkpoint::check_state`]), saying what is outside it. The default accepts
+    /// every genome; a problem whose genomes can be malformed should override it.
+    ///
+    /// # Errors
+    /// What is outside the space (`regions[1].neurons = 5000: must lie between 1 and 32`).
+    fn check_genome(&self, genome: &Self::Genome) -> Result<(), EvaluationError> {
+        let _ = genome;
+        Ok(())
+    }
+
     /// Evaluates one genome.
     fn evaluate(
         &self,

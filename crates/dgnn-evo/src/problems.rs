@@ -76,6 +76,17 @@ fn check_length(x: &[f64], expected: usize) -> Result<(), EvaluationError> {
     }
 }
 
+/// Checks that `x` has one variable per bound, each inside its bounds.
+fn check_inside(x: &[f64], bounds: &Bounds) -> Result<(), EvaluationError> {
+    check_length(x, bounds.len())?;
+    for (i, ((&v, &low), &high)) in x.iter().zip(bounds.low()).zip(bounds.high()).enumerate() {
+        if !(low..=high).contains(&v) {
+            return Err(format!("x[{i}] = {v} lies outside [{low}, {high}]").into());
+        }
+    }
+    Ok(())
+}
+
 impl Problem for Zdt {
     type Genome = Vec<f64>;
 
@@ -94,6 +105,10 @@ impl Problem for Zdt {
 
     fn random_genome(&self, rng: &mut StreamRng) -> Vec<f64> {
         self.bounds.sample(rng)
+    }
+
+    fn check_genome(&self, x: &Vec<f64>) -> Result<(), EvaluationError> {
+        check_inside(x, &self.bounds)
     }
 
     fn evaluate(&self, x: &Vec<f64>, _: &EvalContext) -> Result<Evaluation, EvaluationError> {
@@ -154,6 +169,10 @@ impl Problem for Dtlz2 {
         self.bounds.sample(rng)
     }
 
+    fn check_genome(&self, x: &Vec<f64>) -> Result<(), EvaluationError> {
+        check_inside(x, &self.bounds)
+    }
+
     fn evaluate(&self, x: &Vec<f64>, _: &EvalContext) -> Result<Evaluation, EvaluationError> {
         check_length(x, self.bounds.len())?;
         Ok(Evaluation::feasible(self.objectives_of(x)))
@@ -207,6 +226,10 @@ impl<P: Problem> Problem for Budget<P> {
 
     fn random_genome(&self, rng: &mut StreamRng) -> P::Genome {
         self.inner.random_genome(rng)
+    }
+
+    fn check_genome(&self, genome: &P::Genome) -> Result<(), EvaluationError> {
+        self.inner.check_genome(genome)
     }
 
     fn evaluate(

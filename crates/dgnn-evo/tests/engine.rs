@@ -365,6 +365,158 @@ fn bad_checkpoints_are_typed_errors() {
     assert!(matches!(err, EvoError::CheckpointMismatch { what: "problem", .. }), "{err}");
 }
 
+/// Issue 14: an edited checkpoint is refused by its content hash; one resealed after the edit
+/// (as a careful forger would) is refused by the state check, naming what is wrong.
+#[test]
+fn edited_checkpoints_are_refused_and_say_why() {
+    let (problem, variation) = zdt1(5);
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.ron");
+    nsga2(&problem, &variation, small_config(3), Seed(0)).unwrap().checkpoint(&good).run().unwrap();
+    let text = std::fs::read_to_string(&good).unwrap();
+    assert!(text.contains("content_hash:\""), "{}", &text[..120]);
+    assert_eq!(dgnn_evo::checkpoint::seal(&text).unwrap(), text, "sealing is idempotent");
+    // The first gene and the first objective of the population, as written.
+    let first = |after: &str| text.split(after).nth(1).unwrap().split(',').next().unwrap();
+    let (first_gene, first_objective) =
+        (first("population:[(genome:["), first("evaluation:(objectives:["));
+    let edits: [(&str, String, &str); 5] = [
+        ("generation", text.replacen("generation:3,", "generation:999,", 1), "generation 999"),
+        (
+            "a gene outside [0, 1]",
+            text.replacen(
+                &format!("population:[(genome:[{first_gene},"),
+                "population:[(genome:[5.0,",
+                1,
+            ),
+            "population[0].genome is outside the search space: x[0] = 5 lies outside [0, 1]",
+        ),
+        (
+            "a NaN objective",
+            text.replacen(
+                &format!("evaluation:(objectives:[{first_objective},"),
+                "evaluation:(objectives:[NaN,",
+                1,
+            ),
+            "population[0].evaluation: objective 0 is NaN",
+        ),
+        ("counters", text.replacen(",evaluations:", ",evaluations:1", 1), "evaluations"),
+        (
+            "an empty history",
+            text.replacen("history:[", "history:[],unused:[", 1),
+            "generation 3 but 0 history entries",
+        ),
+    ];
+    for (what, edited, reason) in edits {
+        assert_ne!(edited, text, "{what}: the edit did not apply");
+        let path = dir.path().join("edited.ron");
+        std::fs::write(&path, &edited).unwrap();
+        let err = resume(&problem, &variation, &path).err().unwrap();
+        assert!(matches!(err, EvoError::CheckpointEdited { .. }), "{what}: {err}");
+        assert!(err.to_string().contains("edited or damaged"), "{err}");
+        let Ok(resealed) = dgnn_evo::checkpoint::seal(&edited) else { continue };
+        std::fs::write(&path, &resealed).unwrap();
+        match resume(&problem, &variation, &path).err() {
+            Some(EvoError::CheckpointInvalid { reason: got, .. }) => {
+                assert!(got.contains(reason), "{what}: `{reason}` not in `{got}`");
+            }
+            // An edit that breaks the structure no longer parses.
+            Some(EvoError::CheckpointUnreadable { .. }) => assert!(reason.is_empty(), "{what}"),
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+}
+
+/// Issue 14: a checkpoint of another problem is refused saying what differs, not by printing
+/// both descriptions whole.
+#[test]
+fn mismatches_name_the_difference() {
+    use dgnn_evo::checkpoint::describe_difference;
+    let old = "dgnn-nas(data=wdbc; data fingerprint=50f4; seed=2026; \
+               estimation=(training:(epochs:60,batch_size:32),low:Some((epochs:10))))";
+    let new = "dgnn-nas(data=wdbc; data fingerprint=9a1c; seed=7; \
+               estimation=(training:(epochs:30,batch_size:32),low:Some((epochs:10))))";
+    let text = describe_difference(old, new);
+    assert_eq!(
+        text,
+        "data fingerprint differs; seed 2026 in the checkpoint, 7 now; \
+         estimation.training.epochs 60 in the checkpoint, 30 now"
+    );
+    // Descriptions without items are shown whole.
+    assert_eq!(describe_difference("ZDT1(n=5)", "ZDT1(n=6)"), "n 5 in the checkpoint, 6 now");
+    assert_eq!(describe_difference("a", "b"), "`a` in the checkpoint, `b` now");
+}
+
+/// ZDT1 that raises a stop flag at its `at`-th evaluation (counting from 1).
+struct RaisesAt<'a> {
+    inner: Zdt,
+    flag: &'a AtomicBool,
+    at: usize,
+    count: AtomicUsize,
+}
+
+impl Problem for RaisesAt<'_> {
+    type Genome = Vec<f64>;
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+    fn objectives(&self) -> usize {
+        2
+    }
+    fn random_genome(&self, rng: &mut StreamRng) -> Vec<f64> {
+        self.inner.random_genome(rng)
+    }
+    fn evaluate(&self, g: &Vec<f64>, c: &EvalContext) -> Result<Evaluation, EvaluationError> {
+        if self.count.fetch_add(1, Ordering::SeqCst) + 1 == self.at {
+            self.flag.store(true, Ordering::SeqCst);
+        }
+        self.inner.evaluate(g, c)
+    }
+}
+
+/// Issue 14: the stop flag takes effect inside a generation, at the next evaluation: a flag
+/// raised at evaluation 60 (generation 2 of 24-member generations) ends the run with two
+/// generations done and at most one evaluation per thread after it, and the checkpoint resumes
+/// to the uninterrupted result; a flag raised in the initial generation ends with none done.
+#[test]
+fn the_stop_flag_takes_effect_inside_a_generation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (whole, whole_path) = (zdt1(5), dir.path().join("whole.ron"));
+    let full = nsga2(&whole.0, &whole.1, small_config(6), Seed(4))
+        .unwrap()
+        .checkpoint(&whole_path)
+        .run()
+        .unwrap();
+    let flag = AtomicBool::new(false);
+    let raising = RaisesAt { inner: zdt1(5).0, flag: &flag, at: 60, count: AtomicUsize::new(0) };
+    let path = dir.path().join("cut.ron");
+    let variation = &whole.1;
+    let stopped = nsga2(&raising, variation, small_config(6), Seed(4))
+        .unwrap()
+        .checkpoint(&path)
+        .stop_flag(&flag)
+        .run()
+        .unwrap();
+    assert!(stopped.stopped);
+    assert_eq!(stopped.state.generation, 2, "generation 2 (evaluations 49–72) was dropped");
+    assert_eq!(stopped.state.evaluations, 48);
+    let threads = rayon::current_num_threads();
+    assert!(raising.count.load(Ordering::SeqCst) <= 60 + threads, "evaluations went on");
+    let resumed = resume(&whole.0, variation, &path).unwrap().run().unwrap();
+    assert_eq!(fingerprint(&resumed.state), fingerprint(&full.state));
+    // Raised during the initial generation: nothing completed, no checkpoint written.
+    let flag = AtomicBool::new(false);
+    let early = RaisesAt { inner: zdt1(5).0, flag: &flag, at: 3, count: AtomicUsize::new(0) };
+    let path = dir.path().join("early.ron");
+    let outcome = nsga2(&early, variation, small_config(6), Seed(4))
+        .unwrap()
+        .checkpoint(&path)
+        .stop_flag(&flag)
+        .run()
+        .unwrap();
+    assert!(outcome.stopped && outcome.state.generation == 0 && !path.exists());
+}
+
 /// A problem that fails or returns NaN stops the run with a typed error naming the individual.
 #[test]
 fn bad_evaluations_are_typed_errors() {

@@ -115,8 +115,10 @@ impl Estimator {
             seed,
         )?;
         let fingerprint = fingerprint(data);
+        // `key=value` items, so a checkpoint mismatch can name the one that differs.
         let data_description = format!(
-            "data={} {}x{} classes={} contexts={} fnv={fingerprint:016x}; seed={}",
+            "data={}; samples={}; features={}; classes={}; contexts={}; \
+             data fingerprint={fingerprint:016x}; seed={}",
             data.name(),
             data.len(),
             data.n_features(),

@@ -226,6 +226,11 @@ impl dgnn_evo::Problem for DgnnProblem<'_> {
         self.space.random_genome(rng)
     }
 
+    /// A genome read from a checkpoint must lie in the space ([`ValidSearchSpace::validate`]).
+    fn check_genome(&self, genome: &DgnnGenome) -> Result<(), EvaluationError> {
+        Ok(self.space.validate(genome)?)
+    }
+
     /// Trains and measures `genome` at the fidelity of `context.stage` ([`Fidelity::stage`]).
     fn evaluate(
         &self,
