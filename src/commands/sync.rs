@@ -692,38 +692,36 @@ fn write_flagged_panels(
             let span = if hi > lo { hi - lo } else { 1.0 };
             points.into_iter().map(|(t, v)| (t, base + 0.9 * (v - lo) / span)).collect()
         };
-        let value_at = |points: &[(f64, f64)], t: f64| {
-            let k = points.partition_point(|p| p.0 < t).min(points.len().saturating_sub(1));
-            points.get(k).map_or(0.0, |p| p.1)
-        };
         let (ecg, resp) = (scale(ecg, 1.05), scale(resp, 0.0));
-        let beat_marks: Vec<(f64, f64)> = analysis
-            .beats
-            .iter()
-            .filter(|&&t| (w.start_s..w.end_s).contains(&t))
-            .map(|&t| (t, value_at(&ecg, t)))
-            .collect();
-        let breath_marks: Vec<(f64, f64)> = breaths
-            .iter()
-            .filter(|&&t| (w.start_s..w.end_s).contains(&t))
-            .map(|&t| (t, value_at(&resp, t)))
-            .collect();
-        let why = if w.flags.is_empty() {
-            w.not_enough_data.clone().unwrap_or_else(|| format!("{} RR outliers", w.rr_outliers))
-        } else {
-            w.flags.join("; ")
+        // The events on their own rows: beats along the top, breath onsets between the traces.
+        let marks = |events: &[f64], row: f64| -> Vec<(f64, f64)> {
+            events
+                .iter()
+                .filter(|&&t| (w.start_s..w.end_s).contains(&t))
+                .map(|&t| (t, row))
+                .collect()
         };
+        let beat_marks = marks(&analysis.beats, 2.0);
+        let breath_marks = marks(breaths, 0.97);
+        let mut reasons = w.flags.clone();
+        if let Some(note) = &w.not_enough_data {
+            reasons.push(note.clone());
+        }
+        if w.rr_outliers > 0 {
+            reasons.push(format!("{} RR outliers", w.rr_outliers));
+        }
+        let why = reasons.join("; ");
         let plot =
             Plot::new(format!("Window {} ({:.0}–{:.0} s): {why}", w.index, w.start_s, w.end_s))
                 .x_label("time (s)")
                 .y_label("respiration (bottom), ECG (top), scaled")
                 .x_range(w.start_s, w.end_s)
-                .y_range(-0.05, 2.0)
+                .y_range(-0.05, 2.05)
                 .size(1400, 500)
                 .line(format!("ECG `{}`", input.ecg_name), ecg)
                 .line(format!("respiration `{}`", input.resp_name), resp)
-                .points("detected beats", beat_marks)
-                .points("breath onsets", breath_marks);
+                .points("detected beats (top row)", beat_marks)
+                .points("breath onsets (middle row)", breath_marks);
         folder.write_plot(&format!("flagged/window-{}", w.index), &plot)?;
     }
     Ok(())
