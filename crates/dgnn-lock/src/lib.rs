@@ -14,12 +14,14 @@
 //! | locked measure, fractal dimension, golden mean at K = 1 | [`tongue::critical_figures`] (all at once), [`tongue::locked_measure`], [`tongue::box_dimension`], [`tongue::gap_scalings`], [`tongue::golden_mean`] |
 //! | tongues of a flow (forced Adler/HKB, PRC forcing) | [`flow::ForcedPhase`], [`flow::PrcForced`], [`flow::flow_rotation_number`], [`flow::flow_grid`], [`flow::locking_range`] |
 //! | Farey sequences, mediants, Stern–Brocot depth | [`farey`] |
-//! | read a recording | [`read::read`] (CSV, OpenSignals, WFDB) |
-//! | R-peaks, breaths, marker phases | [`events::detect_r_peaks`], [`events::detect_breaths`], [`events::marker_phase`] |
+//! | read a recording | [`read::read`] (CSV, OpenSignals, WFDB incl. `212xN`, multi-frequency, FLAC) |
+//! | R-peaks (paced and wide-QRS ECGs too), breaths, marker phases | [`events::detect_r_peaks`], [`events::remove_pacing_spikes`], [`events::detect_breaths`], [`events::marker_phase`] |
+//! | check a record before analysing it (rates, swapped columns, wrong sampling rate) | [`plausibility::check`] |
+//! | gaps, flat and clipped stretches, excluded spans, RR outliers | [`artefacts`] |
 //! | Hilbert phases, band-pass | [`signal::HilbertPlan`], [`signal::hilbert_phase`], [`signal::bandpass`] |
 //! | ρ, λ, γ of any n:m | [`indices::nm_indices`], [`indices::whole_record_indices`] (fused, W5) |
 //! | surrogates and p-values | [`surrogates`] |
-//! | windowed heart–breath analysis with significance | [`sync::SyncParams`] → [`sync::analyse`] → [`sync::SyncAnalysis::summary`], [`sync::synchrogram`] |
+//! | windowed heart–breath analysis with significance | [`sync::SyncParams`] → [`sync::analyse`] (or [`sync::analyse_marked`] with artefact spans) → [`sync::SyncAnalysis::summary`], [`sync::synchrogram`] |
 //! | positive controls (3:1 quiet vs active) | [`controls::ControlParams`] |
 //! | synthetic locked pairs (W5) | [`synthetic::PairParams`] |
 //!
