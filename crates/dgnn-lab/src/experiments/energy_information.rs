@@ -449,21 +449,25 @@ struct Cell {
     knee_factor: Option<f64>,
 }
 
-/// The value of `pick` for seed `s`, pooled over every (data set, model) cell that gives one:
-/// the mean (of logs, when `geometric`, exponentiated back by the caller's transform).
+/// The value of `pick` for one seed, pooled over every (data set, model) cell that gives one:
+/// the mean, or the geometric mean (of ratios) when `geometric`.
 fn pooled(
     cells: &[Cell],
     seed_index: usize,
-    pick: impl Fn(&Cell) -> Option<f64>,
+    pick: &dyn Fn(&Cell) -> Option<f64>,
     geometric: bool,
 ) -> Option<f64> {
     let values: Vec<f64> =
-        cells.iter().filter(|c| c.seed_index == seed_index).filter_map(&pick).collect();
+        cells.iter().filter(|c| c.seed_index == seed_index).filter_map(pick).collect();
     if values.is_empty() {
         return None;
     }
-    let mean = values.iter().sum::<f64>() / values.len() as f64;
-    Some(if geometric { mean.exp() } else { mean })
+    let n = values.len() as f64;
+    Some(if geometric {
+        (values.iter().map(|v| v.ln()).sum::<f64>() / n).exp()
+    } else {
+        values.iter().sum::<f64>() / n
+    })
 }
 
 /// Every (data set, model, seed) comparison; cells whose arms found no front are left out.
@@ -735,3 +739,51 @@ const EXAMPLE: &str = r#"// dgnn experiment energy-information: is minimum energ
     ),
 )
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cell(seed_index: usize, energy_ratio: f64, gain: f64) -> Cell {
+        let member = crate::fronts::Member {
+            energy_joules: 1.0,
+            validation_accuracy: 0.9,
+            test_accuracy: 0.9,
+            information_bits: 1.0,
+            feasible: true,
+            neurons: 1,
+            glia_ratio: 1.0,
+            test_accuracy_by_context: Vec::new(),
+            attractors_log2: 0.0,
+            phase_b_over_a: f64::NAN,
+            summary: String::new(),
+        };
+        Cell {
+            dataset: "iris".into(),
+            model: EnergyModel::Biological,
+            seed_index,
+            energy_ratio,
+            accuracy_gain_points: gain,
+            matched_within: true,
+            budget_loss_points: [None, None],
+            b_best: member.clone(),
+            a_matched: member.clone(),
+            a_best: member.clone(),
+            baseline: member,
+            bits_per_doubling: None,
+            knee_factor: None,
+        }
+    }
+
+    /// Ratios pool by geometric mean (2 and 8 give 4), points by arithmetic mean, per seed.
+    #[test]
+    fn pooling_per_seed() {
+        let cells = [cell(0, 2.0, 1.0), cell(0, 8.0, 3.0), cell(1, 5.0, -1.0)];
+        let ratio = |c: &Cell| Some(c.energy_ratio);
+        let gain = |c: &Cell| Some(c.accuracy_gain_points);
+        assert!((pooled(&cells, 0, &ratio, true).unwrap() - 4.0).abs() < 1e-12);
+        assert!((pooled(&cells, 0, &gain, false).unwrap() - 2.0).abs() < 1e-12);
+        assert!((pooled(&cells, 1, &ratio, true).unwrap() - 5.0).abs() < 1e-12);
+        assert!(pooled(&cells, 2, &ratio, true).is_none());
+    }
+}
