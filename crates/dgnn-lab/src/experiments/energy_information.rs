@@ -745,7 +745,7 @@ mod tests {
     use super::*;
 
     fn cell(seed_index: usize, energy_ratio: f64, gain: f64) -> Cell {
-        let member = crate::fronts::Member {
+        let member = Member {
             energy_joules: 1.0,
             validation_accuracy: 0.9,
             test_accuracy: 0.9,
