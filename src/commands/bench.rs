@@ -32,6 +32,8 @@ pub enum Workload {
     MlpTrain(workloads::mlp_train::Params),
     /// W6: the default energy-constrained architecture search on WDBC, end to end.
     NasWdbc(workloads::nas_wdbc::Params),
+    /// W6: the default energy-constrained architecture search on digits, end to end.
+    NasDigits(workloads::nas_digits::Params),
 }
 
 /// Runs one workload inside a thread pool of the requested size and prints its JSON line.
@@ -48,6 +50,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Workload::Zdt1Nsga2(params) => workloads::zdt1_nsga2::run(&params),
             Workload::MlpTrain(params) => workloads::mlp_train::run(&params),
             Workload::NasWdbc(params) => workloads::nas_wdbc::run(&params),
+            Workload::NasDigits(params) => workloads::nas_digits::run(&params),
         }
     })?;
     println!("{}", serde_json::to_string(&workloads::with_threads(line, threads))?);

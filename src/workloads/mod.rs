@@ -6,6 +6,8 @@ pub mod arnold_tongues;
 pub mod hkb_ensemble;
 pub mod kuramoto;
 pub mod mlp_train;
+pub mod nas_digits;
+pub mod nas_search;
 pub mod nas_wdbc;
 pub mod nm_sync;
 pub mod zdt1_nsga2;

@@ -13,7 +13,7 @@
 //! 4. the remaining weights are fine-tuned with Adam (pruned synapses stay absent).
 
 use crate::GliaError;
-use crate::data::Dataset;
+use crate::data::{Dataset, Standardized};
 use crate::energy::EnergyModel;
 use crate::train::{TrainConfig, fit};
 use crate::trained::{TrainedNetwork, forward_by_context};
@@ -153,9 +153,26 @@ pub fn consolidate(
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<(TrainedNetwork, ConsolidationReport), GliaError> {
-    let scaled = trained.standardizer.apply(data)?;
-    let before = trained.evaluate(data, energy)?;
-    let mut order = usages(trained, &scaled);
+    let data = Standardized::with(&trained.standardizer, data)?;
+    consolidate_standardized(trained, &data, config, energy, seed, progress)
+}
+
+/// [`consolidate`] on the training data standardised once by the network's standardiser
+/// ([`Standardized`]).
+///
+/// # Errors
+/// As [`consolidate`], and [`GliaError::Data`] when `data` went through another standardiser.
+pub fn consolidate_standardized(
+    trained: &TrainedNetwork,
+    data: &Standardized,
+    config: &Valid<Consolidation>,
+    energy: &dyn EnergyModel,
+    seed: Seed,
+    progress: &dyn Progress,
+) -> Result<(TrainedNetwork, ConsolidationReport), GliaError> {
+    let before = trained.evaluate_standardized(data, energy)?;
+    let scaled = data.data();
+    let mut order = usages(trained, scaled);
     order.sort_by(|a, b| a.2.total_cmp(&b.2));
     let total = order.len();
     let mut out = trained.clone();
@@ -167,7 +184,7 @@ pub fn consolidate(
         removed += 1;
     }
     let step = (total / 20).max(1);
-    let mut current = out.evaluate(data, energy)?;
+    let mut current = out.evaluate_standardized(data, energy)?;
     if let Some(budget) = config.energy_budget_joules {
         while current.energy_per_inference.value() > budget && removed < cap {
             let until = (removed + step).min(cap);
@@ -175,7 +192,7 @@ pub fn consolidate(
                 out.network.remove_synapse(order[removed].0, order[removed].1);
                 removed += 1;
             }
-            current = out.evaluate(data, energy)?;
+            current = out.evaluate_standardized(data, energy)?;
         }
     }
     let accuracy_pruned = current.accuracy;
@@ -186,8 +203,8 @@ pub fn consolidate(
             ..TrainConfig::default()
         }
         .check()?;
-        fit(&mut out.network, &scaled, &tune, seed, progress)?;
-        current = out.evaluate(data, energy)?;
+        fit(&mut out.network, scaled, &tune, seed, progress)?;
+        current = out.evaluate_standardized(data, energy)?;
     }
     let report = ConsolidationReport {
         synapses_before: total,

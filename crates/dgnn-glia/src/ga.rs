@@ -14,7 +14,7 @@
 
 use crate::GliaError;
 use crate::arch::ValidArchitecture;
-use crate::data::{Dataset, Standardizer};
+use crate::data::{Dataset, Standardized};
 use crate::network::Network;
 use crate::train::{EpochRecord, History};
 use crate::trained::{TrainedNetwork, argmax, check_fit, forward_by_context};
@@ -213,10 +213,24 @@ pub fn train_genetic(
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<TrainedNetwork, GliaError> {
-    let standardizer = Standardizer::fit(data);
-    let scaled = standardizer.apply(data)?;
-    let template = Network::build(arch, data.n_features(), data.n_classes(), seed)?;
-    check_fit(&template, data)?;
+    train_genetic_standardized(arch, &Standardized::fit(data), config, seed, progress)
+}
+
+/// [`train_genetic`] on a training part standardised once ([`Standardized::fit`]): the same
+/// network, without a standardised copy per training.
+///
+/// # Errors
+/// As [`train_genetic`].
+pub fn train_genetic_standardized(
+    arch: &ValidArchitecture,
+    data: &Standardized,
+    config: &Valid<GaConfig>,
+    seed: Seed,
+    progress: &dyn Progress,
+) -> Result<TrainedNetwork, GliaError> {
+    let scaled = data.data();
+    let template = Network::build(arch, scaled.n_features(), scaled.n_classes(), seed)?;
+    check_fit(&template, scaled)?;
     let genes = genome_of(&template).len();
     let mut init = seed.stream("glia/ga/init", &[]);
     let mut population: Vec<Vec<f64>> = (0..config.population)
@@ -229,7 +243,7 @@ pub fn train_genetic(
             .map(|g| {
                 let mut net = template.clone();
                 set_genome(&mut net, g);
-                fitness(&net, &scaled)
+                fitness(&net, scaled)
             })
             .collect()
     };
@@ -254,7 +268,7 @@ pub fn train_genetic(
             validation_loss: None,
             validation_accuracy: None,
         });
-        history.samples_seen += (data.len() * (config.population - config.elite)) as u64;
+        history.samples_seen += (scaled.len() * (config.population - config.elite)) as u64;
         progress.advance(1);
         progress.message(&format!(
             "gen {} · best MSE {:.4} · acc {:.3}",
@@ -269,7 +283,7 @@ pub fn train_genetic(
     let mut network = template;
     set_genome(&mut network, &population[best]);
     history.best_epoch = config.generations;
-    Ok(TrainedNetwork::assemble(arch, network, standardizer, data, history))
+    Ok(TrainedNetwork::assemble(arch, network, data.standardizer().clone(), scaled, history))
 }
 
 #[cfg(test)]

@@ -15,11 +15,11 @@
 
 use crate::GliaError;
 use crate::arch::ValidArchitecture;
-use crate::consolidate::{Consolidation, ConsolidationReport, consolidate};
-use crate::data::{Dataset, stratified_k_fold};
+use crate::consolidate::{Consolidation, ConsolidationReport, consolidate_standardized};
+use crate::data::{Dataset, Standardized, stratified_k_fold};
 use crate::energy::EnergyModel;
-use crate::ga::{GaConfig, train_genetic};
-use crate::train::{ValidTrainConfig, train};
+use crate::ga::{GaConfig, train_genetic_standardized};
+use crate::train::{ValidTrainConfig, train_standardized};
 use crate::trained::{ContextEvaluation, Evaluation, TrainedNetwork};
 use dgnn_core::{Bits, Joules, ParamError, ParamGuard, Progress, RunningMoments, Seed, Valid};
 use rand::Rng;
@@ -28,18 +28,33 @@ use serde::{Deserialize, Serialize};
 
 /// A way of setting the weights of a network on training data. Implement it to add a trainer.
 pub trait Trainer: Sync {
-    /// Builds a network of `architecture` for `data` (raw features, standardised on them) and
-    /// trains it; every random choice comes from `seed`.
+    /// Builds a network of `architecture` for `data` (a training part standardised on itself,
+    /// [`Standardized::fit`]; the network keeps its standardiser) and trains it; every random
+    /// choice comes from `seed`.
     ///
     /// # Errors
     /// When the data do not fit the architecture or the network cannot be built.
+    fn train_standardized(
+        &self,
+        architecture: &ValidArchitecture,
+        data: &Standardized,
+        seed: Seed,
+        progress: &dyn Progress,
+    ) -> Result<TrainedNetwork, GliaError>;
+
+    /// [`Self::train_standardized`] on raw features, standardised on them first.
+    ///
+    /// # Errors
+    /// As [`Self::train_standardized`].
     fn train(
         &self,
         architecture: &ValidArchitecture,
         data: &Dataset,
         seed: Seed,
         progress: &dyn Progress,
-    ) -> Result<TrainedNetwork, GliaError>;
+    ) -> Result<TrainedNetwork, GliaError> {
+        self.train_standardized(architecture, &Standardized::fit(data), seed, progress)
+    }
 
     /// How many progress steps one training advances (epochs, generations).
     fn progress_steps(&self) -> u64;
@@ -47,14 +62,14 @@ pub trait Trainer: Sync {
 
 /// Mini-batch Adam (see [`crate::train()`]).
 impl Trainer for ValidTrainConfig {
-    fn train(
+    fn train_standardized(
         &self,
         architecture: &ValidArchitecture,
-        data: &Dataset,
+        data: &Standardized,
         seed: Seed,
         progress: &dyn Progress,
     ) -> Result<TrainedNetwork, GliaError> {
-        train(architecture, data, self, seed, progress)
+        train_standardized(architecture, data, self, seed, progress)
     }
 
     fn progress_steps(&self) -> u64 {
@@ -62,16 +77,16 @@ impl Trainer for ValidTrainConfig {
     }
 }
 
-/// The genetic algorithm (see [`train_genetic`]).
+/// The genetic algorithm (see [`crate::train_genetic`]).
 impl Trainer for Valid<GaConfig> {
-    fn train(
+    fn train_standardized(
         &self,
         architecture: &ValidArchitecture,
-        data: &Dataset,
+        data: &Standardized,
         seed: Seed,
         progress: &dyn Progress,
     ) -> Result<TrainedNetwork, GliaError> {
-        train_genetic(architecture, data, self, seed, progress)
+        train_genetic_standardized(architecture, data, self, seed, progress)
     }
 
     fn progress_steps(&self) -> u64 {
@@ -116,16 +131,16 @@ pub enum AnyTrainer {
 }
 
 impl Trainer for AnyTrainer {
-    fn train(
+    fn train_standardized(
         &self,
         architecture: &ValidArchitecture,
-        data: &Dataset,
+        data: &Standardized,
         seed: Seed,
         progress: &dyn Progress,
     ) -> Result<TrainedNetwork, GliaError> {
         match self {
-            Self::Gradient(adam) => adam.train(architecture, data, seed, progress),
-            Self::Genetic(ga) => ga.train(architecture, data, seed, progress),
+            Self::Gradient(adam) => adam.train_standardized(architecture, data, seed, progress),
+            Self::Genetic(ga) => ga.train_standardized(architecture, data, seed, progress),
         }
     }
 
@@ -220,12 +235,27 @@ impl<'a> TrainingJob<'a> {
         seed: Seed,
         progress: &dyn Progress,
     ) -> Result<TrainedJob, GliaError> {
-        let network = self.trainer.train(self.architecture, data, seed, progress)?;
+        self.train_standardized(&Standardized::fit(data), seed, progress)
+    }
+
+    /// [`Self::train`] on a training part standardised once ([`Standardized::fit`]): what a
+    /// caller that trains many networks on the same part uses.
+    ///
+    /// # Errors
+    /// As [`Self::train`].
+    pub fn train_standardized(
+        &self,
+        data: &Standardized,
+        seed: Seed,
+        progress: &dyn Progress,
+    ) -> Result<TrainedJob, GliaError> {
+        let network = self.trainer.train_standardized(self.architecture, data, seed, progress)?;
         let Some(settings) = self.consolidation else {
             return Ok(TrainedJob { network, consolidation: None });
         };
         progress.message("consolidating");
-        let (network, report) = consolidate(&network, data, settings, self.energy, seed, progress)?;
+        let (network, report) =
+            consolidate_standardized(&network, data, settings, self.energy, seed, progress)?;
         Ok(TrainedJob { network, consolidation: Some(report) })
     }
 
@@ -398,9 +428,10 @@ impl CrossValidation {
 mod tests {
     use super::*;
     use crate::arch::Architecture;
+    use crate::consolidate::consolidate;
     use crate::data::stratified_split;
     use crate::energy::HardwareEnergy;
-    use crate::train::TrainConfig;
+    use crate::train::{TrainConfig, train};
     use dgnn_core::NoProgress;
 
     fn short_adam() -> ValidTrainConfig {

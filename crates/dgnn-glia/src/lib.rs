@@ -95,6 +95,8 @@
 //!       activity, energy, energy_per_inference, atp_per_inference, bits_per_joule, bits_per_atp }
 //! TrainedNetwork::evaluate_by_context(&data, energy) -> [ContextEvaluation]  (every context)
 //! TrainedNetwork::{predict, probabilities, save, load}
+//! TrainedNetwork::predict_file(path, &TableColumns { label, context, .. }, energy)
+//!     -> Predictions { predicted, probabilities, energy_per_inference, evaluation (labelled) }
 //! consolidate(&trained, &data, &Valid<Consolidation>, energy, seed, p)
 //!     -> (TrainedNetwork, ConsolidationReport)
 //! Network::{layers, set_parameters, phase() -> PhaseState { attractors_per_unit, … },
@@ -129,22 +131,23 @@ pub mod learn;
 pub mod model;
 pub mod network;
 pub mod phase;
+pub mod predict;
 pub mod train;
 pub mod trained;
 
 pub use arch::{Activation, Architecture, Region, ValidArchitecture};
 pub use astrocyte::AstrocyteRule;
-pub use consolidate::{Consolidation, ConsolidationReport, consolidate};
+pub use consolidate::{Consolidation, ConsolidationReport, consolidate, consolidate_standardized};
 pub use data::{
-    Builtin, CsvOptions, DataSource, Dataset, LabelColumn, Split, Standardizer, stratified_k_fold,
-    stratified_split,
+    Builtin, CsvOptions, DataSource, Dataset, LabelColumn, Split, Standardized, Standardizer,
+    stratified_k_fold, stratified_split,
 };
 pub use energy::{
     BiologicalEnergy, EnergyBreakdown, EnergyCategory, EnergyChoice, EnergyItem, EnergyModel,
     HardwareEnergy, RegionId,
 };
 pub use error::GliaError;
-pub use ga::{GaConfig, train_genetic};
+pub use ga::{GaConfig, train_genetic, train_genetic_standardized};
 pub use info::ConfusionMatrix;
 pub use job::{
     AnyTrainer, CrossValidation, CrossValidationSummary, HeldOutResult, TrainedJob, Trainer,
@@ -153,7 +156,10 @@ pub use job::{
 pub use learn::{Learn, PhaseProjection};
 pub use network::{ActivityReport, Layer, Network, RegionActivity, Territories};
 pub use phase::{PhaseLayer, PhaseState};
-pub use train::{EarlyStopping, EpochRecord, History, TrainConfig, ValidTrainConfig, train};
+pub use predict::Predictions;
+pub use train::{
+    EarlyStopping, EpochRecord, History, TrainConfig, ValidTrainConfig, train, train_standardized,
+};
 pub use trained::{ContextEvaluation, Evaluation, TrainedNetwork};
 
 /// What a one-crate user needs from `dgnn-core`: seeds, progress sinks, checked parameters,

@@ -22,7 +22,7 @@
 
 use crate::GliaError;
 use crate::arch::ValidArchitecture;
-use crate::data::{Dataset, Standardizer, stratified_split};
+use crate::data::{Dataset, Standardized, stratified_split};
 use crate::learn::{ContextLearning, Learn, PhaseProjection, prepare};
 use crate::network::{Grads, Network, Workspace};
 use crate::trained::{TrainedNetwork, argmax, check_fit, confusion, cross_entropy, infer};
@@ -255,36 +255,70 @@ pub fn train(
     seed: Seed,
     progress: &dyn Progress,
 ) -> Result<TrainedNetwork, GliaError> {
-    let standardizer = Standardizer::fit(data);
-    let scaled = standardizer.apply(data)?;
-    let mut network = Network::build(arch, data.n_features(), data.n_classes(), seed)?;
-    prepare(&mut network, config.learn, data.n_contexts(), seed)?;
-    check_fit(&network, data)?;
-    let history = fit(&mut network, &scaled, config, seed, progress)?;
-    Ok(TrainedNetwork::assemble(arch, network, standardizer, data, history))
+    train_standardized(arch, &Standardized::fit(data), config, seed, progress)
 }
 
-/// The batches of one epoch: shuffled indices cut into batches of one context each.
-fn epoch_batches(
-    data: &Dataset,
-    rows: &[usize],
-    batch: usize,
+/// [`train`] on a training part standardised once ([`Standardized::fit`] of the raw part): the
+/// same network, without a standardised copy per training.
+///
+/// # Errors
+/// As [`train`].
+pub fn train_standardized(
+    arch: &ValidArchitecture,
+    data: &Standardized,
+    config: &ValidTrainConfig,
     seed: Seed,
-    epoch: usize,
-) -> Vec<Vec<usize>> {
-    let mut order = rows.to_vec();
-    shuffle(&mut order, &mut seed.stream("glia/train/shuffle", &[epoch as u64]));
-    let contexts = data.n_contexts();
-    if contexts == 1 {
-        return order.chunks(batch).map(<[usize]>::to_vec).collect();
+    progress: &dyn Progress,
+) -> Result<TrainedNetwork, GliaError> {
+    let scaled = data.data();
+    let mut network = Network::build(arch, scaled.n_features(), scaled.n_classes(), seed)?;
+    prepare(&mut network, config.learn, scaled.n_contexts(), seed)?;
+    check_fit(&network, scaled)?;
+    let history = fit(&mut network, scaled, config, seed, progress)?;
+    Ok(TrainedNetwork::assemble(arch, network, data.standardizer().clone(), scaled, history))
+}
+
+/// The batches of one epoch: the rows in a fresh shuffled order, cut into batches of one
+/// context each (with several contexts, the batch order is shuffled too). Its buffers are
+/// reused from epoch to epoch.
+#[derive(Default)]
+struct EpochOrder {
+    /// The shuffled rows.
+    order: Vec<usize>,
+    /// With several contexts: the shuffled rows grouped by context, in context order.
+    by_context: Vec<usize>,
+    /// Each batch as a range of `order` (one context) or of `by_context`.
+    batches: Vec<std::ops::Range<usize>>,
+}
+
+impl EpochOrder {
+    /// Deals out epoch `epoch` (streams `glia/train/shuffle` and `glia/train/batches`).
+    fn deal(&mut self, data: &Dataset, rows: &[usize], batch: usize, seed: Seed, epoch: usize) {
+        self.order.clear();
+        self.order.extend_from_slice(rows);
+        shuffle(&mut self.order, &mut seed.stream("glia/train/shuffle", &[epoch as u64]));
+        self.batches.clear();
+        self.by_context.clear();
+        let contexts = data.n_contexts();
+        if contexts == 1 {
+            let n = self.order.len();
+            self.batches.extend((0..n).step_by(batch).map(|start| start..(start + batch).min(n)));
+            return;
+        }
+        for c in 0..contexts {
+            let start = self.by_context.len();
+            self.by_context.extend(self.order.iter().copied().filter(|&i| data.context(i) == c));
+            let end = self.by_context.len();
+            self.batches.extend((start..end).step_by(batch).map(|b| b..(b + batch).min(end)));
+        }
+        shuffle(&mut self.batches, &mut seed.stream("glia/train/batches", &[epoch as u64]));
     }
-    let mut batches = Vec::new();
-    for c in 0..contexts {
-        let members: Vec<usize> = order.iter().copied().filter(|&i| data.context(i) == c).collect();
-        batches.extend(members.chunks(batch).map(<[usize]>::to_vec));
+
+    /// The rows of every batch, in the epoch's order.
+    fn batches(&self) -> impl Iterator<Item = &[usize]> {
+        let rows = if self.by_context.is_empty() { &self.order } else { &self.by_context };
+        self.batches.iter().map(move |range| &rows[range.clone()])
     }
-    shuffle(&mut batches, &mut seed.stream("glia/train/batches", &[epoch as u64]));
-    batches
 }
 
 /// Trains `network` in place on standardised `data` with Adam; returns the history.
@@ -307,11 +341,12 @@ pub(crate) fn fit(
     let mut history = History { learned: config.learn, ..History::default() };
     let mut best: Option<(f64, Network)> = None;
     let mut since_best = 0usize;
+    let mut order = EpochOrder::default();
     progress.start(config.epochs as u64, "train");
     for epoch in 0..config.epochs {
-        let batches = epoch_batches(data, &train_rows, config.batch_size, seed, epoch);
+        order.deal(data, &train_rows, config.batch_size, seed, epoch);
         let penalty = config.phase_penalty * (epoch + 1) as f64 / config.epochs as f64;
-        let pass = run.epoch(network, data, &batches, config, penalty, &mut history.samples_seen);
+        let pass = run.epoch(network, data, &order, config, penalty, &mut history.samples_seen);
         if pass.budget_spent {
             history.stopped_early = epoch + 1 < config.epochs || pass.seen < train_rows.len();
             record_epoch(&mut history, epoch, &pass, None);
@@ -408,13 +443,13 @@ impl AdamRun {
         &mut self,
         network: &mut Network,
         data: &Dataset,
-        batches: &[Vec<usize>],
+        order: &EpochOrder,
         config: &ValidTrainConfig,
         penalty: f64,
         samples_seen: &mut u64,
     ) -> EpochPass {
         let mut pass = EpochPass { loss_sum: 0.0, correct: 0, seen: 0, budget_spent: false };
-        for batch in batches {
+        for batch in order.batches() {
             let b = batch.len();
             self.ws.load_batch(data, batch);
             self.labels.clear();

@@ -8,7 +8,7 @@
 
 use crate::GliaError;
 use crate::arch::{Architecture, ValidArchitecture};
-use crate::data::{Dataset, Standardizer};
+use crate::data::{Dataset, Standardized, Standardizer};
 use crate::energy::{EnergyBreakdown, EnergyModel};
 use crate::info::ConfusionMatrix;
 use crate::network::{ActivityReport, Network, Workspace};
@@ -256,21 +256,45 @@ impl TrainedNetwork {
         energy: &dyn EnergyModel,
     ) -> Result<Evaluation, GliaError> {
         check_fit(&self.network, data)?;
-        let scaled = self.standardizer.apply(data)?;
-        let (probs, activity) = infer_with_activity(&self.network, &scaled);
+        self.evaluate_standardized(&Standardized::with(&self.standardizer, data)?, energy)
+    }
+
+    /// [`Self::evaluate`] on data already standardised by this network's standardiser (a
+    /// held-out part standardised once for many networks trained on the same training part).
+    ///
+    /// # Errors
+    /// [`GliaError::Data`] when `data` went through another standardiser; as
+    /// [`Self::evaluate`] otherwise.
+    pub fn evaluate_standardized(
+        &self,
+        data: &Standardized,
+        energy: &dyn EnergyModel,
+    ) -> Result<Evaluation, GliaError> {
+        let scaled = data.data();
+        check_fit(&self.network, scaled)?;
+        if data.standardizer() != &self.standardizer {
+            return Err(GliaError::Data {
+                name: scaled.name().into(),
+                problem: "was standardised with another standardiser than the network's (that \
+                          of another training part): standardise the raw rows with the \
+                          network's own"
+                    .into(),
+            });
+        }
+        let (probs, activity) = infer_with_activity(&self.network, scaled);
         let classes = self.network.classes();
-        let confusion = confusion(&scaled, &probs, classes);
+        let confusion = confusion(scaled, &probs, classes);
         let breakdown = energy.account(&activity);
         let joules = breakdown.total();
         let atp = breakdown.total_atp();
         let info = confusion.mutual_information();
         let per = |x: f64| if x > 0.0 { info.value() / x } else { 0.0 };
         Ok(Evaluation {
-            samples: data.len(),
+            samples: scaled.len(),
             accuracy: confusion.accuracy(),
             mutual_information: info,
             label_entropy: confusion.label_entropy(),
-            cross_entropy: cross_entropy(&scaled, &probs, classes),
+            cross_entropy: cross_entropy(scaled, &probs, classes),
             confusion,
             activity,
             energy: breakdown,
@@ -351,6 +375,30 @@ mod tests {
         let plain = Architecture::plain(&[5]).check().unwrap();
         let single = train(&plain, &base_iris(), &config, Seed(4), &NoProgress).unwrap();
         assert!(single.evaluate_by_context(&base_iris(), &energy).unwrap().is_empty());
+    }
+
+    #[test]
+    fn standardised_once_gives_the_raw_figures_and_refuses_a_foreign_standardiser() {
+        // Training on a part standardised once and evaluating a held-out part standardised by
+        // the network's standardiser are the raw paths without their copies: equal to the bit.
+        let data = Dataset::builtin("wine").unwrap();
+        let split = crate::data::stratified_split(data.labels(), 0.3, Seed(1)).unwrap();
+        let (train_part, test_part) = (data.subset(&split.train), data.subset(&split.test));
+        let arch = Architecture::plain(&[6]).check().unwrap();
+        let config = TrainConfig { epochs: 5, ..TrainConfig::default() }.check().unwrap();
+        let raw = train(&arch, &train_part, &config, Seed(2), &NoProgress).unwrap();
+        let once = Standardized::fit(&train_part);
+        let net =
+            crate::train::train_standardized(&arch, &once, &config, Seed(2), &NoProgress).unwrap();
+        assert_eq!(net, raw);
+        let energy = HardwareEnergy::default().check().unwrap();
+        let held_out = Standardized::with(&net.standardizer, &test_part).unwrap();
+        let expected = raw.evaluate(&test_part, &energy).unwrap();
+        assert_eq!(net.evaluate_standardized(&held_out, &energy).unwrap(), expected);
+        // Rows standardised on themselves are not what this network expects.
+        let foreign = Standardized::fit(&test_part);
+        let err = net.evaluate_standardized(&foreign, &energy).unwrap_err().to_string();
+        assert!(err.contains("another standardiser"), "{err}");
     }
 
     fn base_iris() -> Dataset {

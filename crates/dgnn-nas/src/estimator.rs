@@ -7,6 +7,16 @@
 //! the validation part; [`Estimator::measure_final`] retrains genomes at full fidelity and
 //! measures them on the validation and the test part (the baseline and the final front).
 //!
+//! **Standardised once.** Each training part is standardised once, on itself, and the
+//! validation part (and for the final front the test part) once by each training part's
+//! standardiser ([`Standardized`]): the networks of a search share these copies instead of each
+//! making its own, with the same figures to the bit.
+//!
+//! **Full-fidelity networks kept.** A network trained at full fidelity during the search is kept
+//! (up to [`KEPT_NETWORKS`] of them), so the final re-measurement of a front member that was
+//! promoted measures it again instead of training it again: a training is a function of the
+//! genome, so the figures are the same either way.
+//!
 //! **Seeds.** A genome's training seed is drawn from stream `nas/train` with the path
 //! `[stream_id("nas/genome", key)]`: it depends only on the master seed and the genome, so a
 //! measurement is a function of the genome (the evaluation cache stays meaningful, and an
@@ -19,10 +29,15 @@ use crate::measure::{Estimation, Fidelity, Measurement, Splits, fingerprint, tra
 use crate::objective::EnergyUnit;
 use dgnn_core::{Seed, StreamRng};
 use dgnn_evo::Genome;
-use dgnn_glia::{Dataset, TrainedNetwork, ValidTrainConfig};
+use dgnn_glia::{Dataset, Standardized, TrainedNetwork, ValidTrainConfig};
 use rand::Rng;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::sync::Mutex;
+
+/// The most full-fidelity networks an estimator keeps for the final re-measurement (a few tens
+/// of kilobytes each; beyond this, front members are trained again, with the same result).
+pub const KEPT_NETWORKS: usize = 4096;
 
 /// Counts and bests of the trainings this process has made (for progress display; not part of
 /// the search state, and not counting trainings an evaluator ran on other machines).
@@ -82,10 +97,32 @@ pub struct FinalMeasurement {
     pub model: TrainedNetwork,
 }
 
+/// A training part standardised on itself and the validation part standardised the same way.
+struct Standardised {
+    train: Standardized,
+    validation: Standardized,
+}
+
+impl Standardised {
+    fn of(train: &Dataset, validation: &Dataset) -> Result<Self, NasError> {
+        let train = Standardized::fit(train);
+        let validation = Standardized::with(train.standardizer(), validation)?;
+        Ok(Self { train, validation })
+    }
+}
+
 /// Trains and measures genomes (module docs).
 pub struct Estimator {
     estimation: Estimation,
     splits: Splits,
+    /// The training part and the validation part, standardised for full fidelity.
+    full: Standardised,
+    /// The same for the low-fidelity subset (none without low fidelity).
+    low: Option<Standardised>,
+    /// The test part standardised for full fidelity (the final front's networks).
+    test: Standardized,
+    /// Networks trained at full fidelity, by genome key (module docs).
+    kept: Mutex<HashMap<Vec<u64>, (Measurement, TrainedNetwork)>>,
     seed: Seed,
     fingerprint: u64,
     contexts: usize,
@@ -114,6 +151,12 @@ impl Estimator {
             estimation.low().map(|(_, share)| share),
             seed,
         )?;
+        let full = Standardised::of(&splits.train, &splits.validation)?;
+        let low = match estimation.low() {
+            Some(_) => Some(Standardised::of(&splits.low_fidelity, &splits.validation)?),
+            None => None,
+        };
+        let test = Standardized::with(full.train.standardizer(), &splits.test)?;
         let fingerprint = fingerprint(data);
         // `key=value` items, so a checkpoint mismatch can name the one that differs.
         let data_description = format!(
@@ -129,6 +172,10 @@ impl Estimator {
         Ok(Self {
             estimation,
             splits,
+            full,
+            low,
+            test,
+            kept: Mutex::new(HashMap::new()),
             seed,
             fingerprint,
             contexts: data.n_contexts(),
@@ -199,7 +246,8 @@ impl Estimator {
         Seed(rng.next_u64())
     }
 
-    /// Trains `genome` at a fidelity and measures it on the validation part.
+    /// Trains `genome` at a fidelity and measures it on the validation part (a network kept
+    /// from an earlier full-fidelity training is measured as it was, module docs).
     ///
     /// # Errors
     /// The glia crate's refusal of the architecture or of the training.
@@ -208,15 +256,21 @@ impl Estimator {
         genome: &DgnnGenome,
         fidelity: Fidelity,
     ) -> Result<(Measurement, TrainedNetwork), NasError> {
-        let (config, train_part): (&ValidTrainConfig, &Dataset) =
-            match (fidelity, self.estimation.low()) {
-                (Fidelity::Low, Some((low, _))) => (low, &self.splits.low_fidelity),
-                _ => (self.estimation.full(), &self.splits.train),
+        let (config, parts): (&ValidTrainConfig, &Standardised) =
+            match (fidelity, self.estimation.low(), &self.low) {
+                (Fidelity::Low, Some((low, _)), Some(parts)) => (low, parts),
+                _ => (self.estimation.full(), &self.full),
             };
+        let key = genome.key();
+        if fidelity == Fidelity::Full
+            && let Some(kept) = self.kept.lock().ok().and_then(|k| k.get(&key).cloned())
+        {
+            return Ok(kept);
+        }
         let out = train_and_measure(
             genome,
-            train_part,
-            &self.splits.validation,
+            &parts.train,
+            &parts.validation,
             config,
             self.training_seed(genome),
             self.estimation.energy(),
@@ -224,6 +278,12 @@ impl Estimator {
         )?;
         if let Ok(mut progress) = self.progress.lock() {
             progress.record(&out.0);
+        }
+        if fidelity == Fidelity::Full
+            && let Ok(mut kept) = self.kept.lock()
+            && kept.len() < KEPT_NETWORKS
+        {
+            kept.insert(key, out.clone());
         }
         Ok(out)
     }
@@ -247,7 +307,8 @@ impl Estimator {
             .map(|genome| {
                 let (validation, model) = self.measure(genome, Fidelity::Full)?;
                 let energy = self.estimation.energy();
-                let test = Measurement::of(&model, &self.splits.test, energy, Fidelity::Full)?;
+                let test =
+                    Measurement::of_standardized(&model, &self.test, energy, Fidelity::Full)?;
                 let test_accuracy_by_context = self.accuracy_by_context(&model)?;
                 Ok(FinalMeasurement {
                     genome: genome.clone(),

@@ -21,8 +21,8 @@ use dgnn_core::error::in_range;
 use dgnn_core::{NoProgress, ParamError, ParamGuard, Seed, Valid};
 use dgnn_glia::data::stratified_split;
 use dgnn_glia::{
-    Dataset, EarlyStopping, EnergyCategory, EnergyChoice, EnergyModel, HardwareEnergy, TrainConfig,
-    TrainedNetwork, TrainingJob, ValidTrainConfig,
+    Dataset, EarlyStopping, EnergyCategory, EnergyChoice, EnergyModel, HardwareEnergy,
+    Standardized, TrainConfig, TrainedNetwork, TrainingJob, ValidTrainConfig,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -268,14 +268,31 @@ pub struct Measurement {
 }
 
 impl Measurement {
-    /// Measures `trained` on `data` under `energy`.
+    /// Measures `trained` on `data` (raw features) under `energy`.
+    ///
+    /// # Errors
+    /// The glia crate's refusal of data that do not fit the network.
     pub fn of(
         trained: &TrainedNetwork,
         data: &Dataset,
         energy: &dyn EnergyModel,
         fidelity: Fidelity,
     ) -> Result<Self, NasError> {
-        let eval = trained.evaluate(data, energy)?;
+        let data = Standardized::with(&trained.standardizer, data)?;
+        Self::of_standardized(trained, &data, energy, fidelity)
+    }
+
+    /// [`Self::of`] on data standardised once by the network's standardiser.
+    ///
+    /// # Errors
+    /// As [`Self::of`], and when `data` went through another standardiser.
+    pub fn of_standardized(
+        trained: &TrainedNetwork,
+        data: &Standardized,
+        energy: &dyn EnergyModel,
+        fidelity: Fidelity,
+    ) -> Result<Self, NasError> {
+        let eval = trained.evaluate_standardized(data, energy)?;
         let hardware = HardwareEnergy::default().check()?.account(&eval.activity).total();
         let astrocytes = trained.architecture.regions.iter().map(|r| r.astrocytes()).sum();
         Ok(Self {
@@ -431,19 +448,21 @@ pub fn fingerprint(data: &Dataset) -> u64 {
     h
 }
 
-/// Trains `genome` on `train` with `config` and measures it on `validation`.
+/// Trains `genome` on `train_part` with `config` and measures it on `validation` (standardised
+/// by the training part's standardiser).
 pub(crate) fn train_and_measure(
     genome: &DgnnGenome,
-    train_part: &Dataset,
-    validation: &Dataset,
+    train_part: &Standardized,
+    validation: &Standardized,
     config: &ValidTrainConfig,
     seed: Seed,
     energy: &Valid<EnergyChoice>,
     fidelity: Fidelity,
 ) -> Result<(Measurement, TrainedNetwork), NasError> {
     let arch = genome.architecture().clone().check()?;
-    let trained = TrainingJob::new(&arch, config, energy).train(train_part, seed, &NoProgress)?;
-    let measurement = Measurement::of(&trained.network, validation, energy, fidelity)?;
+    let job = TrainingJob::new(&arch, config, energy);
+    let trained = job.train_standardized(train_part, seed, &NoProgress)?;
+    let measurement = Measurement::of_standardized(&trained.network, validation, energy, fidelity)?;
     Ok((measurement, trained.network))
 }
 

@@ -11,8 +11,12 @@
 //!   classifier ([`Dataset::best_context_blind_accuracy`]).
 //! - [`Standardizer`] is scikit-learn's `StandardScaler`: mean and population standard deviation
 //!   (ddof = 0) fitted on the training part only; a constant feature keeps scale 1.
+//!   [`Standardized`] is a part standardised once, with the standardiser that did it, for the
+//!   many trainings and evaluations of a search (no standardised copy per network).
 //! - [`stratified_split`] and [`stratified_k_fold`] deal each seeded, shuffled class out in
 //!   proportion ([`split`]).
+//! - [`inference::InferenceTable`] reads new samples for a trained network, laid out as it was
+//!   trained (features by name, labels by class name, contexts numbered as in training).
 //!
 //! A data set knows its classes and contexts (tasks) as a whole: a part of it
 //! ([`Dataset::subset`]) keeps every class name and the number of contexts, even those of which
@@ -20,6 +24,7 @@
 
 pub mod builtin;
 pub mod csv;
+pub mod inference;
 pub mod split;
 mod synthetic;
 
@@ -308,7 +313,7 @@ impl Dataset {
         right as f64 / self.len().max(1) as f64
     }
 
-    /// Replaces every feature row by `f(row)` in place (used by [`Standardizer::apply`]).
+    /// Replaces every feature row by `f(row)` in place (used by [`Standardizer`]).
     fn map_rows(&mut self, mut f: impl FnMut(&mut [f64])) {
         for row in self.features.chunks_exact_mut(self.n_features) {
             f(row);
@@ -370,12 +375,60 @@ impl Standardizer {
             });
         }
         let mut out = data.clone();
-        out.map_rows(|row| {
+        self.standardize_in_place(&mut out);
+        Ok(out)
+    }
+
+    /// Standardises the rows of `data` in place (`data` has the fitted feature count).
+    fn standardize_in_place(&self, data: &mut Dataset) {
+        data.map_rows(|row| {
             for ((x, m), s) in row.iter_mut().zip(&self.mean).zip(&self.scale) {
                 *x = (*x - m) / s;
             }
         });
-        Ok(out)
+    }
+}
+
+/// A data set standardised once, with the [`Standardizer`] that did it: what trainings and
+/// evaluations on the same rows share instead of each making its own standardised copy (a
+/// search trains thousands of networks on one training part and measures them all on one
+/// validation part). Training on it, or evaluating a network whose standardiser is this one,
+/// gives exactly the figures of the raw rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standardized {
+    standardizer: Standardizer,
+    scaled: Dataset,
+}
+
+impl Standardized {
+    /// `data` standardised by a standardiser fitted on it (a training part).
+    #[must_use]
+    pub fn fit(data: &Dataset) -> Self {
+        let standardizer = Standardizer::fit(data);
+        let mut scaled = data.clone();
+        standardizer.standardize_in_place(&mut scaled);
+        Self { standardizer, scaled }
+    }
+
+    /// `data` standardised by `standardizer` (fitted on another part: a held-out part under its
+    /// training part's standardiser).
+    ///
+    /// # Errors
+    /// [`GliaError::Shape`] when the standardiser was fitted on another number of features.
+    pub fn with(standardizer: &Standardizer, data: &Dataset) -> Result<Self, GliaError> {
+        Ok(Self { standardizer: standardizer.clone(), scaled: standardizer.apply(data)? })
+    }
+
+    /// The standardiser the rows went through.
+    #[must_use]
+    pub fn standardizer(&self) -> &Standardizer {
+        &self.standardizer
+    }
+
+    /// The standardised rows (names, classes and contexts of the raw data).
+    #[must_use]
+    pub fn data(&self) -> &Dataset {
+        &self.scaled
     }
 }
 

@@ -167,9 +167,9 @@ impl Network {
                     wt[o * 2 * n_in + j] = split[j * n_out + o];
                 }
             }
-            let g2 = &mut ws.scratch[..2 * n_in];
-            for s in 0..batch {
-                kernels::affine(&delta[s * n_out..(s + 1) * n_out], wt, &ws.zeros[..2 * n_in], g2);
+            let g2 = &mut ws.stacked_grad[..batch * 2 * n_in];
+            kernels::affine_batch(delta, wt, &ws.zeros[..2 * n_in], g2);
+            for (s, g2) in g2.chunks_exact(2 * n_in).enumerate() {
                 for i in 0..n_in {
                     grad_h[s * n_in + i] =
                         ws.fpos[r][s * n_in + i] * g2[i] + ws.fneg[r][s * n_in + i] * g2[n_in + i];
@@ -183,14 +183,7 @@ impl Network {
                     wt[o * n_in + i] = weights[i * n_out + o];
                 }
             }
-            for s in 0..batch {
-                kernels::affine(
-                    &delta[s * n_out..(s + 1) * n_out],
-                    wt,
-                    &ws.zeros[..n_in],
-                    &mut grad_h[s * n_in..(s + 1) * n_in],
-                );
-            }
+            kernels::affine_batch(delta, wt, &ws.zeros[..n_in], grad_h);
         }
     }
 
@@ -210,13 +203,14 @@ impl Network {
         let act = self.activations[r];
         let terr = &self.territories[r];
         let t_count = terr.count();
+        let ga = &mut ws.territory_scratch[..t_count];
         for s in 0..batch {
             let pre = &ws.pre[r][s * n..(s + 1) * n];
             let theta = &ws.theta[r][s * t_count..(s + 1) * t_count];
             let demand = &ws.demand[r][s * t_count..(s + 1) * t_count];
             let g = &grad_h[s * n..(s + 1) * n];
             // Σ_{i∈T} g_i a_i per throttled territory.
-            let mut ga = vec![0.0; t_count];
+            ga.fill(0.0);
             for i in 0..n {
                 ga[terr.of_neuron[i]] += g[i] * pre[i];
             }

@@ -93,21 +93,23 @@ impl Network {
         let input = &before[l][..batch * n_in];
         let out = &mut after[0][..batch * n_out];
         let modulated = l > 0 && self.rule.is_some();
-        let weights: &[f64] = if ws.eff.is_empty() { &layer.weights } else { &ws.eff[l] };
-        for s in 0..batch {
-            let o = &mut out[s * n_out..(s + 1) * n_out];
-            let x = &input[s * n_in..(s + 1) * n_in];
-            if modulated {
-                let (fp, fn_) = (&ws.fpos[l - 1][s * n_in..], &ws.fneg[l - 1][s * n_in..]);
-                let xs = &mut ws.stacked[l][s * 2 * n_in..(s + 1) * 2 * n_in];
+        if modulated {
+            // The stacked input `[x·P, x·N]` of every sample, then one product with the stacked
+            // weights.
+            let (fp, fn_) = (&ws.fpos[l - 1], &ws.fneg[l - 1]);
+            let stacked = &mut ws.stacked[l][..batch * 2 * n_in];
+            for (s, xs) in stacked.chunks_exact_mut(2 * n_in).enumerate() {
+                let x = &input[s * n_in..(s + 1) * n_in];
+                let (pos, neg) = xs.split_at_mut(n_in);
                 for i in 0..n_in {
-                    xs[i] = x[i] * fp[i];
-                    xs[n_in + i] = x[i] * fn_[i];
+                    pos[i] = x[i] * fp[s * n_in + i];
+                    neg[i] = x[i] * fn_[s * n_in + i];
                 }
-                kernels::affine(xs, &ws.eff_split[l], &layer.bias, o);
-            } else {
-                kernels::affine(x, weights, &layer.bias, o);
             }
+            kernels::affine_batch(stacked, &ws.eff_split[l], &layer.bias, out);
+        } else {
+            let weights: &[f64] = if ws.eff.is_empty() { &layer.weights } else { &ws.eff[l] };
+            kernels::affine_batch(input, weights, &layer.bias, out);
         }
         if l + 1 == self.layers.len() {
             softmax_rows(out, n_out);
@@ -126,20 +128,22 @@ impl Network {
             let terr = &self.territories[l];
             let t_count = terr.count();
             ws.pre[l][..batch * n_out].copy_from_slice(out);
-            for s in 0..batch {
-                let row = &mut out[s * n_out..(s + 1) * n_out];
-                let demand = &mut ws.demand[l][s * t_count..(s + 1) * t_count];
-                demand.fill(0.0);
-                for (i, &a) in row.iter().enumerate() {
-                    demand[terr.of_neuron[i]] += act.activity(a);
+            let demand = &mut ws.demand[l][..batch * t_count];
+            let theta = &mut ws.theta[l][..batch * t_count];
+            for ((row, demand), theta) in out
+                .chunks_exact_mut(n_out)
+                .zip(demand.chunks_exact_mut(t_count))
+                .zip(theta.chunks_exact_mut(t_count))
+            {
+                territory_demand(act, row, &terr.of_neuron, demand);
+                for ((theta, &demand), &astrocytes) in
+                    theta.iter_mut().zip(demand.iter()).zip(&terr.astrocytes)
+                {
+                    let cap = supply * astrocytes as f64;
+                    *theta = if demand > cap { cap / demand } else { 1.0 };
                 }
-                let theta = &mut ws.theta[l][s * t_count..(s + 1) * t_count];
-                for t in 0..t_count {
-                    let cap = supply * terr.astrocytes[t] as f64;
-                    theta[t] = if demand[t] > cap { cap / demand[t] } else { 1.0 };
-                }
-                for (i, h) in row.iter_mut().enumerate() {
-                    *h *= theta[terr.of_neuron[i]];
+                for (h, &t) in row.iter_mut().zip(&terr.of_neuron) {
+                    *h *= theta[t];
                 }
             }
         }
@@ -157,11 +161,12 @@ impl Network {
         for r in 0..self.hidden() {
             let n = self.layers[r].outputs;
             let groups = self.groups(r);
-            let mut active = vec![0usize; groups];
-            let mut size = vec![0usize; groups];
+            let size = &mut ws.group_size[..groups];
+            size.fill(0);
             for i in 0..n {
                 size[self.group_of(r, i)] += 1;
             }
+            let active = &mut ws.group_active[..groups];
             for s in 0..batch {
                 active.fill(0);
                 let h = &ws.acts[r + 1][s * n..(s + 1) * n];
@@ -187,6 +192,22 @@ impl Network {
                 }
             }
         }
+    }
+}
+
+/// The demand of every territory, `Σ_{i∈T} r(h_i)`, summed over the neurons in order (one
+/// loop per activation, so the match is not taken per neuron).
+fn territory_demand(act: Activation, row: &[f64], of_neuron: &[usize], demand: &mut [f64]) {
+    demand.fill(0.0);
+    let mut add = |activity: fn(f64) -> f64| {
+        for (&a, &t) in row.iter().zip(of_neuron) {
+            demand[t] += activity(a);
+        }
+    };
+    match act {
+        Activation::Tanh => add(f64::abs),
+        Activation::Relu => add(|h| h.clamp(0.0, 1.0)),
+        Activation::Sigmoid => add(|h| h),
     }
 }
 

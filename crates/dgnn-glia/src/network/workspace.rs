@@ -23,6 +23,11 @@ pub(crate) struct Workspace {
     pub(super) fpos: Vec<Vec<f64>>,
     pub(super) fneg: Vec<Vec<f64>>,
     pub(super) states: Vec<Vec<AstrocyteState>>,
+    /// Scratch of the astrocyte step: neurons of each counter group, and the active ones.
+    pub(super) group_size: Vec<usize>,
+    pub(super) group_active: Vec<usize>,
+    /// Scratch of the supply throttle's backward pass: one value per territory.
+    pub(super) territory_scratch: Vec<f64>,
     /// Per layer: `∂L/∂z` of its outputs.
     pub(super) deltas: Vec<Vec<f64>>,
     pub(super) grad_h: Vec<f64>,
@@ -37,8 +42,9 @@ pub(crate) struct Workspace {
     /// Per layer (with the astrocyte rule): gradient of the stacked weights, and their transpose.
     pub(super) split_grads: Vec<Vec<f64>>,
     pub(super) split_transposed: Vec<Vec<f64>>,
-    /// Scratch for one sample's `∂L/∂(stacked input)`.
-    pub(super) scratch: Vec<f64>,
+    /// `∂L/∂(stacked input)` of every sample of the batch (with the astrocyte rule),
+    /// `batch × 2·max inputs`.
+    pub(super) stacked_grad: Vec<f64>,
     /// Per layer: the (effective) weights transposed, `outputs × inputs`, for `∂L/∂h`.
     pub(super) transposed: Vec<Vec<f64>>,
     /// Zeros, as the bias of the transposed product.
@@ -101,6 +107,7 @@ impl Workspace {
         let rule = net.rule.is_some();
         let neurons = |r: usize| widths[r + 1];
         let terr = |r: usize| net.territories[r].count();
+        let widest = widths.iter().copied().max().unwrap_or(1);
         let special = rule || net.phase.is_some() || net.unit_gains.is_some();
         let per_layer = |factor: usize| -> Vec<Vec<f64>> {
             if rule {
@@ -125,8 +132,11 @@ impl Workspace {
             } else {
                 Vec::new()
             },
+            group_size: vec![0; widest],
+            group_active: vec![0; widest],
+            territory_scratch: vec![0.0; widest],
             deltas: net.layers.iter().map(|l| vec![0.0; capacity * l.outputs]).collect(),
-            grad_h: vec![0.0; capacity * widths.iter().copied().max().unwrap_or(1)],
+            grad_h: vec![0.0; capacity * widest],
             eff: if special {
                 net.layers.iter().map(|l| l.weights.clone()).collect()
             } else {
@@ -144,10 +154,10 @@ impl Workspace {
             },
             split_grads: per_layer(2),
             split_transposed: per_layer(2),
-            scratch: vec![0.0; 2 * widths.iter().copied().max().unwrap_or(1)],
+            stacked_grad: if rule { vec![0.0; capacity * 2 * widest] } else { Vec::new() },
             active_out: Vec::new(),
             transposed: net.layers.iter().map(|l| vec![0.0; l.weights.len()]).collect(),
-            zeros: vec![0.0; 2 * widths.iter().copied().max().unwrap_or(1)],
+            zeros: vec![0.0; 2 * widest],
         }
     }
 
