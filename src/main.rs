@@ -13,9 +13,7 @@ fn main() {
             // A deliberate stop is no error: say how to continue.
             eprintln!("{error}");
         } else {
-            // `{:#}` prints the whole context chain on one line: "reading config.ron: invalid
-            // `dt` …".
-            eprintln!("error: {error:#}");
+            eprintln!("error: {}", dgnn::output::one_line(&error));
         }
         std::process::exit(dgnn::exit_status(&error));
     }

@@ -214,6 +214,26 @@ pub fn first_non_finite<T: Serialize>(figures: &T) -> Option<String> {
     finder.found
 }
 
+/// An error and its causes on one line, outermost first ("reading config.ron: invalid `dt`
+/// …"), each cause left out when the text before already says it (a library error that quotes
+/// its operating-system cause would otherwise print it twice: "No such file or directory (os
+/// error 2): No such file or directory (os error 2)", issue 14).
+#[must_use]
+pub fn one_line(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let cause = cause.to_string();
+        if text.contains(&cause) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&cause);
+    }
+    text
+}
+
 /// A run that the user stopped early (Ctrl-C) at a boundary from which it can continue: the
 /// process ends with [`EXIT_STOPPED`] and prints `message` (how to continue) without calling
 /// it an error.
@@ -282,6 +302,17 @@ mod tests {
         assert_eq!(first_non_finite(&bad).as_deref(), Some("points[1].r = NaN"));
         let bad = Figures { count: 0, points: vec![], mean: f64::NEG_INFINITY };
         assert_eq!(first_non_finite(&bad).as_deref(), Some("mean = -inf"));
+    }
+
+    #[test]
+    fn an_error_chain_says_each_cause_once() {
+        let os = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file (os error 2)");
+        let error = anyhow::Error::new(os)
+            .context("read `x.csv`: No such file (os error 2)")
+            .context("loading the data");
+        assert_eq!(one_line(&error), "loading the data: read `x.csv`: No such file (os error 2)");
+        let plain = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(one_line(&plain), "outer: inner");
     }
 
     #[test]

@@ -33,10 +33,10 @@ use crate::map::{RotationNumber, RotationOptions};
 use dgnn_core::error::{at_least, finite};
 use dgnn_core::{ParamError, Progress, Valid};
 use dgnn_dynamics::Potential;
-use dgnn_dynamics::ode::{Rk4Workspace, VectorField, rk4_step};
 /// The exact 1:1 locking range `[min P′, max P′]` in the detuning, a landscape property that
 /// lives in dgnn-dynamics.
 pub use dgnn_dynamics::landscape::locking_range;
+use dgnn_dynamics::ode::{Rk4Workspace, VectorField, rk4_step};
 use rayon::prelude::*;
 use std::f64::consts::{PI, TAU};
 
