@@ -9,6 +9,7 @@
 pub mod commands;
 pub mod config;
 pub mod output;
+pub mod ranks;
 pub mod workloads;
 
 use clap::{Parser, Subcommand};

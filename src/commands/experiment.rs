@@ -16,9 +16,12 @@
 use crate::output::{
     RunFolder, StoppedEarly, TerminalProgress, VERSION, stop_on_ctrl_c, thread_pool,
 };
+use crate::ranks::{Job, RankItems, RootSetup, global_thread_pool, shared_config};
 use anyhow::Context;
-use dgnn_lab::catalogue::{self, Request};
+use dgnn_lab::ItemRunner;
+use dgnn_lab::catalogue::{self, Prepared, Request};
 use dgnn_lab::run::{Finished, RunEnd};
+use dgnn_mpi::Transport;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `dgnn experiment`.
@@ -48,8 +51,14 @@ pub struct Args {
     #[arg(long, value_name = "DIR", conflicts_with_all = ["name", "config", "seeds", "quick"])]
     pub resume: Option<PathBuf>,
     /// Worker threads (default: RAYON_NUM_THREADS, else all cores); results do not depend on it.
+    /// Under --mpi: per rank.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Spread the items over the ranks of the MPI job this process was started in (`mpirun -np
+    /// 4 dgnn experiment NAME --mpi`; a build with `--features mpi`): rank 0 writes the folder,
+    /// every rank runs items. The results are those of the run without MPI.
+    #[arg(long)]
+    pub mpi: bool,
 }
 
 /// Runs `dgnn experiment`.
@@ -65,11 +74,70 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let pool = thread_pool(args.threads)?;
+    let threads = pool.current_num_threads();
+    if !args.mpi {
+        return pool.install(|| run_items(&args, None));
+    }
+    // MPI is called from this thread only: the pool becomes rayon's global pool.
+    drop(pool);
+    global_thread_pool(threads)?;
+    let job = Job::join()?;
+    let transport = job.transport();
+    if transport.rank() != 0 {
+        let outcome = serve_items(transport, threads);
+        return job.finish(outcome, true);
+    }
+    let setup = RootSetup::new(transport);
+    let ranks = RankItems::new(transport, threads);
+    let outcome = run_items(&args, Some(Ranks { setup: &setup, items: &ranks }));
+    let others_waiting = setup.others_waiting();
+    drop(setup);
+    job.finish(outcome, others_waiting)
+}
+
+/// Rank 0 under `--mpi`: its setup and the items' hand-out over the ranks.
+#[derive(Clone, Copy)]
+struct Ranks<'a> {
+    setup: &'a RootSetup<'a>,
+    items: &'a RankItems<'a>,
+}
+
+/// A rank other than 0 under `--mpi`: runs the items rank 0 hands out, for the experiment and
+/// config it shares.
+fn serve_items(transport: &dyn Transport, threads: usize) -> anyhow::Result<()> {
+    let Some((name, config_ron)) = shared_config::<(String, String)>(transport)? else {
+        return Ok(());
+    };
+    let prepared = match Prepared::shared(&name, &config_ron) {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            dgnn_mpi::refuse(transport, &error.to_string())?;
+            return Ok(());
+        }
+    };
+    prepared.serve(&RankItems::new(transport, threads))?;
+    Ok(())
+}
+
+/// Runs the experiment of `args` (fresh or resumed) in this process, or as rank 0 of an MPI
+/// job.
+fn run_items(args: &Args, ranks: Option<Ranks<'_>>) -> anyhow::Result<()> {
     let progress = TerminalProgress::new();
     let stop = stop_on_ctrl_c("after the running items")?;
+    let runner = ranks.map(|r| r.items as &dyn ItemRunner);
+    let share = |prepared: &Prepared| -> anyhow::Result<()> {
+        if let Some(ranks) = ranks {
+            let shared = (prepared.name().to_string(), prepared.config_ron().to_string());
+            ranks.setup.share(&shared)?;
+        }
+        Ok(())
+    };
     let (end, folder) = match &args.resume {
         Some(dir) => {
-            let end = pool.install(|| catalogue::resume(dir, VERSION, &progress, stop))?;
+            if ranks.is_some() {
+                share(&Prepared::of_folder(dir)?)?;
+            }
+            let end = catalogue::resume(dir, VERSION, &progress, stop, runner)?;
             (end, dir.clone())
         }
         None => {
@@ -88,11 +156,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 args.out.as_deref(),
                 &format!("experiment-{}", prepared.name()),
             )?;
+            share(&prepared)?;
             eprintln!("experiment `{}` → {}", prepared.name(), folder.path().display());
-            let end = pool.install(|| prepared.run(folder.path(), VERSION, &progress, stop))?;
+            let end = prepared.run(folder.path(), VERSION, &progress, stop, runner)?;
             (end, folder.path().to_path_buf())
         }
     };
+    if let Some(ranks) = ranks {
+        // The hand-out dismissed the other ranks when the items were done.
+        ranks.setup.released();
+    }
     match end {
         RunEnd::Finished(finished) => {
             print_verdicts(&finished, &folder);

@@ -29,15 +29,18 @@ use crate::commands::report;
 use crate::output::{
     RunFolder, StoppedEarly, TerminalProgress, VERSION, stop_on_ctrl_c, thread_pool,
 };
+use crate::ranks::{Job, RootSetup, shared_config};
 use anyhow::{Context, bail};
 use dgnn_core::{Envelope, Seed};
 use dgnn_glia::{EnergyCategory, LabelColumn};
+use dgnn_mpi::{Farm, FarmStats, Transport, refuse, serve};
 use dgnn_nas::report::contexts_note;
 use dgnn_nas::{
-    Baseline, Checkpointing, DataSource, ParamGuard, RunOptions, Search, SearchConfig,
-    SearchOutcome, SearchResult,
+    Baseline, Checkpointing, DataSource, DgnnGenome, DgnnProblem, Evaluator, GenerationReport,
+    Observer, ParamGuard, RunOptions, Search, SearchConfig, SearchOutcome, SearchResult,
 };
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// The exit status of a search that finished without any network meeting its constraints
 /// (the run folder is complete; its front holds the least-violating networks).
@@ -102,8 +105,15 @@ pub struct Args {
     #[arg(long, conflicts_with = "resume")]
     pub seed: Option<u64>,
     /// Worker threads (default: RAYON_NUM_THREADS, else all cores); results do not depend on it.
+    /// Under --mpi: per rank.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Run over the ranks of the MPI job this process was started in (`mpirun -np 4 dgnn search
+    /// … --mpi`; a build with `--features mpi`): rank 0 runs the engine and writes the folder,
+    /// every rank evaluates (or, with `islands` in the config, runs its share of the islands).
+    /// The front is bit-identical to the run without MPI, for any number of ranks.
+    #[arg(long)]
+    pub mpi: bool,
 }
 
 /// The commented example config (`dgnn search --example`); its values are the defaults.
@@ -219,18 +229,88 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return Ok(());
     }
     let pool = thread_pool(args.threads)?;
+    let threads = pool.current_num_threads();
+    if !args.mpi {
+        return pool.install(|| start(&args, Ranks { setup: None, threads }));
+    }
+    // MPI is called from this thread only: the pool becomes rayon's global pool instead of
+    // moving the run onto one of its threads.
+    drop(pool);
+    crate::ranks::global_thread_pool(threads)?;
+    let job = Job::join()?;
+    let transport = job.transport();
+    let (outcome, others_waiting) = if transport.rank() == 0 {
+        let setup = RootSetup::new(transport);
+        let outcome = start(&args, Ranks { setup: Some(&setup), threads });
+        (outcome, setup.others_waiting())
+    } else {
+        (work(transport, threads), true)
+    };
+    job.finish(outcome, others_waiting)
+}
+
+/// Where a search runs: on this process alone, or as rank 0 of an MPI job.
+#[derive(Clone, Copy)]
+struct Ranks<'a> {
+    /// Rank 0's setup under `--mpi` (none without).
+    setup: Option<&'a RootSetup<'a>>,
+    /// Evaluation threads of this process (of each rank under `--mpi`).
+    threads: usize,
+}
+
+/// Runs the search of `args` on this process, or as rank 0 of an MPI job.
+fn start(args: &Args, ranks: Ranks<'_>) -> anyhow::Result<()> {
     match &args.resume {
-        Some(dir) => pool.install(|| resume(dir)),
+        Some(dir) => resume(dir, ranks),
         None => {
-            let (config, source) = config_of(&args)?;
-            pool.install(|| fresh(config, &source, args.out.as_deref()))
+            let (config, source) = config_of(args)?;
+            fresh(config, &source, args.out.as_deref(), ranks)
         }
     }
 }
 
-fn fresh(config: SearchConfig, source: &str, out: Option<&Path>) -> anyhow::Result<()> {
+/// A rank other than 0 under `--mpi`: builds the search rank 0 shares (config, data, baseline)
+/// and evaluates what rank 0 hands out until the run ends. A rank that cannot build the search
+/// tells rank 0 why, and rank 0 ends the job with that reason.
+fn work(transport: &dyn Transport, threads: usize) -> anyhow::Result<()> {
+    let Some(config) = shared_config::<SearchConfig>(transport)? else {
+        return Ok(());
+    };
+    let built = config.check().map_err(anyhow::Error::from).and_then(|config| {
+        let data = config.data.load().context("loading the data")?;
+        let search = Search::new(config, &data)?;
+        let baseline = search.measure_baseline().context("training the baseline")?;
+        Ok((search, baseline))
+    });
+    let (search, baseline) = match built {
+        Ok(built) => built,
+        Err(error) => {
+            refuse(transport, &format!("{error:#}"))?;
+            return Ok(());
+        }
+    };
+    let problem = match search.problem(&baseline) {
+        Ok(problem) => problem,
+        Err(error) => {
+            refuse(transport, &error.to_string())?;
+            return Ok(());
+        }
+    };
+    serve(transport, &problem, threads)?;
+    Ok(())
+}
+
+fn fresh(
+    config: SearchConfig,
+    source: &str,
+    out: Option<&Path>,
+    ranks: Ranks<'_>,
+) -> anyhow::Result<()> {
     // Check and load everything before creating the folder, so bad input leaves nothing behind.
     let config = config.check().with_context(|| format!("checking {source}"))?;
+    if let Some(setup) = ranks.setup {
+        setup.share(&*config)?;
+    }
     let data = config.data.load().with_context(|| format!("loading the data of {source}"))?;
     eprintln!(
         "searching `{}` ({} samples × {} features, {} classes{}); training the baseline …",
@@ -246,10 +326,10 @@ fn fresh(config: SearchConfig, source: &str, out: Option<&Path>) -> anyhow::Resu
     let folder = RunFolder::create_or_default(out, "search")?;
     write_config(&folder.file("config.ron"), search.config())?;
     let checkpoint = folder.file("checkpoint.ron");
-    drive(&search, &baseline, &folder, Checkpointing::Fresh(&checkpoint))
+    drive(&search, &baseline, &folder, Checkpointing::Fresh(&checkpoint), ranks)
 }
 
-fn resume(dir: &Path) -> anyhow::Result<()> {
+fn resume(dir: &Path, ranks: Ranks<'_>) -> anyhow::Result<()> {
     let folder = RunFolder::reopen(dir)?;
     if folder.file("result.json").exists() {
         bail!(
@@ -266,31 +346,54 @@ fn resume(dir: &Path) -> anyhow::Result<()> {
     let config = parse_config(&text)
         .and_then(|config| Ok(config.check()?))
         .with_context(|| format!("reading {}", config_path.display()))?;
+    if let Some(setup) = ranks.setup {
+        setup.share(&*config)?;
+    }
     let data = config.data.load().context("loading the data of the interrupted run")?;
     let search = Search::new(config, &data).context("setting up the interrupted run")?;
     let baseline =
         search.measure_baseline().context("training the baseline of the interrupted run")?;
     eprintln!("resuming {}", folder.path().display());
     let checkpoint = folder.file("checkpoint.ron");
-    drive(&search, &baseline, &folder, Checkpointing::Resume(&checkpoint))
+    drive(&search, &baseline, &folder, Checkpointing::Resume(&checkpoint), ranks)
 }
 
-/// Runs the search with a progress bar and Ctrl-C handling, then writes the results.
+/// Runs the search with a progress bar and Ctrl-C handling, then writes the results. Under
+/// `--mpi` every stage is farmed out to all ranks, and `mpi.json` records what the farm
+/// measured.
 fn drive(
     search: &Search,
     baseline: &Baseline,
     folder: &RunFolder,
     checkpoint: Checkpointing<'_>,
+    ranks: Ranks<'_>,
 ) -> anyhow::Result<()> {
     let stop = stop_on_ctrl_c("after the running evaluations")?;
     let progress = TerminalProgress::new();
+    let farm = match ranks.setup {
+        Some(setup) => Some(
+            Farm::start(setup.transport(), ranks.threads)
+                .context("starting the evaluations on every rank")?,
+        ),
+        None => None,
+    };
+    let mut clock = GenerationClock::start();
     let options = RunOptions {
         checkpoint,
         stop: Some(stop),
         progress: Some(&progress),
-        ..RunOptions::default()
+        observers: vec![&mut clock],
+        evaluator: farm.as_ref().map(|farm| farm as &dyn for<'p> Evaluator<DgnnProblem<'p>>),
+        links: None,
     };
-    let result = match search.run(baseline, options)? {
+    let outcome = search.run(baseline, options);
+    if let (Some(farm), Some(setup)) = (&farm, ranks.setup) {
+        farm.shutdown().context("releasing the other ranks")?;
+        setup.released();
+        let report = FarmReport::of(farm.stats(), &clock);
+        dgnn_core::envelope::write_json(&folder.file("mpi.json"), &report)?;
+    }
+    let result = match outcome? {
         SearchOutcome::Finished(result) => result,
         SearchOutcome::Stopped { generation, .. } => {
             return Err(StoppedEarly {
@@ -314,6 +417,69 @@ fn drive(
         );
     }
     Ok(())
+}
+
+/// Times the generations this process runs (for `mpi.json`).
+struct GenerationClock {
+    started: Instant,
+    /// Seconds from the start to the end of the last generation.
+    engine_seconds: f64,
+    /// Generations ended in this process.
+    generations: u64,
+}
+
+impl GenerationClock {
+    fn start() -> Self {
+        Self { started: Instant::now(), engine_seconds: 0.0, generations: 0 }
+    }
+}
+
+impl Observer<DgnnGenome> for GenerationClock {
+    fn observe(&mut self, _: &GenerationReport<'_, DgnnGenome>) {
+        self.engine_seconds = self.started.elapsed().as_secs_f64();
+        self.generations += 1;
+    }
+}
+
+/// What `mpi.json` records: the farm's figures and rank 0's serial share (selection,
+/// variation, sorting, the cache and the checkpoint: the engine's time outside the stages).
+#[derive(serde::Serialize)]
+struct FarmReport {
+    #[serde(flatten)]
+    farm: FarmStats,
+    /// Generations run by this process (after a resume: since the resume).
+    generations: u64,
+    /// Seconds from the start of the engine to the end of its last generation.
+    engine_seconds: f64,
+    /// `engine_seconds` outside the stages: rank 0 alone.
+    serial_seconds: f64,
+    /// `serial_seconds / engine_seconds`.
+    serial_share: f64,
+    /// Evaluations per second of engine time.
+    evaluations_per_second: f64,
+    /// Bytes sent and received by rank 0 per generation.
+    bytes_per_generation: f64,
+    /// Communication seconds of rank 0 per generation.
+    communication_seconds_per_generation: f64,
+}
+
+impl FarmReport {
+    fn of(farm: FarmStats, clock: &GenerationClock) -> Self {
+        let engine_seconds = clock.engine_seconds;
+        let serial_seconds = (engine_seconds - farm.stage_seconds).max(0.0);
+        let generations = clock.generations.max(1) as f64;
+        Self {
+            generations: clock.generations,
+            engine_seconds,
+            serial_seconds,
+            serial_share: serial_seconds / engine_seconds.max(1e-12),
+            evaluations_per_second: farm.evaluations() as f64 / engine_seconds.max(1e-12),
+            bytes_per_generation: (farm.traffic.bytes_sent + farm.traffic.bytes_received) as f64
+                / generations,
+            communication_seconds_per_generation: farm.traffic.communication_seconds / generations,
+            farm,
+        }
+    }
 }
 
 /// One row of `front.csv`.

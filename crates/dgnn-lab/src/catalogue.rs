@@ -15,7 +15,7 @@ use crate::experiments::energy_information::EnergyInformation;
 use crate::experiments::glia_ratio::GliaRatio;
 use crate::experiments::multitask::Multitask;
 use crate::experiments::phase_weight::PhaseWeight;
-use crate::run::{EXPERIMENT_FILE, RunEnd, check_config, run};
+use crate::run::{EXPERIMENT_FILE, ItemRunner, ItemServer, RunEnd, check_config, run};
 
 /// Applies `$body` with `$e` bound to the experiment named `$name`, or returns an
 /// unknown-experiment error.
@@ -93,7 +93,43 @@ impl Prepared {
         self.name
     }
 
-    /// Runs into the fresh folder `dir` (see [`crate::run()`]).
+    /// The checked config as RON text (what other processes serving this run need, with the
+    /// name).
+    #[must_use]
+    pub fn config_ron(&self) -> &str {
+        &self.config_ron
+    }
+
+    /// The run another process prepared: `name` and its `config_ron`, checked again.
+    ///
+    /// # Errors
+    /// An unknown experiment or a config that does not check.
+    pub fn shared(name: &str, config_ron: &str) -> Result<Self, LabError> {
+        with_experiment!(name, |e| {
+            let config = parse(&e, config_ron)?;
+            check_config(&e, &config)?;
+            Ok(Self { name: e.info().name, config_ron: config_ron.to_string() })
+        })
+    }
+
+    /// The stopped run in `dir` (its experiment and `config.ron`), for [`resume`] and the
+    /// processes that serve it.
+    ///
+    /// # Errors
+    /// A folder that is not an experiment run.
+    pub fn of_folder(dir: &Path) -> Result<Self, LabError> {
+        let read = |path: std::path::PathBuf| {
+            std::fs::read_to_string(&path).map_err(|source| {
+                LabError::Core(dgnn_core::CoreError::Io { action: "read", path, source })
+            })
+        };
+        let name = read(dir.join(EXPERIMENT_FILE))?;
+        let config_ron = read(dir.join("config.ron"))?;
+        Self::shared(name.trim(), &config_ron)
+    }
+
+    /// Runs into the fresh folder `dir` (see [`crate::run()`]), its items in this process or
+    /// through `runner`.
     ///
     /// # Errors
     /// As [`crate::run()`].
@@ -103,10 +139,22 @@ impl Prepared {
         version: &str,
         progress: &dyn Progress,
         stop: &AtomicBool,
+        runner: Option<&dyn ItemRunner>,
     ) -> Result<RunEnd, LabError> {
         with_experiment!(self.name, |e| {
             let config = parse(&e, &self.config_ron)?;
-            run(&e, Some(config), dir, version, progress, stop)
+            run(&e, Some(config), dir, version, progress, stop, runner)
+        })
+    }
+
+    /// Runs items of this run for another process (see [`crate::run::serve`]).
+    ///
+    /// # Errors
+    /// As [`crate::run::serve`].
+    pub fn serve(&self, server: &dyn ItemServer) -> Result<(), LabError> {
+        with_experiment!(self.name, |e| {
+            let config = parse(&e, &self.config_ron)?;
+            crate::run::serve(&e, &config, server)
         })
     }
 }
@@ -159,12 +207,13 @@ pub fn resume(
     version: &str,
     progress: &dyn Progress,
     stop: &AtomicBool,
+    runner: Option<&dyn ItemRunner>,
 ) -> Result<RunEnd, LabError> {
     let path = dir.join(EXPERIMENT_FILE);
     let name = std::fs::read_to_string(&path).map_err(|source| {
         LabError::Core(dgnn_core::CoreError::Io { action: "read", path: path.clone(), source })
     })?;
-    with_experiment!(name.trim(), |e| run(&e, None, dir, version, progress, stop))
+    with_experiment!(name.trim(), |e| run(&e, None, dir, version, progress, stop, runner))
 }
 
 #[cfg(test)]

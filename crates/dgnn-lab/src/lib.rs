@@ -27,7 +27,7 @@ pub mod stats;
 pub use dgnn_core::{NoProgress, ParamError, Progress, Seed};
 pub use experiment::{Analysis, Common, Experiment, ExperimentInfo, Figure, Table};
 pub use rule::{DecisionRule, Verdict};
-pub use run::{RunEnd, check_config, run};
+pub use run::{ItemDone, ItemRunner, ItemServer, ItemWork, RunEnd, check_config, run};
 
 /// Why an experiment could not run or finish.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +58,10 @@ pub enum LabError {
         /// The item the config expects at that index.
         expected: String,
     },
+    /// The processes running the items together lost touch (a process died, a message could
+    /// not be read).
+    #[error("running the items on several processes failed: {0}")]
+    Distributed(String),
     /// An item failed.
     #[error("item {item}: {message}")]
     Item {

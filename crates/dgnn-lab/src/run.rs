@@ -1,6 +1,12 @@
 //! Running an experiment into its folder: items in parallel, each outcome saved as it finishes,
 //! stop at an item boundary, resume with the finished items kept, then the report.
 //!
+//! Items run in this process (rayon over the pending items) unless an [`ItemRunner`] spreads
+//! them over other processes (the ranks of an MPI job, in the binary): each process that runs
+//! items does so through [`ItemServer`] with the same experiment and config, an item's outcome
+//! travels as RON text (exact for every float), and this process saves every outcome, so the
+//! folder is the same wherever the items ran.
+//!
 //! Folder layout:
 //! - `config.ron` — the checked config, decision rules included, written before any item runs;
 //! - `items/NNNN.ron` — one finished item and its outcome each (atomic writes);
@@ -59,9 +65,63 @@ struct SavedItem<I, O> {
     outcome: O,
 }
 
+/// How one item runs for an [`ItemRunner`] or an [`ItemServer`]: its outcome as RON text, or
+/// the message of its failure.
+pub type ItemWork<'a> = dyn Fn(usize) -> Result<String, String> + Sync + 'a;
+
+/// Where a finished item's outcome (RON text, or the message of its failure) goes.
+pub type ItemDone<'a> = dyn Fn(usize, Result<String, String>) + Sync + 'a;
+
+/// Runs the pending items of a run somewhere else than in this process alone (module docs).
+pub trait ItemRunner {
+    /// Runs every item of `pending` (indices) with `work` — here or in processes that serve the
+    /// same experiment — and hands each outcome to `done` in this process as it ends. Once
+    /// `stop` is raised no item starts.
+    ///
+    /// # Errors
+    /// [`LabError::Distributed`] when the other processes cannot be reached.
+    fn run_items(
+        &self,
+        pending: &[usize],
+        work: &ItemWork<'_>,
+        done: &ItemDone<'_>,
+        stop: &AtomicBool,
+    ) -> Result<(), LabError>;
+}
+
+/// Runs items for another process's [`ItemRunner`].
+pub trait ItemServer {
+    /// Runs the items it is handed with `work` until the runner has no more.
+    ///
+    /// # Errors
+    /// [`LabError::Distributed`] when the runner cannot be reached.
+    fn serve(&self, work: &ItemWork<'_>) -> Result<(), LabError>;
+}
+
+/// Serves the items of `experiment` with `config` to `server` (a process helping another run
+/// the same experiment; module docs).
+///
+/// # Errors
+/// A bad config, or the server's failure.
+pub fn serve<E: Experiment>(
+    experiment: &E,
+    config: &E::Config,
+    server: &dyn ItemServer,
+) -> Result<(), LabError> {
+    check_config(experiment, config)?;
+    let items = experiment.items(config);
+    let work = |index: usize| -> Result<String, String> {
+        let item = items.get(index).ok_or_else(|| format!("no item {index}"))?;
+        let outcome = experiment.run_item(config, item).map_err(|e| e.to_string())?;
+        dgnn_core::config::to_ron(&outcome).map_err(|e| e.to_string())
+    };
+    server.serve(&work)
+}
+
 /// Runs `experiment` with `config` into the fresh folder `dir`, or continues the run already
 /// in `dir` when `resume` is set (its `config.ron` is then the config, and `config` must be
-/// `None`). Progress counts items; `stop` is read before each item starts.
+/// `None`). Progress counts items; `stop` is read before each item starts. Items run in this
+/// process, or through `runner` when one is given.
 ///
 /// # Errors
 /// A bad config (before any file is written), an item's failure (finished items are kept),
@@ -73,6 +133,7 @@ pub fn run<E: Experiment>(
     version: &str,
     progress: &dyn Progress,
     stop: &AtomicBool,
+    runner: Option<&dyn ItemRunner>,
 ) -> Result<RunEnd, LabError> {
     let config_path = dir.join("config.ron");
     let config = match config {
@@ -101,19 +162,25 @@ pub fn run<E: Experiment>(
     progress.advance(resumed_items as u64);
     let started = Instant::now();
     let pending: Vec<usize> = (0..items.len()).filter(|&i| outcomes[i].is_none()).collect();
-    let fresh: Vec<(usize, Option<E::Outcome>)> = pending
-        .par_iter()
-        .map(|&index| -> Result<(usize, Option<E::Outcome>), LabError> {
-            if stop.load(Ordering::SeqCst) {
-                return Ok((index, None));
-            }
-            let outcome = experiment.run_item(&config, &items[index])?;
-            let saved = SavedItem { index, item: items[index].clone(), outcome };
-            write_ron(&item_path(&items_dir, index), &saved)?;
-            progress.advance(1);
-            Ok((index, Some(saved.outcome)))
-        })
-        .collect::<Result<_, _>>()?;
+    let fresh: Vec<(usize, Option<E::Outcome>)> = match runner {
+        Some(runner) => {
+            let saved = Saved { items: &items, items_dir: &items_dir, progress };
+            run_elsewhere(experiment, &config, &pending, saved, runner, stop)?
+        }
+        None => pending
+            .par_iter()
+            .map(|&index| -> Result<(usize, Option<E::Outcome>), LabError> {
+                if stop.load(Ordering::SeqCst) {
+                    return Ok((index, None));
+                }
+                let outcome = experiment.run_item(&config, &items[index])?;
+                let saved = SavedItem { index, item: items[index].clone(), outcome };
+                write_ron(&item_path(&items_dir, index), &saved)?;
+                progress.advance(1);
+                Ok((index, Some(saved.outcome)))
+            })
+            .collect::<Result<_, _>>()?,
+    };
     let item_seconds = started.elapsed().as_secs_f64();
     for (index, outcome) in fresh {
         outcomes[index] = outcome;
@@ -137,6 +204,65 @@ pub fn run<E: Experiment>(
     )?;
     progress.finish();
     Ok(RunEnd::Finished(Box::new(finished)))
+}
+
+/// Where [`run_elsewhere`] saves outcomes.
+struct Saved<'a, I> {
+    items: &'a [I],
+    items_dir: &'a Path,
+    progress: &'a dyn Progress,
+}
+
+/// Outcomes by item index (`None`: not run).
+type Outcomes<O> = Vec<(usize, Option<O>)>;
+
+/// The pending items run through `runner`: every outcome read back from its text and saved
+/// here as it arrives; the first failure is returned after the runner ends.
+fn run_elsewhere<E: Experiment>(
+    experiment: &E,
+    config: &E::Config,
+    pending: &[usize],
+    saved: Saved<'_, E::Item>,
+    runner: &dyn ItemRunner,
+    stop: &AtomicBool,
+) -> Result<Outcomes<E::Outcome>, LabError> {
+    let Saved { items, items_dir, progress } = saved;
+    let work = |index: usize| -> Result<String, String> {
+        let outcome = experiment.run_item(config, &items[index]).map_err(|e| e.to_string())?;
+        dgnn_core::config::to_ron(&outcome).map_err(|e| e.to_string())
+    };
+    let arrived: std::sync::Mutex<Outcomes<E::Outcome>> =
+        std::sync::Mutex::new(Vec::with_capacity(pending.len()));
+    let failure: std::sync::Mutex<Option<LabError>> = std::sync::Mutex::new(None);
+    let done = |index: usize, text: Result<String, String>| {
+        let kept = (|| -> Result<E::Outcome, LabError> {
+            let item = || format!("{:?}", items[index]);
+            let text = text.map_err(|message| LabError::Item { item: item(), message })?;
+            let outcome: E::Outcome = dgnn_core::config::from_ron(&text)
+                .map_err(|e| LabError::Item { item: item(), message: e.to_string() })?;
+            let saved = SavedItem { index, item: items[index].clone(), outcome };
+            write_ron(&item_path(items_dir, index), &saved)?;
+            progress.advance(1);
+            Ok(saved.outcome)
+        })();
+        match kept {
+            Ok(outcome) => {
+                if let Ok(mut arrived) = arrived.lock() {
+                    arrived.push((index, Some(outcome)));
+                }
+            }
+            Err(error) => {
+                if let Ok(mut failure) = failure.lock() {
+                    failure.get_or_insert(error);
+                }
+            }
+        }
+    };
+    runner.run_items(pending, &work, &done, stop)?;
+    if let Some(error) = failure.into_inner().ok().flatten() {
+        return Err(error);
+    }
+    Ok(arrived.into_inner().unwrap_or_default())
 }
 
 /// Checks the common and the experiment-specific parts of a config (the runner does this before

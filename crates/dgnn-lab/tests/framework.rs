@@ -137,7 +137,8 @@ fn a_run_writes_a_report_whose_verdict_follows_the_rule() {
     let dir = tempfile::tempdir().unwrap();
     let stop = AtomicBool::new(false);
     let config = Coins.default_config();
-    let end = run(&Coins, Some(config.clone()), dir.path(), "test", &NoProgress, &stop).unwrap();
+    let end =
+        run(&Coins, Some(config.clone()), dir.path(), "test", &NoProgress, &stop, None).unwrap();
     let RunEnd::Finished(finished) = end else { panic!("the run did not finish") };
     let interval = finished.estimates["excess_heads"];
     assert!(interval.contains(interval.estimate));
@@ -170,9 +171,45 @@ fn results_do_not_depend_on_the_thread_count() {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         let stop = AtomicBool::new(false);
         pool.install(|| {
-            run(&Coins, Some(Coins.default_config()), dir.path(), "t", &NoProgress, &stop)
+            run(&Coins, Some(Coins.default_config()), dir.path(), "t", &NoProgress, &stop, None)
         })
         .unwrap();
+        runs.push((figures(dir.path()), read(&dir.path().join("results.csv"))));
+    }
+    assert_eq!(runs[0], runs[1]);
+}
+
+/// Runs each pending item on a thread of its own, the last item first, as a runner over other
+/// processes would (in any order, anywhere); outcomes come back as text.
+struct Elsewhere;
+
+impl dgnn_lab::ItemRunner for Elsewhere {
+    fn run_items(
+        &self,
+        pending: &[usize],
+        work: &dgnn_lab::ItemWork<'_>,
+        done: &dgnn_lab::ItemDone<'_>,
+        stop: &AtomicBool,
+    ) -> Result<(), LabError> {
+        std::thread::scope(|scope| {
+            for &index in pending.iter().rev() {
+                if !stop.load(Ordering::SeqCst) {
+                    scope.spawn(move || done(index, work(index)));
+                }
+            }
+        });
+        Ok(())
+    }
+}
+
+#[test]
+fn results_do_not_depend_on_where_the_items_run() {
+    let mut runs = Vec::new();
+    for runner in [None, Some(&Elsewhere as &dyn dgnn_lab::ItemRunner)] {
+        let dir = tempfile::tempdir().unwrap();
+        let stop = AtomicBool::new(false);
+        run(&Coins, Some(Coins.default_config()), dir.path(), "t", &NoProgress, &stop, runner)
+            .unwrap();
         runs.push((figures(dir.path()), read(&dir.path().join("results.csv"))));
     }
     assert_eq!(runs[0], runs[1]);
@@ -201,20 +238,23 @@ impl Progress for StopAfter<'_> {
 fn a_stopped_run_resumes_to_the_same_result() {
     let whole = tempfile::tempdir().unwrap();
     let never = AtomicBool::new(false);
-    run(&Coins, Some(Coins.default_config()), whole.path(), "t", &NoProgress, &never).unwrap();
+    run(&Coins, Some(Coins.default_config()), whole.path(), "t", &NoProgress, &never, None)
+        .unwrap();
 
     let dir = tempfile::tempdir().unwrap();
     let stop = AtomicBool::new(false);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     let progress = StopAfter { flag: &stop, after: 5, done: AtomicUsize::new(0) };
     let end = pool
-        .install(|| run(&Coins, Some(Coins.default_config()), dir.path(), "t", &progress, &stop))
+        .install(|| {
+            run(&Coins, Some(Coins.default_config()), dir.path(), "t", &progress, &stop, None)
+        })
         .unwrap();
     assert_eq!(end, RunEnd::Stopped { done: 5, total: 12 });
     assert!(!dir.path().join("report.md").exists());
 
     let resumed = AtomicBool::new(false);
-    let end = run(&Coins, None, dir.path(), "t", &NoProgress, &resumed).unwrap();
+    let end = run(&Coins, None, dir.path(), "t", &NoProgress, &resumed, None).unwrap();
     let RunEnd::Finished(finished) = end else { panic!("the resumed run did not finish") };
     assert_eq!(finished.resumed_items, 5);
     let mut a = figures(whole.path());
@@ -246,7 +286,7 @@ fn bad_configs_are_refused_before_any_file_is_written() {
         (bad_bias, "bias"),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let err = run(&Coins, Some(config), dir.path(), "t", &NoProgress, &stop).unwrap_err();
+        let err = run(&Coins, Some(config), dir.path(), "t", &NoProgress, &stop, None).unwrap_err();
         assert!(err.to_string().contains(needle), "{err}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "files written for {needle}");
     }

@@ -25,6 +25,8 @@
 pub mod error;
 pub mod farm;
 pub mod islands;
+pub mod items;
+pub mod tasks;
 pub mod transport;
 pub mod wire;
 
@@ -32,8 +34,10 @@ pub mod wire;
 mod mpi_world;
 
 pub use error::MpiError;
-pub use farm::{Farm, FarmStats, Served, refuse, serve};
+pub use farm::{Farm, FarmStats, Served, serve};
 pub use islands::RankLinks;
+pub use items::{RunItem, run_items, serve_items};
 #[cfg(feature = "mpi")]
 pub use mpi_world::MpiWorld;
+pub use tasks::{Traffic, refuse};
 pub use transport::{ThreadRank, ThreadRanks, Transport};

@@ -106,8 +106,8 @@ fn farmed_run(ranks: usize, slots: usize) -> (State<Vec<f64>>, Vec<u64>) {
         let state = engine.run().unwrap().state;
         farm.shutdown().unwrap();
         let stats = farm.stats();
-        assert_eq!(stats.evaluations(), stats.evaluations_by_rank.iter().sum::<u64>());
-        (state, stats.evaluations_by_rank)
+        assert_eq!(stats.evaluations(), stats.traffic.tasks_by_rank.iter().sum::<u64>());
+        (state, stats.traffic.tasks_by_rank)
     })
 }
 

@@ -79,7 +79,7 @@
 //! SearchConfig (RON) ──check()──► Valid<SearchConfig>                          search
 //! Search::new(config, &data) | Search::with_objectives(config, &data, Objectives)
 //!     .measure_baseline() -> Baseline           (trains the plain MLP)         baseline
-//!     .run(&baseline, RunOptions { checkpoint, stop, progress, observers, evaluator })
+//!     .run(&baseline, RunOptions { checkpoint, stop, progress, observers, evaluator, links })
 //!         -> SearchOutcome::Finished(SearchResult { report, models, baseline_model })
 //!          | SearchOutcome::Stopped { generation, evaluations }
 //!     one phase at a time: .problem(&baseline) -> DgnnProblem; .engine(&problem) /
@@ -136,10 +136,11 @@ pub use variation::{DgnnVariation, VariationConfig};
 /// What a user of dgnn-nas alone needs from dgnn-core: seeds, progress reporting, and checked
 /// parameters.
 pub use dgnn_core::{NoProgress, ParamError, ParamGuard, Progress, Seed, Valid, Validate};
-/// What a user of dgnn-evo's engine needs to watch a run or to evaluate its stages elsewhere.
+/// What a user of dgnn-evo's engine needs to watch a run, to evaluate its stages elsewhere or
+/// to run islands.
 pub use dgnn_evo::{
-    EvalContext, Evaluation, EvaluationError, Evaluator, GenerationReport, LocalEvaluator,
-    Observer, Problem, State,
+    EvalContext, Evaluation, EvaluationError, Evaluator, GenerationReport, IslandConfig,
+    IslandLinks, LocalEvaluator, LocalLinks, Observer, Problem, State, Topology,
 };
 /// What a user of dgnn-nas alone needs from dgnn-glia: data, its sources and the settings the
 /// search's config holds.

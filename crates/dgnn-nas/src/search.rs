@@ -30,7 +30,10 @@ use crate::space::{SearchSpace, ValidSearchSpace};
 use crate::variation::{DgnnVariation, VariationConfig};
 use dgnn_core::error::{at_least, in_range};
 use dgnn_core::{NoProgress, ParamError, ParamGuard, Progress, Seed, Valid, Validate};
-use dgnn_evo::{Evaluator, Executor, GenerationReport, Nsga2, Nsga2Config, Observer, State};
+use dgnn_evo::{
+    Archipelago, Evaluator, EvoError, Executor, GenerationReport, IslandConfig, IslandLinks,
+    LocalLinks, Nsga2, Nsga2Config, Observer, State,
+};
 use dgnn_glia::{DataSource, Dataset};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -117,6 +120,14 @@ pub struct SearchConfig {
     /// Accuracy margin of the efficient member (default 0.01, one point; in [0, 1]).
     #[serde(default = "default_within")]
     pub efficient_within: f64,
+    /// The island model (default none: one population): `(count: 4, migration_interval: 5,
+    /// migrants: 2, topology: Ring)` evolves `count` populations of `evolution.population`
+    /// each, every one with its own stream of the seed, exchanging their best `migrants` along
+    /// a ring every `migration_interval` generations (dgnn-evo's `Archipelago`). The result
+    /// depends on the island count only, wherever the islands run (`dgnn search --mpi` spreads
+    /// them over ranks). The evaluation budget applies to each island.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub islands: Option<IslandConfig>,
 }
 
 impl Default for SearchConfig {
@@ -131,6 +142,7 @@ impl Default for SearchConfig {
             evolution: EvolutionConfig::default(),
             baseline: default_baseline(),
             efficient_within: default_within(),
+            islands: None,
         }
     }
 }
@@ -166,6 +178,20 @@ impl Validate for SearchConfig {
         }
         self.nsga2(None).check().map_err(|e| e.within("evolution"))?;
         self.evolution.variation.validate().map_err(|e| e.within("evolution"))?;
+        if let Some(islands) = &self.islands {
+            islands.validate()?;
+            if islands.migrants >= self.evolution.population {
+                return Err(ParamError::new(
+                    "islands.migrants",
+                    islands.migrants,
+                    format!(
+                        "must be fewer than evolution.population ({}): migrants replace an \
+                         island's worst members",
+                        self.evolution.population
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -218,6 +244,11 @@ pub struct RunOptions<'a> {
     pub observers: Vec<&'a mut dyn Observer<DgnnGenome>>,
     /// Where the evaluations of every stage run (default: in this process, in parallel).
     pub evaluator: Option<&'a dyn for<'p> Evaluator<DgnnProblem<'p>>>,
+    /// With `islands` in the config: how the islands reach each other (default: all in this
+    /// process). With links over several processes, [`Search::run`] is called by the root and
+    /// [`Search::serve_islands`] by the others; the checkpoint is the root's (use `Fresh` or
+    /// `Resume` there, not `ResumeIfPresent`).
+    pub links: Option<&'a dyn IslandLinks<DgnnGenome>>,
 }
 
 /// How [`Search::run`] ended.
@@ -412,7 +443,10 @@ impl Search {
         baseline: &Baseline,
         options: RunOptions<'_>,
     ) -> Result<SearchOutcome, NasError> {
-        let RunOptions { checkpoint, stop, progress, observers, evaluator } = options;
+        if self.config.islands.is_some() {
+            return self.run_islands(baseline, options);
+        }
+        let RunOptions { checkpoint, stop, progress, observers, evaluator, links: _ } = options;
         let progress = progress.unwrap_or(&NoProgress);
         let problem = self.problem(baseline)?;
         let mut engine = self.start(&problem, checkpoint)?;
@@ -423,7 +457,7 @@ impl Search {
         if generation > 0 {
             progress.message(&format!("resumed after generation {generation}"));
         }
-        let mut observer = SearchObserver::new(progress, self, evaluations);
+        let mut observer = SearchObserver::new(progress, self, evaluations, generation);
         engine = engine.observer(&mut observer);
         for extra in observers {
             engine = engine.observer(extra);
@@ -447,6 +481,110 @@ impl Search {
         let result = self.finish(&problem, &outcome.state);
         progress.finish();
         Ok(SearchOutcome::Finished(Box::new(result?)))
+    }
+
+    /// The island run of [`Search::run`] at the root (or with every island in this process):
+    /// the archipelago to the end or to the sync point where the stop flag is seen, then the
+    /// final re-measurement of the merged islands' front.
+    fn run_islands(
+        &self,
+        baseline: &Baseline,
+        options: RunOptions<'_>,
+    ) -> Result<SearchOutcome, NasError> {
+        let progress = options.progress.unwrap_or(&NoProgress);
+        let problem = self.problem(baseline)?;
+        let links = options.links.unwrap_or(&LocalLinks);
+        if !links.is_root() {
+            return Err(EvoError::IslandLinks(
+                "Search::run runs the root of an island run; the other processes call \
+                 Search::serve_islands"
+                    .into(),
+            )
+            .into());
+        }
+        progress.start(self.config.evolution.generations, "search");
+        let Some((state, stopped)) = self.archipelago(&problem, links, options)? else {
+            return Err(EvoError::IslandLinks("the root received no island states".into()).into());
+        };
+        if stopped {
+            progress.finish();
+            return Ok(SearchOutcome::Stopped {
+                generation: state.generation,
+                evaluations: state.evaluations,
+            });
+        }
+        progress.message("re-measuring the front on the held-out test part …");
+        let result = self.finish(&problem, &state);
+        progress.finish();
+        Ok(SearchOutcome::Finished(Box::new(result?)))
+    }
+
+    /// A process other than the root of an island run over several processes
+    /// ([`RunOptions::links`]): runs this process's islands, taking part in every sync point,
+    /// until the root's run ends (the root reports; `options.checkpoint` names the checkpoint the
+    /// root reads when resuming).
+    ///
+    /// # Errors
+    /// A search without `islands`, links that name this process the root, a foreign baseline,
+    /// a failed evaluation or lost links.
+    pub fn serve_islands(
+        &self,
+        baseline: &Baseline,
+        options: RunOptions<'_>,
+    ) -> Result<(), NasError> {
+        let links = options.links.unwrap_or(&LocalLinks);
+        if self.config.islands.is_none() || links.is_root() {
+            return Err(EvoError::IslandLinks(
+                "Search::serve_islands is for the processes other than the root of an island run"
+                    .into(),
+            )
+            .into());
+        }
+        let problem = self.problem(baseline)?;
+        self.archipelago(&problem, links, options)?;
+        Ok(())
+    }
+
+    /// Builds (fresh or resumed) and runs the archipelago; at the root returns the merged
+    /// islands and whether the run was stopped.
+    fn archipelago(
+        &self,
+        problem: &DgnnProblem<'_>,
+        links: &dyn IslandLinks<DgnnGenome>,
+        options: RunOptions<'_>,
+    ) -> Result<Option<(State<DgnnGenome>, bool)>, NasError> {
+        let RunOptions { checkpoint, stop, progress, observers, evaluator, links: _ } = options;
+        let progress = progress.unwrap_or(&NoProgress);
+        let Some(islands) = &self.config.islands else {
+            return Ok(None);
+        };
+        let islands = islands.clone().check()?;
+        let nsga2 = self.nsga2_config(problem)?;
+        let build = || Nsga2::new(&self.variation, nsga2.clone());
+        let seed = self.estimator.seed();
+        let fresh = || Archipelago::new(problem, islands.clone(), seed, build, links);
+        let resume =
+            |path: &Path| Archipelago::resume(problem, islands.clone(), seed, build, links, path);
+        let mut archipelago = match checkpoint {
+            Checkpointing::Off => fresh()?,
+            Checkpointing::Fresh(path) => fresh()?.checkpoint(path),
+            Checkpointing::Resume(path) => resume(path)?,
+            Checkpointing::ResumeIfPresent(path) if path.exists() => resume(path)?,
+            Checkpointing::ResumeIfPresent(path) => fresh()?.checkpoint(path),
+        };
+        let mut observer = SearchObserver::new(progress, self, 0, 0);
+        archipelago = archipelago.observer(&mut observer);
+        for extra in observers {
+            archipelago = archipelago.observer(extra);
+        }
+        if let Some(flag) = stop {
+            archipelago = archipelago.stop_flag(flag);
+        }
+        if let Some(evaluator) = evaluator {
+            archipelago = archipelago.evaluator(evaluator);
+        }
+        let outcome = archipelago.run()?;
+        Ok(outcome.merged().map(|state| (state, outcome.stopped)))
     }
 
     /// Re-measures the final front at full fidelity on the validation and test parts and
@@ -504,20 +642,30 @@ pub struct SearchObserver<'a> {
     unit: EnergyUnit,
     started: Instant,
     evaluations_before: u64,
+    /// Generations the progress already shows.
+    generations_shown: u64,
 }
 
 impl<'a> SearchObserver<'a> {
-    /// Reports to `progress`; `evaluations_before` is the number of evaluations already made
-    /// when this process started (non-zero after a resume), so the rate counts this process's
-    /// work only. The caller calls `progress.start` with the number of generations.
+    /// Reports to `progress`; `evaluations_before` and `generations_before` are the evaluations
+    /// made and the generations shown when this process started (non-zero after a resume), so
+    /// the rate counts this process's work only. The caller calls `progress.start` with the
+    /// number of generations. Each report advances the progress to its generation (by one per
+    /// generation; by several at an island run's sync points).
     #[must_use]
-    pub fn new(progress: &'a dyn Progress, search: &'a Search, evaluations_before: u64) -> Self {
+    pub fn new(
+        progress: &'a dyn Progress,
+        search: &'a Search,
+        evaluations_before: u64,
+        generations_before: u64,
+    ) -> Self {
         Self {
             progress,
             estimator: &search.estimator,
             unit: search.energy_unit(),
             started: Instant::now(),
             evaluations_before,
+            generations_shown: generations_before,
         }
     }
 }
@@ -537,7 +685,9 @@ impl Observer<DgnnGenome> for SearchObserver<'_> {
             trained.best_accuracy,
             self.unit.symbol()
         ));
-        self.progress.advance(1);
+        let reached = s.generation + 1;
+        self.progress.advance(reached.saturating_sub(self.generations_shown));
+        self.generations_shown = self.generations_shown.max(reached);
     }
 }
 
