@@ -15,7 +15,7 @@
 //! final re-measurement and the report with its summary — is dgnn-nas's `Search::run`.
 //!
 //! The run folder (never another run's): `config.ron` (the full config, read by `--resume`),
-//! `checkpoint.ron`, `result.json`/`result.ron` (envelope with the [`SearchReport`]),
+//! `checkpoint.ron`, `result.json`/`result.ron` (envelope with the [`SearchReport`](dgnn_nas::SearchReport)),
 //! `front.csv`/`front.json`, `history.csv`, `models/front-NN.ron` (each front member as a
 //! loadable dgnn-glia model) and `models/baseline.ron`, the plots (`front`,
 //! `front_with_baseline`, `hypervolume`, `glia_ratio`, SVG + PNG) and `summary.txt`.

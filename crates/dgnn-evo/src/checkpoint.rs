@@ -4,7 +4,7 @@
 //! A checkpoint holds the algorithm's format tag and the format version (so a foreign or
 //! future file is refused), the descriptions of the problem and of the algorithm's variation
 //! operators (so a run is never resumed with different ones), the master seed, the algorithm's
-//! checked configuration and the whole [`State`](crate::State): population, archive, evaluation counters,
+//! checked configuration and the whole [`State`]: population, archive, evaluation counters,
 //! evaluation cache and per-generation history.
 //! No random-generator position is needed: every random number of generation `g` comes from
 //! streams keyed by `g` (see the crate docs), so the state after generation `g` determines the

@@ -10,7 +10,7 @@
 //! - [`experiment`]: the [`Experiment`] trait (question, design, items, analysis);
 //! - [`fronts`]: front members and the selections analyses share (most accurate, cheapest within
 //!   a margin, the knee);
-//! - [`run`]: items in parallel into a run folder, stop at an item boundary, resume;
+//! - [`run`](mod@run): items in parallel into a run folder, stop at an item boundary, resume;
 //! - [`rule`]: decision rules and verdicts;
 //! - [`report`]: the Markdown report of a finished run;
 //! - [`stats`]: bootstrap intervals, rank and permutation tests, with scipy's conventions.

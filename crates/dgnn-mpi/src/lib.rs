@@ -15,10 +15,10 @@
 //!   share plus communication).
 //! - [`transport`]: what the protocols need from MPI — point-to-point byte messages — and
 //!   [`ThreadRanks`], ranks as threads of one process, with which every protocol is tested
-//!   without an MPI library; [`MpiWorld`] (feature `mpi`) is the real transport.
+//!   without an MPI library; `MpiWorld` (feature `mpi`) is the real transport.
 //!
 //! # Building
-//! Without the `mpi` feature the crate builds anywhere (everything above except [`MpiWorld`]).
+//! Without the `mpi` feature the crate builds anywhere (everything above except `MpiWorld`).
 //! With it, rsmpi binds the system's MPI library (Debian: `openmpi-bin libopenmpi-dev
 //! libclang-dev`) when it is built; the workspace's default build never enables it.
 
@@ -26,6 +26,7 @@ pub mod error;
 pub mod farm;
 pub mod islands;
 pub mod items;
+pub mod model;
 pub mod tasks;
 pub mod transport;
 pub mod wire;
@@ -37,6 +38,7 @@ pub use error::MpiError;
 pub use farm::{Farm, FarmStats, Served, serve};
 pub use islands::RankLinks;
 pub use items::{RunItem, run_items, serve_items};
+pub use model::Measured;
 #[cfg(feature = "mpi")]
 pub use mpi_world::MpiWorld;
 pub use tasks::{Traffic, refuse};

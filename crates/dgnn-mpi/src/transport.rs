@@ -6,7 +6,7 @@
 //! needs no tags and no receive-from-one-rank: `send` and `receive` from any rank suffice, and
 //! message order between two ranks is kept (MPI's non-overtaking rule; a channel's order).
 //!
-//! The MPI transport ([`MpiWorld`](crate::MpiWorld), behind the `mpi` feature) is one
+//! The MPI transport (`MpiWorld`, behind the `mpi` feature) is one
 //! implementation; [`ThreadRanks`] is the other, so that every protocol is tested without an MPI
 //! library, with any number of ranks, in `cargo test`.
 
