@@ -181,7 +181,7 @@ mod tests {
             assert!((m.farm_speedup(p, 1) - amdahl).abs() < 1e-12, "p = {p}");
         }
         // Beyond one evaluation per slot nothing more is gained.
-        assert_eq!(m.farm_speedup(64, 1), m.farm_speedup(40, 1));
+        assert!((m.farm_speedup(64, 1) - m.farm_speedup(40, 1)).abs() < 1e-12);
         assert!(m.farm_speedup(4096, 1) < m.amdahl_bound(1));
         assert!(m.communication_limit(1).is_infinite());
     }
@@ -209,7 +209,8 @@ mod tests {
         assert!((one - 8.0 * (0.004 + 0.8)).abs() < 1e-12);
         assert!((m.island_seconds(8, 8, 1, 5, 0.0) - one / 8.0).abs() < 1e-12);
         // More ranks than islands leave ranks idle.
-        assert_eq!(m.island_seconds(8, 64, 1, 5, 0.0), m.island_seconds(8, 8, 1, 5, 0.0));
+        let idle = m.island_seconds(8, 64, 1, 5, 0.0) - m.island_seconds(8, 8, 1, 5, 0.0);
+        assert!(idle.abs() < 1e-12);
         // Sync points cost K σ every g generations.
         let synced = m.island_seconds(8, 8, 1, 5, 0.01);
         assert!((synced - (one / 8.0 + 8.0 * 0.01 / 5.0)).abs() < 1e-12);
