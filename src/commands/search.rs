@@ -33,11 +33,11 @@ use crate::ranks::{Job, RootSetup, shared_config};
 use anyhow::{Context, bail};
 use dgnn_core::{Envelope, Seed};
 use dgnn_glia::{EnergyCategory, LabelColumn};
-use dgnn_mpi::{Farm, FarmStats, Transport, refuse, serve};
+use dgnn_mpi::{Farm, FarmStats, RankLinks, Transport, refuse, serve};
 use dgnn_nas::report::contexts_note;
 use dgnn_nas::{
     Baseline, Checkpointing, DataSource, DgnnGenome, DgnnProblem, Evaluator, GenerationReport,
-    Observer, ParamGuard, RunOptions, Search, SearchConfig, SearchOutcome, SearchResult,
+    IslandLinks, Observer, ParamGuard, RunOptions, Search, SearchConfig, SearchOutcome, SearchResult,
 };
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -269,11 +269,21 @@ fn start(args: &Args, ranks: Ranks<'_>) -> anyhow::Result<()> {
     }
 }
 
-/// A rank other than 0 under `--mpi`: builds the search rank 0 shares (config, data, baseline)
-/// and evaluates what rank 0 hands out until the run ends. A rank that cannot build the search
-/// tells rank 0 why, and rank 0 ends the job with that reason.
+/// What rank 0 hands every other rank under `--mpi`: the checked config, and whether the run
+/// resumes (an island run's other ranks then receive their islands' states from rank 0's
+/// checkpoint).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct Shared {
+    config: SearchConfig,
+    resuming: bool,
+}
+
+/// A rank other than 0 under `--mpi`: builds the search rank 0 shares (config, data, baseline),
+/// then evaluates what rank 0 hands out, or with `islands` in the config runs its share of the
+/// islands, until the run ends. A rank that cannot build the search tells rank 0 why, and rank
+/// 0 ends the job with that reason.
 fn work(transport: &dyn Transport, threads: usize) -> anyhow::Result<()> {
-    let Some(config) = shared_config::<SearchConfig>(transport)? else {
+    let Some(Shared { config, resuming }) = shared_config::<Shared>(transport)? else {
         return Ok(());
     };
     let built = config.check().map_err(anyhow::Error::from).and_then(|config| {
@@ -289,6 +299,16 @@ fn work(transport: &dyn Transport, threads: usize) -> anyhow::Result<()> {
             return Ok(());
         }
     };
+    if search.config().islands.is_some() {
+        // Only rank 0 reads or writes the checkpoint; this path is never opened here.
+        let unused = Path::new("checkpoint.ron");
+        let checkpoint =
+            if resuming { Checkpointing::Resume(unused) } else { Checkpointing::Off };
+        let links = RankLinks::new(transport);
+        let options = RunOptions { checkpoint, links: Some(&links), ..RunOptions::default() };
+        search.serve_islands(&baseline, options).context("running this rank's islands")?;
+        return Ok(());
+    }
     let problem = match search.problem(&baseline) {
         Ok(problem) => problem,
         Err(error) => {
@@ -309,7 +329,7 @@ fn fresh(
     // Check and load everything before creating the folder, so bad input leaves nothing behind.
     let config = config.check().with_context(|| format!("checking {source}"))?;
     if let Some(setup) = ranks.setup {
-        setup.share(&*config)?;
+        setup.share(&Shared { config: (*config).clone(), resuming: false })?;
     }
     let data = config.data.load().with_context(|| format!("loading the data of {source}"))?;
     eprintln!(
@@ -347,7 +367,7 @@ fn resume(dir: &Path, ranks: Ranks<'_>) -> anyhow::Result<()> {
         .and_then(|config| Ok(config.check()?))
         .with_context(|| format!("reading {}", config_path.display()))?;
     if let Some(setup) = ranks.setup {
-        setup.share(&*config)?;
+        setup.share(&Shared { config: (*config).clone(), resuming: true })?;
     }
     let data = config.data.load().context("loading the data of the interrupted run")?;
     let search = Search::new(config, &data).context("setting up the interrupted run")?;
@@ -370,12 +390,15 @@ fn drive(
 ) -> anyhow::Result<()> {
     let stop = stop_on_ctrl_c("after the running evaluations")?;
     let progress = TerminalProgress::new();
+    // Under --mpi: islands on ranks when the config has islands, else every stage farmed out.
+    let islands_on_ranks = search.config().islands.is_some();
+    let links = ranks.setup.filter(|_| islands_on_ranks).map(|s| RankLinks::new(s.transport()));
     let farm = match ranks.setup {
-        Some(setup) => Some(
+        Some(setup) if !islands_on_ranks => Some(
             Farm::start(setup.transport(), ranks.threads)
                 .context("starting the evaluations on every rank")?,
         ),
-        None => None,
+        _ => None,
     };
     let mut clock = GenerationClock::start();
     let options = RunOptions {
@@ -384,13 +407,25 @@ fn drive(
         progress: Some(&progress),
         observers: vec![&mut clock],
         evaluator: farm.as_ref().map(|farm| farm as &dyn for<'p> Evaluator<DgnnProblem<'p>>),
-        links: None,
+        links: links.as_ref().map(|links| links as &dyn IslandLinks<DgnnGenome>),
     };
     let outcome = search.run(baseline, options);
     if let (Some(farm), Some(setup)) = (&farm, ranks.setup) {
         farm.shutdown().context("releasing the other ranks")?;
         setup.released();
         let report = FarmReport::of(farm.stats(), &clock);
+        dgnn_core::envelope::write_json(&folder.file("mpi.json"), &report)?;
+    }
+    if let (Some(links), Some(setup)) = (&links, ranks.setup) {
+        // The island run ended on every rank at its last sync point.
+        setup.released();
+        let report = IslandReport {
+            ranks: setup.transport().size(),
+            islands: search.config().islands.as_ref().map_or(0, |i| i.count),
+            generations: clock.generations,
+            engine_seconds: clock.engine_seconds,
+            bytes_at_rank_0: links.bytes(),
+        };
         dgnn_core::envelope::write_json(&folder.file("mpi.json"), &report)?;
     }
     let result = match outcome? {
@@ -439,6 +474,21 @@ impl Observer<DgnnGenome> for GenerationClock {
         self.engine_seconds = self.started.elapsed().as_secs_f64();
         self.generations += 1;
     }
+}
+
+/// What `mpi.json` records for an island run over ranks.
+#[derive(serde::Serialize)]
+struct IslandReport {
+    /// Ranks in the job.
+    ranks: usize,
+    /// Islands (island `i` runs on rank `i mod ranks`).
+    islands: usize,
+    /// Generations run by this process (after a resume: since the resume).
+    generations: u64,
+    /// Seconds from the start of the engine to the end of its last generation.
+    engine_seconds: f64,
+    /// Bytes rank 0 sent and received at sync points.
+    bytes_at_rank_0: u64,
 }
 
 /// What `mpi.json` records: the farm's figures and rank 0's serial share (selection,
