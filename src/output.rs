@@ -251,9 +251,27 @@ impl std::fmt::Display for StoppedEarly {
 
 impl std::error::Error for StoppedEarly {}
 
-/// Installs the Ctrl-C handler (once per process) and returns its flag: the first Ctrl-C raises
-/// the flag, so the command stops at its next boundary (`boundary`, e.g. "after this
-/// generation") with its checkpoint intact; a second one ends the process at once.
+/// The exit status of rank 0 when the MPI job ends under it (128 + SIGTERM).
+pub const EXIT_JOB_ENDED: i32 = 143;
+
+/// What rank 0 of an MPI job says when a signal ends it ([`on_job_end`]).
+static JOB_ENDING: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Under `--mpi`, rank 0's last words: when a signal arrives (a rank died and `mpirun` ends
+/// the others, the job was cancelled, or Ctrl-C reached `mpirun`), the handler of
+/// [`stop_on_ctrl_c`] prints `message` (what the checkpoint holds, how to continue) and exits
+/// with [`EXIT_JOB_ENDED`] at once: a stop at the next boundary would wait for the dead rank
+/// forever. Call it again to update the message.
+pub fn on_job_end(message: String) {
+    if let Ok(mut ending) = JOB_ENDING.lock() {
+        *ending = Some(message);
+    }
+}
+
+/// Installs the handler of Ctrl-C and SIGTERM (which batch systems send before they kill), once
+/// per process, and returns its flag: the first signal raises the flag, so the command stops at
+/// its next boundary (`boundary`, e.g. "after this generation") with its checkpoint intact; a
+/// second one ends the process at once. Under `--mpi` rank 0 ends at once ([`on_job_end`]).
 pub fn stop_on_ctrl_c(
     boundary: &'static str,
 ) -> anyhow::Result<&'static std::sync::atomic::AtomicBool> {
@@ -263,6 +281,10 @@ pub fn stop_on_ctrl_c(
     let mut result = Ok(());
     INSTALLED.call_once(|| {
         result = ctrlc::set_handler(move || {
+            if let Some(message) = JOB_ENDING.lock().ok().and_then(|m| m.clone()) {
+                eprintln!("\n{message}");
+                std::process::exit(EXIT_JOB_ENDED);
+            }
             if FLAG.swap(true, Ordering::SeqCst) {
                 std::process::exit(EXIT_STOPPED);
             }

@@ -27,7 +27,7 @@
 
 use crate::commands::report;
 use crate::output::{
-    RunFolder, StoppedEarly, TerminalProgress, VERSION, stop_on_ctrl_c, thread_pool,
+    RunFolder, StoppedEarly, TerminalProgress, VERSION, on_job_end, stop_on_ctrl_c, thread_pool,
 };
 use crate::ranks::{Job, RootSetup, shared_config};
 use anyhow::{Context, bail};
@@ -37,7 +37,8 @@ use dgnn_mpi::{Farm, FarmStats, RankLinks, Transport, refuse, serve};
 use dgnn_nas::report::contexts_note;
 use dgnn_nas::{
     Baseline, Checkpointing, DataSource, DgnnGenome, DgnnProblem, Evaluator, GenerationReport,
-    IslandLinks, Observer, ParamGuard, RunOptions, Search, SearchConfig, SearchOutcome, SearchResult,
+    IslandLinks, Observer, ParamGuard, RunOptions, Search, SearchConfig, SearchOutcome,
+    SearchResult,
 };
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -302,8 +303,7 @@ fn work(transport: &dyn Transport, threads: usize) -> anyhow::Result<()> {
     if search.config().islands.is_some() {
         // Only rank 0 reads or writes the checkpoint; this path is never opened here.
         let unused = Path::new("checkpoint.ron");
-        let checkpoint =
-            if resuming { Checkpointing::Resume(unused) } else { Checkpointing::Off };
+        let checkpoint = if resuming { Checkpointing::Resume(unused) } else { Checkpointing::Off };
         let links = RankLinks::new(transport);
         let options = RunOptions { checkpoint, links: Some(&links), ..RunOptions::default() };
         search.serve_islands(&baseline, options).context("running this rank's islands")?;
@@ -400,7 +400,7 @@ fn drive(
         ),
         _ => None,
     };
-    let mut clock = GenerationClock::start();
+    let mut clock = GenerationClock::start(ranks.setup.map(|_| folder.path().to_path_buf()));
     let options = RunOptions {
         checkpoint,
         stop: Some(stop),
@@ -422,9 +422,12 @@ fn drive(
         let report = IslandReport {
             ranks: setup.transport().size(),
             islands: search.config().islands.as_ref().map_or(0, |i| i.count),
-            generations: clock.generations,
+            sync_points: clock.generations,
+            generations: clock.last.0 + 1,
+            evaluations: clock.last.1,
             engine_seconds: clock.engine_seconds,
             bytes_at_rank_0: links.bytes(),
+            sync_seconds: links.seconds(),
         };
         dgnn_core::envelope::write_json(&folder.file("mpi.json"), &report)?;
     }
@@ -457,22 +460,50 @@ fn drive(
 /// Times the generations this process runs (for `mpi.json`).
 struct GenerationClock {
     started: Instant,
+    /// Under `--mpi`: the run folder, named in rank 0's last words ([`on_job_end`]).
+    mpi_folder: Option<PathBuf>,
     /// Seconds from the start to the end of the last generation.
     engine_seconds: f64,
-    /// Generations ended in this process.
+    /// Generations ended in this process (observer calls: at an island run's sync points).
     generations: u64,
+    /// The last reported generation (0: the initial population) and evaluations so far.
+    last: (u64, u64),
 }
 
 impl GenerationClock {
-    fn start() -> Self {
-        Self { started: Instant::now(), engine_seconds: 0.0, generations: 0 }
+    fn start(mpi_folder: Option<PathBuf>) -> Self {
+        if let Some(folder) = &mpi_folder {
+            on_job_end(format!(
+                "the MPI job ended before this run saved a generation (mpirun names the rank \
+                 that failed, if one did); any earlier checkpoint in {} is intact",
+                folder.display()
+            ));
+        }
+        Self {
+            started: Instant::now(),
+            mpi_folder,
+            engine_seconds: 0.0,
+            generations: 0,
+            last: (0, 0),
+        }
     }
 }
 
 impl Observer<DgnnGenome> for GenerationClock {
-    fn observe(&mut self, _: &GenerationReport<'_, DgnnGenome>) {
+    fn observe(&mut self, report: &GenerationReport<'_, DgnnGenome>) {
         self.engine_seconds = self.started.elapsed().as_secs_f64();
         self.generations += 1;
+        self.last = (report.summary.generation, report.summary.evaluations);
+        if let Some(folder) = &self.mpi_folder {
+            // The engine wrote the checkpoint before calling the observers.
+            on_job_end(format!(
+                "the MPI job ended during the search (mpirun names the rank that failed, if one \
+                 did); the checkpoint holds generation {} (0: the initial population): continue with dgnn search --resume {} \
+                 (under any number of ranks, or without --mpi)",
+                report.summary.generation,
+                folder.display()
+            ));
+        }
     }
 }
 
@@ -483,12 +514,19 @@ struct IslandReport {
     ranks: usize,
     /// Islands (island `i` runs on rank `i mod ranks`).
     islands: usize,
-    /// Generations run by this process (after a resume: since the resume).
+    /// Sync points reached by this process, each reporting the merged islands (after a
+    /// resume: since the resume).
+    sync_points: u64,
+    /// Generations completed at the last sync point, the initial one included.
     generations: u64,
-    /// Seconds from the start of the engine to the end of its last generation.
+    /// Evaluations of all islands at the last sync point.
+    evaluations: u64,
+    /// Seconds from the start of the engine to its last sync point.
     engine_seconds: f64,
     /// Bytes rank 0 sent and received at sync points.
     bytes_at_rank_0: u64,
+    /// Seconds rank 0 spent at sync points, waiting for the other ranks' islands included.
+    sync_seconds: f64,
 }
 
 /// What `mpi.json` records: the farm's figures and rank 0's serial share (selection,

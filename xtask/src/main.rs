@@ -1,7 +1,7 @@
 //! `cargo xtask`: the project's automation, one small binary (rust-analyzer's habit).
 //!
-//! - `cargo xtask ci` runs exactly what `.ci/run` runs: format check, clippy, the test suite,
-//!   the API docs with warnings as errors.
+//! - `cargo xtask ci` runs `.ci/run`: format check, clippy, the test suite, the API docs with
+//!   warnings as errors, then the MPI build and its tests.
 //! - `cargo xtask bench [WORKLOAD…]` builds the release binary, runs `dgnn bench` for each
 //!   canonical workload and writes `target/bench/bench.jsonl`.
 //! - `cargo xtask sync-demo` fetches a real ECG + respiration recording (biopeaks 1.4.1's
@@ -9,9 +9,12 @@
 //!   `dgnn sync` on it end to end.
 //! - `cargo xtask experiments [NAME…]` runs the experiments of `dgnn experiment` at their
 //!   default size and publishes their reports and the verdict table under `docs/experiments/`.
+//! - `cargo xtask mpi-bench` measures `dgnn search --mpi` on 1 and 2 ranks (Open MPI needed)
+//!   and writes `docs/mpi-scaling.md`: the figures and the scaling model they give.
 //! - The tidy checks live in `tidy.rs` as `#[test]`s, so `cargo test` runs them.
 
 mod experiments;
+mod mpi_bench;
 #[cfg(test)]
 mod tidy;
 
@@ -38,9 +41,11 @@ fn main() -> Result<()> {
         Some("bench") => bench(&root, &args[1..]),
         Some("sync-demo") => sync_demo(&root),
         Some("experiments") => experiments::experiments(&root, &args[1..]),
+        Some("mpi-bench") => mpi_bench::mpi_bench(&root),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci | bench [WORKLOAD…] | sync-demo | experiments [NAME…]>"
+                "usage: cargo xtask <ci | bench [WORKLOAD…] | sync-demo | experiments [NAME…] | \
+                 mpi-bench>"
             );
             eprintln!("workloads: {}", WORKLOADS.join(", "));
             bail!("unknown or missing xtask command")
@@ -77,20 +82,16 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-/// The CI sequence; `.ci/run` runs the same three commands.
+/// Runs `.ci/run`, the CI sequence.
 fn ci(root: &Path) -> Result<()> {
-    run(root, "cargo", &["fmt", "--all", "--check"])?;
-    run(root, "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
-    run(root, "cargo", &["test", "--workspace"])?;
-    eprintln!("$ RUSTDOCFLAGS=\"-D warnings\" cargo doc --workspace --no-deps");
-    let status = Command::new("cargo")
-        .args(["doc", "--workspace", "--no-deps", "--quiet"])
-        .env("RUSTDOCFLAGS", "-D warnings")
+    let script = root.join(".ci/run");
+    eprintln!("$ {}", script.display());
+    let status = Command::new(&script)
         .current_dir(root)
         .status()
-        .context("could not start cargo doc")?;
+        .with_context(|| format!("could not start {}", script.display()))?;
     if !status.success() {
-        bail!("cargo doc failed with {status}");
+        bail!(".ci/run failed with {status}");
     }
     Ok(())
 }

@@ -32,6 +32,8 @@ pub struct RankLinks<'t, T: Transport + ?Sized> {
     early: RefCell<Vec<VecDeque<Vec<u8>>>>,
     /// Bytes this rank sent and received.
     bytes: RefCell<u64>,
+    /// Seconds this rank spent at sync points (waiting for the others included).
+    seconds: RefCell<f64>,
 }
 
 impl<'t, T: Transport + ?Sized> RankLinks<'t, T> {
@@ -42,6 +44,7 @@ impl<'t, T: Transport + ?Sized> RankLinks<'t, T> {
             transport,
             early: RefCell::new(vec![VecDeque::new(); transport.size()]),
             bytes: RefCell::new(0),
+            seconds: RefCell::new(0.0),
         }
     }
 
@@ -49,6 +52,22 @@ impl<'t, T: Transport + ?Sized> RankLinks<'t, T> {
     #[must_use]
     pub fn bytes(&self) -> u64 {
         *self.bytes.borrow()
+    }
+
+    /// Seconds this rank spent in the sync points' exchanges so far, waiting for the other
+    /// ranks included (at rank 0: the sync cost of the island model plus the slowest island's
+    /// lead).
+    #[must_use]
+    pub fn seconds(&self) -> f64 {
+        *self.seconds.borrow()
+    }
+
+    /// Runs one exchange step, adding its wall time to [`RankLinks::seconds`].
+    fn timed<R>(&self, step: impl FnOnce() -> Result<R, MpiError>) -> Result<R, EvoError> {
+        let started = std::time::Instant::now();
+        let result = step();
+        *self.seconds.borrow_mut() += started.elapsed().as_secs_f64();
+        result.map_err(links_error)
     }
 
     fn count(&self, bytes: usize) {
@@ -151,7 +170,7 @@ impl<G: Genome, T: Transport + ?Sized> IslandLinks<G> for RankLinks<'_, T> {
             }
             Ok(std::mem::take(&mut by_rank[0]))
         };
-        run().map_err(links_error)
+        self.timed(run)
     }
 
     fn gather(
@@ -185,7 +204,7 @@ impl<G: Genome, T: Transport + ?Sized> IslandLinks<G> for RankLinks<'_, T> {
                 None => Ok(Some(states.into_iter().flatten().collect())),
             }
         };
-        run().map_err(links_error)
+        self.timed(run)
     }
 
     fn scatter(
@@ -206,7 +225,7 @@ impl<G: Genome, T: Transport + ?Sized> IslandLinks<G> for RankLinks<'_, T> {
             }
             Ok(std::mem::take(&mut by_rank[0]))
         };
-        run().map_err(links_error)
+        self.timed(run)
     }
 
     fn agree(&self, local: Agreement) -> Result<Agreement, EvoError> {
@@ -225,6 +244,6 @@ impl<G: Genome, T: Transport + ?Sized> IslandLinks<G> for RankLinks<'_, T> {
             }
             Ok(agreement)
         };
-        run().map_err(links_error)
+        self.timed(run)
     }
 }

@@ -38,7 +38,7 @@ pub use error::MpiError;
 pub use farm::{Farm, FarmStats, Served, serve};
 pub use islands::RankLinks;
 pub use items::{RunItem, run_items, serve_items};
-pub use model::Measured;
+pub use model::{IslandsMeasured, Measured};
 #[cfg(feature = "mpi")]
 pub use mpi_world::MpiWorld;
 pub use tasks::{Traffic, refuse};

@@ -33,8 +33,11 @@
 //! migrants and the checkpoint (`σ` seconds per island per sync point, measured):
 //!
 //! ```text
-//! T_K(p) = ⌈K / p⌉ · (S + s τ ⌈n / t⌉)  +  K σ / g
+//! T_K(p) = ⌈K / p⌉ · T_island  +  K σ / g
 //! ```
+//!
+//! with `T_island` one island's generation on its rank, measured on an island run
+//! ([`IslandsMeasured`]).
 //!
 //! Each island pays its own serial part on its own rank, so the Amdahl limit of one engine is
 //! gone up to `p = K`; the limit moves to `p = K` ranks (one island each), and the
@@ -119,27 +122,28 @@ impl Measured {
             / (self.communication_per_remote_evaluation * threads.max(1) as f64)
             + 1.0
     }
+}
 
-    /// `T_K(p)`: seconds per generation of `islands` islands (each of this measurement's
-    /// population) on `ranks` ranks of `threads` threads, meeting every `migration_interval`
-    /// generations at `sync_seconds_per_island` each (module docs).
+/// What the island model needs, measured on an island run with one island per rank.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct IslandsMeasured {
+    /// Seconds of one island's generation on its rank, sync points excluded.
+    pub generation_seconds: f64,
+    /// `σ`: rank 0's seconds per island and sync point (waiting for the slowest island
+    /// included).
+    pub sync_seconds_per_island: f64,
+    /// `g`: generations between sync points.
+    pub migration_interval: usize,
+}
+
+impl IslandsMeasured {
+    /// `T_K(p)`: seconds per generation of `islands` islands on `ranks` ranks (module docs),
+    /// `⌈K/p⌉` islands per rank.
     #[must_use]
-    pub fn island_seconds(
-        &self,
-        islands: usize,
-        ranks: usize,
-        threads: usize,
-        migration_interval: usize,
-        sync_seconds_per_island: f64,
-    ) -> f64 {
+    pub fn seconds(&self, islands: usize, ranks: usize) -> f64 {
         let per_rank = islands.max(1).div_ceil(ranks.max(1)) as f64;
-        let n = self.evaluations_per_stage();
-        let engine = self.serial_seconds
-            + self.stages_per_generation
-                * self.seconds_per_evaluation
-                * (n / threads.max(1) as f64).ceil();
-        per_rank * engine
-            + islands as f64 * sync_seconds_per_island / migration_interval.max(1) as f64
+        per_rank * self.generation_seconds
+            + islands as f64 * self.sync_seconds_per_island / self.migration_interval.max(1) as f64
     }
 }
 
@@ -204,15 +208,18 @@ mod tests {
 
     #[test]
     fn islands_scale_to_one_island_per_rank() {
-        let m = measured();
-        let one = m.island_seconds(8, 1, 1, 5, 0.0);
-        assert!((one - 8.0 * (0.004 + 0.8)).abs() < 1e-12);
-        assert!((m.island_seconds(8, 8, 1, 5, 0.0) - one / 8.0).abs() < 1e-12);
+        let islands = IslandsMeasured {
+            generation_seconds: 0.5,
+            sync_seconds_per_island: 0.0,
+            migration_interval: 5,
+        };
+        assert!((islands.seconds(8, 1) - 4.0).abs() < 1e-12);
+        assert!((islands.seconds(8, 8) - 0.5).abs() < 1e-12);
+        assert!((islands.seconds(8, 3) - 1.5).abs() < 1e-12);
         // More ranks than islands leave ranks idle.
-        let idle = m.island_seconds(8, 64, 1, 5, 0.0) - m.island_seconds(8, 8, 1, 5, 0.0);
-        assert!(idle.abs() < 1e-12);
+        assert!((islands.seconds(8, 64) - islands.seconds(8, 8)).abs() < 1e-12);
         // Sync points cost K σ every g generations.
-        let synced = m.island_seconds(8, 8, 1, 5, 0.01);
-        assert!((synced - (one / 8.0 + 8.0 * 0.01 / 5.0)).abs() < 1e-12);
+        let synced = IslandsMeasured { sync_seconds_per_island: 0.01, ..islands };
+        assert!((synced.seconds(8, 8) - (0.5 + 8.0 * 0.01 / 5.0)).abs() < 1e-12);
     }
 }
