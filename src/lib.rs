@@ -37,6 +37,9 @@ pub enum Command {
     Bench(commands::bench::Args),
     /// Train one glia-neuron network and write metrics, energy, confusion matrix and the model.
     Train(commands::train::Args),
+    /// Classify the rows of a CSV table with a trained network (a model file of train or
+    /// search): predictions, energy per inference, and accuracy and information with labels.
+    Predict(commands::predict::Args),
     /// Draw the Arnold tongues of the sine circle map (or of a forced flow) with exact edges.
     Tongues(commands::tongues::Args),
     /// Draw the devil's staircase of the sine circle map at one K, with its exact plateaus.
@@ -71,6 +74,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Simulate(args) => commands::simulate::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Train(args) => commands::train::run(args),
+        Command::Predict(args) => commands::predict::run(args),
         Command::Tongues(args) => commands::tongues::run(args),
         Command::Staircase(args) => commands::staircase::run(args),
         Command::Sync(args) => commands::sync::run(args),

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod experiment;
+pub mod predict;
 pub mod report;
 pub mod search;
 pub mod simulate;
