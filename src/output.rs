@@ -251,6 +251,9 @@ impl std::fmt::Display for StoppedEarly {
 
 impl std::error::Error for StoppedEarly {}
 
+/// How long a stop may take to reach its boundary before the process quits by itself.
+pub const STOP_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The exit status of rank 0 when the MPI job ends under it (128 + SIGTERM).
 pub const EXIT_JOB_ENDED: i32 = 143;
 
@@ -271,7 +274,8 @@ pub fn on_job_end(message: String) {
 /// Installs the handler of Ctrl-C and SIGTERM (which batch systems send before they kill), once
 /// per process, and returns its flag: the first signal raises the flag, so the command stops at
 /// its next boundary (`boundary`, e.g. "after this generation") with its checkpoint intact; a
-/// second one ends the process at once. Under `--mpi` rank 0 ends at once ([`on_job_end`]).
+/// second one ends the process at once, and so does [`STOP_GRACE`] without a boundary. Under
+/// `--mpi` rank 0 ends at once ([`on_job_end`]).
 pub fn stop_on_ctrl_c(
     boundary: &'static str,
 ) -> anyhow::Result<&'static std::sync::atomic::AtomicBool> {
@@ -288,7 +292,18 @@ pub fn stop_on_ctrl_c(
             if FLAG.swap(true, Ordering::SeqCst) {
                 std::process::exit(EXIT_STOPPED);
             }
-            eprintln!("\nstopping {boundary} (Ctrl-C again to quit now) …");
+            eprintln!(
+                "\nstopping {boundary} (Ctrl-C again to quit now; quits by itself after {} s) …",
+                STOP_GRACE.as_secs()
+            );
+            // A signal sent once (`timeout`, a batch system's SIGTERM) must end the process
+            // even when no boundary comes (a generation being set up, a long evaluation); the
+            // files written so far are complete (atomic writes).
+            std::thread::spawn(|| {
+                std::thread::sleep(STOP_GRACE);
+                eprintln!("no boundary reached within {} s: quitting", STOP_GRACE.as_secs());
+                std::process::exit(EXIT_STOPPED);
+            });
         });
     });
     result.context("installing the Ctrl-C handler")?;

@@ -276,11 +276,14 @@ fn a_search_no_network_can_satisfy_ends_with_its_own_status_and_says_so() {
 #[test]
 fn bad_input_gives_one_line_errors_and_leaves_no_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &str); 4] = [
+    let cases: [(&str, &str, &str); 5] = [
         ("typo.ron", "(evolution: (populaton: 8))", "populaton"),
         ("budget.ron", "(evolution: (population: 8, max_evaluations: 3))", "max_evaluations"),
         ("space.ron", "(space: (density: (low: 0.0, high: 1.0, step: 0.1)))", "space.density.low"),
         ("data.ron", "(data: Builtin(\"mnist\"))", "unknown data set `mnist`"),
+        // Issue 14: a population no machine holds is refused with its memory estimate:
+        // 1e12 × (4 KiB per member + 2 × 40 evaluations × 512 B) = 4.5056e16 B = 40.0 PiB.
+        ("memory.ron", "(evolution: (population: 1000000000000))", "needs about 40.0 PiB"),
     ];
     for (file, text, expected) in cases {
         std::fs::write(dir.path().join(file), text).unwrap();

@@ -216,6 +216,13 @@ fn bad_input_is_refused_with_the_field_and_the_fix() {
     let out = dgnn(&["train", "--dataset", "mnist"], dir.path());
     assert!(stderr(&out).contains("unknown data set `mnist`"), "{}", stderr(&out));
 
+    // Issue 14: a table too small to train and test every class is refused, as by search.
+    std::fs::write(dir.path().join("three.csv"), "a,b,y\n1,2,0\n2,3,1\n3,4,0\n").unwrap();
+    let out = dgnn(&["train", "--data", "three.csv", "--label", "y", "--out", "r3"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("class `1` has 1 samples"), "{}", stderr(&out));
+    assert!(!dir.path().join("r3").exists());
+
     std::fs::write(
         dir.path().join("model.ron"),
         "(format: \"dgnn-glia-model\", version: 1, model: (",

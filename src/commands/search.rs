@@ -270,6 +270,50 @@ fn start(args: &Args, ranks: Ranks<'_>) -> anyhow::Result<()> {
     }
 }
 
+/// Refuses a search whose evolution alone would need more memory than the machine has
+/// available (`MemAvailable` of `/proc/meminfo`; no check where it cannot be read), with the
+/// estimate in the message (issue 14: `population: 100000000` grew at 240 MB/s).
+fn check_memory(evolution: &dgnn_nas::EvolutionConfig) -> anyhow::Result<()> {
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    let needed = evolution.memory_estimate();
+    if needed > available {
+        bail!(
+            "`evolution.population: {}` over {} generations needs about {} of memory ({} per \
+             member, {} per cached evaluation), more than the {} available: lower \
+             evolution.population or evolution.generations, or spread islands over MPI ranks",
+            evolution.population,
+            evolution.generations,
+            bytes(needed),
+            bytes(dgnn_nas::search::BYTES_PER_MEMBER),
+            bytes(dgnn_nas::search::BYTES_PER_CACHED_EVALUATION),
+            bytes(available)
+        );
+    }
+    Ok(())
+}
+
+/// `MemAvailable` of `/proc/meminfo`, in bytes.
+fn available_memory() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib.saturating_mul(1024))
+}
+
+/// A byte count for people: `4.0 KiB`, `381.5 GiB`.
+fn bytes(n: u64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < units.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 { format!("{n} B") } else { format!("{value:.1} {}", units[unit]) }
+}
+
 /// What rank 0 hands every other rank under `--mpi`: the checked config, and whether the run
 /// resumes (an island run's other ranks then receive their islands' states from rank 0's
 /// checkpoint).
@@ -331,6 +375,7 @@ fn fresh(
     if let Some(setup) = ranks.setup {
         setup.share(&Shared { config: (*config).clone(), resuming: false })?;
     }
+    check_memory(&config.evolution)?;
     let data = config.data.load().with_context(|| format!("loading the data of {source}"))?;
     eprintln!(
         "searching `{}` ({} samples × {} features, {} classes{}); training the baseline …",
@@ -369,6 +414,7 @@ fn resume(dir: &Path, ranks: Ranks<'_>) -> anyhow::Result<()> {
     if let Some(setup) = ranks.setup {
         setup.share(&Shared { config: (*config).clone(), resuming: true })?;
     }
+    check_memory(&config.evolution)?;
     let data = config.data.load().context("loading the data of the interrupted run")?;
     let search = Search::new(config, &data).context("setting up the interrupted run")?;
     let baseline =

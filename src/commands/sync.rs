@@ -451,20 +451,30 @@ fn threshold_text(threshold: Option<f64>) -> String {
     }
 }
 
+/// A rate per minute, or a dash when there is none (nothing left to count over).
+fn per_minute(rate: f64) -> String {
+    if rate.is_finite() { format!("{rate:.1}/min") } else { "—/min".to_string() }
+}
+
 fn summary_text(source: &str, f: &SyncSummary, analysis: &SyncAnalysis) -> String {
     let all_dominant = analysis.dominant_ratio_counts();
     let mut text = format!(
         "dgnn sync — {source}\n\
-         duration {:.1} min; {} beats ({:.1}/min), {} breaths ({:.1}/min), {:.2} beats per breath\n\
+         duration {:.1} min; {} beats ({}), {} breaths ({}), {} beats per breath\n\
          (breaths are inspiration onsets in the respiration signal; a window's breaths are cycles of its Hilbert phase, which also counts shallow breaths the onset detector's hysteresis skips)\n\
          windows: {} ({} analysed, {} significant after FDR; p threshold {})\n\
          before correction: {} windows with p ≤ {} (about {:.1} expected by chance)\n",
         f.duration_s / 60.0,
         f.beats,
-        f.heart_rate_per_min,
+        per_minute(f.heart_rate_per_min),
         f.breaths,
-        f.breathing_rate_per_min,
-        f.beats_per_breath,
+        per_minute(f.breathing_rate_per_min),
+        // No breaths: no ratio (it printed "NaN", issue 14).
+        if f.beats_per_breath.is_finite() {
+            format!("{:.2}", f.beats_per_breath)
+        } else {
+            "— (no breaths)".to_string()
+        },
         f.windows,
         f.windows_analysed,
         f.windows_significant,

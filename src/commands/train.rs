@@ -360,6 +360,22 @@ fn load_data(config: &Config, source: &str) -> anyhow::Result<Parts> {
     let split = stratified_split(data.labels(), config.test_fraction, seed)
         .with_context(|| format!("checking {source}"))?;
     let (train, test) = (data.subset(&split.train), data.subset(&split.test));
+    // Issue 14: a table too small for every class to be trained on and tested is refused, as
+    // `dgnn search` refuses it (a 3-row table returned test accuracy 0 with status 0).
+    let counts = data.class_counts();
+    for (part, set) in [("training", &train), ("test", &test)] {
+        let have = set.class_counts();
+        if let Some(c) = (0..counts.len()).find(|&c| counts[c] > 0 && have[c] == 0) {
+            bail!(
+                "checking {source}: class `{}` has {} samples, too few to appear in the {part} \
+                 part ({} samples in all): give every class at least 2 samples (more for a small \
+                 test_fraction), or merge rare classes",
+                data.class_names()[c],
+                counts[c],
+                data.len()
+            );
+        }
+    }
     if train.class_counts().iter().filter(|&&c| c > 0).count() < 2 {
         bail!("the training part holds fewer than two classes: lower test_fraction");
     }

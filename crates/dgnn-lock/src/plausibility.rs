@@ -237,6 +237,17 @@ fn channel_findings(record: &Record<'_>) -> Vec<Finding> {
 /// sampling rate that would fix them.
 fn rate_findings(record: &Record<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
+    if record.duration_s.is_nan() || record.duration_s <= 0.0 {
+        // Every sample lies in a flat or left-out stretch: no rate exists (it used to print
+        // "heart rate NaN/min", issue 14).
+        out.push(Finding::new(
+            "no-signal",
+            "nothing is left to count beats and breaths in: the whole record is flat or left out"
+                .to_string(),
+            true,
+        ));
+        return out;
+    }
     let heart = record.beats.len() as f64 / record.duration_s * 60.0;
     let breathing = record.breaths.len() as f64 / record.duration_s * 60.0;
     let outside = |v: f64, (lo, hi): (f64, f64)| !(lo..=hi).contains(&v);
@@ -441,5 +452,9 @@ mod tests {
             (0..60).map(|k| f64::from(k) - if k % 3 == 1 { 0.5 } else { 0.0 }).collect();
         let findings = rate_findings(&Record { beats: &irregular, breaths: &[], ..record });
         assert!(codes(&findings).contains(&"rr-irregular"), "{findings:?}");
+        // A record left out entirely (all flat) has no rates, and no NaN in its message.
+        let findings = rate_findings(&Record { duration_s: 0.0, beats: &[], ..record });
+        assert_eq!(codes(&findings), vec!["no-signal"]);
+        assert!(!findings[0].warning.message.contains("NaN"));
     }
 }

@@ -151,6 +151,24 @@ impl Validate for SyncParams {
         }
         at_least("min_beats", self.min_beats, 8)?;
         at_least("exceedances", self.exceedances, 1)?;
+        // With N surrogates the smallest p-value is 1/(N + 1): below 1/α − 1 nothing could be
+        // significant (0 is allowed: no test at all, said in the verdict).
+        if self.max_surrogates == 0
+            && self.surrogates > 0
+            && 1.0 / (self.surrogates as f64 + 1.0) > self.alpha
+        {
+            return Err(ParamError::new(
+                "surrogates",
+                self.surrogates,
+                format!(
+                    "the smallest p-value is then 1/(surrogates + 1) = {:.3}, above alpha {}, so \
+                     no window could be significant: use at least {} (or 0 for no test)",
+                    1.0 / (self.surrogates as f64 + 1.0),
+                    self.alpha,
+                    (1.0 / self.alpha - 1.0).ceil()
+                ),
+            ));
+        }
         if self.max_surrogates > 0 && self.max_surrogates <= self.exceedances {
             return Err(ParamError::new(
                 "max_surrogates",
@@ -297,6 +315,13 @@ impl SyncAnalysis {
         let beats = self.beats.len();
         let verdict = if analysed == 0 {
             "not enough data: no window could be analysed".to_string()
+        } else if self.analysed().all(|w| w.p_value.is_none()) {
+            // Issue 14: without surrogates nothing can be significant; say so instead of
+            // reporting "no significant locking".
+            format!(
+                "not tested: no surrogates were drawn in {analysed} windows (surrogates 0), and \
+                 the indices alone cannot tell locking from chance"
+            )
         } else if significant == 0 {
             format!(
                 "no significant n:m locking in any of {analysed} windows (false-discovery rate {alpha})"
@@ -1079,6 +1104,23 @@ mod tests {
         assert!(none.beats_per_breath.is_nan(), "no breaths, no ratio");
         let empty = windows_of(&[(None, false)]).summary(5, 60.0, 0.05);
         assert!(empty.verdict.starts_with("not enough data"));
+        // Without surrogates (no p-values) nothing is called absent: the test was not made.
+        let mut untested = windows_of(&[(Some((3, 1)), false), (Some((3, 1)), false)]);
+        for w in &mut untested.windows {
+            w.p_value = None;
+        }
+        let untested = untested.summary(40, 60.0, 0.05);
+        assert!(untested.verdict.starts_with("not tested: no surrogates"), "{}", untested.verdict);
+    }
+
+    #[test]
+    fn too_few_surrogates_for_alpha_are_refused() {
+        // 1/(N + 1) ≤ 0.05 needs N ≥ 19.
+        let with = |surrogates| SyncParams { surrogates, ..SyncParams::default() }.check();
+        let error = with(18).unwrap_err().to_string();
+        assert!(error.contains("surrogates") && error.contains("at least 19"), "{error}");
+        assert!(with(19).is_ok());
+        assert!(with(0).is_ok(), "0 means no test, and the verdict says so");
     }
 
     #[test]

@@ -60,6 +60,31 @@ pub struct EvolutionConfig {
     pub variation: VariationConfig,
 }
 
+/// Bytes a search holds per member of its population: parents, offspring and their share of
+/// the archive. Measured: peak RSS 12 MB at population 24 and 83 MB at 24 000 on iris (one
+/// generation), 3.0 KB per member; rounded up to 4 KiB.
+pub const BYTES_PER_MEMBER: u64 = 4096;
+
+/// Bytes the evaluation cache keeps per evaluation (genome and evaluation, about 300 B, rounded
+/// up).
+pub const BYTES_PER_CACHED_EVALUATION: u64 = 512;
+
+impl EvolutionConfig {
+    /// An upper estimate of the memory the evolution itself needs ([`BYTES_PER_MEMBER`] per
+    /// member, [`BYTES_PER_CACHED_EVALUATION`] per evaluation of the whole run), data and
+    /// training buffers excluded.
+    #[must_use]
+    pub fn memory_estimate(&self) -> u64 {
+        let population = self.population as u64;
+        let evaluations = self
+            .max_evaluations
+            .unwrap_or_else(|| population.saturating_mul(self.generations.saturating_mul(2)));
+        population
+            .saturating_mul(BYTES_PER_MEMBER)
+            .saturating_add(evaluations.saturating_mul(BYTES_PER_CACHED_EVALUATION))
+    }
+}
+
 impl Default for EvolutionConfig {
     fn default() -> Self {
         Self {
