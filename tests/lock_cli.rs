@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{dgnn, stderr};
+use common::{dgnn, stderr, stdout};
 use dgnn_core::Seed;
 use dgnn_lock::controls::{Control, ControlParams};
 use std::fmt::Write as _;
@@ -35,6 +35,9 @@ fn sync_tells_the_quiet_control_from_the_active_one() {
     let common = ["--fs", "250", "--ecg", "ecg", "--resp", "resp", "--surrogates", "19"];
     let out = dgnn(&[&["sync", "quiet.csv", "--out", "q"][..], &common].concat(), dir.path());
     assert!(out.status.success(), "{}", stderr(&out));
+    // The summary is the command's output, on stdout, as summary.txt holds it (issue 14).
+    let summary = std::fs::read_to_string(dir.path().join("q/summary.txt")).unwrap();
+    assert!(stdout(&out).starts_with(&summary), "{}", stdout(&out));
     let run = dir.path().join("q");
     for file in [
         "result.json",
@@ -324,7 +327,8 @@ fn tongues_and_staircase_write_their_folders() {
     assert!(result.contains("golden_mean_omega_c") && result.contains("box_dimension"));
     // The golden-mean δ with its error estimate: Shenker's −2.833610655891 to 7 digits.
     assert!(result.contains("golden_mean_delta_error"));
-    let printed = stderr(&out);
+    // The figures are the command's output, on stdout (issue 14).
+    let printed = String::from_utf8_lossy(&out.stdout);
     assert!(printed.contains("δ = -2.8336106") && printed.contains(" ± "), "{printed}");
     assert!(dir.path().join("t/tongues.png").is_file());
     let out = dgnn(

@@ -111,7 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let figures =
         Figures { locked_measure_q_le_q_max: staircase.locked_measure(), plateaus: plateaus.len() };
     folder.write_envelope(&Envelope::new("staircase", VERSION, None, &args, &figures))?;
-    eprintln!(
+    println!(
         "locked measure (q ≤ {}): {:.4}; wrote {}",
         args.q_max,
         figures.locked_measure_q_le_q_max,

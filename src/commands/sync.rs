@@ -397,8 +397,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         (&args, &params),
         &figures,
     ))?;
-    eprint!("{text}");
-    eprintln!("wrote {}", folder.path().display());
+    // The summary is the command's output (issue 14: it went to stderr only).
+    print!("{text}");
+    println!("results in {}", folder.path().display());
     Ok(())
 }
 

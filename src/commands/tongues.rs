@@ -142,7 +142,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         if (args.k_max - 1.0).abs() < 1e-12 {
             let figures = critical_figures(args.q_max_measure, &TerminalProgress::new())?;
-            eprintln!(
+            println!(
                 "golden mean at K = 1: Ω_c = {:.15}, δ = {:.9} ± {:.1e} (Aitken's Δ² on the \
                  convergence ratios up to F_n = {})",
                 figures.golden_mean_omega_c,
@@ -156,7 +156,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     folder.write_plot("tongues", &plot.y_range(0.0, args.k_max * 1.06))?;
     let figures = Figures { grid_points: rows.len(), critical };
     folder.write_envelope(&Envelope::new("tongues", VERSION, None, &args, &figures))?;
-    eprintln!("wrote {}", folder.path().display());
+    println!("{} grid points; results in {}", figures.grid_points, folder.path().display());
     Ok(())
 }
 
