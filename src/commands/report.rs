@@ -51,38 +51,63 @@ pub fn read_report(dir: &Path) -> anyhow::Result<SearchReport> {
     Ok(envelope.figures)
 }
 
-/// A power of ten that brings the largest energy into [1, 1000), and the axis label with it.
-fn energy_scale(report: &SearchReport) -> (f64, String) {
-    let largest = report
-        .front
-        .iter()
-        .chain(std::iter::once(&report.baseline))
-        .map(|m| report.energy_of(m))
-        .fold(f64::MIN_POSITIVE, f64::max);
-    let exponent = (largest.log10().floor() / 3.0).floor() * 3.0;
-    (
-        10f64.powf(exponent),
-        format!(
-            "energy per inference (1e{exponent} {}, {})",
-            report.unit_symbol(),
-            report.energy_model
-        ),
-    )
+/// How energies go on the x axis: divided by a power of ten that brings the largest into
+/// [1, 1000), or, when the front and baseline span more than a factor of 10, as log₁₀ (issue 14:
+/// a front from 4e8 to 5e9 ATP beside the baseline was a vertical line).
+struct EnergyAxis {
+    /// `Some(scale)`: linear, energies divided by `scale`; `None`: log₁₀ of the energy.
+    scale: Option<f64>,
+    label: String,
+}
+
+impl EnergyAxis {
+    fn of(report: &SearchReport) -> Self {
+        let energies: Vec<f64> = report
+            .front
+            .iter()
+            .chain(std::iter::once(&report.baseline))
+            .map(|m| report.energy_of(m))
+            .collect();
+        Self::for_energies(&energies, &format!("{}, {}", report.unit_symbol(), report.energy_model))
+    }
+
+    fn for_energies(energies: &[f64], units: &str) -> Self {
+        let positive = || energies.iter().copied().filter(|e| e.is_finite() && *e > 0.0);
+        let largest = positive().fold(f64::MIN_POSITIVE, f64::max);
+        let smallest = positive().fold(f64::MAX, f64::min);
+        if largest > 10.0 * smallest {
+            return Self {
+                scale: None, label: format!("log₁₀ energy per inference ({units})")
+            };
+        }
+        let exponent = (largest.log10().floor() / 3.0).floor() * 3.0;
+        Self {
+            scale: Some(10f64.powf(exponent)),
+            label: format!("energy per inference (1e{exponent} {units})"),
+        }
+    }
+
+    fn x(&self, energy: f64) -> f64 {
+        match self.scale {
+            Some(scale) => energy / scale,
+            None => energy.log10(),
+        }
+    }
 }
 
 /// Draws the pictures of a search report into `dir` (SVG and PNG): `front` (the front alone,
 /// so its members are told apart), `front_with_baseline` (the same beside the baseline MLP),
 /// `hypervolume` and `glia_ratio`.
 pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
-    let (scale, energy_label) = energy_scale(report);
-    let point = |m: &MemberReport| (report.energy_of(m) / scale, m.validation.information_bits);
+    let axis = EnergyAxis::of(report);
+    let point = |m: &MemberReport| (axis.x(report.energy_of(m)), m.validation.information_bits);
     let front: Vec<(f64, f64)> = report.front.iter().map(point).collect();
     let coloured: Vec<(f64, f64, f64)> =
         report.front.iter().map(|m| (point(m).0, point(m).1, m.validation.accuracy)).collect();
     let base = point(&report.baseline);
     let front_plot = |title: String| {
         let mut plot = Plot::new(title)
-            .x_label(energy_label.clone())
+            .x_label(axis.label.clone())
             .y_label("I(Y; Ŷ) on the validation part (bit)")
             .line("front", front.clone())
             .coloured_points(coloured.clone(), "validation accuracy");
@@ -94,10 +119,10 @@ pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
         plot
     };
     front_plot(format!(
-        "energy–information front on {} (baseline MLP: {:.3} × 1e{}, I = {:.3} bit)",
+        "energy–information front on {} (baseline MLP: {:.3e} {}, I = {:.3} bit)",
         report.data.name,
-        base.0,
-        scale.log10().round(),
+        report.energy_of(&report.baseline),
+        report.unit_symbol(),
         base.1
     ))
     .save_both(dir, "front")
@@ -144,4 +169,21 @@ pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
             .context("drawing the glia ratio")?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EnergyAxis;
+
+    #[test]
+    fn energies_spanning_more_than_ten_times_go_on_a_log_axis() {
+        let wide = EnergyAxis::for_energies(&[4.3e8, 5.3e9, 6.0e9], "ATP, biological");
+        assert!(wide.scale.is_none() && wide.label.starts_with("log₁₀"));
+        assert!((wide.x(1e9) - 9.0).abs() < 1e-12);
+        // Within a factor of 10: linear, the largest brought into [1, 1000).
+        let narrow = EnergyAxis::for_energies(&[4.0e8, 3.9e9], "ATP, biological");
+        assert_eq!(narrow.scale, Some(1e9));
+        assert!((narrow.x(3.9e9) - 3.9).abs() < 1e-12);
+        assert!(narrow.label.contains("1e9 ATP"));
+    }
 }
