@@ -152,8 +152,9 @@ pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
             } else {
                 "hypervolume (objective units)"
             })
-            .line("hypervolume", hv.clone())
-            .points("generation", hv)
+            // No legend: one series, named by the axis (a stray "generation" entry, issue 14).
+            .line("", hv.clone())
+            .points("", hv)
             .save_both(dir, "hypervolume")
             .context("drawing the hypervolume")?;
     }
@@ -164,7 +165,8 @@ pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
         Plot::new("glia:neuron ratio along the front (members by increasing energy)")
             .x_label("front member (see summary.txt)")
             .y_label("astrocytes per neuron")
-            .category_bars("astrocytes per neuron", &ratios)
+            // No legend to cover the bars: the axis names the one series (issue 14).
+            .category_bars("", &ratios)
             .save_both(dir, "glia_ratio")
             .context("drawing the glia ratio")?;
     }

@@ -83,5 +83,8 @@ mod tests {
         assert_eq!(g.architecture().phase.as_ref().map(|p| p.contexts), Some(3));
         assert!(g.architecture().clone().check().is_ok());
         assert!(baseline_genome(&[16], 1).architecture().phase.is_none());
+        // Issue 14: it is described as context-blind, not with landscape genes it does not use.
+        let summary = g.summary();
+        assert!(summary.ends_with("context-blind (phase layer ungated, κ0)"), "{summary}");
     }
 }

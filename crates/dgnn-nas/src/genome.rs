@@ -159,7 +159,16 @@ impl DgnnGenome {
             text.push_str(&format!(" · supply {s}"));
         }
         if let Some(p) = &arch.phase {
-            text.push_str(&format!(" · phase a{} b{} δω{} κ{}", p.a, p.b, p.detuning, p.coupling));
+            if p.coupling <= 0.0 {
+                // No coupling, no gating: the phase layer only carries the contexts (the
+                // context-blind baseline of multitask data); its landscape genes do nothing.
+                text.push_str(" · context-blind (phase layer ungated, κ0)");
+            } else {
+                text.push_str(&format!(
+                    " · phase a{} b{} δω{} κ{}",
+                    p.a, p.b, p.detuning, p.coupling
+                ));
+            }
         }
         text
     }
