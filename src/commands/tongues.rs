@@ -36,21 +36,23 @@ pub struct Args {
     /// The system.
     #[arg(long, value_enum, default_value_t = System::Sine)]
     pub system: System,
-    /// Ω columns over [0, 1).
-    #[arg(long, default_value_t = 300)]
-    pub n_omega: usize,
-    /// K rows over [0, k_max].
-    #[arg(long, default_value_t = 150)]
-    pub n_k: usize,
+    /// Ω columns over [0, 1) (default 300 for the sine map, 120 for the flow).
+    #[arg(long)]
+    pub n_omega: Option<usize>,
+    /// K rows over [0, k_max] (default 150 for the sine map, 60 for the flow).
+    #[arg(long)]
+    pub n_k: Option<usize>,
     /// Largest K (at most 1 for exact edges of the sine map).
     #[arg(long, default_value_t = 1.0)]
     pub k_max: f64,
-    /// Transient iterations (forcing periods for a flow).
-    #[arg(long, default_value_t = 500)]
-    pub transient: usize,
-    /// Measured iterations (840 = lcm(1..8) makes every q ≤ 8 plateau exact).
-    #[arg(long, default_value_t = 840)]
-    pub measured: usize,
+    /// Transient iterations (forcing periods for a flow; default 500 for the sine map, 200 for
+    /// the flow).
+    #[arg(long)]
+    pub transient: Option<usize>,
+    /// Measured iterations (default 840 = lcm(1..8), which makes every q ≤ 8 plateau exact, for
+    /// the sine map; 420 = lcm(1..7) for the flow).
+    #[arg(long)]
+    pub measured: Option<usize>,
     /// Largest denominator of the exact edges, labels and K = 1 figures.
     #[arg(long, default_value_t = 6)]
     pub q_max: u64,
@@ -97,14 +99,30 @@ struct Figures {
     critical: Option<CriticalFigures>,
 }
 
+/// The grid sizes of a system when the user gives none: the sine map's full grid, and for the
+/// flow (128 RK4 steps per forcing period) one about 13× cheaper, about a minute on 2 cores
+/// (issue 14: the flow took 15 minutes at the sine map's sizes, silently when piped).
+fn default_sizes(system: System) -> (usize, usize, usize, usize) {
+    match system {
+        System::Sine => (300, 150, 500, 840),
+        System::PrcForced => (120, 60, 200, 420),
+    }
+}
+
 /// Runs `dgnn tongues`.
-pub fn run(args: Args) -> anyhow::Result<()> {
+pub fn run(mut args: Args) -> anyhow::Result<()> {
+    let (n_omega, n_k, transient, measured) = default_sizes(args.system);
+    // The sizes used are what the result records.
+    args.n_omega = Some(args.n_omega.unwrap_or(n_omega));
+    args.n_k = Some(args.n_k.unwrap_or(n_k));
+    args.transient = Some(args.transient.unwrap_or(transient));
+    args.measured = Some(args.measured.unwrap_or(measured));
     let params = GridParams {
-        n_omega: args.n_omega,
-        n_k: args.n_k,
+        n_omega: args.n_omega.unwrap_or(n_omega),
+        n_k: args.n_k.unwrap_or(n_k),
         k_max: args.k_max,
-        transient: args.transient,
-        measured: args.measured,
+        transient: args.transient.unwrap_or(transient),
+        measured: args.measured.unwrap_or(measured),
         ..GridParams::default()
     };
     let spec = params.check().context("checking the grid")?;
