@@ -114,7 +114,15 @@ pub fn draw(dir: &Path, report: &SearchReport) -> anyhow::Result<()> {
         // No network is called efficient when none met the constraints.
         if let Some(m) = report.front.get(report.efficient).filter(|m| m.feasible) {
             let (x, y) = point(m);
-            plot = plot.label(x, y, format!("  efficient: test acc {:.3}", m.test.accuracy));
+            // Below and right of its marker, clear of the front's line, which rises to the right
+            // (issue 14: the label covered the markers).
+            let span = front
+                .iter()
+                .chain(std::iter::once(&base))
+                .map(|p| p.1)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), y| (lo.min(y), hi.max(y)));
+            let drop = 0.04 * (span.1 - span.0).max(1e-9);
+            plot = plot.label(x, y - drop, format!("↑ efficient: test acc {:.3}", m.test.accuracy));
         }
         plot
     };
