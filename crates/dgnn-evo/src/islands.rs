@@ -254,25 +254,12 @@ impl<'a, P: Problem, A: Algorithm<P>> Archipelago<'a, P, A> {
         links: &'a dyn IslandLinks<P::Genome>,
     ) -> Result<Self, EvoError> {
         let template = build();
-        let algorithm_config = template.config().clone();
-        let description = template.describe();
         let islands = links
             .local_islands(config.count)
             .into_iter()
             .map(|i| Ok((i, Executor::new(problem, build(), island_seed(seed, i))?)))
             .collect::<Result<_, EvoError>>()?;
-        Ok(Self {
-            problem,
-            config,
-            seed,
-            links,
-            islands,
-            algorithm_config,
-            description,
-            checkpoint: None,
-            stop: None,
-            observers: Vec::new(),
-        })
+        Ok(Self::assemble(problem, config, seed, links, islands, &template, None))
     }
 
     /// Continues the run saved in the gathered checkpoint `path`, which only the root reads
@@ -305,18 +292,32 @@ impl<'a, P: Problem, A: Algorithm<P>> Archipelago<'a, P, A> {
                 Ok((i, Executor::from_state(problem, build(), island_seed(seed, i), state)?))
             })
             .collect::<Result<_, EvoError>>()?;
-        Ok(Self {
+        Ok(Self::assemble(problem, config, seed, links, islands, &template, Some(path.into())))
+    }
+
+    /// A run of `islands` (fresh or resumed) with the algorithm configuration and description
+    /// of `template`, no stop flag and no observers yet.
+    fn assemble(
+        problem: &'a P,
+        config: Valid<IslandConfig>,
+        seed: Seed,
+        links: &'a dyn IslandLinks<P::Genome>,
+        islands: Vec<(usize, Executor<'a, P, A>)>,
+        template: &A,
+        checkpoint: Option<PathBuf>,
+    ) -> Self {
+        Self {
             problem,
             config,
             seed,
             links,
             islands,
-            algorithm_config,
-            description,
-            checkpoint: Some(path.into()),
+            algorithm_config: template.config().clone(),
+            description: template.describe(),
+            checkpoint,
             stop: None,
             observers: Vec::new(),
-        })
+        }
     }
 
     /// Reads and checks the gathered checkpoint (root only).
