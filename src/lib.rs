@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod config;
+pub mod memory;
 pub mod output;
 pub mod ranks;
 pub mod workloads;

@@ -188,6 +188,16 @@ pub fn parse_config(text: &str) -> anyhow::Result<SearchConfig> {
     crate::config::parse_ron(text)
 }
 
+/// Reads and checks a search config as `dgnn search CONFIG` does before any work (parse, every
+/// field's check, the memory estimate against what is available); data files are not opened. The fuzz harness's entry.
+///
+/// # Errors
+/// The refusal `dgnn search` would print.
+pub fn check_config_text(text: &str) -> anyhow::Result<()> {
+    let config = parse_config(text)?.check()?;
+    check_memory(&config.evolution)
+}
+
 /// Writes a config as RON that [`parse_config`] reads back exactly.
 fn write_config(path: &Path, config: &SearchConfig) -> anyhow::Result<()> {
     crate::config::write_ron_file(path, config)
@@ -270,48 +280,23 @@ fn start(args: &Args, ranks: Ranks<'_>) -> anyhow::Result<()> {
     }
 }
 
-/// Refuses a search whose evolution alone would need more memory than the machine has
-/// available (`MemAvailable` of `/proc/meminfo`; no check where it cannot be read), with the
-/// estimate in the message (issue 14: `population: 100000000` grew at 240 MB/s).
+/// Refuses a search whose evolution alone would need more memory than this process has
+/// ([`crate::memory::available`]), with the estimate in the message (issue 14: `population:
+/// 100000000` grew at 240 MB/s).
 fn check_memory(evolution: &dgnn_nas::EvolutionConfig) -> anyhow::Result<()> {
-    let Some(available) = available_memory() else {
-        return Ok(());
-    };
-    let needed = evolution.memory_estimate();
-    if needed > available {
-        bail!(
-            "`evolution.population: {}` over {} generations needs about {} of memory ({} per \
-             member, {} per cached evaluation), more than the {} available: lower \
-             evolution.population or evolution.generations, or spread islands over MPI ranks",
+    use crate::memory::bytes;
+    crate::memory::check_fits(
+        &format!(
+            "`evolution.population: {}` over {} generations ({} per member, {} per cached \
+             evaluation)",
             evolution.population,
             evolution.generations,
-            bytes(needed),
             bytes(dgnn_nas::search::BYTES_PER_MEMBER),
             bytes(dgnn_nas::search::BYTES_PER_CACHED_EVALUATION),
-            bytes(available)
-        );
-    }
-    Ok(())
-}
-
-/// `MemAvailable` of `/proc/meminfo`, in bytes.
-fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib.saturating_mul(1024))
-}
-
-/// A byte count for people: `4.0 KiB`, `381.5 GiB`.
-fn bytes(n: u64) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < units.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 { format!("{n} B") } else { format!("{value:.1} {}", units[unit]) }
+        ),
+        Some(evolution.memory_estimate()),
+        "lower evolution.population or evolution.generations, or spread islands over MPI ranks",
+    )
 }
 
 /// What rank 0 hands every other rank under `--mpi`: the checked config, and whether the run

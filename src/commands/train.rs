@@ -172,6 +172,17 @@ pub fn parse_config(text: &str) -> anyhow::Result<Config> {
     crate::config::parse_ron(text)
 }
 
+/// Reads and checks a train config as `dgnn train CONFIG` does before any work (parse, then
+/// the network, trainer, energy model and consolidation checks); data files are not opened.
+/// The fuzz harness's entry.
+///
+/// # Errors
+/// The refusal `dgnn train` would print.
+pub fn check_config_text(text: &str) -> anyhow::Result<()> {
+    let config = parse_config(text)?;
+    CheckedParts::of(&config, "the config").map(|_| ())
+}
+
 /// The headline figures of one evaluation.
 #[derive(Debug, Clone, Serialize)]
 struct Summary {

@@ -71,6 +71,15 @@ pub fn parse_config(text: &str) -> anyhow::Result<Config> {
     crate::config::parse_ron(text)
 }
 
+/// Reads and checks a simulate config as `dgnn simulate CONFIG` does before any work (the
+/// fuzz harness's entry).
+///
+/// # Errors
+/// The refusal `dgnn simulate` would print.
+pub fn check_config_text(text: &str) -> anyhow::Result<()> {
+    check(&parse_config(text)?)
+}
+
 /// Writes a config as RON that [`parse_config`] reads back (same extensions).
 pub fn config_to_ron(config: &Config) -> anyhow::Result<String> {
     crate::config::to_ron(config)
@@ -115,6 +124,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 /// Checks a config fully (the same checks the runs make, before any work).
 pub fn check(config: &Config) -> anyhow::Result<()> {
+    let (what, needed, fix) = memory_estimate(&config.model);
+    crate::memory::check_fits(what, needed, fix)?;
     match &config.model {
         Model::Single(c) => {
             let potential = c.potential.build().map_err(|e| e.within("single"))?;
@@ -148,6 +159,76 @@ pub fn check(config: &Config) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// An upper estimate of the memory a run of `model` needs (`None`: its sizes overflow), with
+/// the run's description and the fields to lower: the arrays it holds and the records it keeps,
+/// 8 bytes per number with headroom for copies.
+fn memory_estimate(model: &Model) -> (&'static str, Option<u64>, &'static str) {
+    use crate::memory::product;
+    let add = |parts: &[Option<u64>]| parts.iter().try_fold(0u64, |acc, p| acc.checked_add((*p)?));
+    let count = |f: &FrequencyConfig| match f {
+        FrequencyConfig::Lorentzian { count, .. } | FrequencyConfig::Gaussian { count, .. } => {
+            *count
+        }
+        FrequencyConfig::Values(values) => values.len(),
+    };
+    let records = |steps: usize, every: usize| steps / every.max(1) + 1;
+    match model {
+        Model::Single(c) => (
+            "the trajectory of `single.steps / single.record_every` records",
+            product(&[records(c.steps, c.record_every), 32]),
+            "lower single.steps or raise single.record_every",
+        ),
+        Model::Ensemble(c) => {
+            let passages = c.first_passage.map_or(0, |p| p.trajectories);
+            (
+                "the ensemble of `ensemble.trajectories` (with `bins` and first passages)",
+                add(&[
+                    product(&[c.trajectories, 64]),
+                    product(&[c.bins, 16]),
+                    product(&[passages, 32]),
+                ]),
+                "lower ensemble.trajectories, ensemble.bins or first_passage.trajectories",
+            )
+        }
+        Model::Network(c) => {
+            let n = count(&c.frequencies);
+            (
+                "the network of `network.frequencies` oscillators and its records",
+                add(&[
+                    product(&[n, n, 32]),
+                    product(&[records(c.steps, c.record_every), n.saturating_add(4), 16]),
+                ]),
+                "lower the oscillator count, network.steps, or raise network.record_every",
+            )
+        }
+        Model::KuramotoSweep(c) => (
+            "the sweep of `kuramoto.oscillators` over `k_count` couplings",
+            add(&[product(&[c.oscillators, 64]), product(&[c.k_count, 64])]),
+            "lower kuramoto.oscillators or kuramoto.k_count",
+        ),
+        Model::AttractorMap(c) => (
+            "the attractor map of `b_count × detuning_count` cells",
+            add(&[
+                product(&[c.b_count, c.detuning_count, 128]),
+                product(&[c.b_count, 8]),
+                product(&[c.detuning_count, 8]),
+            ]),
+            "lower attractor_map.b_count or attractor_map.detuning_count",
+        ),
+        Model::PlasticHysteresis(c) => {
+            let n = count(&c.frequencies);
+            (
+                "the plastic network of `hysteresis.frequencies` oscillators over its couplings",
+                add(&[
+                    product(&[n, n, 48]),
+                    product(&[c.couplings.len(), records(c.stay_steps, c.record_every), 32]),
+                ]),
+                "lower the oscillator count, hysteresis.stay_steps, or raise record_every",
+            )
+        }
+    }
 }
 
 /// Writes the envelope of a run, refusing figures that are not all finite numbers: the error

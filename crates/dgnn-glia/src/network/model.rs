@@ -510,7 +510,12 @@ impl Network {
             }
         }
         for (l, layer) in self.layers.iter().enumerate() {
-            let n = layer.inputs * layer.outputs;
+            let Some(n) = layer.inputs.checked_mul(layer.outputs) else {
+                return Err(format!(
+                    "layer {l} claims {} × {} weights",
+                    layer.inputs, layer.outputs
+                ));
+            };
             if layer.weights.len() != n
                 || layer.bias.len() != layer.outputs
                 || layer.mask.as_ref().is_some_and(|m| m.len() != n)
@@ -541,6 +546,9 @@ impl Network {
                 || t.of_neuron.iter().any(|&k| k >= t.astrocytes.len())
             {
                 return Err(format!("territories of region {r} do not fit its neurons"));
+            }
+            if t.astrocytes.iter().try_fold(0usize, |sum, &a| sum.checked_add(a)).is_none() {
+                return Err(format!("region {r} claims more astrocytes than can be counted"));
             }
         }
         Ok(())

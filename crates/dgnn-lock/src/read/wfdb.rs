@@ -272,7 +272,16 @@ fn decode_file(path: &Path, bytes: &[u8], members: &[&WfdbSignal]) -> Result<Vec
         32 => decode_wide::<4>(path, bytes, i32::from_le_bytes)?,
         _ => unreachable!("formats are checked when the header is parsed"),
     };
-    let frame: usize = members.iter().map(|s| s.samples_per_frame).sum();
+    let frame = members
+        .iter()
+        .try_fold(0usize, |sum, s| sum.checked_add(s.samples_per_frame))
+        .ok_or_else(|| {
+            format_error(
+                path,
+                None,
+                "the signals' samples per frame add up past 2⁶⁴ (a corrupt header?)",
+            )
+        })?;
     let frames = flat.len() / frame;
     let mut out: Vec<Vec<i32>> =
         members.iter().map(|s| Vec::with_capacity(frames * s.samples_per_frame)).collect();
@@ -388,7 +397,22 @@ pub fn read_wfdb(header_path: &Path) -> Result<Recording> {
             .map_err(|source| LockError::Io { path: data_path.clone(), source })?;
         let decoded = decode_file(&data_path, &bytes, &members)?;
         for ((&slot, signal), digital) in slots.iter().zip(&members).zip(decoded) {
-            let declared = header.samples.map(|frames| frames * signal.samples_per_frame);
+            let declared = match header.samples {
+                Some(frames) => {
+                    Some(frames.checked_mul(signal.samples_per_frame).ok_or_else(|| {
+                        format_error(
+                            header_path,
+                            Some(1),
+                            format!(
+                                "{frames} frames of {} samples each are more than can be counted \
+                             (a corrupt sample count?)",
+                                signal.samples_per_frame
+                            ),
+                        )
+                    })?)
+                }
+                None => None,
+            };
             let digital = declared_samples(&data_path, signal, &digital, declared)?;
             verify_checksum(&data_path, signal, digital)?;
             physical_values[slot] = Some(physical(signal, digital));
