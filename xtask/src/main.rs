@@ -11,9 +11,18 @@
 //!   default size and publishes their reports and the verdict table under `docs/experiments/`.
 //! - `cargo xtask mpi-bench` measures `dgnn search --mpi` on 1 and 2 ranks (Open MPI needed)
 //!   and writes `docs/mpi-scaling.md`: the figures and the scaling model they give.
+//! - `cargo xtask fuzz [--seconds N] [--target NAME]…` fuzzes every reader (configs, tables,
+//!   recordings, models, checkpoints, result folders) with structure-aware mutants, each input
+//!   under a time limit and a memory cap; failing inputs are saved under
+//!   `tests/fuzz/regressions/` and `--replay` reads them again (see `fuzz/mod.rs`).
+//! - `cargo xtask make-big-data [--rows N] [--features D] [--classes K]` writes a large table of
+//!   known structure (1,000,000 × 50, 5 classes by default) to `target/big-data/big.csv`, with
+//!   its Bayes-optimal accuracy (see `big_data.rs`).
 //! - The tidy checks live in `tidy.rs` as `#[test]`s, so `cargo test` runs them.
 
+mod big_data;
 mod experiments;
+mod fuzz;
 mod mpi_bench;
 #[cfg(test)]
 mod tidy;
@@ -42,10 +51,13 @@ fn main() -> Result<()> {
         Some("sync-demo") => sync_demo(&root),
         Some("experiments") => experiments::experiments(&root, &args[1..]),
         Some("mpi-bench") => mpi_bench::mpi_bench(&root),
+        Some("fuzz") => fuzz::fuzz(&root, &args[1..]),
+        Some("make-big-data") => big_data::make_big_data(&root, &args[1..]),
+        Some("fuzz-worker") => fuzz::worker(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <ci | bench [WORKLOAD…] | sync-demo | experiments [NAME…] | \
-                 mpi-bench>"
+                 mpi-bench | fuzz [--seconds N] [--target NAME]… [--replay] | make-big-data [--rows N]>"
             );
             eprintln!("workloads: {}", WORKLOADS.join(", "));
             bail!("unknown or missing xtask command")
