@@ -351,7 +351,9 @@ impl CheckedParts {
 /// The data and their training and test parts, refused before any folder exists when the
 /// network cannot serve them or a part would be unusable.
 struct Parts {
-    data: Dataset,
+    /// The whole data set, kept only for cross-validation (`folds`): on large tables the two
+    /// parts alone are what training needs in memory (issue 14).
+    all: Option<Dataset>,
     train: Dataset,
     test: Dataset,
 }
@@ -394,7 +396,8 @@ fn load_data(config: &Config, source: &str) -> anyhow::Result<Parts> {
         stratified_k_fold(data.labels(), folds, seed)
             .with_context(|| format!("checking {source}: folds"))?;
     }
-    Ok(Parts { data, train, test })
+    let all = config.folds.is_some().then_some(data);
+    Ok(Parts { all, train, test })
 }
 
 /// Runs `dgnn train`.
@@ -412,16 +415,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let seed = Seed(config.seed);
     let job = checked.job();
     let held_out = job.train_and_test(&parts.train, &parts.test, seed, &TerminalProgress::new())?;
-    write_outputs(&folder, &held_out.network, &parts.data, &held_out.test, &held_out.train)?;
+    // The test part carries the data set's name, classes and features.
+    write_outputs(&folder, &held_out.network, &parts.test, &held_out.test, &held_out.train)?;
     let cross_validation = match config.folds {
         Some(folds) => {
-            let cv = job.cross_validate(&parts.data, folds, seed, &TerminalProgress::new())?;
+            let all = parts.all.as_ref().context("the whole data set kept for folds")?;
+            let cv = job.cross_validate(all, folds, seed, &TerminalProgress::new())?;
             folder.write_csv("cross_validation.csv", &fold_rows(&cv.folds))?;
             Some(cv.summary())
         }
         None => None,
     };
-    let figures = figures(&parts.data, &checked.energy, held_out, cross_validation);
+    let figures = figures(&parts.test, &checked.energy, held_out, cross_validation);
     folder.write_envelope(&Envelope::new("train", VERSION, Some(seed), &config, &figures))?;
     print_summary(&figures, &folder);
     Ok(())

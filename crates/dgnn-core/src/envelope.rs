@@ -50,6 +50,10 @@ pub struct Provenance {
     pub build_features: Vec<String>,
     /// The vector features of the CPU it ran on.
     pub cpu_features: Vec<String>,
+    /// The process's peak resident memory up to the moment the result was written, in bytes
+    /// (`VmHWM` of `/proc/self/status`; absent where it cannot be read, and in older files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_memory_bytes: Option<u64>,
 }
 
 /// The x86-64 vector features dgnn's kernels care about, by name.
@@ -66,8 +70,17 @@ impl Provenance {
             started_utc: humantime::format_rfc3339_seconds(started).to_string(),
             build_features: compiled_features(),
             cpu_features: detected_features(),
+            peak_memory_bytes: peak_resident_bytes(),
         }
     }
+}
+
+/// `VmHWM` of `/proc/self/status` (the peak resident set), in bytes.
+fn peak_resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib.saturating_mul(1024))
 }
 
 /// The features of [`FEATURES`] the build enabled at compile time.
