@@ -37,8 +37,9 @@ use dgnn_evo::{
 use dgnn_glia::{DataSource, Dataset};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
-use std::time::Instant;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// The data the search runs on by default: the bundled WDBC (breast cancer) table.
 fn default_data() -> DataSource {
@@ -482,7 +483,9 @@ impl Search {
         if generation > 0 {
             progress.message(&format!("resumed after generation {generation}"));
         }
-        let mut observer = SearchObserver::new(progress, self, evaluations, generation);
+        let mark = GenerationMark::new(generation, &self.estimator);
+        let mut observer =
+            SearchObserver::new(progress, self, evaluations, generation).marking(&mark);
         engine = engine.observer(&mut observer);
         for extra in observers {
             engine = engine.observer(extra);
@@ -493,7 +496,8 @@ impl Search {
         if let Some(evaluator) = evaluator {
             engine = engine.evaluator(evaluator);
         }
-        let outcome = engine.run()?;
+        let outcome =
+            mark.beating(progress, &self.estimator, self.energy_unit(), || engine.run())?;
         if outcome.stopped {
             progress.finish();
             let state = &outcome.state;
@@ -597,7 +601,8 @@ impl Search {
             Checkpointing::ResumeIfPresent(path) if path.exists() => resume(path)?,
             Checkpointing::ResumeIfPresent(path) => fresh()?.checkpoint(path),
         };
-        let mut observer = SearchObserver::new(progress, self, 0, 0);
+        let mark = GenerationMark::new(0, &self.estimator);
+        let mut observer = SearchObserver::new(progress, self, 0, 0).marking(&mark);
         archipelago = archipelago.observer(&mut observer);
         for extra in observers {
             archipelago = archipelago.observer(extra);
@@ -608,7 +613,8 @@ impl Search {
         if let Some(evaluator) = evaluator {
             archipelago = archipelago.evaluator(evaluator);
         }
-        let outcome = archipelago.run()?;
+        let outcome =
+            mark.beating(progress, &self.estimator, self.energy_unit(), || archipelago.run())?;
         Ok(outcome.merged().map(|state| (state, outcome.stopped)))
     }
 
@@ -659,6 +665,83 @@ impl Search {
     }
 }
 
+/// Seconds a generation runs before the progress shows what happens inside it.
+const HEARTBEAT: Duration = Duration::from_secs(2);
+
+/// Where a run is: the generation running and the trainings made before it, for the progress
+/// shown inside a long generation (issue 14: a search on 10⁶ rows sat at `0/40` for minutes).
+struct GenerationMark {
+    /// The index of the generation running (0: the initial population).
+    running: AtomicU64,
+    /// This process's trainings (low and full fidelity) when it started.
+    trainings_before: AtomicU64,
+    /// When it started.
+    since: Mutex<Instant>,
+}
+
+impl GenerationMark {
+    fn new(running: u64, estimator: &Estimator) -> Self {
+        let t = estimator.training_progress();
+        Self {
+            running: AtomicU64::new(running),
+            trainings_before: AtomicU64::new(t.low + t.full),
+            since: Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Marks generation `finished` done: the next one starts now.
+    fn finished(&self, finished: u64, estimator: &Estimator) {
+        let t = estimator.training_progress();
+        self.running.store(finished + 1, Ordering::Relaxed);
+        self.trainings_before.store(t.low + t.full, Ordering::Relaxed);
+        if let Ok(mut since) = self.since.lock() {
+            *since = Instant::now();
+        }
+    }
+
+    /// Runs `run`, while a helper thread posts to `progress`, every [`HEARTBEAT`] once a
+    /// generation has run that long, the networks trained in it so far; it never touches the
+    /// search's state, so results do not depend on it.
+    fn beating<T>(
+        &self,
+        progress: &dyn Progress,
+        estimator: &Estimator,
+        unit: EnergyUnit,
+        run: impl FnOnce() -> T,
+    ) -> T {
+        let done = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let mut last_post = Instant::now();
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let since = self.since.lock().map(|s| s.elapsed()).unwrap_or_default();
+                    if since < HEARTBEAT || last_post.elapsed() < HEARTBEAT {
+                        continue;
+                    }
+                    last_post = Instant::now();
+                    let t = estimator.training_progress();
+                    let trained = (t.low + t.full)
+                        .saturating_sub(self.trainings_before.load(Ordering::Relaxed));
+                    let lowest =
+                        t.lowest_energy(unit).map_or_else(|| "-".into(), |e| format!("{e:.3e}"));
+                    progress.message(&format!(
+                        "gen {} running for {:.0} s · {trained} networks trained in it · best acc \
+                         {:.3} · min E {lowest} {}",
+                        self.running.load(Ordering::Relaxed),
+                        since.as_secs_f64(),
+                        t.best_accuracy,
+                        unit.symbol(),
+                    ));
+                }
+            });
+            let out = run();
+            done.store(true, Ordering::Relaxed);
+            out
+        })
+    }
+}
+
 /// An observer that shows a search's progress: generation, evaluations per second, front size,
 /// best validation accuracy and lowest energy measured (one `advance` per generation).
 pub struct SearchObserver<'a> {
@@ -669,6 +752,8 @@ pub struct SearchObserver<'a> {
     evaluations_before: u64,
     /// Generations the progress already shows.
     generations_shown: u64,
+    /// The mark of the generation running, moved on at every report.
+    mark: Option<&'a GenerationMark>,
 }
 
 impl<'a> SearchObserver<'a> {
@@ -691,7 +776,14 @@ impl<'a> SearchObserver<'a> {
             started: Instant::now(),
             evaluations_before,
             generations_shown: generations_before,
+            mark: None,
         }
+    }
+
+    /// Moves `mark` on at every report.
+    fn marking(mut self, mark: &'a GenerationMark) -> Self {
+        self.mark = Some(mark);
+        self
     }
 }
 
@@ -710,6 +802,9 @@ impl Observer<DgnnGenome> for SearchObserver<'_> {
             trained.best_accuracy,
             self.unit.symbol()
         ));
+        if let Some(mark) = self.mark {
+            mark.finished(s.generation, self.estimator);
+        }
         let reached = s.generation + 1;
         self.progress.advance(reached.saturating_sub(self.generations_shown));
         self.generations_shown = self.generations_shown.max(reached);
@@ -719,6 +814,44 @@ impl Observer<DgnnGenome> for SearchObserver<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A progress sink that keeps its messages.
+    #[derive(Default)]
+    struct Messages(Mutex<Vec<String>>);
+
+    impl Progress for Messages {
+        fn start(&self, _total: u64, _label: &str) {}
+        fn advance(&self, _amount: u64) {}
+        fn message(&self, text: &str) {
+            self.0.lock().unwrap().push(text.into());
+        }
+        fn finish(&self) {}
+    }
+
+    #[test]
+    fn a_long_generation_shows_progress_inside_it() {
+        let data = Dataset::builtin("iris").unwrap();
+        let config =
+            SearchConfig { data: DataSource::Builtin("iris".into()), ..SearchConfig::default() };
+        let search = Search::new(config.check().unwrap(), &data).unwrap();
+        let mark = GenerationMark::new(3, &search.estimator);
+        let messages = Messages::default();
+        let answer = mark.beating(&messages, &search.estimator, EnergyUnit::Atp, || {
+            std::thread::sleep(HEARTBEAT + Duration::from_millis(700));
+            42
+        });
+        assert_eq!(answer, 42, "the run's own result comes back");
+        let shown = messages.0.lock().unwrap().clone();
+        assert!(
+            shown.iter().any(|m| m.starts_with("gen 3 running for 2 s · 0 networks trained in it")),
+            "{shown:?}"
+        );
+        // A quick run shows nothing of its own.
+        let quiet = Messages::default();
+        mark.finished(3, &search.estimator);
+        mark.beating(&quiet, &search.estimator, EnergyUnit::Atp, || ());
+        assert!(quiet.0.lock().unwrap().is_empty());
+    }
 
     #[test]
     fn config_errors_name_the_field() {
