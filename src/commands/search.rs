@@ -154,8 +154,12 @@ pub const EXAMPLE: &str = r#"// dgnn search: energy-constrained architecture sea
     estimation: (
         test_fraction: 0.2,           // held out, never seen by the search
         validation_fraction: 0.25,    // of the rest: the objectives are measured here
+        max_training_rows: 20000,     // networks train on at most this many rows (a stratified
+                                      //   subset; None: all); binds on large tables only
+        max_validation_rows: 10000,   // the objectives are measured on at most this many
         training: (epochs: 60, batch_size: 32, learning_rate: 0.01, l2: 1e-4),
-        low_fidelity: (epochs: 10, subset: 0.5),   // cheap first estimate; None: always full
+        low_fidelity: (epochs: 10, subset: 0.5, max_rows: 5000),   // cheap first estimate
+                                      //   (at most max_rows rows); None: always full
         promote_fraction: 0.3,        // best share of each batch retrained at full fidelity
         energy: Biological(),         // Biological(…) ATP model, or Hardware(…) 45 nm model
     ),
@@ -371,6 +375,8 @@ fn fresh(
         contexts_note(data.n_contexts())
     );
     let search = Search::new(config, &data).with_context(|| format!("setting up {source}"))?;
+    // The search holds its own parts of the data: the table itself is not needed any more.
+    drop(data);
     let baseline =
         search.measure_baseline().with_context(|| format!("training the baseline of {source}"))?;
     let folder = RunFolder::create_or_default(out, "search")?;
@@ -402,6 +408,7 @@ fn resume(dir: &Path, ranks: Ranks<'_>) -> anyhow::Result<()> {
     check_memory(&config.evolution)?;
     let data = config.data.load().context("loading the data of the interrupted run")?;
     let search = Search::new(config, &data).context("setting up the interrupted run")?;
+    drop(data);
     let baseline =
         search.measure_baseline().context("training the baseline of the interrupted run")?;
     eprintln!("resuming {}", folder.path().display());

@@ -25,7 +25,9 @@
 
 use crate::error::NasError;
 use crate::genome::DgnnGenome;
-use crate::measure::{Estimation, Fidelity, Measurement, Splits, fingerprint, train_and_measure};
+use crate::measure::{
+    Estimation, Fidelity, Measurement, SplitPlan, Splits, fingerprint, train_and_measure,
+};
 use crate::objective::EnergyUnit;
 use dgnn_core::{Seed, StreamRng};
 use dgnn_evo::Genome;
@@ -144,13 +146,7 @@ impl Estimator {
     /// [`NasError::Data`] when a class is too small to appear in every part.
     pub fn new(data: &Dataset, estimation: Estimation, seed: Seed) -> Result<Self, NasError> {
         let config = estimation.config();
-        let splits = Splits::new(
-            data,
-            config.test_fraction,
-            config.validation_fraction,
-            estimation.low().map(|(_, share)| share),
-            seed,
-        )?;
+        let splits = Splits::new(data, &SplitPlan::of(config), seed)?;
         let full = Standardised::of(&splits.train, &splits.validation)?;
         let low = match estimation.low() {
             Some(_) => Some(Standardised::of(&splits.low_fidelity, &splits.validation)?),

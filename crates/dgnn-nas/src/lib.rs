@@ -118,7 +118,9 @@ pub use constraints::{Constraints, ResolvedConstraints};
 pub use error::NasError;
 pub use estimator::{Estimator, FinalMeasurement, TrainingProgress};
 pub use genome::DgnnGenome;
-pub use measure::{Estimation, EstimationConfig, Fidelity, LowFidelity, Measurement, Splits};
+pub use measure::{
+    Estimation, EstimationConfig, Fidelity, LowFidelity, Measurement, SplitPlan, Splits,
+};
 pub use objective::{
     AttractorObjective, EnergyObjective, EnergyUnit, ErrorObjective, HardwareObjective,
     InformationForm, InformationObjective, Objective, Objectives, ObjectivesConfig, Role,

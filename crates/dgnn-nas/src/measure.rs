@@ -17,7 +17,7 @@
 use crate::error::NasError;
 use crate::genome::DgnnGenome;
 use crate::objective::EnergyUnit;
-use dgnn_core::error::in_range;
+use dgnn_core::error::{at_least, in_range};
 use dgnn_core::{NoProgress, ParamError, ParamGuard, Seed, Valid};
 use dgnn_glia::data::stratified_split;
 use dgnn_glia::{
@@ -27,6 +27,9 @@ use dgnn_glia::{
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
+/// The fewest rows a row cap may allow: enough for every class of a typical table to appear.
+pub const MIN_CAPPED_ROWS: usize = 100;
+
 /// The cheap estimate (RON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -35,11 +38,14 @@ pub struct LowFidelity {
     pub epochs: usize,
     /// Share of the training part used, stratified (default 0.5; in (0, 1]).
     pub subset: f64,
+    /// The most rows of that share (a stratified subset of them; default 5 000, `None`: no
+    /// cap): on large data the cheap estimate stays cheap (issue 15).
+    pub max_rows: Option<usize>,
 }
 
 impl Default for LowFidelity {
     fn default() -> Self {
-        Self { epochs: 10, subset: 0.5 }
+        Self { epochs: 10, subset: 0.5, max_rows: Some(5_000) }
     }
 }
 
@@ -53,6 +59,15 @@ pub struct EstimationConfig {
     /// Share of each class of the remainder used for validation: the objectives are measured
     /// there (default 0.25; in (0, 0.5]).
     pub validation_fraction: f64,
+    /// The most rows of the training part every network is trained on, a stratified subset
+    /// (default 20 000; `None`: all). On the bundled data sets it never binds; on a table of a
+    /// million rows it keeps each training to a budget that a search of thousands of networks
+    /// can afford (issue 15).
+    pub max_training_rows: Option<usize>,
+    /// The most rows of the validation part the objectives are measured on, a stratified
+    /// subset (default 10 000, an accuracy standard error below 0.5 points; `None`: all). The
+    /// test part, used only for the final front, is never capped.
+    pub max_validation_rows: Option<usize>,
     /// Full-fidelity training (dgnn-glia's `TrainConfig`; default 60 epochs, batch 32,
     /// learning rate 0.01, L2 1e-4, no early stopping). A field left out takes this default,
     /// not dgnn-glia's (whose learning rate is 1e-3): `training: (epochs: 40)` keeps 0.01.
@@ -74,6 +89,8 @@ impl Default for EstimationConfig {
         Self {
             test_fraction: 0.2,
             validation_fraction: 0.25,
+            max_training_rows: Some(20_000),
+            max_validation_rows: Some(10_000),
             training: TrainConfig {
                 epochs: 60,
                 batch_size: 32,
@@ -146,6 +163,14 @@ impl ParamGuard for EstimationConfig {
         in_range("test_fraction", self.test_fraction, 1e-6, 0.5).map_err(within)?;
         in_range("validation_fraction", self.validation_fraction, 1e-6, 0.5).map_err(within)?;
         in_range("promote_fraction", self.promote_fraction, 1e-6, 1.0).map_err(within)?;
+        for (field, cap) in [
+            ("max_training_rows", self.max_training_rows),
+            ("max_validation_rows", self.max_validation_rows),
+        ] {
+            if let Some(rows) = cap {
+                at_least(field, rows, MIN_CAPPED_ROWS).map_err(within)?;
+            }
+        }
         let full = self.training.clone().check().map_err(|e| e.within("estimation.training"))?;
         let energy = self.energy.clone().check().map_err(|e| e.within("estimation.energy"))?;
         let low = match &self.low_fidelity {
@@ -153,6 +178,9 @@ impl ParamGuard for EstimationConfig {
             Some(low) => {
                 let within = |e: ParamError| e.within("estimation.low_fidelity");
                 in_range("subset", low.subset, 1e-6, 1.0).map_err(within)?;
+                if let Some(rows) = low.max_rows {
+                    at_least("max_rows", rows, MIN_CAPPED_ROWS).map_err(within)?;
+                }
                 let config = TrainConfig { epochs: low.epochs, ..self.training.clone() }
                     .check()
                     .map_err(within)?;
@@ -367,44 +395,93 @@ pub(crate) fn derived_seed(seed: Seed, name: &str, path: &[u64]) -> Seed {
     Seed(seed.stream(name, path).next_u64())
 }
 
+/// How a search splits its data: the shares of the test and validation parts, the
+/// low-fidelity share, and the row caps ([`EstimationConfig`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SplitPlan {
+    /// Share of each class held out for testing.
+    pub test_fraction: f64,
+    /// Share of each class of the rest used for validation.
+    pub validation_fraction: f64,
+    /// Share of the training part used at low fidelity (`None`: no low fidelity).
+    pub low_subset: Option<f64>,
+    /// The most rows of the training part.
+    pub max_training_rows: Option<usize>,
+    /// The most rows of the validation part.
+    pub max_validation_rows: Option<usize>,
+    /// The most rows of the low-fidelity subset.
+    pub max_low_rows: Option<usize>,
+}
+
+impl SplitPlan {
+    /// The plan of `config`.
+    #[must_use]
+    pub fn of(config: &EstimationConfig) -> Self {
+        Self {
+            test_fraction: config.test_fraction,
+            validation_fraction: config.validation_fraction,
+            low_subset: config.low_fidelity.as_ref().map(|l| l.subset),
+            max_training_rows: config.max_training_rows,
+            max_validation_rows: config.max_validation_rows,
+            max_low_rows: config.low_fidelity.as_ref().and_then(|l| l.max_rows),
+        }
+    }
+}
+
+/// A stratified subset of about `max` rows of `part` drawn with stream `name` (the part itself
+/// when it has no more rows).
+fn capped(part: Dataset, max: Option<usize>, seed: Seed, name: &str) -> Result<Dataset, NasError> {
+    match max {
+        Some(max) if part.len() > max => {
+            let share = max as f64 / part.len() as f64;
+            let pick = stratified_split(part.labels(), share, derived_seed(seed, name, &[]))?;
+            Ok(part.subset(&pick.test))
+        }
+        _ => Ok(part),
+    }
+}
+
 impl Splits {
-    /// Splits `data` (module docs); refuses data with a class too small to appear in every part.
-    pub fn new(
-        data: &Dataset,
-        test_fraction: f64,
-        validation_fraction: f64,
-        low_subset: Option<f64>,
-        seed: Seed,
-    ) -> Result<Self, NasError> {
+    /// Splits `data` as `plan` says (module docs); refuses data with a class too small to
+    /// appear in every part.
+    pub fn new(data: &Dataset, plan: &SplitPlan, seed: Seed) -> Result<Self, NasError> {
         let outer = stratified_split(
             data.labels(),
-            test_fraction,
+            plan.test_fraction,
             derived_seed(seed, "nas/split/test", &[]),
         )?;
         let rest = data.subset(&outer.train);
         let inner = stratified_split(
             rest.labels(),
-            validation_fraction,
+            plan.validation_fraction,
             derived_seed(seed, "nas/split/validation", &[]),
         )?;
-        let train = rest.subset(&inner.train);
-        let low_fidelity = match low_subset {
+        let train = capped(
+            rest.subset(&inner.train),
+            plan.max_training_rows,
+            seed,
+            "nas/split/training-cap",
+        )?;
+        let validation = capped(
+            rest.subset(&inner.test),
+            plan.max_validation_rows,
+            seed,
+            "nas/split/validation-cap",
+        )?;
+        drop(rest);
+        let low_fidelity = match plan.low_subset {
             Some(share) if share < 1.0 => {
                 let pick = stratified_split(
                     train.labels(),
                     share,
                     derived_seed(seed, "nas/split/low-fidelity", &[]),
                 )?;
-                train.subset(&pick.test)
+                capped(train.subset(&pick.test), plan.max_low_rows, seed, "nas/split/low-cap")?
             }
-            _ => train.clone(),
+            Some(_) => capped(train.clone(), plan.max_low_rows, seed, "nas/split/low-cap")?,
+            None => train.clone(),
         };
-        let splits = Self {
-            validation: rest.subset(&inner.test),
-            test: data.subset(&outer.test),
-            train,
-            low_fidelity,
-        };
+        let splits = Self { validation, test: data.subset(&outer.test), train, low_fidelity };
         let counts = data.class_counts();
         for (part, set) in [
             ("training", &splits.train),
@@ -486,12 +563,65 @@ mod tests {
         assert!(err.to_string().contains("epoch"), "{err}");
     }
 
+    /// The split plan of the default shares without row caps.
+    fn plan(low_subset: Option<f64>) -> SplitPlan {
+        SplitPlan {
+            test_fraction: 0.2,
+            validation_fraction: 0.25,
+            low_subset,
+            max_training_rows: None,
+            max_validation_rows: None,
+            max_low_rows: None,
+        }
+    }
+
+    #[test]
+    fn row_caps_take_stratified_subsets_and_never_touch_the_test_part() {
+        // Digits: 1797 rows → test round(0.2·n_c), validation 0.25 of the rest, training the
+        // remainder (1078 rows).
+        let data = Dataset::builtin("digits").unwrap();
+        let free = Splits::new(&data, &plan(Some(0.5)), Seed(9)).unwrap();
+        let caps = SplitPlan {
+            max_training_rows: Some(500),
+            max_validation_rows: Some(200),
+            max_low_rows: Some(100),
+            ..plan(Some(0.5))
+        };
+        let capped = Splits::new(&data, &caps, Seed(9)).unwrap();
+        // Stratified: each of the 10 classes keeps round(share·count), so a part lands within
+        // half a row per class of its cap.
+        for (part, cap) in
+            [(&capped.train, 500), (&capped.validation, 200), (&capped.low_fidelity, 100)]
+        {
+            assert!(part.len().abs_diff(cap) <= 5, "{} rows for a cap of {cap}", part.len());
+            assert!(part.class_counts().iter().all(|&c| c > 0), "every class stays");
+        }
+        // The test part is the same rows, capped or not; caps that do not bind change nothing.
+        assert_eq!(capped.test, free.test);
+        let loose = SplitPlan {
+            max_training_rows: Some(20_000),
+            max_validation_rows: Some(10_000),
+            max_low_rows: Some(5_000),
+            ..plan(Some(0.5))
+        };
+        let same = Splits::new(&data, &loose, Seed(9)).unwrap();
+        assert_eq!(
+            (&same.train, &same.validation, &same.low_fidelity),
+            (&free.train, &free.validation, &free.low_fidelity)
+        );
+        // A cap below the floor is refused by name.
+        let config =
+            EstimationConfig { max_training_rows: Some(10), ..EstimationConfig::default() };
+        let err = config.check().unwrap_err().to_string();
+        assert!(err.contains("estimation.max_training_rows"), "{err}");
+    }
+
     #[test]
     fn splits_are_disjoint_stratified_and_cover_the_data() {
         // Stratified splitting (dgnn-glia): every class keeps round(fraction × count) samples on
         // the held-out side, so the parts' class shares match the data's within one sample.
         let data = Dataset::builtin("wdbc").unwrap();
-        let s = Splits::new(&data, 0.2, 0.25, Some(0.5), Seed(4)).unwrap();
+        let s = Splits::new(&data, &plan(Some(0.5)), Seed(4)).unwrap();
         assert_eq!(s.train.len() + s.validation.len() + s.test.len(), data.len());
         // WDBC has 212 malignant and 357 benign samples: test = round(0.2·212) + round(0.2·357)
         // = 42 + 71 = 113.
@@ -521,7 +651,7 @@ mod tests {
             vec!["x".into()],
         )
         .unwrap();
-        let err = Splits::new(&data, 0.2, 0.25, None, Seed(1)).unwrap_err();
+        let err = Splits::new(&data, &plan(None), Seed(1)).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("class `b` has 2 samples"), "{text}");
         assert!(text.contains("at least 4 samples"), "{text}");
@@ -553,7 +683,7 @@ mod tests {
         bad.training.epochs = 0;
         assert_eq!(bad.check().unwrap_err().field, "estimation.training.epochs");
         let bad = EstimationConfig {
-            low_fidelity: Some(LowFidelity { epochs: 0, subset: 0.5 }),
+            low_fidelity: Some(LowFidelity { epochs: 0, ..LowFidelity::default() }),
             ..EstimationConfig::default()
         };
         assert_eq!(bad.check().unwrap_err().field, "estimation.low_fidelity.epochs");
