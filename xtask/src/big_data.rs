@@ -19,22 +19,66 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// What to generate.
-struct Shape {
-    rows: usize,
-    features: usize,
-    classes: usize,
-    separation: f64,
-    seed: u64,
-    out: PathBuf,
+pub struct Shape {
+    /// Rows of the table.
+    pub rows: usize,
+    /// Feature columns (the first `classes` informative, the rest noise).
+    pub features: usize,
+    /// Classes, uniform.
+    pub classes: usize,
+    /// The informative features' shift S for the row's own class.
+    pub separation: f64,
+    /// The generator's seed.
+    pub seed: u64,
+    /// The file written.
+    pub out: PathBuf,
+}
+
+impl Shape {
+    /// The default shape of issue 15 (1,000,000 × 50, 5 classes, S = 2, seed 15) into `out`.
+    pub fn default_into(out: PathBuf) -> Self {
+        Self { rows: 1_000_000, features: 50, classes: 5, separation: 2.0, seed: 15, out }
+    }
+}
+
+/// What a written table holds: its size and the Bayes-optimal rule's accuracy on its rows.
+pub struct Written {
+    /// Bytes of the file.
+    pub bytes: u64,
+    /// The share of rows the Bayes-optimal rule classifies right.
+    pub bayes_on_rows: f64,
 }
 
 /// `cargo xtask make-big-data …` (module docs).
 pub fn make_big_data(root: &Path, args: &[String]) -> Result<()> {
     let shape = parse(root, args)?;
+    let started = std::time::Instant::now();
+    let written = write_table(&shape, true)?;
+    let expected = bayes_accuracy(shape.classes, shape.separation);
+    println!(
+        "{}: {} rows × {} features, {} classes ({:.1} MB, {:.1} s)",
+        shape.out.display(),
+        shape.rows,
+        shape.features,
+        shape.classes,
+        written.bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "Bayes-optimal accuracy: {expected:.4} in theory, {:.4} on these rows (argmax of the \
+         first {} features; the other {} are noise)",
+        written.bayes_on_rows,
+        shape.classes,
+        shape.features - shape.classes
+    );
+    Ok(())
+}
+
+/// Writes the table of `shape` (module docs), with progress on stderr when `loud`.
+pub fn write_table(shape: &Shape, loud: bool) -> Result<Written> {
     if let Some(dir) = shape.out.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    let started = std::time::Instant::now();
     let file = std::fs::File::create(&shape.out)
         .with_context(|| format!("creating {}", shape.out.display()))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
@@ -59,35 +103,20 @@ pub fn make_big_data(root: &Path, args: &[String]) -> Result<()> {
             write!(line, "{x:.4},")?;
         }
         writeln!(out, "{line}c{c}")?;
-        if (i + 1) % 100_000 == 0 {
+        if loud && (i + 1) % 100_000 == 0 {
             eprintln!("make-big-data: {} of {} rows", i + 1, shape.rows);
         }
     }
     out.flush()?;
-    let bytes = std::fs::metadata(&shape.out)?.len();
-    let expected = bayes_accuracy(shape.classes, shape.separation);
-    println!(
-        "{}: {} rows × {} features, {} classes ({:.1} MB, {:.1} s)",
-        shape.out.display(),
-        shape.rows,
-        shape.features,
-        shape.classes,
-        bytes as f64 / 1e6,
-        started.elapsed().as_secs_f64()
-    );
-    println!(
-        "Bayes-optimal accuracy: {expected:.4} in theory, {:.4} on these rows (argmax of the \
-         first {} features; the other {} are noise)",
-        bayes_correct as f64 / shape.rows as f64,
-        shape.classes,
-        shape.features - shape.classes
-    );
-    Ok(())
+    Ok(Written {
+        bytes: std::fs::metadata(&shape.out)?.len(),
+        bayes_on_rows: bayes_correct as f64 / shape.rows as f64,
+    })
 }
 
 /// `∫ φ(z) Φ(z + s)^(k−1) dz` by Simpson's rule on [−12, 12] (the integrand is below 1e−30
 /// outside).
-fn bayes_accuracy(classes: usize, separation: f64) -> f64 {
+pub fn bayes_accuracy(classes: usize, separation: f64) -> f64 {
     let normal = Normal::standard();
     let f = |z: f64| normal.pdf(z) * normal.cdf(z + separation).powi(classes as i32 - 1);
     let (a, b, n) = (-12.0, 12.0, 4000);
@@ -97,14 +126,7 @@ fn bayes_accuracy(classes: usize, separation: f64) -> f64 {
 }
 
 fn parse(root: &Path, args: &[String]) -> Result<Shape> {
-    let mut shape = Shape {
-        rows: 1_000_000,
-        features: 50,
-        classes: 5,
-        separation: 2.0,
-        seed: 15,
-        out: root.join("target/big-data/big.csv"),
-    };
+    let mut shape = Shape::default_into(root.join("target/big-data/big.csv"));
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         let value = rest.next().with_context(|| format!("{flag} needs a value"))?;

@@ -18,12 +18,15 @@
 //! - `cargo xtask make-big-data [--rows N] [--features D] [--classes K]` writes a large table of
 //!   known structure (1,000,000 × 50, 5 classes by default) to `target/big-data/big.csv`, with
 //!   its Bayes-optimal accuracy (see `big_data.rs`).
+//! - `cargo xtask search-scaling` measures how `dgnn search`'s wall time grows with rows,
+//!   features and population, fits the exponents and writes `docs/search-scaling.md`.
 //! - The tidy checks live in `tidy.rs` as `#[test]`s, so `cargo test` runs them.
 
 mod big_data;
 mod experiments;
 mod fuzz;
 mod mpi_bench;
+mod search_scaling;
 #[cfg(test)]
 mod tidy;
 
@@ -53,11 +56,12 @@ fn main() -> Result<()> {
         Some("mpi-bench") => mpi_bench::mpi_bench(&root),
         Some("fuzz") => fuzz::fuzz(&root, &args[1..]),
         Some("make-big-data") => big_data::make_big_data(&root, &args[1..]),
+        Some("search-scaling") => search_scaling::search_scaling(&root),
         Some("fuzz-worker") => fuzz::worker(&args[1..]),
         _ => {
             eprintln!(
                 "usage: cargo xtask <ci | bench [WORKLOAD…] | sync-demo | experiments [NAME…] | \
-                 mpi-bench | fuzz [--seconds N] [--target NAME]… [--replay] | make-big-data [--rows N]>"
+                 mpi-bench | fuzz [--seconds N] [--target NAME]… [--replay] | make-big-data [--rows N] | search-scaling>"
             );
             eprintln!("workloads: {}", WORKLOADS.join(", "));
             bail!("unknown or missing xtask command")

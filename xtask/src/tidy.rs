@@ -59,7 +59,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     // xtask's fuzz harness calls every reader as its command does, through the binary's
-    // library and the crates behind it.
+    // library and the crates behind it; search-scaling draws with dgnn-plot.
     (
         "xtask",
         &[

@@ -512,14 +512,18 @@ impl SearchReport {
             best.validation.accuracy,
             by_context(best)
         );
+        // A front may hold no network cheaper than the baseline (a tiny baseline MLP on iris):
+        // then say how much more, not "0.5× less".
+        let saving = if self.energy_ratio <= 1.0 {
+            format!("{:.1}× less", 1.0 / self.energy_ratio)
+        } else {
+            format!("{:.1}× more", self.energy_ratio)
+        };
         let _ = writeln!(
             s,
             "efficient (#{}, lowest energy within 1 point): test accuracy {:.4} at {:.3} × the \
-             baseline's energy ({:.1}× less)",
-            self.efficient,
-            eff.test.accuracy,
-            self.energy_ratio,
-            1.0 / self.energy_ratio
+             baseline's energy ({saving})",
+            self.efficient, eff.test.accuracy, self.energy_ratio,
         );
     }
 }
@@ -581,6 +585,9 @@ mod tests {
         let text = report(vec![member(4e8, 0.90, 0.0), member(5e8, 0.95, 0.0)], 0.05).summary();
         assert!(text.contains("front: 2 networks, 4.000e8 to 5.000e8 ATP"), "{text}");
         assert!(text.contains("at 0.050 × the baseline's energy (20.0× less)"), "{text}");
+        // A member dearer than the baseline is said to cost more, not "0.5× less".
+        let text = report(vec![member(4e8, 0.90, 0.0), member(5e8, 0.95, 0.0)], 1.971).summary();
+        assert!(text.contains("at 1.971 × the baseline's energy (2.0× more)"), "{text}");
         assert!(!text.contains("violation"), "{text}");
         // Infeasible: the least-violating networks with their violations, no highlights.
         let text = report(vec![member(4e8, 0.9, 3.0)], f64::NAN).summary();

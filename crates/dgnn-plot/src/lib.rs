@@ -338,7 +338,15 @@ impl Plot {
         let (low, high) = values
             .filter(|v| v.is_finite())
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(v), h.max(v)));
-        if low.is_finite() && high > low { (low, high) } else { (low.min(0.0), low.max(0.0) + 1.0) }
+        if (high - low).is_finite() && high > low {
+            (low, high)
+        } else if low.is_finite() && high.is_finite() && high == low {
+            (low.min(0.0), low.max(0.0) + 1.0)
+        } else {
+            // No finite colour value, or a span beyond f64 (fuzzed result files): a unit span,
+            // the values clamped into it.
+            (0.0, 1.0)
+        }
     }
 
     fn draw<DB: DrawingBackend>(
@@ -390,8 +398,7 @@ impl Plot {
         mesh.draw().map_err(|e| fail(&e))?;
 
         let (c_low, c_high) = self.colour_span();
-        let colour_of =
-            |v: f64| ViridisRGB::get_color_normalized(v as f32, c_low as f32, c_high as f32);
+        let colour_of = |v: f64| viridis((v - c_low) / (c_high - c_low));
         if !self.cells.is_empty() {
             chart
                 .draw_series(self.cells.iter().filter(|c| c.value.is_finite()).map(|c| {
@@ -489,10 +496,17 @@ fn draw_colour_bar<DB: DrawingBackend>(
     bar.draw_series((0..steps).map(|i| {
         let a = low + (high - low) * i as f64 / steps as f64;
         let b = low + (high - low) * (i + 1) as f64 / steps as f64;
-        let colour = ViridisRGB::get_color_normalized(a as f32, low as f32, high as f32);
+        let colour = viridis(i as f64 / steps as f64);
         Rectangle::new([(0.0, a), (1.0, b)], colour.filled())
     }))?;
     Ok(())
+}
+
+/// The viridis colour at `t` of [0, 1] (clamped; the middle for a non-finite `t`, whose value
+/// would make plotters' colour map panic).
+fn viridis(t: f64) -> RGBColor {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.5 };
+    ViridisRGB::get_color_normalized(t as f32, 0.0, 1.0)
 }
 
 /// A compact tick label: plain for moderate magnitudes, scientific otherwise. `span` is the
@@ -529,6 +543,22 @@ mod tests {
         assert!(svg.contains("test φ"));
         let png = std::fs::read(dir.path().join("p.png")).unwrap();
         assert_eq!(&png[1..4], b"PNG");
+    }
+
+    #[test]
+    fn colour_values_that_are_not_finite_or_span_beyond_f64_still_draw() {
+        // The fuzzer's result files: a NaN accuracy made plotters' colour map panic, and so
+        // would a span of ±1e308 (its width overflows) or values only of NaN.
+        let dir = tempfile::tempdir().unwrap();
+        for values in [[0.5, f64::NAN], [-1e308, 1e308], [f64::NAN, f64::INFINITY]] {
+            let points = vec![(0.0, 0.0, values[0]), (1.0, 1.0, values[1])];
+            Plot::new("colours")
+                .coloured_points(points, "accuracy")
+                .save(&dir.path().join("c.png"))
+                .unwrap();
+        }
+        assert_eq!(viridis(f64::NAN), viridis(0.5));
+        assert_eq!(viridis(-3.0), viridis(0.0));
     }
 
     #[test]
