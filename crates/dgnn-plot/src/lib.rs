@@ -340,7 +340,8 @@ impl Plot {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| (l.min(v), h.max(v)));
         if (high - low).is_finite() && high > low {
             (low, high)
-        } else if low.is_finite() && high.is_finite() && high == low {
+        } else if low.is_finite() && (high - low).is_finite() {
+            // One value (low = high, the least and greatest of the finite values).
             (low.min(0.0), low.max(0.0) + 1.0)
         } else {
             // No finite colour value, or a span beyond f64 (fuzzed result files): a unit span,
