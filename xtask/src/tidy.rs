@@ -71,6 +71,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "dgnn-lock",
             "dgnn-mpi",
             "dgnn-nas",
+            "dgnn-plot",
         ],
     ),
 ];
