@@ -324,17 +324,23 @@ impl Names {
     /// names alphabetically.
     fn encode(self) -> (Vec<usize>, Vec<String>) {
         let mut names = self.distinct.clone();
-        let numeric = names.iter().all(|n| n.parse::<i64>().is_ok());
-        if numeric {
-            names.sort_by_key(|n| n.parse::<i64>().unwrap_or(0));
-        } else {
-            names.sort();
-        }
-        names.dedup();
+        sort_names(&mut names);
         let rank: Vec<usize> =
             self.distinct.iter().map(|d| names.iter().position(|n| n == d).unwrap_or(0)).collect();
         (self.rows.iter().map(|&r| rank[r]).collect(), names)
     }
+}
+
+/// Sorts label or context names into the order that numbers them, and drops repeats: integers
+/// numerically, other names alphabetically (the one numbering of training and prediction).
+pub(crate) fn sort_names<S: AsRef<str> + Ord>(names: &mut Vec<S>) {
+    let numeric = names.iter().all(|n| n.as_ref().parse::<i64>().is_ok());
+    if numeric {
+        names.sort_by_key(|n| n.as_ref().parse::<i64>().unwrap_or(0));
+    } else {
+        names.sort();
+    }
+    names.dedup();
 }
 
 impl Layout {

@@ -304,13 +304,7 @@ fn class_of(value: &str, classes: &[String]) -> Option<usize> {
 /// appear.
 fn number_contexts(name: &str, raw: &[String], contexts: usize) -> Result<Vec<usize>, GliaError> {
     let mut distinct: Vec<&String> = raw.iter().collect();
-    let numeric = distinct.iter().all(|v| v.parse::<i64>().is_ok());
-    if numeric {
-        distinct.sort_by_key(|v| v.parse::<i64>().unwrap_or(0));
-    } else {
-        distinct.sort();
-    }
-    distinct.dedup();
+    super::csv::sort_names(&mut distinct);
     if distinct.len() != contexts {
         return Err(refuse(
             name,
