@@ -254,7 +254,7 @@ impl<'r, P: Problem> GenerationContext<'r, P> {
                 self.state.cache.insert(plan.keys[index].clone(), evaluation.clone());
             }
         }
-        let individuals: Vec<Individual<P::Genome>> = candidates
+        let mut individuals: Vec<Individual<P::Genome>> = candidates
             .into_iter()
             .zip(plan.sources)
             .map(|(candidate, source)| {
@@ -265,6 +265,7 @@ impl<'r, P: Problem> GenerationContext<'r, P> {
                 Individual { genome: candidate.genome, evaluation }
             })
             .collect();
+        reassess(self.problem, &mut individuals, self.state.generation)?;
         if self.settings.archive {
             for individual in &individuals {
                 self.state.archive.offer(individual);
@@ -337,6 +338,32 @@ impl<'r, P: Problem> GenerationContext<'r, P> {
             })
             .collect()
     }
+}
+
+/// Sets each individual's violation to the problem's [`Problem::violation_at`] generation
+/// `generation`, for a problem whose constraints vary ([`Problem::constraints_vary`]; nothing
+/// otherwise).
+///
+/// # Errors
+/// [`EvoError::InvalidEvaluation`] when the problem returns a violation that is not finite and
+/// ≥ 0.
+pub(crate) fn reassess<P: Problem>(
+    problem: &P,
+    individuals: &mut [Individual<P::Genome>],
+    generation: u64,
+) -> Result<(), EvoError> {
+    if !problem.constraints_vary() {
+        return Ok(());
+    }
+    for (index, individual) in individuals.iter_mut().enumerate() {
+        let violation = problem.violation_at(&individual.evaluation, generation);
+        if !(violation.is_finite() && violation >= 0.0) {
+            let reason = format!("violation_at gave {violation} (must be finite and ≥ 0)");
+            return Err(EvoError::InvalidEvaluation { generation, index, reason });
+        }
+        individual.evaluation.violation = violation;
+    }
+    Ok(())
 }
 
 /// The genome key type of a problem.

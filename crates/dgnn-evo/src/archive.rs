@@ -11,7 +11,7 @@
 //! Otherwise an offer compares the candidate with every member, O(M · n).
 
 use crate::dominance::constrained_dominates;
-use crate::problem::Individual;
+use crate::problem::{Evaluation, Individual};
 use serde::{Deserialize, Serialize};
 
 /// The non-dominated solutions among everything offered so far (two feasible objectives: in
@@ -63,6 +63,17 @@ impl<G: Clone> ParetoArchive<G> {
         let end = start + self.members[start..].partition_point(|m| f(m).1 >= y);
         self.members.splice(start..end, [candidate.clone()]);
         true
+    }
+
+    /// Re-assesses every member's violation with `violation` and keeps the members that no
+    /// other member beats under the new violations (constraints that changed, see
+    /// [`crate::Problem::violation_at`]); members are re-offered in their current order.
+    pub fn reassess(&mut self, mut violation: impl FnMut(&Evaluation) -> f64) {
+        let members = std::mem::take(&mut self.members);
+        for mut member in members {
+            member.evaluation.violation = violation(&member.evaluation);
+            self.offer(&member);
+        }
     }
 
     /// The current members.

@@ -6,6 +6,10 @@
 //! (rewritten atomically after every generation), the observers, the evaluation budget and the
 //! stop flag.
 //! One generation:
+//! 0. for a problem whose constraints vary over the run ([`Problem::constraints_vary`]), the
+//!    parents' and the archive's violations are re-assessed under this generation's
+//!    constraints ([`Problem::violation_at`]), as is every evaluation made or taken from the
+//!    cache during it;
 //! 1. the algorithm makes the next population ([`Algorithm::init`] for generation 0, then
 //!    [`Algorithm::next_generation`]), evaluating through the [`GenerationContext`];
 //! 2. the executor ranks it once ([`Ranking`]), records the [`GenerationSummary`] (front size,
@@ -20,7 +24,7 @@
 //! number of a generation comes from streams keyed by its number (see the crate docs), so a run
 //! resumed from the checkpoint of any generation is bit-identical to an uninterrupted one.
 
-use crate::algorithm::{Algorithm, GenerationContext, Ranking, RunSettings};
+use crate::algorithm::{Algorithm, GenerationContext, Ranking, RunSettings, reassess};
 use crate::checkpoint::{self, CHECKPOINT_VERSION, Checkpoint};
 use crate::error::{EvoError, Interrupted};
 use crate::evaluator::{Evaluator, LocalEvaluator, Stoppable};
@@ -332,9 +336,16 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
     ) -> Result<State<P::Genome>, EvoError> {
         let initial = previous.is_none();
         let mut state = previous.unwrap_or_else(|| State::empty(self.expected_evaluations()));
-        let population = std::mem::take(&mut state.population);
+        let mut population = std::mem::take(&mut state.population);
         let ranking = if initial {
             None
+        } else if self.problem.constraints_vary() {
+            // The constraints of this generation apply to the parents and the archive too.
+            let generation = state.generation;
+            reassess(self.problem, &mut population, generation)?;
+            state.archive.reassess(|e| self.problem.violation_at(e, generation));
+            self.ranking = None;
+            Some(Ranking::of(&population))
         } else {
             Some(self.ranking.take().unwrap_or_else(|| Ranking::of(&population)))
         };

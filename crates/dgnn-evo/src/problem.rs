@@ -45,19 +45,30 @@ pub struct Evaluation {
     pub objectives: Vec<f64>,
     /// Total constraint violation: 0 = feasible; must be finite and ≥ 0.
     pub violation: f64,
+    /// The measured quantities the problem's constraints are on, kept by a problem whose
+    /// constraints vary over the run so that the violation can be recomputed for a later
+    /// generation ([`Problem::violation_at`]); empty otherwise (and then not written).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub measures: Vec<f64>,
 }
 
 impl Evaluation {
     /// An evaluation without constraint violation.
     #[must_use]
     pub fn feasible(objectives: Vec<f64>) -> Self {
-        Self { objectives, violation: 0.0 }
+        Self::new(objectives, 0.0)
     }
 
     /// An evaluation with the given constraint violation (0 = feasible).
     #[must_use]
     pub fn new(objectives: Vec<f64>, violation: f64) -> Self {
-        Self { objectives, violation }
+        Self { objectives, violation, measures: Vec::new() }
+    }
+
+    /// The same evaluation keeping `measures` (finite values) for [`Problem::violation_at`].
+    #[must_use]
+    pub fn with_measures(self, measures: Vec<f64>) -> Self {
+        Self { measures, ..self }
     }
 
     /// Whether the evaluation satisfies every constraint.
@@ -80,6 +91,9 @@ impl Evaluation {
         }
         if !(self.violation.is_finite() && self.violation >= 0.0) {
             return Some(format!("violation is {} (must be finite and ≥ 0)", self.violation));
+        }
+        if let Some(k) = self.measures.iter().position(|m| !m.is_finite()) {
+            return Some(format!("measure {k} is {} (must be finite)", self.measures[k]));
         }
         None
     }
@@ -170,6 +184,25 @@ pub trait Problem: Sync {
     fn check_genome(&self, genome: &Self::Genome) -> Result<(), EvaluationError> {
         let _ = genome;
         Ok(())
+    }
+
+    /// Whether the constraints change with the generation (an energy budget tightened on a
+    /// schedule, say). When they do, the executor re-assesses every evaluation it ranks for the
+    /// generation being made with [`Problem::violation_at`]: the parents carried over, the
+    /// evaluations taken from the cache, the new ones and the archive's members. The default is
+    /// `false`: a violation is fixed when the genome is evaluated.
+    fn constraints_vary(&self) -> bool {
+        false
+    }
+
+    /// The violation of `evaluation` under the constraints of generation `generation`, for a
+    /// problem whose constraints vary ([`Problem::constraints_vary`]); it must be finite and
+    /// ≥ 0, and a function of the evaluation (its [`Evaluation::measures`], say) and the
+    /// generation only, so that a resumed run re-assesses exactly as an uninterrupted one. The
+    /// default keeps the violation as evaluated.
+    fn violation_at(&self, evaluation: &Evaluation, generation: u64) -> f64 {
+        let _ = generation;
+        evaluation.violation
     }
 
     /// Evaluates one genome.

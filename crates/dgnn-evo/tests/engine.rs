@@ -755,3 +755,132 @@ fn a_second_algorithm_runs_and_resumes_under_the_same_executor() {
         Some(EvoError::CheckpointForeign { .. })
     ));
 }
+
+/// ZDT1 whose budget on f₂ changes with the generation: `limit(g)` (issue 12's energy-budget
+/// schedule, in miniature). The measured f₂ is kept in the evaluation's measures.
+struct ScheduledBudget {
+    inner: Zdt,
+    limit: fn(u64) -> f64,
+    /// Report varying constraints (false: the budget of generation 0 is fixed at evaluation).
+    varying: bool,
+}
+
+impl Problem for ScheduledBudget {
+    type Genome = Vec<f64>;
+
+    fn describe(&self) -> String {
+        format!("{} with a scheduled f2 budget", self.inner.describe())
+    }
+
+    fn objectives(&self) -> usize {
+        2
+    }
+
+    fn random_genome(&self, rng: &mut StreamRng) -> Vec<f64> {
+        self.inner.random_genome(rng)
+    }
+
+    fn evaluate(
+        &self,
+        genome: &Vec<f64>,
+        context: &EvalContext,
+    ) -> Result<Evaluation, EvaluationError> {
+        let e = self.inner.evaluate(genome, context)?;
+        let f2 = e.objectives[1];
+        let generation = if self.varying { context.generation } else { 0 };
+        let violation = (f2 - (self.limit)(generation)).max(0.0);
+        Ok(Evaluation::new(e.objectives, violation).with_measures(vec![f2]))
+    }
+
+    fn constraints_vary(&self) -> bool {
+        self.varying
+    }
+
+    fn violation_at(&self, evaluation: &Evaluation, generation: u64) -> f64 {
+        (evaluation.measures[0] - (self.limit)(generation)).max(0.0)
+    }
+}
+
+/// A generous f₂ budget of 6 for five generations, tightened linearly to 1.5 by generation 15.
+fn tightening(generation: u64) -> f64 {
+    let t = (generation.saturating_sub(5) as f64 / 10.0).min(1.0);
+    6.0 + (1.5 - 6.0) * t
+}
+
+fn scheduled(limit: fn(u64) -> f64, varying: bool) -> (ScheduledBudget, RealVariation) {
+    let (inner, variation) = zdt1(10);
+    (ScheduledBudget { inner, limit, varying }, variation)
+}
+
+/// Issue 12: with a budget that tightens over the run, every generation's population is ranked
+/// under that generation's budget (each violation equals `max(0, f₂ − limit(g))`, whether the
+/// evaluation is new, cached or carried over), and at the end the front and the archive hold
+/// only points within the final budget once a feasible one exists.
+#[test]
+fn varying_constraints_are_reassessed_every_generation() {
+    let (problem, variation) = scheduled(tightening, true);
+    let mut generations = 0;
+    let mut check = |report: &dgnn_evo::GenerationReport<'_, Vec<f64>>| {
+        let limit = tightening(report.summary.generation);
+        for individual in report.population {
+            let f2 = individual.evaluation.objectives[1];
+            assert_eq!(individual.evaluation.violation, (f2 - limit).max(0.0));
+        }
+        generations += 1;
+    };
+    let config = Nsga2Config { population: 40, generations: 30, ..Nsga2Config::default() };
+    let outcome =
+        nsga2(&problem, &variation, config, Seed(4)).unwrap().observer(&mut check).run().unwrap();
+    assert_eq!(generations, 30);
+    let front = outcome.front();
+    assert!(front.iter().all(|i| i.evaluation.is_feasible()), "the run should reach the budget");
+    for individual in front.iter().copied().chain(outcome.state.archive.members()) {
+        assert!(individual.evaluation.objectives[1] <= 1.5);
+    }
+}
+
+/// A constant budget through the varying-constraints path gives exactly the run of the same
+/// budget fixed at evaluation: re-assessment changes nothing when nothing changes.
+#[test]
+fn a_constant_schedule_runs_as_a_fixed_constraint() {
+    let run = |varying| {
+        let (problem, variation) = scheduled(|_| 2.0, varying);
+        let outcome =
+            nsga2(&problem, &variation, small_config(15), Seed(9)).unwrap().run().unwrap();
+        fingerprint(&outcome.state)
+    };
+    assert_eq!(run(true), run(false));
+}
+
+/// Resume bit-identity holds with varying constraints: runs stopped during and after the
+/// tightening and resumed end in exactly the uninterrupted state.
+#[test]
+fn resumed_runs_with_varying_constraints_are_bit_identical() {
+    let (problem, variation) = scheduled(tightening, true);
+    let config = || Nsga2Config { population: 24, generations: 20, ..Nsga2Config::default() };
+    let full = nsga2(&problem, &variation, config(), Seed(13)).unwrap().run().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for stop_after in [3u64, 9, 17] {
+        let path = dir.path().join(format!("stop-{stop_after}.ron"));
+        let flag = AtomicBool::new(false);
+        let mut raise = |report: &dgnn_evo::GenerationReport<'_, Vec<f64>>| {
+            if report.summary.generation + 1 == stop_after {
+                flag.store(true, Ordering::SeqCst);
+            }
+        };
+        let stopped = nsga2(&problem, &variation, config(), Seed(13))
+            .unwrap()
+            .checkpoint(&path)
+            .stop_flag(&flag)
+            .observer(&mut raise)
+            .run()
+            .unwrap();
+        assert_eq!(stopped.state.generation, stop_after);
+        let resumed = resume(&problem, &variation, &path).unwrap().run().unwrap();
+        assert_eq!(
+            fingerprint(&resumed.state),
+            fingerprint(&full.state),
+            "stop after {stop_after}"
+        );
+    }
+}
