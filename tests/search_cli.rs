@@ -276,8 +276,26 @@ fn a_search_no_network_can_satisfy_ends_with_its_own_status_and_says_so() {
 #[test]
 fn bad_input_gives_one_line_errors_and_leaves_no_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str); 8] = [
         ("typo.ron", "(evolution: (populaton: 8))", "populaton"),
+        // Issue 12: energy schedules that loosen, take no time or budget nothing.
+        (
+            "loosening.ron",
+            "(constraints: (energy_schedule: Developmental(start: 0.5, adult: 2.0, hold: 0, \
+             span: 5)))",
+            "constraints.energy_schedule.adult",
+        ),
+        (
+            "span.ron",
+            "(constraints: (energy_schedule: Developmental(start: 2.0, adult: 0.5, hold: 0, \
+             span: 0)))",
+            "constraints.energy_schedule.span",
+        ),
+        (
+            "ratio.ron",
+            "(constraints: (energy_schedule: Constant(ratio: 0.0)))",
+            "constraints.energy_schedule.ratio",
+        ),
         ("budget.ron", "(evolution: (population: 8, max_evaluations: 3))", "max_evaluations"),
         ("space.ron", "(space: (density: (low: 0.0, high: 1.0, step: 0.1)))", "space.density.low"),
         ("data.ron", "(data: Builtin(\"mnist\"))", "unknown data set `mnist`"),

@@ -114,7 +114,7 @@ pub mod space;
 pub mod variation;
 
 pub use baseline::Baseline;
-pub use constraints::{Constraints, ResolvedConstraints};
+pub use constraints::{Constraints, EnergySchedule, ResolvedConstraints};
 pub use error::NasError;
 pub use estimator::{Estimator, FinalMeasurement, TrainingProgress};
 pub use genome::DgnnGenome;

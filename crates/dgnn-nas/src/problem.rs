@@ -126,10 +126,21 @@ impl<'s> DgnnProblem<'s> {
         self.objectives.ideal_box_volume(&self.baseline.measured().validation)
     }
 
-    /// Objectives and violation of a measurement.
+    /// Objectives and violation of a measurement in generation `generation` (the budget of
+    /// an energy schedule depends on it). With a schedule the evaluation keeps the energy (in
+    /// the search's unit) and the validation accuracy as its measures, so that the engine can
+    /// re-assess it in later generations ([`DgnnProblem::violation_at`]).
     #[must_use]
-    pub fn evaluation_of(&self, m: &Measurement) -> Evaluation {
-        Evaluation::new(self.objectives.values(m), self.constraints.violation(m))
+    pub fn evaluation_at(&self, m: &Measurement, generation: u64) -> Evaluation {
+        let evaluation = Evaluation::new(
+            self.objectives.values(m),
+            self.constraints.violation_at(m, generation),
+        );
+        if self.constraints.vary() {
+            evaluation.with_measures(vec![m.energy_in(self.constraints.unit()), m.accuracy])
+        } else {
+            evaluation
+        }
     }
 
     /// Indices of the batch members promoted to full fidelity: the best
@@ -241,7 +252,22 @@ impl dgnn_evo::Problem for DgnnProblem<'_> {
             format!("stage {} is not a fidelity of the search (0 full, 1 low)", context.stage)
         })?;
         let (m, _) = self.estimator.measure(genome, fidelity)?;
-        Ok(self.evaluation_of(&m))
+        Ok(self.evaluation_at(&m, context.generation))
+    }
+
+    /// True with an energy schedule (`constraints.energy_schedule`).
+    fn constraints_vary(&self) -> bool {
+        self.constraints.vary()
+    }
+
+    /// The violation under generation `generation`'s budget, from the energy and accuracy the
+    /// evaluation keeps ([`DgnnProblem::evaluation_at`]).
+    fn violation_at(&self, evaluation: &Evaluation, generation: u64) -> f64 {
+        match evaluation.measures[..] {
+            [energy, accuracy] => self.constraints.violation_of(energy, accuracy, generation),
+            // Not an evaluation of this problem with a schedule: keep it as it was made.
+            _ => evaluation.violation,
+        }
     }
 
     /// The multi-fidelity batch (module docs): [`DgnnProblem::first_stage`], then, from its

@@ -630,10 +630,13 @@ impl Search {
         state: &State<DgnnGenome>,
     ) -> Result<SearchResult, NasError> {
         let unit = self.energy_unit();
+        // The constraints of the last generation run judge the final front (an energy
+        // schedule's budget at the end of the run).
+        let last = state.generation.saturating_sub(1);
         let measured = self.estimator.measure_final(&final_candidates(state))?;
         let scored = measured
             .into_iter()
-            .map(|m| Scored { evaluation: problem.evaluation_of(&m.validation), measured: m })
+            .map(|m| Scored { evaluation: problem.evaluation_at(&m.validation, last), measured: m })
             .collect();
         let front = final_front(scored, unit);
         let Highlights { most_accurate, efficient } =
@@ -649,7 +652,10 @@ impl Search {
             generations: state.generation,
             evaluations: state.evaluations,
             cache_hits: state.cache_hits,
-            baseline: MemberReport::of(baseline, &problem.evaluation_of(&baseline.validation)),
+            baseline: MemberReport::of(
+                baseline,
+                &problem.evaluation_at(&baseline.validation, last),
+            ),
             front: front.iter().map(|s| MemberReport::of(&s.measured, &s.evaluation)).collect(),
             history: state.history.iter().map(|h| HistoryRecord::of(h, scale)).collect(),
             hypervolume_normalised: normalised_hypervolume(&front, &baseline.validation),

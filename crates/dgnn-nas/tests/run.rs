@@ -5,9 +5,9 @@
 //! `dgnn_nas` alone (what a one-crate user has).
 
 use dgnn_nas::{
-    Checkpointing, Dataset, EvalContext, Evaluation, EvaluationError, Evaluator, GenerationReport,
-    NasError, Objective, Objectives, ParamGuard, Problem, RunOptions, Search, SearchConfig,
-    SearchOutcome, SearchReport,
+    Checkpointing, Dataset, EnergySchedule, EvalContext, Evaluation, EvaluationError, Evaluator,
+    GenerationReport, NasError, Objective, Objectives, ParamGuard, Problem, RunOptions, Search,
+    SearchConfig, SearchOutcome, SearchReport,
 };
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -262,4 +262,62 @@ fn a_run_stopped_by_its_flag_resumes_from_its_checkpoint_to_the_same_report() {
     let options =
         RunOptions { checkpoint: Checkpointing::ResumeIfPresent(&path), ..RunOptions::default() };
     assert!(finish(&again, options) == whole);
+}
+
+/// Issue 12: a developmental energy schedule (4 × the baseline's energy for 2 generations, then
+/// down to a quarter over 3) ranks every generation under its own budget and judges the final
+/// front under the adult budget: each generation's reported feasibility agrees with its budget,
+/// the front lies under a quarter of the baseline's energy, and a run stopped inside the
+/// tightening resumes to the same report.
+#[test]
+fn a_developmental_schedule_ranks_each_generation_under_its_budget() {
+    let schedule = EnergySchedule::Developmental { start: 4.0, adult: 0.25, hold: 2, span: 3 };
+    let mut config = tiny(21);
+    config.evolution.generations = 7;
+    config.constraints.energy_schedule = schedule.clone();
+    let search = Search::new(config.clone().check().unwrap(), &wdbc()).unwrap();
+    let baseline = search.measure_baseline().unwrap();
+    let baseline_energy = baseline.measured().validation.energy_atp;
+    let mut checked = 0;
+    let mut check = |report: &GenerationReport<'_, dgnn_nas::DgnnGenome>| {
+        let budget = schedule.ratio_at(report.summary.generation).unwrap() * baseline_energy;
+        for individual in report.population {
+            let [energy, _accuracy] = individual.evaluation.measures[..] else {
+                panic!("an evaluation under a schedule keeps its energy and accuracy");
+            };
+            assert_eq!(
+                individual.evaluation.is_feasible(),
+                energy <= budget,
+                "{energy} vs {budget}"
+            );
+        }
+        checked += 1;
+    };
+    let options = RunOptions { observers: vec![&mut check], ..RunOptions::default() };
+    let whole = search.run(&baseline, options).unwrap().finished().unwrap().report;
+    assert_eq!(checked, 7);
+    assert!(whole.constraints_met());
+    for m in &whole.front {
+        assert!(m.validation.energy_atp <= 0.25 * baseline_energy);
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("checkpoint.ron");
+    let stop = AtomicBool::new(false);
+    let mut raise = |report: &GenerationReport<'_, dgnn_nas::DgnnGenome>| {
+        if report.summary.generation == 3 {
+            stop.store(true, Ordering::SeqCst);
+        }
+    };
+    let options = RunOptions {
+        checkpoint: Checkpointing::Fresh(&path),
+        stop: Some(&stop),
+        observers: vec![&mut raise],
+        ..RunOptions::default()
+    };
+    let outcome = search.run(&baseline, options).unwrap();
+    assert!(matches!(outcome, SearchOutcome::Stopped { generation: 4, .. }), "{outcome:?}");
+    let again = Search::new(config.check().unwrap(), &wdbc()).unwrap();
+    let options = RunOptions { checkpoint: Checkpointing::Resume(&path), ..RunOptions::default() };
+    assert!(finish(&again, options) == whole, "the resumed run's report differs");
 }
