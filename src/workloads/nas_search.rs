@@ -52,9 +52,10 @@ pub struct Params {
     /// Generations counting the initial population.
     #[arg(long, default_value_t = 40)]
     pub generations: u64,
-    /// Full-fidelity training epochs.
-    #[arg(long, default_value_t = 60)]
-    pub epochs: usize,
+    /// Full-fidelity training epochs (default: the search's, 30).
+    #[arg(long)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<usize>,
     /// Energy model of the search.
     #[arg(long, value_enum, default_value_t)]
     #[serde(skip_serializing_if = "EnergyFlag::is_biological")]
@@ -139,7 +140,9 @@ pub fn run(workload: &str, data: &str, params: &Params) -> anyhow::Result<serde_
     };
     config.evolution.population = params.population;
     config.evolution.generations = params.generations;
-    config.estimation.training.epochs = params.epochs;
+    if let Some(epochs) = params.epochs {
+        config.estimation.training.epochs = epochs;
+    }
     if params.energy == EnergyFlag::Hardware {
         config.estimation.energy = EnergyChoice::Hardware(HardwareEnergy::default());
     }

@@ -163,7 +163,7 @@ fn rules() -> Vec<DecisionRule> {
 }
 
 fn default_search() -> SearchConfig {
-    let mut search = SearchConfig::default();
+    let mut search = super::report_search();
     search.evolution.population = 24;
     search.evolution.generations = 20;
     search
@@ -278,7 +278,7 @@ impl Experiment for GliaRatio {
     }
 
     fn quick_config(&self) -> GliaRatioConfig {
-        let mut search = SearchConfig::default();
+        let mut search = super::report_search();
         search.evolution.population = 8;
         search.evolution.generations = 3;
         search.estimation.training.epochs = 20;
@@ -798,7 +798,12 @@ const EXAMPLE: &str = r#"// dgnn experiment glia-ratio: is the glia:neuron ratio
     inputs: 150,
     energy_models: [Biological, Hardware],
     within: 0.01,                     // the efficient network: within one point of the most accurate
-    search: (evolution: (population: 24, generations: 20)),
+    search: (
+        evolution: (population: 24, generations: 20),
+        estimation: (training: (epochs: 60), low_fidelity: (epochs: 10), promote_fraction: 0.3),
+                                      // the estimation of the published report (the search's
+                                      //   defaults before issue 15 made them cheaper)
+    ),
 )
 "#;
 

@@ -160,7 +160,7 @@ fn rules() -> Vec<DecisionRule> {
 }
 
 fn default_search() -> SearchConfig {
-    let mut search = SearchConfig::default();
+    let mut search = super::report_search();
     search.evolution.population = 24;
     search.evolution.generations = 20;
     search
@@ -227,7 +227,7 @@ impl Experiment for Multitask {
     }
 
     fn quick_config(&self) -> MultitaskConfig {
-        let mut search = SearchConfig::default();
+        let mut search = super::report_search();
         search.evolution.population = 8;
         search.evolution.generations = 3;
         search.estimation.training.epochs = 20;
@@ -667,6 +667,9 @@ const EXAMPLE: &str = r#"// dgnn experiment multitask: does multistability arise
     within: 0.01,                     // "equal accuracy": within one point of validation accuracy
     search: (                         // a dgnn search config; these are the only fields changed
         evolution: (population: 24, generations: 20),   // from its defaults
+        estimation: (training: (epochs: 60), low_fidelity: (epochs: 10), promote_fraction: 0.3),
+                                      // the estimation of the published report (the search's
+                                      //   defaults before issue 15 made them cheaper)
     ),
 )
 "#;
