@@ -115,6 +115,12 @@ impl<K: Eq + Hash> EvaluationCache<K> {
         self.entries.is_empty()
     }
 
+    /// Forgets every evaluation (the problem's evaluation changed, see
+    /// [`crate::Problem::regime`]).
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
     /// Every cached evaluation, in no particular order.
     pub fn evaluations(&self) -> impl Iterator<Item = &Evaluation> {
         self.entries.values()

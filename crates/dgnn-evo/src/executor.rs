@@ -6,10 +6,12 @@
 //! (rewritten atomically after every generation), the observers, the evaluation budget and the
 //! stop flag.
 //! One generation:
-//! 0. for a problem whose constraints vary over the run ([`Problem::constraints_vary`]), the
-//!    parents' and the archive's violations are re-assessed under this generation's
-//!    constraints ([`Problem::violation_at`]), as is every evaluation made or taken from the
-//!    cache during it;
+//! 0. for a problem whose evaluation changes at this generation ([`Problem::regime`]), the
+//!    cache and the archive are emptied and the parents re-evaluated; for a problem whose
+//!    constraints vary over the run ([`Problem::constraints_vary`]), the parents' and the
+//!    archive's violations are re-assessed under this generation's constraints
+//!    ([`Problem::violation_at`]), as is every evaluation made or taken from the cache during
+//!    it;
 //! 1. the algorithm makes the next population ([`Algorithm::init`] for generation 0, then
 //!    [`Algorithm::next_generation`]), evaluating through the [`GenerationContext`];
 //! 2. the executor ranks it once ([`Ranking`]), records the [`GenerationSummary`] (front size,
@@ -24,7 +26,8 @@
 //! number of a generation comes from streams keyed by its number (see the crate docs), so a run
 //! resumed from the checkpoint of any generation is bit-identical to an uninterrupted one.
 
-use crate::algorithm::{Algorithm, GenerationContext, Ranking, RunSettings, reassess};
+use crate::algorithm::{Algorithm, Candidate, GenerationContext, Ranking, RunSettings, reassess};
+use crate::archive::ParetoArchive;
 use crate::checkpoint::{self, CHECKPOINT_VERSION, Checkpoint};
 use crate::error::{EvoError, Interrupted};
 use crate::evaluator::{Evaluator, LocalEvaluator, Stoppable};
@@ -337,18 +340,21 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
         let initial = previous.is_none();
         let mut state = previous.unwrap_or_else(|| State::empty(self.expected_evaluations()));
         let mut population = std::mem::take(&mut state.population);
-        let ranking = if initial {
-            None
-        } else if self.problem.constraints_vary() {
+        let generation = state.generation;
+        let new_regime =
+            !initial && self.problem.regime(generation) != self.problem.regime(generation - 1);
+        if new_regime {
+            // Nothing evaluated under the old regime stands: the parents are re-evaluated
+            // below, through the context, and refill the cache and the archive.
+            state.cache.clear();
+            state.archive = ParetoArchive::default();
+            self.ranking = None;
+        } else if !initial && self.problem.constraints_vary() {
             // The constraints of this generation apply to the parents and the archive too.
-            let generation = state.generation;
             reassess(self.problem, &mut population, generation)?;
             state.archive.reassess(|e| self.problem.violation_at(e, generation));
             self.ranking = None;
-            Some(Ranking::of(&population))
-        } else {
-            Some(self.ranking.take().unwrap_or_else(|| Ranking::of(&population)))
-        };
+        }
         let stoppable = self.stop.map(|flag| {
             if self.custom_evaluator {
                 Stoppable::Other(&*self.evaluator, flag)
@@ -367,9 +373,15 @@ impl<'a, P: Problem, A: Algorithm<P>> Executor<'a, P, A> {
             settings: &self.settings,
             state: &mut state,
         };
-        let next = match ranking {
-            None => self.algorithm.init(&mut context)?,
-            Some(ranking) => self.algorithm.next_generation(population, &ranking, &mut context)?,
+        if new_regime {
+            let parents = population.into_iter().map(|i| Candidate::new(i.genome)).collect();
+            population = context.evaluate(parents)?;
+        }
+        let next = if initial {
+            self.algorithm.init(&mut context)?
+        } else {
+            let ranking = self.ranking.take().unwrap_or_else(|| Ranking::of(&population));
+            self.algorithm.next_generation(population, &ranking, &mut context)?
         };
         state.population = next;
         self.finish_generation(&mut state)?;

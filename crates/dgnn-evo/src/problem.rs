@@ -205,6 +205,21 @@ pub trait Problem: Sync {
         evaluation.violation
     }
 
+    /// The regime of generation `generation`, for a problem whose evaluation itself changes
+    /// during the run (an organism whose glial energy supply declines with age, say). The
+    /// evaluation of a genome must depend on `context.generation` only through the regime.
+    /// Evaluations from different regimes are not comparable, so when the regime of a
+    /// generation differs from the previous one the executor forgets the evaluation cache,
+    /// empties the archive and re-evaluates the carried-over population under the new regime
+    /// before the algorithm makes the generation (as dynamic NSGA-II re-evaluates on a change:
+    /// Deb, Rao & Karthik 2007). The re-evaluations count as evaluations; an evaluation budget
+    /// is checked before the generation, so a regime change may exceed it by one population.
+    /// The default is one regime (0) for the whole run.
+    fn regime(&self, generation: u64) -> u64 {
+        let _ = generation;
+        0
+    }
+
     /// Evaluates one genome.
     fn evaluate(
         &self,

@@ -886,3 +886,102 @@ fn resumed_runs_with_varying_constraints_are_bit_identical() {
         );
     }
 }
+
+/// ZDT1 whose f₂ rises by 1 from generation `change` on: a problem with two regimes.
+struct Shifting {
+    inner: Zdt,
+    change: u64,
+}
+
+impl Shifting {
+    fn shift(&self, generation: u64) -> f64 {
+        if generation >= self.change { 1.0 } else { 0.0 }
+    }
+}
+
+impl Problem for Shifting {
+    type Genome = Vec<f64>;
+
+    fn describe(&self) -> String {
+        format!("{} with f2 + 1 from generation {}", self.inner.describe(), self.change)
+    }
+
+    fn objectives(&self) -> usize {
+        2
+    }
+
+    fn random_genome(&self, rng: &mut StreamRng) -> Vec<f64> {
+        self.inner.random_genome(rng)
+    }
+
+    fn evaluate(
+        &self,
+        genome: &Vec<f64>,
+        context: &EvalContext,
+    ) -> Result<Evaluation, EvaluationError> {
+        let mut e = self.inner.evaluate(genome, context)?;
+        e.objectives[1] += self.shift(context.generation);
+        Ok(e)
+    }
+
+    fn regime(&self, generation: u64) -> u64 {
+        u64::from(generation >= self.change)
+    }
+}
+
+/// Issue 12: when the problem's regime changes (generation 8 of 16), nothing evaluated under
+/// the old regime survives: every member of every later population, and every archive member
+/// at the end, carries its evaluation under the new regime; the parents' re-evaluation is
+/// counted; and runs stopped just before and just after the change resume bit-identically.
+#[test]
+fn a_regime_change_re_evaluates_the_parents_and_forgets_the_cache() {
+    let (inner, variation) = zdt1(6);
+    let problem = Shifting { inner, change: 8 };
+    let exact = |genome: &Vec<f64>, generation: u64| {
+        let e = problem.inner.evaluate(genome, &EvalContext::new(Seed(0), 0)).unwrap();
+        [e.objectives[0], e.objectives[1] + problem.shift(generation)]
+    };
+    let mut evaluations = Vec::new();
+    let mut check = |report: &dgnn_evo::GenerationReport<'_, Vec<f64>>| {
+        for individual in report.population {
+            let expected = exact(&individual.genome, report.summary.generation);
+            assert_eq!(individual.evaluation.objectives, expected.to_vec());
+        }
+        evaluations.push(report.summary.evaluations);
+    };
+    let config = || Nsga2Config { population: 20, generations: 16, ..Nsga2Config::default() };
+    let full =
+        nsga2(&problem, &variation, config(), Seed(2)).unwrap().observer(&mut check).run().unwrap();
+    for member in full.state.archive.members() {
+        assert_eq!(member.evaluation.objectives, exact(&member.genome, 15).to_vec());
+    }
+    // Generation 8 evaluates its 20 re-evaluated parents and at most 20 children.
+    let made = |g: usize| evaluations[g] - evaluations[g - 1];
+    assert!(made(8) > 20 && made(8) <= 40, "{evaluations:?}");
+    assert!(made(7) <= 20 && made(9) <= 20, "{evaluations:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    for stop_after in [8u64, 9] {
+        let path = dir.path().join(format!("stop-{stop_after}.ron"));
+        let flag = AtomicBool::new(false);
+        let mut raise = |report: &dgnn_evo::GenerationReport<'_, Vec<f64>>| {
+            if report.summary.generation + 1 == stop_after {
+                flag.store(true, Ordering::SeqCst);
+            }
+        };
+        let stopped = nsga2(&problem, &variation, config(), Seed(2))
+            .unwrap()
+            .checkpoint(&path)
+            .stop_flag(&flag)
+            .observer(&mut raise)
+            .run()
+            .unwrap();
+        assert_eq!(stopped.state.generation, stop_after);
+        let resumed = resume(&problem, &variation, &path).unwrap().run().unwrap();
+        assert_eq!(
+            fingerprint(&resumed.state),
+            fingerprint(&full.state),
+            "stop after {stop_after}"
+        );
+    }
+}
