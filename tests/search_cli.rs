@@ -276,7 +276,7 @@ fn a_search_no_network_can_satisfy_ends_with_its_own_status_and_says_so() {
 #[test]
 fn bad_input_gives_one_line_errors_and_leaves_no_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &str); 8] = [
+    let cases: [(&str, &str, &str); 11] = [
         ("typo.ron", "(evolution: (populaton: 8))", "populaton"),
         // Issue 12: energy schedules that loosen, take no time or budget nothing.
         (
@@ -295,6 +295,21 @@ fn bad_input_gives_one_line_errors_and_leaves_no_folder() {
             "ratio.ron",
             "(constraints: (energy_schedule: Constant(ratio: 0.0)))",
             "constraints.energy_schedule.ratio",
+        ),
+        (
+            "decline.ron",
+            "(estimation: (supply_decline: (factor: 0.0, from_generation: 5)))",
+            "estimation.supply_decline.factor",
+        ),
+        (
+            "decline-start.ron",
+            "(estimation: (supply_decline: (factor: 0.5, from_generation: 0)))",
+            "estimation.supply_decline.from_generation",
+        ),
+        (
+            "pruning.ron",
+            "(estimation: (pruning: (prune_fraction: 1.5)))",
+            "estimation.pruning.prune_fraction",
         ),
         ("budget.ron", "(evolution: (population: 8, max_evaluations: 3))", "max_evaluations"),
         ("space.ron", "(space: (density: (low: 0.0, high: 1.0, step: 0.1)))", "space.density.low"),

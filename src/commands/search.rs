@@ -162,6 +162,11 @@ pub const EXAMPLE: &str = r#"// dgnn search: energy-constrained architecture sea
                                       //   (at most max_rows rows); None: always full
         promote_fraction: 0.2,        // best share of each batch retrained at full fidelity
         energy: Biological(),         // Biological(…) ATP model, or Hardware(…) 45 nm model
+        pruning: None,                // glial pruning after training, e.g. (prune_fraction: 0.2,
+                                      //   fine_tune_epochs: 5); the baseline is never pruned
+        supply_decline: None,         // e.g. (factor: 0.5, from_generation: 30): the astrocytes'
+                                      //   supply falls late in the run; the population is
+                                      //   re-evaluated under it
     ),
     objectives: (
         energy_unit: Atp,             // Atp | Joules (also of the reports and the budget)

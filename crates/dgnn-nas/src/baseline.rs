@@ -23,14 +23,14 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    /// Trains `genome` at full fidelity with `estimator` and measures it on the validation and
-    /// the test part.
+    /// Trains `genome` at full fidelity with `estimator` (never with the search's glial
+    /// pruning) and measures it on the validation and the test part.
     pub(crate) fn measure(
         estimator: &Estimator,
         genome: DgnnGenome,
     ) -> Result<Self, crate::NasError> {
         let measured_under = identity(estimator, &genome);
-        let measured = estimator.measure_final(std::slice::from_ref(&genome))?.remove(0);
+        let measured = estimator.measure_baseline(&genome)?;
         Ok(Self { measured, measured_under })
     }
 

@@ -26,7 +26,7 @@
 use crate::error::NasError;
 use crate::genome::DgnnGenome;
 use crate::measure::{
-    Estimation, Fidelity, Measurement, SplitPlan, Splits, fingerprint, train_and_measure,
+    Estimation, Fidelity, Measurement, SplitPlan, Splits, Training, fingerprint, train_and_measure,
 };
 use crate::objective::EnergyUnit;
 use dgnn_core::{Seed, StreamRng};
@@ -97,6 +97,14 @@ pub struct FinalMeasurement {
     pub test_accuracy_by_context: Vec<f64>,
     /// The trained network.
     pub model: TrainedNetwork,
+}
+
+/// Whose network a training makes: a searched genome's (pruned when the search prunes, kept
+/// for the final re-measurement) or the baseline's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Subject {
+    Searched,
+    Baseline,
 }
 
 /// A training part standardised on itself and the validation part standardised the same way.
@@ -242,8 +250,9 @@ impl Estimator {
         Seed(rng.next_u64())
     }
 
-    /// Trains `genome` at a fidelity and measures it on the validation part (a network kept
-    /// from an earlier full-fidelity training is measured as it was, module docs).
+    /// Trains `genome` at a fidelity (with the search's glial pruning, if any) and measures it
+    /// on the validation part (a network kept from an earlier full-fidelity training is
+    /// measured as it was, module docs).
     ///
     /// # Errors
     /// The glia crate's refusal of the architecture or of the training.
@@ -252,30 +261,42 @@ impl Estimator {
         genome: &DgnnGenome,
         fidelity: Fidelity,
     ) -> Result<(Measurement, TrainedNetwork), NasError> {
+        self.measure_as(genome, fidelity, Subject::Searched)
+    }
+
+    /// [`Estimator::measure`] of a searched network or of the baseline (never pruned, never
+    /// kept: it would otherwise share a kept network with a searched genome of the same key).
+    fn measure_as(
+        &self,
+        genome: &DgnnGenome,
+        fidelity: Fidelity,
+        subject: Subject,
+    ) -> Result<(Measurement, TrainedNetwork), NasError> {
         let (config, parts): (&ValidTrainConfig, &Standardised) =
             match (fidelity, self.estimation.low(), &self.low) {
                 (Fidelity::Low, Some((low, _)), Some(parts)) => (low, parts),
                 _ => (self.estimation.full(), &self.full),
             };
         let key = genome.key();
-        if fidelity == Fidelity::Full
-            && let Some(kept) = self.kept.lock().ok().and_then(|k| k.get(&key).cloned())
-        {
+        let keep = fidelity == Fidelity::Full && subject == Subject::Searched;
+        if keep && let Some(kept) = self.kept.lock().ok().and_then(|k| k.get(&key).cloned()) {
             return Ok(kept);
         }
-        let out = train_and_measure(
-            genome,
-            &parts.train,
-            &parts.validation,
+        let training = Training {
             config,
-            self.training_seed(genome),
-            self.estimation.energy(),
+            seed: self.training_seed(genome),
+            energy: self.estimation.energy(),
             fidelity,
-        )?;
+            pruning: match subject {
+                Subject::Searched => self.estimation.pruning(fidelity),
+                Subject::Baseline => None,
+            },
+        };
+        let out = train_and_measure(genome, &parts.train, &parts.validation, &training)?;
         if let Ok(mut progress) = self.progress.lock() {
             progress.record(&out.0);
         }
-        if fidelity == Fidelity::Full
+        if keep
             && let Ok(mut kept) = self.kept.lock()
             && kept.len() < KEPT_NETWORKS
         {
@@ -298,10 +319,28 @@ impl Estimator {
     /// # Errors
     /// The first genome the glia crate refuses to build or train.
     pub fn measure_final(&self, genomes: &[DgnnGenome]) -> Result<Vec<FinalMeasurement>, NasError> {
+        self.measure_final_as(genomes, Subject::Searched)
+    }
+
+    /// [`Estimator::measure_final`] of the baseline network: trained without glial pruning.
+    ///
+    /// # Errors
+    /// The glia crate's refusal to build or train it.
+    pub fn measure_baseline(&self, genome: &DgnnGenome) -> Result<FinalMeasurement, NasError> {
+        let mut measured =
+            self.measure_final_as(std::slice::from_ref(genome), Subject::Baseline)?;
+        Ok(measured.remove(0))
+    }
+
+    fn measure_final_as(
+        &self,
+        genomes: &[DgnnGenome],
+        subject: Subject,
+    ) -> Result<Vec<FinalMeasurement>, NasError> {
         genomes
             .par_iter()
             .map(|genome| {
-                let (validation, model) = self.measure(genome, Fidelity::Full)?;
+                let (validation, model) = self.measure_as(genome, Fidelity::Full, subject)?;
                 let energy = self.estimation.energy();
                 let test =
                     Measurement::of_standardized(&model, &self.test, energy, Fidelity::Full)?;

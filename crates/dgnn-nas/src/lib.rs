@@ -120,6 +120,7 @@ pub use estimator::{Estimator, FinalMeasurement, TrainingProgress};
 pub use genome::DgnnGenome;
 pub use measure::{
     Estimation, EstimationConfig, Fidelity, LowFidelity, Measurement, SplitPlan, Splits,
+    SupplyDecline,
 };
 pub use objective::{
     AttractorObjective, EnergyObjective, EnergyUnit, ErrorObjective, HardwareObjective,
@@ -147,6 +148,6 @@ pub use dgnn_evo::{
 /// What a user of dgnn-nas alone needs from dgnn-glia: data, its sources and the settings the
 /// search's config holds.
 pub use dgnn_glia::{
-    Architecture, BiologicalEnergy, CsvOptions, DataSource, Dataset, EnergyChoice, HardwareEnergy,
-    LabelColumn, TrainConfig, TrainedNetwork,
+    Architecture, BiologicalEnergy, Consolidation, CsvOptions, DataSource, Dataset, EnergyChoice,
+    HardwareEnergy, LabelColumn, TrainConfig, TrainedNetwork,
 };

@@ -21,8 +21,8 @@ use dgnn_core::error::{at_least, in_range};
 use dgnn_core::{NoProgress, ParamError, ParamGuard, Seed, Valid};
 use dgnn_glia::data::stratified_split;
 use dgnn_glia::{
-    Dataset, EarlyStopping, EnergyCategory, EnergyChoice, EnergyModel, HardwareEnergy,
-    Standardized, TrainConfig, TrainedNetwork, TrainingJob, ValidTrainConfig,
+    Consolidation, Dataset, EarlyStopping, EnergyCategory, EnergyChoice, EnergyModel,
+    HardwareEnergy, Standardized, TrainConfig, TrainedNetwork, TrainingJob, ValidTrainConfig,
 };
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -82,6 +82,56 @@ pub struct EstimationConfig {
     /// The energy model: `biological(…)` (ATP, Attwell & Laughlin 2001; the default) or
     /// `hardware(…)` (45 nm, Horowitz 2014), with dgnn-glia's parameters and defaults.
     pub energy: EnergyChoice,
+    /// Glial pruning of every searched network after its training (default none): dgnn-glia's
+    /// consolidation removes the least-used `prune_fraction` of its synapses (and, with an
+    /// energy budget, more down to it) and fine-tunes the rest, as astrocytes and microglia
+    /// eliminate little-used synapses in development (Chung et al. 2013, Nature 504:394;
+    /// Schafer et al. 2012, Neuron 74:691). A low-fidelity estimate fine-tunes for at most its
+    /// own epochs. The baseline MLP is never pruned: it stays the fixed reference of relative
+    /// budgets and energy ratios.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pruning: Option<Consolidation>,
+    /// A decline of the glial energy supply late in the run (default none): from generation
+    /// `from_generation` on, every network's supply per astrocyte is `factor` times its gene,
+    /// as astrocytic metabolic support declines in neurodegeneration (Bélanger, Allaman &
+    /// Magistretti 2011, Cell Metab 14:724). The engine then re-evaluates the population under
+    /// the declined supply (`dgnn_evo::Problem::regime`). Networks without a supply limit are
+    /// not affected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supply_decline: Option<SupplyDecline>,
+}
+
+/// A decline of the astrocytes' energy supply from a generation on (RON:
+/// `supply_decline: (factor: 0.5, from_generation: 20)`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupplyDecline {
+    /// The share of the supply left (in (0, 1]).
+    pub factor: f64,
+    /// The first generation with the declined supply (≥ 1: generation 0 is the initial
+    /// population, whose genes are its own).
+    pub from_generation: u64,
+}
+
+impl SupplyDecline {
+    /// The regime of generation `generation`: 0 before the decline, 1 from it on.
+    #[must_use]
+    pub fn regime(&self, generation: u64) -> u64 {
+        u64::from(generation >= self.from_generation)
+    }
+
+    /// The network a genome builds in generation `generation`: its supply scaled by `factor`
+    /// once the decline has begun.
+    #[must_use]
+    pub fn phenotype(&self, genome: &DgnnGenome, generation: u64) -> DgnnGenome {
+        let mut phenotype = genome.clone();
+        if self.regime(generation) == 1
+            && let Some(supply) = &mut phenotype.0.supply_per_astrocyte
+        {
+            *supply *= self.factor;
+        }
+        phenotype
+    }
 }
 
 impl Default for EstimationConfig {
@@ -103,6 +153,8 @@ impl Default for EstimationConfig {
             low_fidelity: Some(LowFidelity::default()),
             promote_fraction: 0.2,
             energy: EnergyChoice::default(),
+            pruning: None,
+            supply_decline: None,
         }
     }
 }
@@ -187,7 +239,30 @@ impl ParamGuard for EstimationConfig {
                 Some((config, low.subset))
             }
         };
-        Ok(Estimation { config: self, full, low, energy })
+        if let Some(decline) = &self.supply_decline {
+            let within = |e: ParamError| e.within("estimation.supply_decline");
+            in_range("factor", decline.factor, 1e-6, 1.0).map_err(within)?;
+            if decline.from_generation == 0 {
+                return Err(within(ParamError::new(
+                    "from_generation",
+                    0,
+                    "must be at least 1: generation 0 is the initial population",
+                )));
+            }
+        }
+        let pruning = match &self.pruning {
+            None => None,
+            Some(pruning) => {
+                let within = |e: ParamError| e.within("estimation.pruning");
+                let full = pruning.clone().check().map_err(within)?;
+                let low = low.as_ref().map(|(low, _)| {
+                    let epochs = pruning.fine_tune_epochs.min(low.epochs);
+                    Consolidation { fine_tune_epochs: epochs, ..pruning.clone() }.check()
+                });
+                Some((full, low.transpose().map_err(within)?))
+            }
+        };
+        Ok(Estimation { config: self, full, low, energy, pruning })
     }
 }
 
@@ -199,6 +274,8 @@ pub struct Estimation {
     full: ValidTrainConfig,
     low: Option<(ValidTrainConfig, f64)>,
     energy: Valid<EnergyChoice>,
+    /// Glial pruning at full fidelity and at low fidelity (if any).
+    pruning: Option<(Valid<Consolidation>, Option<Valid<Consolidation>>)>,
 }
 
 impl Estimation {
@@ -231,6 +308,16 @@ impl Estimation {
     #[must_use]
     pub fn promote_fraction(&self) -> f64 {
         self.config.promote_fraction
+    }
+
+    /// The glial pruning of searched networks at `fidelity`, if the search prunes.
+    #[must_use]
+    pub fn pruning(&self, fidelity: Fidelity) -> Option<&Valid<Consolidation>> {
+        let (full, low) = self.pruning.as_ref()?;
+        match fidelity {
+            Fidelity::Full => Some(full),
+            Fidelity::Low => low.as_ref().or(Some(full)),
+        }
     }
 }
 
@@ -525,19 +612,27 @@ pub fn fingerprint(data: &Dataset) -> u64 {
     h
 }
 
-/// Trains `genome` on `train_part` with `config` and measures it on `validation` (standardised
-/// by the training part's standardiser).
+/// How one network is trained: the budget, the seed, the energy model, the fidelity the
+/// training stands for and the glial pruning after it.
+pub(crate) struct Training<'a> {
+    pub(crate) config: &'a ValidTrainConfig,
+    pub(crate) seed: Seed,
+    pub(crate) energy: &'a Valid<EnergyChoice>,
+    pub(crate) fidelity: Fidelity,
+    pub(crate) pruning: Option<&'a Valid<Consolidation>>,
+}
+
+/// Trains `genome` on `train_part` as `training` says (pruning it after, if asked) and measures
+/// it on `validation` (standardised by the training part's standardiser).
 pub(crate) fn train_and_measure(
     genome: &DgnnGenome,
     train_part: &Standardized,
     validation: &Standardized,
-    config: &ValidTrainConfig,
-    seed: Seed,
-    energy: &Valid<EnergyChoice>,
-    fidelity: Fidelity,
+    training: &Training<'_>,
 ) -> Result<(Measurement, TrainedNetwork), NasError> {
+    let Training { config, seed, energy, fidelity, pruning } = *training;
     let arch = genome.architecture().clone().check()?;
-    let job = TrainingJob::new(&arch, config, energy);
+    let job = TrainingJob::new(&arch, config, energy).with_consolidation(pruning);
     let trained = job.train_standardized(train_part, seed, &NoProgress)?;
     let measurement = Measurement::of_standardized(&trained.network, validation, energy, fidelity)?;
     Ok((measurement, trained.network))

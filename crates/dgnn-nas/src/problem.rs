@@ -30,7 +30,7 @@ use crate::baseline::Baseline;
 use crate::constraints::ResolvedConstraints;
 use crate::estimator::Estimator;
 use crate::genome::DgnnGenome;
-use crate::measure::{Fidelity, Measurement};
+use crate::measure::{Fidelity, Measurement, SupplyDecline};
 use crate::objective::Objectives;
 use crate::space::ValidSearchSpace;
 use dgnn_core::StreamRng;
@@ -143,6 +143,21 @@ impl<'s> DgnnProblem<'s> {
         }
     }
 
+    /// The decline of the glial supply, if the search has one.
+    fn supply_decline(&self) -> Option<&SupplyDecline> {
+        self.estimator.estimation().config().supply_decline.as_ref()
+    }
+
+    /// The network `genome` builds in generation `generation`: the genome itself, or with its
+    /// supply declined once the decline has begun.
+    #[must_use]
+    pub fn phenotype(&self, genome: &DgnnGenome, generation: u64) -> DgnnGenome {
+        match self.supply_decline() {
+            Some(decline) => decline.phenotype(genome, generation),
+            None => genome.clone(),
+        }
+    }
+
     /// Indices of the batch members promoted to full fidelity: the best
     /// `⌈promote_fraction · n⌉` by constrained rank, then larger crowding distance, then index.
     #[must_use]
@@ -251,8 +266,15 @@ impl dgnn_evo::Problem for DgnnProblem<'_> {
         let fidelity = Fidelity::of_stage(context.stage).ok_or_else(|| {
             format!("stage {} is not a fidelity of the search (0 full, 1 low)", context.stage)
         })?;
-        let (m, _) = self.estimator.measure(genome, fidelity)?;
+        let phenotype = self.phenotype(genome, context.generation);
+        let (m, _) = self.estimator.measure(&phenotype, fidelity)?;
         Ok(self.evaluation_at(&m, context.generation))
+    }
+
+    /// 1 from the generation on which the glial supply declines
+    /// (`estimation.supply_decline`), 0 before it and without a decline.
+    fn regime(&self, generation: u64) -> u64 {
+        self.supply_decline().map_or(0, |d| d.regime(generation))
     }
 
     /// True with an energy schedule (`constraints.energy_schedule`).

@@ -630,10 +630,12 @@ impl Search {
         state: &State<DgnnGenome>,
     ) -> Result<SearchResult, NasError> {
         let unit = self.energy_unit();
-        // The constraints of the last generation run judge the final front (an energy
-        // schedule's budget at the end of the run).
+        // The constraints and the regime of the last generation run judge the final front (an
+        // energy schedule's budget and a declined supply at the end of the run).
         let last = state.generation.saturating_sub(1);
-        let measured = self.estimator.measure_final(&final_candidates(state))?;
+        let candidates: Vec<DgnnGenome> =
+            final_candidates(state).iter().map(|g| problem.phenotype(g, last)).collect();
+        let measured = self.estimator.measure_final(&candidates)?;
         let scored = measured
             .into_iter()
             .map(|m| Scored { evaluation: problem.evaluation_at(&m.validation, last), measured: m })

@@ -321,3 +321,59 @@ fn a_developmental_schedule_ranks_each_generation_under_its_budget() {
     let options = RunOptions { checkpoint: Checkpointing::Resume(&path), ..RunOptions::default() };
     assert!(finish(&again, options) == whole, "the resumed run's report differs");
 }
+
+/// Issue 12: glial pruning (`estimation.pruning`) removes the least-used share of a searched
+/// network's synapses after training — half of them here, to within one synapse of rounding —
+/// while the baseline MLP is trained exactly as without pruning.
+#[test]
+fn glial_pruning_halves_searched_networks_and_leaves_the_baseline_alone() {
+    let plain = tiny(5);
+    let mut pruned = plain.clone();
+    pruned.estimation.pruning = Some(dgnn_nas::Consolidation {
+        prune_fraction: 0.5,
+        max_prune_fraction: 0.5,
+        fine_tune_epochs: 2,
+        ..dgnn_nas::Consolidation::default()
+    });
+    let plain = Search::new(plain.check().unwrap(), &wdbc()).unwrap();
+    let pruned = Search::new(pruned.check().unwrap(), &wdbc()).unwrap();
+    let genome = plain.baseline_genome().clone();
+    let (whole, _) = plain.estimator().measure(&genome, dgnn_nas::Fidelity::Full).unwrap();
+    let (half, _) = pruned.estimator().measure(&genome, dgnn_nas::Fidelity::Full).unwrap();
+    assert!(
+        (half.synapses - whole.synapses / 2.0).abs() <= 1.0,
+        "{} of {}",
+        half.synapses,
+        whole.synapses
+    );
+    let (low, _) = pruned.estimator().measure(&genome, dgnn_nas::Fidelity::Low).unwrap();
+    assert!((low.synapses - whole.synapses / 2.0).abs() <= 1.0);
+    let baseline = |search: &Search| {
+        let measured = search.measure_baseline().unwrap();
+        let m = &measured.measured().validation;
+        (m.synapses, m.accuracy.to_bits(), m.energy_atp.to_bits())
+    };
+    assert_eq!(baseline(&pruned), baseline(&plain));
+}
+
+/// Issue 12: a supply decline to a tenth from generation 2 re-evaluates the population under
+/// the declined supply, and the final front is measured with it: every reported network with a
+/// supply limit has at most a tenth of the space's largest supply (2.0 per astrocyte).
+#[test]
+fn a_supply_decline_reaches_the_final_front() {
+    let mut config = tiny(9);
+    config.evolution.generations = 4;
+    if let Some(supply) = &mut config.space.supply {
+        supply.initial_share = 1.0;
+    }
+    config.estimation.supply_decline =
+        Some(dgnn_nas::SupplyDecline { factor: 0.1, from_generation: 2 });
+    let report = report_of(config);
+    let supplies: Vec<f64> =
+        report.front.iter().filter_map(|m| m.genome.0.supply_per_astrocyte).collect();
+    assert!(!supplies.is_empty(), "the front should hold supply-limited networks");
+    assert!(supplies.iter().all(|&s| s <= 0.2 + 1e-12), "{supplies:?}");
+    // Generation 2 re-evaluated the 6 parents besides its children.
+    let made = report.history[2].evaluations - report.history[1].evaluations;
+    assert!(made > 6, "{:?}", report.history);
+}
