@@ -11,6 +11,7 @@ use dgnn_core::{ParamError, Progress};
 
 use crate::LabError;
 use crate::experiment::{Experiment, ExperimentInfo};
+use crate::experiments::development::Development;
 use crate::experiments::energy_information::EnergyInformation;
 use crate::experiments::glia_ratio::GliaRatio;
 use crate::experiments::multitask::Multitask;
@@ -38,6 +39,10 @@ macro_rules! with_experiment {
                 let $e = GliaRatio;
                 $body
             }
+            "development" => {
+                let $e = Development;
+                $body
+            }
             other => Err(unknown(other)),
         }
     };
@@ -46,7 +51,13 @@ macro_rules! with_experiment {
 /// Every experiment's name and question, in the order `--list` prints them.
 #[must_use]
 pub fn list() -> Vec<ExperimentInfo> {
-    vec![EnergyInformation.info(), PhaseWeight.info(), Multitask.info(), GliaRatio.info()]
+    vec![
+        EnergyInformation.info(),
+        PhaseWeight.info(),
+        Multitask.info(),
+        GliaRatio.info(),
+        Development.info(),
+    ]
 }
 
 fn unknown(name: &str) -> LabError {

@@ -142,8 +142,8 @@ pub use dgnn_core::{NoProgress, ParamError, ParamGuard, Progress, Seed, Valid, V
 /// What a user of dgnn-evo's engine needs to watch a run, to evaluate its stages elsewhere or
 /// to run islands.
 pub use dgnn_evo::{
-    EvalContext, Evaluation, EvaluationError, Evaluator, GenerationReport, IslandConfig,
-    IslandLinks, LocalEvaluator, LocalLinks, Observer, Problem, State, Topology,
+    EvalContext, Evaluation, EvaluationError, Evaluator, GenerationReport, Individual,
+    IslandConfig, IslandLinks, LocalEvaluator, LocalLinks, Observer, Problem, State, Topology,
 };
 /// What a user of dgnn-nas alone needs from dgnn-glia: data, its sources and the settings the
 /// search's config holds.

@@ -1,5 +1,6 @@
 //! The experiments, one module each (see [`crate::catalogue`] for the list by name).
 
+pub mod development;
 pub mod energy_information;
 pub mod glia_ratio;
 pub mod multitask;
