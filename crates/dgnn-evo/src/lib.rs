@@ -61,7 +61,10 @@
 //!
 //! # Design (argmin's split of solver and executor)
 //! - An [`Algorithm`] turns one population into the next (selection, variation, survival):
-//!   [`Nsga2`] is one; a new strategy is a new implementation.
+//!   [`Nsga2`] is one; [`SleepWake`] (NSGA-II with a growth operator in active phases and
+//!   another in quiet ones, on a [`PhaseClock`]) is another; a new strategy is a new
+//!   implementation. A problem may change over the run: its constraints with the generation
+//!   ([`Problem::violation_at`]) or its evaluation at regime boundaries ([`Problem::regime`]).
 //! - The [`Executor`] runs it: it owns the [`State`] (population, [`EvaluationCache`],
 //!   [`ParetoArchive`], counters, history), the checkpoint, the observers, the evaluation
 //!   budget and the stop flag. The problem evaluates each batch in stages of independent
@@ -115,6 +118,7 @@ pub mod observer;
 pub mod problem;
 pub mod problems;
 pub mod real;
+pub mod sleep_wake;
 pub mod state;
 
 pub use algorithm::{Algorithm, Candidate, GenerationContext, Ranking, RunSettings};
@@ -138,6 +142,7 @@ pub use observer::{GenerationReport, Observer, ProgressObserver};
 pub use problem::{EvalContext, Evaluation, Genome, Individual, Problem, Variation};
 pub use problems::{Budget, Dtlz2, Zdt, ZdtKind};
 pub use real::{Bounds, PmConfig, RealVariation, RealVariationConfig, SbxConfig};
+pub use sleep_wake::{Phase, PhaseClock, SleepWake, SleepWakeConfig};
 pub use state::{GenerationSummary, State};
 
 /// What a user of dgnn-evo alone needs from dgnn-core: seeds and their streams, progress
