@@ -134,7 +134,7 @@ pub use search::{
     SearchOutcome,
 };
 pub use space::{GeneRange, SearchSpace, ValidSearchSpace};
-pub use variation::{DgnnVariation, VariationConfig};
+pub use variation::{DgnnVariation, Growth, PhasedVariation, VariationConfig};
 
 /// What a user of dgnn-nas alone needs from dgnn-core: seeds, progress reporting, and checked
 /// parameters.
