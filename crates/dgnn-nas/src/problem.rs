@@ -129,7 +129,7 @@ impl<'s> DgnnProblem<'s> {
     /// Objectives and violation of a measurement in generation `generation` (the budget of
     /// an energy schedule depends on it). With a schedule the evaluation keeps the energy (in
     /// the search's unit) and the validation accuracy as its measures, so that the engine can
-    /// re-assess it in later generations ([`DgnnProblem::violation_at`]).
+    /// re-assess it in later generations (this problem's `dgnn_evo::Problem::violation_at`).
     #[must_use]
     pub fn evaluation_at(&self, m: &Measurement, generation: u64) -> Evaluation {
         let evaluation = Evaluation::new(
