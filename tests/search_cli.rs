@@ -276,7 +276,7 @@ fn a_search_no_network_can_satisfy_ends_with_its_own_status_and_says_so() {
 #[test]
 fn bad_input_gives_one_line_errors_and_leaves_no_folder() {
     let dir = tempfile::tempdir().unwrap();
-    let cases: [(&str, &str, &str); 11] = [
+    let cases: [(&str, &str, &str); 13] = [
         ("typo.ron", "(evolution: (populaton: 8))", "populaton"),
         // Issue 12: energy schedules that loosen, take no time or budget nothing.
         (
@@ -305,6 +305,16 @@ fn bad_input_gives_one_line_errors_and_leaves_no_folder() {
             "decline-start.ron",
             "(estimation: (supply_decline: (factor: 0.5, from_generation: 0)))",
             "estimation.supply_decline.from_generation",
+        ),
+        (
+            "phases.ron",
+            "(evolution: (strategy: SleepWake(active: 0, quiet: 3)))",
+            "evolution.strategy.active",
+        ),
+        (
+            "quiet.ron",
+            "(evolution: (strategy: SleepWake(quiet_budget: -1.0)))",
+            "evolution.strategy.quiet_budget",
         ),
         (
             "pruning.ron",

@@ -189,6 +189,10 @@ pub const EXAMPLE: &str = r#"// dgnn search: energy-constrained architecture sea
         generations: 40,              // counting the initial population
         max_evaluations: None,        // evaluation budget (≥ population)
         variation: (crossover_probability: 0.9, mutation_probability: 0.1),
+        strategy: Nsga2,              // or SleepWake(active: 5, quiet: 3, quiet_budget: 0.25):
+                                      //   active phases grow networks (no budget, or
+                                      //   active_budget), quiet ones prune them to the quiet
+                                      //   budget × the baseline's energy and fine-tune them
     ),
     baseline: [16],                   // hidden sizes of the plain MLP the front is compared with
     efficient_within: 0.01,           // accuracy margin of the reported efficient network

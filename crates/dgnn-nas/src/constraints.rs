@@ -28,6 +28,7 @@ use crate::measure::Measurement;
 use crate::objective::EnergyUnit;
 use dgnn_core::error::{in_range, positive};
 use dgnn_core::{ParamError, Valid, Validate};
+use dgnn_evo::{Phase, PhaseClock};
 use serde::{Deserialize, Serialize};
 
 /// Constraints on a network (RON; every field optional, default none).
@@ -180,6 +181,9 @@ pub struct ResolvedConstraints {
     /// The energy schedule and the baseline's energy its ratios multiply.
     schedule: EnergySchedule,
     baseline_energy: f64,
+    /// A sleep–wake search's budgets: the clock, the active ratio (none: no budget) and the
+    /// quiet ratio.
+    phases: Option<(PhaseClock, Option<f64>, f64)>,
 }
 
 /// The tighter of two optional bounds (`pick` chooses between two set ones).
@@ -203,7 +207,16 @@ impl ResolvedConstraints {
             unit,
             schedule: constraints.energy_schedule.clone(),
             baseline_energy: baseline.energy_in(unit),
+            phases: None,
         }
+    }
+
+    /// The same bounds with a sleep–wake search's phase budgets ([`crate::SleepWakeSettings`]):
+    /// `active` (none: no budget) in active generations, `quiet` in quiet ones, as multiples
+    /// of the baseline's energy; the tighter of these and the other budgets binds.
+    #[must_use]
+    pub fn with_phases(self, clock: PhaseClock, active: Option<f64>, quiet: f64) -> Self {
+        Self { phases: Some((clock, active, quiet)), ..self }
     }
 
     /// No constraint at all (every network feasible).
@@ -215,6 +228,7 @@ impl ResolvedConstraints {
             unit,
             schedule: EnergySchedule::None,
             baseline_energy: 0.0,
+            phases: None,
         }
     }
 
@@ -229,14 +243,19 @@ impl ResolvedConstraints {
     #[must_use]
     pub fn max_energy_at(&self, generation: u64) -> Option<f64> {
         let scheduled = self.schedule.ratio_at(generation).map(|r| r * self.baseline_energy);
-        tighter(self.max_energy, scheduled, f64::min)
+        let phased = self.phases.and_then(|(clock, active, quiet)| match clock.phase(generation) {
+            Phase::Active => active,
+            Phase::Quiet => Some(quiet),
+        });
+        let phased = phased.map(|r| r * self.baseline_energy);
+        tighter(tighter(self.max_energy, scheduled, f64::min), phased, f64::min)
     }
 
-    /// Whether the budget changes over the generations (a schedule other than a constant one
-    /// counts too: its violations are re-assessed, which changes nothing when it is constant).
+    /// Whether the budget changes over the generations: with an energy schedule (a constant one
+    /// counts too: its violations are re-assessed, which changes nothing) or phase budgets.
     #[must_use]
     pub fn vary(&self) -> bool {
-        !self.schedule.is_none()
+        !self.schedule.is_none() || self.phases.is_some()
     }
 
     /// The energy schedule.

@@ -29,9 +29,10 @@ use crate::measure::{
     Estimation, Fidelity, Measurement, SplitPlan, Splits, Training, fingerprint, train_and_measure,
 };
 use crate::objective::EnergyUnit;
+use dgnn_core::Valid;
 use dgnn_core::{Seed, StreamRng};
 use dgnn_evo::Genome;
-use dgnn_glia::{Dataset, Standardized, TrainedNetwork, ValidTrainConfig};
+use dgnn_glia::{Consolidation, Dataset, Standardized, TrainedNetwork, ValidTrainConfig};
 use rand::Rng;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -100,10 +101,12 @@ pub struct FinalMeasurement {
 }
 
 /// Whose network a training makes: a searched genome's (pruned when the search prunes, kept
-/// for the final re-measurement) or the baseline's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Subject {
+/// for the final re-measurement), a searched genome's consolidated with given settings (a
+/// sleep-wake search's quiet phases; never kept), or the baseline's.
+#[derive(Debug, Clone, Copy)]
+enum Subject<'c> {
     Searched,
+    Consolidated(&'c Valid<Consolidation>),
     Baseline,
 }
 
@@ -270,7 +273,7 @@ impl Estimator {
         &self,
         genome: &DgnnGenome,
         fidelity: Fidelity,
-        subject: Subject,
+        subject: Subject<'_>,
     ) -> Result<(Measurement, TrainedNetwork), NasError> {
         let (config, parts): (&ValidTrainConfig, &Standardised) =
             match (fidelity, self.estimation.low(), &self.low) {
@@ -278,7 +281,7 @@ impl Estimator {
                 _ => (self.estimation.full(), &self.full),
             };
         let key = genome.key();
-        let keep = fidelity == Fidelity::Full && subject == Subject::Searched;
+        let keep = fidelity == Fidelity::Full && matches!(subject, Subject::Searched);
         if keep && let Some(kept) = self.kept.lock().ok().and_then(|k| k.get(&key).cloned()) {
             return Ok(kept);
         }
@@ -289,6 +292,7 @@ impl Estimator {
             fidelity,
             pruning: match subject {
                 Subject::Searched => self.estimation.pruning(fidelity),
+                Subject::Consolidated(settings) => Some(settings),
                 Subject::Baseline => None,
             },
         };
@@ -322,6 +326,33 @@ impl Estimator {
         self.measure_final_as(genomes, Subject::Searched)
     }
 
+    /// [`Estimator::measure`] with every network consolidated by `settings` after its
+    /// training, in place of the search's pruning (a sleep–wake search's quiet phases); the
+    /// networks are not kept.
+    ///
+    /// # Errors
+    /// As [`Estimator::measure`].
+    pub fn measure_consolidated(
+        &self,
+        genome: &DgnnGenome,
+        fidelity: Fidelity,
+        settings: &Valid<Consolidation>,
+    ) -> Result<(Measurement, TrainedNetwork), NasError> {
+        self.measure_as(genome, fidelity, Subject::Consolidated(settings))
+    }
+
+    /// [`Estimator::measure_final`] with every network consolidated by `settings`.
+    ///
+    /// # Errors
+    /// As [`Estimator::measure_final`].
+    pub fn measure_final_consolidated(
+        &self,
+        genomes: &[DgnnGenome],
+        settings: &Valid<Consolidation>,
+    ) -> Result<Vec<FinalMeasurement>, NasError> {
+        self.measure_final_as(genomes, Subject::Consolidated(settings))
+    }
+
     /// [`Estimator::measure_final`] of the baseline network: trained without glial pruning.
     ///
     /// # Errors
@@ -335,7 +366,7 @@ impl Estimator {
     fn measure_final_as(
         &self,
         genomes: &[DgnnGenome],
-        subject: Subject,
+        subject: Subject<'_>,
     ) -> Result<Vec<FinalMeasurement>, NasError> {
         genomes
             .par_iter()

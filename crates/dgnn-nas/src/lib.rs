@@ -57,7 +57,9 @@
 //!   supply (Pellerin & Magistretti 1994) and the phase layer whose HKB landscape
 //!   (`dΔ/dt = δω − a sin Δ − 2b sin 2Δ`, Haken, Kelso & Bunz 1985) gates the coupling.
 //! - **Search strategy** ([`variation`] and dgnn-evo's NSGA-II, Deb et al. 2002): multi-objective
-//!   evolution with constrained domination; variation that never leaves the space.
+//!   evolution with constrained domination; variation that never leaves the space. Or
+//!   ([`strategy`]) a sleep–wake search: active phases that favour growth under a loose budget
+//!   and quiet phases that consolidate (prune to a tight budget, fine-tune) and never grow.
 //! - **Performance estimation** ([`measure`], [`estimator`], [`problem`]): training with
 //!   dgnn-glia under a budget, cheap low-fidelity estimates (few epochs on a subset) promoted to
 //!   full training only for the most promising genomes of each batch (successive halving,
@@ -111,6 +113,7 @@ pub mod problem;
 pub mod report;
 pub mod search;
 pub mod space;
+pub mod strategy;
 pub mod variation;
 
 pub use baseline::Baseline;
@@ -131,9 +134,10 @@ pub use problem::{DgnnProblem, Stage};
 pub use report::{DataSummary, HistoryRecord, MemberReport, SearchReport, SearchResult};
 pub use search::{
     Checkpointing, EvolutionConfig, RunOptions, Search, SearchConfig, SearchEngine, SearchObserver,
-    SearchOutcome,
+    SearchOutcome, SleepWakeEngine,
 };
 pub use space::{GeneRange, SearchSpace, ValidSearchSpace};
+pub use strategy::{SleepWakeSettings, Strategy};
 pub use variation::{DgnnVariation, Growth, PhasedVariation, VariationConfig};
 
 /// What a user of dgnn-nas alone needs from dgnn-core: seeds, progress reporting, and checked
@@ -143,7 +147,8 @@ pub use dgnn_core::{NoProgress, ParamError, ParamGuard, Progress, Seed, Valid, V
 /// to run islands.
 pub use dgnn_evo::{
     EvalContext, Evaluation, EvaluationError, Evaluator, GenerationReport, Individual,
-    IslandConfig, IslandLinks, LocalEvaluator, LocalLinks, Observer, Problem, State, Topology,
+    IslandConfig, IslandLinks, LocalEvaluator, LocalLinks, Observer, Phase, PhaseClock, Problem,
+    State, Topology,
 };
 /// What a user of dgnn-nas alone needs from dgnn-glia: data, its sources and the settings the
 /// search's config holds.

@@ -28,13 +28,19 @@
 
 use crate::baseline::Baseline;
 use crate::constraints::ResolvedConstraints;
+use crate::error::NasError;
 use crate::estimator::Estimator;
+use crate::estimator::FinalMeasurement;
 use crate::genome::DgnnGenome;
 use crate::measure::{Fidelity, Measurement, SupplyDecline};
 use crate::objective::Objectives;
 use crate::space::ValidSearchSpace;
 use dgnn_core::StreamRng;
-use dgnn_evo::{EvalContext, Evaluation, EvaluationError, Evaluator, rank_and_crowding};
+use dgnn_core::Valid;
+use dgnn_evo::{
+    EvalContext, Evaluation, EvaluationError, Evaluator, Phase, PhaseClock, rank_and_crowding,
+};
+use dgnn_glia::Consolidation;
 
 /// The DGNN architecture search problem (module docs).
 pub struct DgnnProblem<'s> {
@@ -43,6 +49,8 @@ pub struct DgnnProblem<'s> {
     objectives: &'s Objectives,
     constraints: ResolvedConstraints,
     baseline: &'s Baseline,
+    /// A sleep–wake search's clock and its quiet phases' consolidation.
+    quiet: Option<(PhaseClock, Valid<Consolidation>)>,
     description: String,
 }
 
@@ -61,22 +69,35 @@ pub(crate) struct ProblemParts<'s> {
     /// The constraints as configured, for the description.
     pub(crate) constraints_text: String,
     pub(crate) baseline: &'s Baseline,
+    /// A sleep–wake search's clock and quiet consolidation (the constraints carry its budgets).
+    pub(crate) quiet: Option<(PhaseClock, Valid<Consolidation>)>,
+    /// The strategy as configured, for the description (empty for NSGA-II).
+    pub(crate) strategy_text: String,
 }
 
 impl<'s> DgnnProblem<'s> {
     /// The problem made of `parts`; its description (which checkpoints compare) names the data,
     /// the seed, the objectives, the constraints as configured, the estimation and the space.
     pub(crate) fn new(parts: ProblemParts<'s>) -> Self {
-        let ProblemParts { estimator, space, objectives, constraints, constraints_text, baseline } =
-            parts;
+        let ProblemParts {
+            estimator,
+            space,
+            objectives,
+            constraints,
+            constraints_text,
+            baseline,
+            quiet,
+            strategy_text,
+        } = parts;
         let description = format!(
-            "dgnn-nas({}; objectives={}; constraints={constraints_text}; estimation={}; space={})",
+            "dgnn-nas({}; objectives={}; constraints={constraints_text}; estimation={}; \
+             space={}{strategy_text})",
             estimator.data_description(),
             objectives.names().join(","),
             ron::to_string(estimator.estimation().config()).unwrap_or_default(),
             ron::to_string(space.get()).unwrap_or_default(),
         );
-        Self { estimator, space, objectives, constraints, baseline, description }
+        Self { estimator, space, objectives, constraints, baseline, quiet, description }
     }
 
     /// The estimator that trains and measures genomes.
@@ -140,6 +161,30 @@ impl<'s> DgnnProblem<'s> {
             evaluation.with_measures(vec![m.energy_in(self.constraints.unit()), m.accuracy])
         } else {
             evaluation
+        }
+    }
+
+    /// The quiet phases' consolidation if generation `generation` is a quiet one of a
+    /// sleep–wake search.
+    fn quiet_consolidation(&self, generation: u64) -> Option<&Valid<Consolidation>> {
+        let (clock, settings) = self.quiet.as_ref()?;
+        (clock.phase(generation) == Phase::Quiet).then_some(settings)
+    }
+
+    /// Re-trains `genomes` at full fidelity as generation `generation` measures them (with the
+    /// quiet consolidation in a sleep–wake search's quiet phase) and measures them on the
+    /// validation and the test part.
+    ///
+    /// # Errors
+    /// The glia crate's refusal to build or train a genome.
+    pub fn measure_final(
+        &self,
+        genomes: &[DgnnGenome],
+        generation: u64,
+    ) -> Result<Vec<FinalMeasurement>, NasError> {
+        match self.quiet_consolidation(generation) {
+            Some(settings) => self.estimator.measure_final_consolidated(genomes, settings),
+            None => self.estimator.measure_final(genomes),
         }
     }
 
@@ -267,14 +312,20 @@ impl dgnn_evo::Problem for DgnnProblem<'_> {
             format!("stage {} is not a fidelity of the search (0 full, 1 low)", context.stage)
         })?;
         let phenotype = self.phenotype(genome, context.generation);
-        let (m, _) = self.estimator.measure(&phenotype, fidelity)?;
+        let (m, _) = match self.quiet_consolidation(context.generation) {
+            Some(settings) => {
+                self.estimator.measure_consolidated(&phenotype, fidelity, settings)?
+            }
+            None => self.estimator.measure(&phenotype, fidelity)?,
+        };
         Ok(self.evaluation_at(&m, context.generation))
     }
 
-    /// 1 from the generation on which the glial supply declines
-    /// (`estimation.supply_decline`), 0 before it and without a decline.
+    /// Two bits: the glial supply has declined (`estimation.supply_decline`), and the
+    /// generation is a quiet one of a sleep–wake search (its networks are consolidated).
     fn regime(&self, generation: u64) -> u64 {
-        self.supply_decline().map_or(0, |d| d.regime(generation))
+        let declined = self.supply_decline().map_or(0, |d| d.regime(generation));
+        2 * declined + u64::from(self.quiet_consolidation(generation).is_some())
     }
 
     /// True with an energy schedule (`constraints.energy_schedule`).

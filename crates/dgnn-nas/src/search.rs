@@ -27,12 +27,13 @@ use crate::report::{
     energy_ratio, final_candidates, final_front, normalised_hypervolume,
 };
 use crate::space::{SearchSpace, ValidSearchSpace};
-use crate::variation::{DgnnVariation, VariationConfig};
+use crate::strategy::{SleepWakeSettings, Strategy};
+use crate::variation::{DgnnVariation, Growth, PhasedVariation, VariationConfig};
 use dgnn_core::error::{at_least, in_range};
 use dgnn_core::{NoProgress, ParamError, ParamGuard, Progress, Seed, Valid, Validate};
 use dgnn_evo::{
     Archipelago, Evaluator, EvoError, Executor, GenerationReport, IslandConfig, IslandLinks,
-    LocalLinks, Nsga2, Nsga2Config, Observer, State,
+    LocalLinks, Nsga2, Nsga2Config, Observer, SleepWake, SleepWakeConfig, State,
 };
 use dgnn_glia::{DataSource, Dataset};
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,10 @@ pub struct EvolutionConfig {
     pub max_evaluations: Option<u64>,
     /// Crossover and mutation settings.
     pub variation: VariationConfig,
+    /// How each generation is made (default `Nsga2`; `SleepWake(…)` alternates active and
+    /// quiet phases, see [`crate::strategy`]).
+    #[serde(skip_serializing_if = "Strategy::is_nsga2")]
+    pub strategy: Strategy,
 }
 
 /// Bytes a search holds per member of its population: parents, offspring and their share of
@@ -93,6 +98,7 @@ impl Default for EvolutionConfig {
             generations: 40,
             max_evaluations: None,
             variation: VariationConfig::default(),
+            strategy: Strategy::Nsga2,
         }
     }
 }
@@ -204,6 +210,16 @@ impl Validate for SearchConfig {
         }
         self.nsga2(None).check().map_err(|e| e.within("evolution"))?;
         self.evolution.variation.validate().map_err(|e| e.within("evolution"))?;
+        if let Strategy::SleepWake(settings) = &self.evolution.strategy {
+            settings.validate().map_err(|e| e.within("evolution.strategy"))?;
+            if self.islands.is_some() {
+                return Err(ParamError::new(
+                    "islands",
+                    "set",
+                    "islands run NSGA-II: leave them out with a SleepWake strategy",
+                ));
+            }
+        }
         if let Some(islands) = &self.islands {
             islands.validate()?;
             if islands.migrants >= self.evolution.population {
@@ -237,6 +253,54 @@ pub struct Search {
 
 /// The engine of a search: NSGA-II with the search's operator, run by dgnn-evo's executor.
 pub type SearchEngine<'s> = Executor<'s, DgnnProblem<'s>, Nsga2<&'s DgnnVariation>>;
+
+/// The engine of a sleep–wake search ([`crate::strategy`]): the search's operator favouring
+/// growth in active phases and forbidding it in quiet ones.
+pub type SleepWakeEngine<'s> =
+    Executor<'s, DgnnProblem<'s>, SleepWake<PhasedVariation<'s>, PhasedVariation<'s>>>;
+
+/// The engine of [`Search::run`], whichever the strategy.
+enum AnyEngine<'s> {
+    Nsga2(SearchEngine<'s>),
+    SleepWake(SleepWakeEngine<'s>),
+}
+
+impl<'s> AnyEngine<'s> {
+    fn state(&self) -> Option<&State<DgnnGenome>> {
+        match self {
+            Self::Nsga2(e) => e.state(),
+            Self::SleepWake(e) => e.state(),
+        }
+    }
+
+    fn observer(self, observer: &'s mut dyn Observer<DgnnGenome>) -> Self {
+        match self {
+            Self::Nsga2(e) => Self::Nsga2(e.observer(observer)),
+            Self::SleepWake(e) => Self::SleepWake(e.observer(observer)),
+        }
+    }
+
+    fn stop_flag(self, flag: &'s AtomicBool) -> Self {
+        match self {
+            Self::Nsga2(e) => Self::Nsga2(e.stop_flag(flag)),
+            Self::SleepWake(e) => Self::SleepWake(e.stop_flag(flag)),
+        }
+    }
+
+    fn evaluator(self, evaluator: &'s dyn for<'p> Evaluator<DgnnProblem<'p>>) -> Self {
+        match self {
+            Self::Nsga2(e) => Self::Nsga2(e.evaluator(evaluator)),
+            Self::SleepWake(e) => Self::SleepWake(e.evaluator(evaluator)),
+        }
+    }
+
+    fn run(self) -> Result<dgnn_evo::Outcome<DgnnGenome>, EvoError> {
+        match self {
+            Self::Nsga2(e) => e.run(),
+            Self::SleepWake(e) => e.run(),
+        }
+    }
+}
 
 /// Where a run keeps its checkpoint ([`RunOptions::checkpoint`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -401,13 +465,32 @@ impl Search {
             });
         }
         let unit = self.energy_unit();
+        let mut constraints =
+            ResolvedConstraints::new(&self.constraints, baseline.validation(), unit);
+        let (quiet, strategy_text) = match &self.config.evolution.strategy {
+            Strategy::Nsga2 => (None, String::new()),
+            Strategy::SleepWake(settings) => {
+                let clock = settings.clock();
+                constraints =
+                    constraints.with_phases(clock, settings.active_budget, settings.quiet_budget);
+                let consolidation =
+                    settings.consolidation_for(baseline.validation().energy_joules)?;
+                let text = format!(
+                    "; strategy={}",
+                    ron::to_string(&self.config.evolution.strategy).unwrap_or_default()
+                );
+                (Some((clock, consolidation)), text)
+            }
+        };
         Ok(DgnnProblem::new(ProblemParts {
             estimator: &self.estimator,
             space: &self.space,
             objectives: &self.objectives,
-            constraints: ResolvedConstraints::new(&self.constraints, baseline.validation(), unit),
+            constraints,
             constraints_text: ron::to_string(&*self.constraints).unwrap_or_default(),
             baseline,
+            quiet,
+            strategy_text,
         }))
     }
 
@@ -417,15 +500,17 @@ impl Search {
         Ok(config.check().map_err(|e| e.within("evolution"))?)
     }
 
-    /// A fresh engine on `problem`; add a checkpoint, a stop flag and observers with its
-    /// builder.
+    /// A fresh NSGA-II engine on `problem`; add a checkpoint, a stop flag and observers with
+    /// its builder.
     ///
     /// # Errors
-    /// The engine's refusal of its settings.
+    /// The engine's refusal of its settings, and a config with a sleep–wake strategy (which
+    /// [`Search::run`] runs).
     pub fn engine<'s>(
         &'s self,
         problem: &'s DgnnProblem<'s>,
     ) -> Result<SearchEngine<'s>, NasError> {
+        self.require_nsga2()?;
         let nsga2 = Nsga2::new(&self.variation, self.nsga2_config(problem)?);
         Ok(Executor::new(problem, nsga2, self.estimator.seed())?)
     }
@@ -440,7 +525,23 @@ impl Search {
         problem: &'s DgnnProblem<'s>,
         checkpoint: &Path,
     ) -> Result<SearchEngine<'s>, NasError> {
+        self.require_nsga2()?;
         Ok(Executor::resume(problem, checkpoint, |config| Nsga2::new(&self.variation, config))?)
+    }
+
+    /// [`Search::engine`] and [`Search::resume`] build NSGA-II engines only: a sleep–wake
+    /// search runs through [`Search::run`].
+    fn require_nsga2(&self) -> Result<(), NasError> {
+        if self.config.evolution.strategy.is_nsga2() {
+            return Ok(());
+        }
+        Err(ParamError::new(
+            "evolution.strategy",
+            "SleepWake",
+            "Search::engine and Search::resume build NSGA-II; run a sleep-wake search with \
+             Search::run",
+        )
+        .into())
     }
 
     /// The engine a run starts with, fresh or resumed as `checkpoint` says.
@@ -475,7 +576,12 @@ impl Search {
         let RunOptions { checkpoint, stop, progress, observers, evaluator, links: _ } = options;
         let progress = progress.unwrap_or(&NoProgress);
         let problem = self.problem(baseline)?;
-        let mut engine = self.start(&problem, checkpoint)?;
+        let mut engine = match &self.config.evolution.strategy {
+            Strategy::Nsga2 => AnyEngine::Nsga2(self.start(&problem, checkpoint)?),
+            Strategy::SleepWake(settings) => {
+                AnyEngine::SleepWake(self.start_sleep_wake(&problem, settings, checkpoint)?)
+            }
+        };
         let (generation, evaluations) =
             engine.state().map_or((0, 0), |s| (s.generation, s.evaluations));
         progress.start(self.config.evolution.generations, "search");
@@ -510,6 +616,41 @@ impl Search {
         let result = self.finish(&problem, &outcome.state);
         progress.finish();
         Ok(SearchOutcome::Finished(Box::new(result?)))
+    }
+
+    /// The sleep–wake engine a run starts with ([`crate::strategy`]), fresh or resumed as
+    /// `checkpoint` says.
+    fn start_sleep_wake<'s>(
+        &'s self,
+        problem: &'s DgnnProblem<'s>,
+        settings: &SleepWakeSettings,
+        checkpoint: Checkpointing<'_>,
+    ) -> Result<SleepWakeEngine<'s>, NasError> {
+        let build = |config| {
+            SleepWake::new(
+                PhasedVariation::new(&self.variation, Growth::Favour),
+                PhasedVariation::new(&self.variation, Growth::Forbid),
+                config,
+            )
+        };
+        let fresh = || -> Result<SleepWakeEngine<'s>, NasError> {
+            let config = SleepWakeConfig {
+                nsga2: self.config.nsga2(problem.reference_point()),
+                clock: settings.clock(),
+            };
+            let config = config.check().map_err(|e| e.within("evolution"))?;
+            Ok(Executor::new(problem, build(config), self.estimator.seed())?)
+        };
+        let resume = |path: &Path| -> Result<SleepWakeEngine<'s>, NasError> {
+            Ok(Executor::resume(problem, path, build)?)
+        };
+        match checkpoint {
+            Checkpointing::Off => fresh(),
+            Checkpointing::Fresh(path) => Ok(fresh()?.checkpoint(path)),
+            Checkpointing::Resume(path) => resume(path),
+            Checkpointing::ResumeIfPresent(path) if path.exists() => resume(path),
+            Checkpointing::ResumeIfPresent(path) => Ok(fresh()?.checkpoint(path)),
+        }
     }
 
     /// The island run of [`Search::run`] at the root (or with every island in this process):
@@ -635,7 +776,7 @@ impl Search {
         let last = state.generation.saturating_sub(1);
         let candidates: Vec<DgnnGenome> =
             final_candidates(state).iter().map(|g| problem.phenotype(g, last)).collect();
-        let measured = self.estimator.measure_final(&candidates)?;
+        let measured = problem.measure_final(&candidates, last)?;
         let scored = measured
             .into_iter()
             .map(|m| Scored { evaluation: problem.evaluation_at(&m.validation, last), measured: m })

@@ -348,6 +348,18 @@ fn glial_pruning_halves_searched_networks_and_leaves_the_baseline_alone() {
     );
     let (low, _) = pruned.estimator().measure(&genome, dgnn_nas::Fidelity::Low).unwrap();
     assert!((low.synapses - whole.synapses / 2.0).abs() <= 1.0);
+    // A sleep–wake quiet phase consolidates with its own settings in place of the search's.
+    let quiet = dgnn_nas::Consolidation {
+        prune_fraction: 0.25,
+        max_prune_fraction: 0.25,
+        fine_tune_epochs: 1,
+        ..dgnn_nas::Consolidation::default()
+    }
+    .check()
+    .unwrap();
+    let (three_quarters, _) =
+        plain.estimator().measure_consolidated(&genome, dgnn_nas::Fidelity::Full, &quiet).unwrap();
+    assert!((three_quarters.synapses - 0.75 * whole.synapses).abs() <= 1.0);
     let baseline = |search: &Search| {
         let measured = search.measure_baseline().unwrap();
         let m = &measured.measured().validation;
@@ -376,4 +388,105 @@ fn a_supply_decline_reaches_the_final_front() {
     // Generation 2 re-evaluated the 6 parents besides its children.
     let made = report.history[2].evaluations - report.history[1].evaluations;
     assert!(made > 6, "{:?}", report.history);
+}
+
+/// Issue 12 §3: a sleep–wake search (active 2, quiet 2; no budget when active, a quarter of
+/// the baseline's energy when quiet) ranks every generation under its phase's budget, spends
+/// one population of re-evaluations at each phase switch, ends within the quiet budget when
+/// its last generation is quiet, and resumes bit-identically from inside a quiet phase.
+#[test]
+fn a_sleep_wake_search_follows_its_phases_and_resumes() {
+    let settings = dgnn_nas::SleepWakeSettings {
+        active: 2,
+        quiet: 2,
+        consolidation: dgnn_nas::Consolidation {
+            fine_tune_epochs: 2,
+            ..dgnn_nas::SleepWakeSettings::default().consolidation
+        },
+        ..dgnn_nas::SleepWakeSettings::default()
+    };
+    let clock = settings.clock();
+    let mut config = tiny(23);
+    config.evolution.generations = 8; // 0 initial, 1-2 active, 3-4 quiet, 5-6 active, 7 quiet
+    config.evolution.strategy = dgnn_nas::Strategy::SleepWake(settings);
+    let search = Search::new(config.clone().check().unwrap(), &wdbc()).unwrap();
+    let baseline = search.measure_baseline().unwrap();
+    let baseline_energy = baseline.measured().validation.energy_atp;
+    let mut evaluations = Vec::new();
+    let mut check = |report: &GenerationReport<'_, dgnn_nas::DgnnGenome>| {
+        let g = report.summary.generation;
+        let budget = match clock.phase(g) {
+            dgnn_nas::Phase::Active => f64::INFINITY,
+            dgnn_nas::Phase::Quiet => 0.25 * baseline_energy,
+        };
+        for individual in report.population {
+            let energy = individual.evaluation.measures[0];
+            assert_eq!(individual.evaluation.is_feasible(), energy <= budget, "generation {g}");
+        }
+        evaluations.push(report.summary.evaluations);
+    };
+    let options = RunOptions { observers: vec![&mut check], ..RunOptions::default() };
+    let whole = search.run(&baseline, options).unwrap().finished().unwrap().report;
+    // Switches at generations 3 (to quiet), 5 (to active) and 7 (to quiet) re-evaluate the 6
+    // parents besides at most 6 children; the others make at most 6.
+    let made: Vec<u64> = evaluations.windows(2).map(|w| w[1] - w[0]).collect();
+    for (g, &n) in (1..).zip(&made) {
+        let switch = clock.phase(g) != clock.phase(g - 1) && g > 1;
+        assert!(if switch { n > 6 } else { n <= 6 }, "generation {g} made {n}: {made:?}");
+    }
+    if whole.constraints_met() {
+        for m in &whole.front {
+            assert!(m.validation.energy_atp <= 0.25 * baseline_energy);
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("checkpoint.ron");
+    let stop = AtomicBool::new(false);
+    let mut raise = |report: &GenerationReport<'_, dgnn_nas::DgnnGenome>| {
+        if report.summary.generation == 3 {
+            stop.store(true, Ordering::SeqCst);
+        }
+    };
+    let options = RunOptions {
+        checkpoint: Checkpointing::Fresh(&path),
+        stop: Some(&stop),
+        observers: vec![&mut raise],
+        ..RunOptions::default()
+    };
+    let outcome = search.run(&baseline, options).unwrap();
+    assert!(matches!(outcome, SearchOutcome::Stopped { generation: 4, .. }), "{outcome:?}");
+    let again = Search::new(config.check().unwrap(), &wdbc()).unwrap();
+    let options = RunOptions { checkpoint: Checkpointing::Resume(&path), ..RunOptions::default() };
+    assert!(finish(&again, options) == whole, "the resumed run's report differs");
+}
+
+/// Sleep–wake settings that cannot work are refused naming the field.
+#[test]
+fn bad_sleep_wake_settings_are_refused() {
+    let refused = |edit: &dyn Fn(&mut dgnn_nas::SleepWakeSettings)| {
+        let mut settings = dgnn_nas::SleepWakeSettings::default();
+        edit(&mut settings);
+        let mut config = tiny(1);
+        config.evolution.strategy = dgnn_nas::Strategy::SleepWake(settings);
+        config.check().unwrap_err().field
+    };
+    assert_eq!(refused(&|s| s.active = 0), "evolution.strategy.active");
+    assert_eq!(refused(&|s| s.quiet = 0), "evolution.strategy.quiet");
+    assert_eq!(refused(&|s| s.quiet_budget = 0.0), "evolution.strategy.quiet_budget");
+    assert_eq!(refused(&|s| s.active_budget = Some(0.1)), "evolution.strategy.active_budget");
+    assert_eq!(
+        refused(&|s| s.consolidation.energy_budget_joules = Some(1e-9)),
+        "evolution.strategy.consolidation.energy_budget_joules"
+    );
+    let mut config = tiny(1);
+    config.evolution.strategy =
+        dgnn_nas::Strategy::SleepWake(dgnn_nas::SleepWakeSettings::default());
+    config.islands = Some(dgnn_nas::IslandConfig {
+        count: 2,
+        migration_interval: 2,
+        migrants: 1,
+        topology: dgnn_nas::Topology::Ring,
+    });
+    assert_eq!(config.check().unwrap_err().field, "islands");
 }
