@@ -39,8 +39,8 @@ use crate::experiments::energy_information::member_of;
 use crate::fronts::{Member, most_accurate};
 use crate::report::{format_interval, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
-use crate::stats::Interval;
 use crate::stats::bootstrap::mean_interval;
+use crate::stats::{Interval, mean_of, median};
 
 /// The experiment (module docs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -696,20 +696,6 @@ fn peak_synapses(o: &Outcome) -> Option<f64> {
     o.trajectory.iter().map(|p| p.synapses).max_by(f64::total_cmp)
 }
 
-/// The mean (geometric when asked) of some values; `None` for none or a non-positive value in
-/// a geometric mean.
-fn mean_of(values: &[f64], geometric: bool) -> Option<f64> {
-    if values.is_empty() || (geometric && values.iter().any(|&v| v <= 0.0)) {
-        return None;
-    }
-    let n = values.len() as f64;
-    Some(if geometric {
-        (values.iter().map(|v| v.ln()).sum::<f64>() / n).exp()
-    } else {
-        values.iter().sum::<f64>() / n
-    })
-}
-
 fn answer(estimates: &BTreeMap<String, Interval>) -> String {
     let shown =
         |name: &str| estimates.get(name).map_or("— (not estimable)".into(), format_interval);
@@ -762,7 +748,8 @@ fn arm_table(config: &DevelopmentConfig, results: &[(Item, Outcome)]) -> Table {
             if group.is_empty() {
                 continue;
             }
-            let med = |f: &dyn Fn(&Outcome) -> f64| median(group.iter().map(|o| f(o)).collect());
+            let med =
+                |f: &dyn Fn(&Outcome) -> f64| median_cell(group.iter().map(|o| f(o)).collect());
             let last = |f: &dyn Fn(&GenerationPoint) -> f64| {
                 med(&|o: &Outcome| o.trajectory.last().map_or(f64::NAN, f))
             };
@@ -786,14 +773,9 @@ fn arm_table(config: &DevelopmentConfig, results: &[(Item, Outcome)]) -> Table {
 }
 
 /// The median of the finite values, formatted; "—" without any.
-fn median(mut values: Vec<f64>) -> String {
-    values.retain(|v| v.is_finite());
-    values.sort_by(f64::total_cmp);
-    match values.len() {
-        0 => "—".into(),
-        n if n % 2 == 1 => significant(values[n / 2]),
-        n => significant((values[n / 2 - 1] + values[n / 2]) / 2.0),
-    }
+fn median_cell(values: Vec<f64>) -> String {
+    let m = median(values);
+    if m.is_nan() { "—".into() } else { significant(m) }
 }
 
 /// What a trajectory figure shows.
@@ -891,7 +873,7 @@ fn notes(config: &DevelopmentConfig, results: &[(Item, Outcome)]) -> Vec<String>
             .collect()
     };
     let median_of = |outcomes: &[&Outcome], f: &dyn Fn(&Outcome) -> f64| {
-        median(outcomes.iter().map(|o| f(o)).collect())
+        median_cell(outcomes.iter().map(|o| f(o)).collect())
     };
     let rise = |o: &Outcome| peak_synapses(o).unwrap_or(f64::NAN) / initial_synapses(o);
     let fall = |o: &Outcome| peak_synapses(o).unwrap_or(f64::NAN) / last_synapses(o);

@@ -30,8 +30,8 @@ use crate::experiment::{Analysis, Common, Experiment, ExperimentInfo, Figure, Ta
 use crate::fronts::{Member, cheapest_within, most_accurate, most_accurate_feasible, trade_off};
 use crate::report::{format_interval, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
-use crate::stats::Interval;
 use crate::stats::bootstrap::mean_interval;
+use crate::stats::{Interval, median};
 
 /// The experiment (module docs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -539,17 +539,6 @@ fn answer(estimates: &BTreeMap<String, Interval>) -> String {
         shown("loss_at_quarter_budget_points"),
         shown("loss_at_sixteenth_budget_points"),
     )
-}
-
-/// The median of some values (NaN for none).
-fn median(mut values: Vec<f64>) -> f64 {
-    values.retain(|v| v.is_finite());
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
 }
 
 fn per_dataset_table(config: &EnergyInformationConfig, cells: &[Cell]) -> Table {

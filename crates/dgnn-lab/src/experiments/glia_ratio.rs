@@ -28,9 +28,9 @@ use crate::experiments::energy_information::EnergyModel;
 use crate::fronts::{cheapest_within, most_accurate};
 use crate::report::{format_interval, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
-use crate::stats::Interval;
 use crate::stats::bootstrap::{bias_corrected_interval, mean_interval};
 use crate::stats::rank::{kruskal_wallis, mann_whitney_u, spearman};
+use crate::stats::{Interval, median};
 
 /// The experiment (module docs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -604,16 +604,6 @@ impl Experiment for GliaRatio {
             ],
         })
     }
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.retain(|v| v.is_finite());
-    if values.is_empty() {
-        return f64::NAN;
-    }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
 }
 
 fn answer(estimates: &BTreeMap<String, Interval>) -> String {

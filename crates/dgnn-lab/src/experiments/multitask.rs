@@ -29,8 +29,8 @@ use crate::experiments::energy_information::member_of;
 use crate::fronts::{Member, cheapest_within, most_accurate};
 use crate::report::{format_interval, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
-use crate::stats::Interval;
 use crate::stats::bootstrap::mean_interval;
+use crate::stats::{Interval, mean_of};
 
 /// The experiment (module docs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -407,19 +407,6 @@ impl Experiment for Multitask {
             notes: Vec::new(),
         })
     }
-}
-
-/// The mean (geometric when asked) of some values; `None` for none.
-fn mean_of(values: &[f64], geometric: bool) -> Option<f64> {
-    if values.is_empty() || (geometric && values.iter().any(|&v| v <= 0.0)) {
-        return None;
-    }
-    let n = values.len() as f64;
-    Some(if geometric {
-        (values.iter().map(|v| v.ln()).sum::<f64>() / n).exp()
-    } else {
-        values.iter().sum::<f64>() / n
-    })
 }
 
 /// The comparisons of one (T, seed).

@@ -22,6 +22,33 @@ pub mod rank;
 
 use serde::{Deserialize, Serialize};
 
+/// The median of the finite values (NaN when there are none).
+#[must_use]
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.retain(|v| v.is_finite());
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
+}
+
+/// The mean of some values, geometric when asked; `None` for none, or for a geometric mean of
+/// values that are not all positive.
+#[must_use]
+pub fn mean_of(values: &[f64], geometric: bool) -> Option<f64> {
+    if values.is_empty() || (geometric && values.iter().any(|&v| v <= 0.0)) {
+        return None;
+    }
+    let n = values.len() as f64;
+    Some(if geometric {
+        (values.iter().map(|v| v.ln()).sum::<f64>() / n).exp()
+    } else {
+        values.iter().sum::<f64>() / n
+    })
+}
+
 /// A point estimate with a two-sided confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
