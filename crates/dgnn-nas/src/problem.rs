@@ -41,6 +41,7 @@ use dgnn_evo::{
     EvalContext, Evaluation, EvaluationError, Evaluator, Phase, PhaseClock, rank_and_crowding,
 };
 use dgnn_glia::Consolidation;
+use std::borrow::Cow;
 
 /// The DGNN architecture search problem (module docs).
 pub struct DgnnProblem<'s> {
@@ -193,13 +194,15 @@ impl<'s> DgnnProblem<'s> {
         self.estimator.estimation().config().supply_decline.as_ref()
     }
 
-    /// The network `genome` builds in generation `generation`: the genome itself, or with its
-    /// supply declined once the decline has begun.
+    /// The network `genome` builds in generation `generation`: the genome itself (borrowed),
+    /// or with its supply declined once the decline has begun.
     #[must_use]
-    pub fn phenotype(&self, genome: &DgnnGenome, generation: u64) -> DgnnGenome {
+    pub fn phenotype<'g>(&self, genome: &'g DgnnGenome, generation: u64) -> Cow<'g, DgnnGenome> {
         match self.supply_decline() {
-            Some(decline) => decline.phenotype(genome, generation),
-            None => genome.clone(),
+            Some(decline) if decline.regime(generation) == 1 => {
+                Cow::Owned(decline.phenotype(genome, generation))
+            }
+            _ => Cow::Borrowed(genome),
         }
     }
 

@@ -774,8 +774,10 @@ impl Search {
         // The constraints and the regime of the last generation run judge the final front (an
         // energy schedule's budget and a declined supply at the end of the run).
         let last = state.generation.saturating_sub(1);
-        let candidates: Vec<DgnnGenome> =
-            final_candidates(state).iter().map(|g| problem.phenotype(g, last)).collect();
+        let candidates: Vec<DgnnGenome> = final_candidates(state)
+            .iter()
+            .map(|g| problem.phenotype(g, last).into_owned())
+            .collect();
         let measured = problem.measure_final(&candidates, last)?;
         let scored = measured
             .into_iter()
