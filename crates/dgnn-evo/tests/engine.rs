@@ -3,8 +3,8 @@
 
 use dgnn_evo::{
     Budget, Dtlz2, EvalContext, Evaluation, EvaluationError, EvoError, Executor, Genome, Nsga2,
-    Nsga2Config, ParamGuard, Problem, RealVariation, Seed, State, StreamRng, Variation, Zdt,
-    ZdtKind,
+    Nsga2Config, Outcome, ParamGuard, Problem, RealVariation, Seed, State, StreamRng, Variation,
+    Zdt, ZdtKind,
 };
 use rand::RngExt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -43,6 +43,33 @@ fn resume<'a, P: Problem, V: Variation<P::Genome>>(
     Executor::resume(problem, checkpoint, |config| Nsga2::new(variation, config))
 }
 
+/// NSGA-II on `problem` stopped by its flag after generation `stop_after` (checkpoint in
+/// `path`), and the run resumed from that checkpoint to its end: `(stopped, resumed)`.
+fn stopped_and_resumed<P: Problem, V: Variation<P::Genome>>(
+    problem: &P,
+    variation: &V,
+    config: Nsga2Config,
+    seed: Seed,
+    stop_after: u64,
+    path: &std::path::Path,
+) -> (Outcome<P::Genome>, Outcome<P::Genome>) {
+    let flag = AtomicBool::new(false);
+    let mut raise = |report: &dgnn_evo::GenerationReport<'_, P::Genome>| {
+        if report.summary.generation + 1 == stop_after {
+            flag.store(true, Ordering::SeqCst);
+        }
+    };
+    let stopped = nsga2(problem, variation, config, seed)
+        .unwrap()
+        .checkpoint(path)
+        .stop_flag(&flag)
+        .observer(&mut raise)
+        .run()
+        .unwrap();
+    let resumed = resume(problem, variation, path).unwrap().run().unwrap();
+    (stopped, resumed)
+}
+
 /// Every bit of a state: genomes, objectives, violations, archive, counters, history, cache.
 fn fingerprint<G: Genome>(state: &State<G>) -> String {
     // RON writes every f64 in its shortest round-trip form, so equal text ⇔ equal bits.
@@ -67,22 +94,16 @@ fn resumed_runs_are_bit_identical() {
     assert_eq!(full.state.generation, 20);
     for stop_after in [1u64, 2, 7, 19] {
         let path = dir.path().join(format!("stop-{stop_after}.ron"));
-        let flag = AtomicBool::new(false);
-        let mut raise = |report: &dgnn_evo::GenerationReport<'_, Vec<f64>>| {
-            if report.summary.generation + 1 == stop_after {
-                flag.store(true, Ordering::SeqCst);
-            }
-        };
-        let stopped = nsga2(&problem, &variation, small_config(20), Seed(11))
-            .unwrap()
-            .checkpoint(&path)
-            .stop_flag(&flag)
-            .observer(&mut raise)
-            .run()
-            .unwrap();
+        let (stopped, resumed) = stopped_and_resumed(
+            &problem,
+            &variation,
+            small_config(20),
+            Seed(11),
+            stop_after,
+            &path,
+        );
         assert!(stopped.stopped);
         assert_eq!(stopped.state.generation, stop_after);
-        let resumed = resume(&problem, &variation, &path).unwrap().run().unwrap();
         assert!(!resumed.stopped);
         assert_eq!(
             fingerprint(&resumed.state),
@@ -864,21 +885,9 @@ fn resumed_runs_with_varying_constraints_are_bit_identical() {
     let dir = tempfile::tempdir().unwrap();
     for stop_after in [3u64, 9, 17] {
         let path = dir.path().join(format!("stop-{stop_after}.ron"));
-        let flag = AtomicBool::new(false);
-        let mut raise = |report: &dgnn_evo::GenerationReport<'_, Vec<f64>>| {
-            if report.summary.generation + 1 == stop_after {
-                flag.store(true, Ordering::SeqCst);
-            }
-        };
-        let stopped = nsga2(&problem, &variation, config(), Seed(13))
-            .unwrap()
-            .checkpoint(&path)
-            .stop_flag(&flag)
-            .observer(&mut raise)
-            .run()
-            .unwrap();
+        let (stopped, resumed) =
+            stopped_and_resumed(&problem, &variation, config(), Seed(13), stop_after, &path);
         assert_eq!(stopped.state.generation, stop_after);
-        let resumed = resume(&problem, &variation, &path).unwrap().run().unwrap();
         assert_eq!(
             fingerprint(&resumed.state),
             fingerprint(&full.state),
@@ -963,21 +972,9 @@ fn a_regime_change_re_evaluates_the_parents_and_forgets_the_cache() {
     let dir = tempfile::tempdir().unwrap();
     for stop_after in [8u64, 9] {
         let path = dir.path().join(format!("stop-{stop_after}.ron"));
-        let flag = AtomicBool::new(false);
-        let mut raise = |report: &dgnn_evo::GenerationReport<'_, Vec<f64>>| {
-            if report.summary.generation + 1 == stop_after {
-                flag.store(true, Ordering::SeqCst);
-            }
-        };
-        let stopped = nsga2(&problem, &variation, config(), Seed(2))
-            .unwrap()
-            .checkpoint(&path)
-            .stop_flag(&flag)
-            .observer(&mut raise)
-            .run()
-            .unwrap();
+        let (stopped, resumed) =
+            stopped_and_resumed(&problem, &variation, config(), Seed(2), stop_after, &path);
         assert_eq!(stopped.state.generation, stop_after);
-        let resumed = resume(&problem, &variation, &path).unwrap().run().unwrap();
         assert_eq!(
             fingerprint(&resumed.state),
             fingerprint(&full.state),

@@ -5,10 +5,11 @@
 //! `dgnn_nas` alone (what a one-crate user has).
 
 use dgnn_nas::{
-    Checkpointing, Dataset, EnergySchedule, EvalContext, Evaluation, EvaluationError, Evaluator,
-    GenerationReport, NasError, Objective, Objectives, ParamGuard, Problem, RunOptions, Search,
-    SearchConfig, SearchOutcome, SearchReport,
+    Baseline, Checkpointing, Dataset, EnergySchedule, EvalContext, Evaluation, EvaluationError,
+    Evaluator, GenerationReport, NasError, Objective, Objectives, ParamGuard, Problem, RunOptions,
+    Search, SearchConfig, SearchOutcome, SearchReport,
 };
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// A tiny search on WDBC: population 6, 3 generations, 8 full epochs and 2 low-fidelity ones,
@@ -36,6 +37,24 @@ fn wdbc() -> Dataset {
 fn finish(search: &Search, options: RunOptions<'_>) -> SearchReport {
     let baseline = search.measure_baseline().unwrap();
     search.run(&baseline, options).unwrap().finished().unwrap().report
+}
+
+/// Runs `search` with a fresh checkpoint at `path`, its stop flag raised once generation
+/// `last` (0-based) has run.
+fn stopped_after(search: &Search, baseline: &Baseline, path: &Path, last: u64) -> SearchOutcome {
+    let stop = AtomicBool::new(false);
+    let mut raise = |report: &GenerationReport<'_, dgnn_nas::DgnnGenome>| {
+        if report.summary.generation == last {
+            stop.store(true, Ordering::SeqCst);
+        }
+    };
+    let options = RunOptions {
+        checkpoint: Checkpointing::Fresh(path),
+        stop: Some(&stop),
+        observers: vec![&mut raise],
+        ..RunOptions::default()
+    };
+    search.run(baseline, options).unwrap()
 }
 
 fn report_of(config: SearchConfig) -> SearchReport {
@@ -238,21 +257,9 @@ fn a_run_stopped_by_its_flag_resumes_from_its_checkpoint_to_the_same_report() {
     let whole = report_of(config.clone());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("checkpoint.ron");
-    let stop = AtomicBool::new(false);
-    let mut raise = |report: &GenerationReport<'_, dgnn_nas::DgnnGenome>| {
-        if report.summary.generation == 1 {
-            stop.store(true, Ordering::SeqCst);
-        }
-    };
     let search = Search::new(config.clone().check().unwrap(), &wdbc()).unwrap();
     let baseline = search.measure_baseline().unwrap();
-    let options = RunOptions {
-        checkpoint: Checkpointing::Fresh(&path),
-        stop: Some(&stop),
-        observers: vec![&mut raise],
-        ..RunOptions::default()
-    };
-    let outcome = search.run(&baseline, options).unwrap();
+    let outcome = stopped_after(&search, &baseline, &path, 1);
     assert!(matches!(outcome, SearchOutcome::Stopped { generation: 2, .. }), "{outcome:?}");
     let again = Search::new(config.check().unwrap(), &wdbc()).unwrap();
     let options = RunOptions { checkpoint: Checkpointing::Resume(&path), ..RunOptions::default() };
@@ -303,19 +310,7 @@ fn a_developmental_schedule_ranks_each_generation_under_its_budget() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("checkpoint.ron");
-    let stop = AtomicBool::new(false);
-    let mut raise = |report: &GenerationReport<'_, dgnn_nas::DgnnGenome>| {
-        if report.summary.generation == 3 {
-            stop.store(true, Ordering::SeqCst);
-        }
-    };
-    let options = RunOptions {
-        checkpoint: Checkpointing::Fresh(&path),
-        stop: Some(&stop),
-        observers: vec![&mut raise],
-        ..RunOptions::default()
-    };
-    let outcome = search.run(&baseline, options).unwrap();
+    let outcome = stopped_after(&search, &baseline, &path, 3);
     assert!(matches!(outcome, SearchOutcome::Stopped { generation: 4, .. }), "{outcome:?}");
     let again = Search::new(config.check().unwrap(), &wdbc()).unwrap();
     let options = RunOptions { checkpoint: Checkpointing::Resume(&path), ..RunOptions::default() };
@@ -442,19 +437,7 @@ fn a_sleep_wake_search_follows_its_phases_and_resumes() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("checkpoint.ron");
-    let stop = AtomicBool::new(false);
-    let mut raise = |report: &GenerationReport<'_, dgnn_nas::DgnnGenome>| {
-        if report.summary.generation == 3 {
-            stop.store(true, Ordering::SeqCst);
-        }
-    };
-    let options = RunOptions {
-        checkpoint: Checkpointing::Fresh(&path),
-        stop: Some(&stop),
-        observers: vec![&mut raise],
-        ..RunOptions::default()
-    };
-    let outcome = search.run(&baseline, options).unwrap();
+    let outcome = stopped_after(&search, &baseline, &path, 3);
     assert!(matches!(outcome, SearchOutcome::Stopped { generation: 4, .. }), "{outcome:?}");
     let again = Search::new(config.check().unwrap(), &wdbc()).unwrap();
     let options = RunOptions { checkpoint: Checkpointing::Resume(&path), ..RunOptions::default() };
