@@ -107,6 +107,9 @@ pub struct ConsolidationReport {
     pub accuracy_pruned: f64,
     /// Training accuracy after fine-tuning.
     pub accuracy_after: f64,
+    /// Sample presentations the fine-tuning made (0 without fine-tuning).
+    #[serde(default)]
+    pub fine_tune_samples: u64,
     /// Whether the energy budget (if any) was met.
     pub budget_met: bool,
 }
@@ -196,6 +199,7 @@ pub fn consolidate_standardized(
         }
     }
     let accuracy_pruned = current.accuracy;
+    let mut fine_tune_samples = 0;
     if config.fine_tune_epochs > 0 {
         let tune = TrainConfig {
             epochs: config.fine_tune_epochs,
@@ -203,7 +207,7 @@ pub fn consolidate_standardized(
             ..TrainConfig::default()
         }
         .check()?;
-        fit(&mut out.network, scaled, &tune, seed, progress)?;
+        fine_tune_samples = fit(&mut out.network, scaled, &tune, seed, progress)?.samples_seen;
         current = out.evaluate_standardized(data, energy)?;
     }
     let report = ConsolidationReport {
@@ -214,6 +218,7 @@ pub fn consolidate_standardized(
         accuracy_before: before.accuracy,
         accuracy_pruned,
         accuracy_after: current.accuracy,
+        fine_tune_samples,
         budget_met: config
             .energy_budget_joules
             .is_none_or(|b| current.energy_per_inference.value() <= b),
@@ -254,6 +259,12 @@ mod tests {
         assert!(report.budget_met, "{report:?}");
         assert!(report.energy_after_joules <= 0.6 * e0);
         assert!(report.synapses_after < report.synapses_before);
+        // The fine-tuning presents every training row once per epoch (no early stopping).
+        assert_eq!(
+            report.fine_tune_samples,
+            (settings.fine_tune_epochs * train_set.len()) as u64,
+            "{report:?}"
+        );
         let absent = |l: usize, k: usize| !pruned.network.layers()[l].has_synapse(k);
         let max_removed =
             usage.iter().filter(|u| absent(u.0, u.1)).map(|u| u.2).fold(0.0, f64::max);

@@ -52,6 +52,10 @@ pub struct TrainingProgress {
     pub full: u64,
     /// Training sample presentations.
     pub samples_seen: u64,
+    /// Training work: every training's sample presentations times its network's learned
+    /// parameters, summed — the usual proxy of training compute (≈ 6 × parameters × samples
+    /// floating-point operations, Kaplan et al. 2020), deterministic where wall time is not.
+    pub work: f64,
     /// Best validation accuracy measured so far.
     pub best_accuracy: f64,
     /// Lowest energy per inference measured so far, in ATP.
@@ -70,13 +74,14 @@ impl TrainingProgress {
         }
     }
 
-    /// Counts a measurement in.
-    fn record(&mut self, m: &Measurement) {
+    /// Counts a measurement of a network with `parameters` learned parameters in.
+    fn record(&mut self, m: &Measurement, parameters: usize) {
         match m.fidelity {
             Fidelity::Low => self.low += 1,
             Fidelity::Full => self.full += 1,
         }
         self.samples_seen += m.samples_seen;
+        self.work += m.samples_seen as f64 * parameters as f64;
         self.best_accuracy = self.best_accuracy.max(m.accuracy);
         let lowest = |seen: Option<f64>, e: f64| Some(seen.map_or(e, |s| s.min(e)));
         self.lowest_energy_atp = lowest(self.lowest_energy_atp, m.energy_atp);
@@ -298,7 +303,7 @@ impl Estimator {
         };
         let out = train_and_measure(genome, &parts.train, &parts.validation, &training)?;
         if let Ok(mut progress) = self.progress.lock() {
-            progress.record(&out.0);
+            progress.record(&out.0, out.1.learned_parameters());
         }
         if keep
             && let Ok(mut kept) = self.kept.lock()
@@ -396,13 +401,18 @@ mod tests {
     fn progress_keeps_counts_and_bests_in_both_units() {
         let mut progress = TrainingProgress::default();
         let mut m = Measurement::for_tests(1.0, 0.5, 0.8);
-        progress.record(&m);
+        m.samples_seen = 100;
+        progress.record(&m, 30);
         m.fidelity = Fidelity::Low;
         m.accuracy = 0.6;
         m.energy_atp = 5e8;
         m.energy_joules = 4e-11;
-        progress.record(&m);
+        m.samples_seen = 20;
+        progress.record(&m, 50);
         assert_eq!((progress.low, progress.full), (1, 1));
+        // 100 presentations of 30 parameters and 20 of 50: 3000 + 1000.
+        assert_eq!(progress.samples_seen, 120);
+        assert!((progress.work - 4000.0).abs() < 1e-12);
         assert!((progress.best_accuracy - 0.8).abs() < 1e-15);
         assert_eq!(progress.lowest_energy(EnergyUnit::Atp), Some(5e8));
         assert_eq!(progress.lowest_energy(EnergyUnit::Joules), Some(4e-11));

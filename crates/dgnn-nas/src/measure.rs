@@ -378,7 +378,7 @@ pub struct Measurement {
     pub astrocytes: usize,
     /// Active synapses (existing, with a nonzero phase gate) per iteration.
     pub synapses: f64,
-    /// Training sample presentations made.
+    /// Training sample presentations made (consolidation's fine-tuning included).
     pub samples_seen: u64,
 }
 
@@ -634,7 +634,9 @@ pub(crate) fn train_and_measure(
     let arch = genome.architecture().clone().check()?;
     let job = TrainingJob::new(&arch, config, energy).with_consolidation(pruning);
     let trained = job.train_standardized(train_part, seed, &NoProgress)?;
-    let measurement = Measurement::of_standardized(&trained.network, validation, energy, fidelity)?;
+    let mut measurement =
+        Measurement::of_standardized(&trained.network, validation, energy, fidelity)?;
+    measurement.samples_seen += trained.consolidation.map_or(0, |c| c.fine_tune_samples);
     Ok((measurement, trained.network))
 }
 

@@ -348,14 +348,21 @@ impl Highlights {
 /// The hypervolume of the front's feasible members in normalised `(E/E_baseline, 1 − I/H(Y))`
 /// space against (1, 1) (module docs).
 pub(crate) fn normalised_hypervolume(front: &[Scored], baseline: &Measurement) -> f64 {
-    let points: Vec<[f64; 2]> = front
-        .iter()
-        .filter(|s| s.evaluation.is_feasible())
-        .map(|s| {
-            let v = &s.measured.validation;
+    let feasible = front.iter().filter(|s| s.evaluation.is_feasible());
+    hypervolume_of(feasible.map(|s| &s.measured.validation), baseline)
+}
+
+/// The hypervolume of `measurements` in normalised `(E/E_baseline, 1 − I/H(Y))` space against
+/// (1, 1).
+fn hypervolume_of<'m>(
+    measurements: impl Iterator<Item = &'m Measurement>,
+    baseline: &Measurement,
+) -> f64 {
+    let points: Vec<[f64; 2]> = measurements
+        .map(|m| {
             [
-                v.energy_joules / baseline.energy_joules,
-                1.0 - v.information_bits / v.label_entropy_bits.max(f64::MIN_POSITIVE),
+                m.energy_joules / baseline.energy_joules,
+                1.0 - m.information_bits / m.label_entropy_bits.max(f64::MIN_POSITIVE),
             ]
         })
         .collect();
@@ -387,6 +394,16 @@ fn by_context(m: &MemberReport) -> String {
 }
 
 impl SearchReport {
+    /// [`SearchReport::hypervolume_normalised`] measured on the held-out test part: the feasible
+    /// members' test energy over the baseline's test energy, and their test `1 − I/H(Y)`. Fronts
+    /// of different searches on the same data compare by it without the validation part's
+    /// selection bias (every search chose its front on validation).
+    #[must_use]
+    pub fn test_hypervolume_normalised(&self) -> f64 {
+        let feasible = self.front.iter().filter(|m| m.feasible);
+        hypervolume_of(feasible.map(|m| &m.test), &self.baseline.test)
+    }
+
     /// Whether the front meets the constraints (it is then feasible throughout; otherwise it
     /// holds the least-violating networks).
     #[must_use]
@@ -594,6 +611,25 @@ mod tests {
         assert!(text.contains("no network met the constraints; the least-violating ones are:"));
         assert!(text.contains("   3.0000  2 tanh"), "{text}");
         assert!(!text.contains("efficient") && !text.contains("most accurate"), "{text}");
+    }
+
+    #[test]
+    fn the_test_hypervolume_counts_feasible_members_on_the_test_part() {
+        // Baseline test energy 8.3e-11 J. Member A: test energy 0.25 × it, 1 − I/H = 0.5 (0.5
+        // of 1 bit); member B: 0.5 ×, 1 − 0.75 = 0.25. Their union against (1, 1): 0.75·0.5 +
+        // 0.5·(0.5 − 0.25) = 0.5. An infeasible member dominating both adds nothing.
+        let baseline_joules = Measurement::for_tests(1.0, 0.5, 0.9).energy_joules;
+        let on_test = |energy_share: f64, information: f64, violation: f64| {
+            let mut m = member(4e8, 0.9, violation);
+            m.test = Measurement::for_tests(1.0, information, 0.9);
+            m.test.energy_joules = energy_share * baseline_joules;
+            m
+        };
+        let front = vec![on_test(0.25, 0.5, 0.0), on_test(0.5, 0.75, 0.0), on_test(0.1, 0.9, 1.0)];
+        let hv = report(front, 0.05).test_hypervolume_normalised();
+        assert!((hv - 0.5).abs() < 1e-12, "{hv}");
+        // The validation figures do not enter: only the test part's.
+        assert!(report(Vec::new(), f64::NAN).test_hypervolume_normalised() == 0.0);
     }
 
     #[test]
