@@ -16,6 +16,7 @@ use crate::experiments::energy_information::EnergyInformation;
 use crate::experiments::glia_ratio::GliaRatio;
 use crate::experiments::multitask::Multitask;
 use crate::experiments::phase_weight::PhaseWeight;
+use crate::experiments::sleep_wake::SleepWake;
 use crate::run::{EXPERIMENT_FILE, ItemRunner, ItemServer, RunEnd, check_config, run};
 
 /// Applies `$body` with `$e` bound to the experiment named `$name`, or returns an
@@ -43,6 +44,10 @@ macro_rules! with_experiment {
                 let $e = Development;
                 $body
             }
+            "sleep-wake" => {
+                let $e = SleepWake;
+                $body
+            }
             other => Err(unknown(other)),
         }
     };
@@ -57,6 +62,7 @@ pub fn list() -> Vec<ExperimentInfo> {
         Multitask.info(),
         GliaRatio.info(),
         Development.info(),
+        SleepWake.info(),
     ]
 }
 

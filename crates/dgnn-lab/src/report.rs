@@ -153,7 +153,7 @@ pub(crate) fn write_report<E: Experiment>(
             let shown = outcome.interval.as_ref().map_or("—".into(), format_interval);
             let _ = writeln!(
                 md,
-                "- `{}` = {} must {}: {}",
+                "- `{}` = {} (required: {}): {}",
                 outcome.condition.quantity,
                 shown,
                 side_text(outcome.condition.holds_if),

@@ -171,18 +171,11 @@ fn default_search() -> SearchConfig {
 
 impl GliaRatioConfig {
     fn tasks(&self) -> Vec<String> {
-        self.datasets
-            .iter()
-            .cloned()
-            .chain(self.multitask.iter().map(|t| format!("tasks-{t}")))
-            .collect()
+        super::task_names(&self.datasets, &self.multitask)
     }
 
     fn data(&self, task: &str) -> Result<Dataset, dgnn_glia::GliaError> {
-        match task.strip_prefix("tasks-").and_then(|t| t.parse::<usize>().ok()) {
-            Some(t) => Dataset::conflicting_tasks(t, self.inputs),
-            None => Dataset::builtin(task),
-        }
+        super::task_data(task, self.inputs)
     }
 }
 

@@ -5,9 +5,11 @@ pub mod energy_information;
 pub mod glia_ratio;
 pub mod multitask;
 pub mod phase_weight;
+pub mod sleep_wake;
 
 use crate::LabError;
 use dgnn_core::ParamError;
+use dgnn_glia::{Dataset, GliaError};
 use dgnn_nas::{LowFidelity, SearchConfig};
 
 /// The bundled data sets an experiment may name.
@@ -39,4 +41,19 @@ pub(crate) fn report_search() -> SearchConfig {
     search.estimation.low_fidelity = Some(LowFidelity { epochs: 10, ..LowFidelity::default() });
     search.estimation.promote_fraction = 0.3;
     search
+}
+
+/// The tasks of an experiment over bundled data sets and conflicting multitask sets: the data
+/// sets' names, then `tasks-T` for each task count `T` ([`task_data`]).
+pub(crate) fn task_names(datasets: &[String], multitask: &[usize]) -> Vec<String> {
+    datasets.iter().cloned().chain(multitask.iter().map(|t| format!("tasks-{t}"))).collect()
+}
+
+/// The data of a task of [`task_names`]: `tasks-T` is dgnn-glia's `T` conflicting tasks on
+/// `inputs` points, any other name a bundled data set.
+pub(crate) fn task_data(task: &str, inputs: usize) -> Result<Dataset, GliaError> {
+    match task.strip_prefix("tasks-").and_then(|t| t.parse::<usize>().ok()) {
+        Some(t) => Dataset::conflicting_tasks(t, inputs),
+        None => Dataset::builtin(task),
+    }
 }
