@@ -58,12 +58,24 @@ pub fn cheapest_within(front: &[Member], accuracy: f64, margin: f64) -> Option<u
         .min_by(|&a, &b| front[a].energy_joules.total_cmp(&front[b].energy_joules).then(a.cmp(&b)))
 }
 
+/// The index of the most accurate member (by validation accuracy, ties to the lower energy)
+/// among those spending at most `max_energy_joules`; `None` when no member is that cheap.
+#[must_use]
+pub fn most_accurate_within_energy(front: &[Member], max_energy_joules: f64) -> Option<usize> {
+    most_accurate_among(front, |m| m.energy_joules <= max_energy_joules)
+}
+
+/// The index of the most accurate member of those `keep` accepts ([`most_accurate`]).
+fn most_accurate_among(front: &[Member], keep: impl Fn(&Member) -> bool) -> Option<usize> {
+    let kept: Vec<usize> = (0..front.len()).filter(|&i| keep(&front[i])).collect();
+    let chosen: Vec<Member> = kept.iter().map(|&i| front[i].clone()).collect();
+    most_accurate(&chosen).map(|k| kept[k])
+}
+
 /// The index of the most accurate feasible member; `None` when none is feasible.
 #[must_use]
 pub fn most_accurate_feasible(front: &[Member]) -> Option<usize> {
-    let feasible: Vec<usize> = (0..front.len()).filter(|&i| front[i].feasible).collect();
-    let chosen: Vec<Member> = feasible.iter().map(|&i| front[i].clone()).collect();
-    most_accurate(&chosen).map(|k| feasible[k])
+    most_accurate_among(front, |m| m.feasible)
 }
 
 /// The trade-off along a front: information gained per doubling of energy, and the knee.
@@ -146,6 +158,17 @@ mod tests {
             phase_b_over_a: f64::NAN,
             summary: String::new(),
         }
+    }
+
+    #[test]
+    fn the_most_accurate_within_an_energy_reads_the_cheap_members_only() {
+        // Members at 0.1 J (validation 0.8), 0.2 J (0.9) and 0.5 J (0.95): the most accurate is
+        // the 0.5 J one; within 0.25 J the 0.2 J one; within 0.05 J none.
+        let front = [member(0.1, 0.8, 1.0), member(0.2, 0.9, 1.0), member(0.5, 0.95, 1.0)];
+        assert_eq!(most_accurate(&front), Some(2));
+        assert_eq!(most_accurate_within_energy(&front, 0.25), Some(1));
+        assert_eq!(most_accurate_within_energy(&front, 0.5), Some(2));
+        assert_eq!(most_accurate_within_energy(&front, 0.05), None);
     }
 
     #[test]
