@@ -1163,6 +1163,65 @@ const EXAMPLE: &str = r#"// dgnn experiment sleep-wake: a search with active and
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dgnn_nas::SearchResult;
+
+    /// An arm with the given evaluations, work and trajectory, and nothing else.
+    fn arm_with(evaluations: u64, work: f64, trajectory: Vec<GenerationPoint>) -> ArmOutcome {
+        ArmOutcome {
+            front: Vec::new(),
+            test_hypervolume: 0.0,
+            most_accurate_energy_ratio: None,
+            most_accurate_test_accuracy: None,
+            accuracy_at_quarter: None,
+            generations: trajectory.len() as u64,
+            evaluations,
+            work,
+            wall_seconds: 0.0,
+            reached: true,
+            trajectory,
+        }
+    }
+
+    #[test]
+    fn the_equal_evaluations_stop_is_the_engines_own_budget() {
+        // Stepping NSGA-II and stopping before a generation that could pass the sleep–wake
+        // search's evaluations must give exactly the run the engine makes with that
+        // `max_evaluations`; a work target it cannot reach runs it to the cap, and says so.
+        let config = SleepWake.quick_config();
+        let item = Item { task: "iris".into(), seed: 3 };
+        let data = Dataset::builtin("iris").unwrap();
+        let target = arm_with(30, f64::INFINITY, Vec::new());
+        let (at_evaluations, at_work) =
+            SleepWake::run_nsga2(&config, &item, &data, &target).unwrap();
+        let mut budgeted = search_of(&config, &item, false);
+        budgeted.evolution.max_evaluations = Some(30);
+        let search = Search::new(budgeted.check().unwrap(), &data).unwrap();
+        let baseline = search.measure_baseline().unwrap();
+        let result: SearchResult =
+            search.run(&baseline, RunOptions::default()).unwrap().finished().unwrap();
+        let report = &result.report;
+        assert!(report.evaluations <= 30 && report.evaluations + 8 > 30, "{}", report.evaluations);
+        assert_eq!(
+            (at_evaluations.generations, at_evaluations.evaluations),
+            (report.generations, report.evaluations)
+        );
+        assert_eq!(at_evaluations.trajectory.len() as u64, report.generations);
+        let figures = |front: &[Member]| -> Vec<(f64, f64, f64)> {
+            front
+                .iter()
+                .map(|m| (m.energy_joules, m.validation_accuracy, m.test_accuracy))
+                .collect()
+        };
+        let engine_front: Vec<Member> = report.front.iter().map(member_of).collect();
+        assert_eq!(figures(&at_evaluations.front), figures(&engine_front));
+        assert_eq!(
+            at_evaluations.test_hypervolume.to_bits(),
+            report.test_hypervolume_normalised().to_bits()
+        );
+        assert!(at_evaluations.reached && !at_work.reached);
+        assert_eq!(at_work.generations, config.nsga2_max_generations);
+        assert!(at_work.work > at_evaluations.work);
+    }
 
     #[test]
     fn each_arm_gets_its_strategy_budget_and_generations() {
@@ -1208,24 +1267,16 @@ mod tests {
             attractors_per_unit: Some(1.0),
             locking_share: locking,
         };
-        let arm = ArmOutcome {
-            front: Vec::new(),
-            test_hypervolume: 0.0,
-            most_accurate_energy_ratio: None,
-            most_accurate_test_accuracy: None,
-            accuracy_at_quarter: None,
-            generations: 4,
-            evaluations: 0,
-            work: 0.0,
-            wall_seconds: 0.0,
-            reached: true,
-            trajectory: vec![
+        let arm = arm_with(
+            0,
+            0.0,
+            vec![
                 point(false, Some(0.2)),
                 point(false, Some(0.4)),
                 point(true, Some(0.1)),
                 point(true, None),
             ],
-        };
+        );
         let mean = |quiet| phase_mean(&arm, quiet, |p| p.locking_share).unwrap();
         assert!((mean(false) - 0.3).abs() < 1e-15);
         assert!((mean(true) - 0.1).abs() < 1e-15);
