@@ -299,11 +299,8 @@ impl Experiment for GliaRatio {
 
     fn check(&self, config: &GliaRatioConfig) -> Result<(), LabError> {
         super::check_bundled("datasets", &config.datasets)?;
-        for (i, &t) in config.multitask.iter().enumerate() {
-            dgnn_core::error::at_least(&format!("multitask[{i}]"), t, 1)?;
-        }
+        super::check_multitask("multitask", &config.multitask, config.inputs)?;
         dgnn_core::error::at_least("tasks (datasets and multitask sets)", config.tasks().len(), 3)?;
-        dgnn_core::error::at_least("inputs", config.inputs, 16)?;
         if config.energy_models.is_empty() {
             return Err(
                 ParamError::new("energy_models", "[]", "name Biological and/or Hardware").into()

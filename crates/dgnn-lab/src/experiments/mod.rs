@@ -43,6 +43,37 @@ pub(crate) fn report_search() -> SearchConfig {
     search
 }
 
+/// The most samples a conflicting multitask set of an experiment may hold (tasks × inputs): the
+/// experiments build every set in memory, some of them while checking their config.
+pub const MAX_MULTITASK_SAMPLES: usize = 1_000_000;
+
+/// Checks the task counts of conflicting multitask sets (the config field `field`, each ≥ 1)
+/// and their `inputs` (≥ 16): every set within [`MAX_MULTITASK_SAMPLES`].
+pub(crate) fn check_multitask(
+    field: &str,
+    counts: &[usize],
+    inputs: usize,
+) -> Result<(), LabError> {
+    dgnn_core::error::at_least("inputs", inputs, 16)?;
+    for (i, &t) in counts.iter().enumerate() {
+        let name = format!("{field}[{i}]");
+        dgnn_core::error::at_least(&name, t, 1)?;
+        if t.checked_mul(inputs).is_none_or(|samples| samples > MAX_MULTITASK_SAMPLES) {
+            let blamed = if inputs > MAX_MULTITASK_SAMPLES { "inputs".into() } else { name };
+            return Err(ParamError::new(
+                blamed,
+                format!("{t} tasks × {inputs} inputs"),
+                format!(
+                    "a multitask set holds tasks × inputs samples, at most \
+                     {MAX_MULTITASK_SAMPLES}: use fewer tasks or fewer inputs"
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// The tasks of an experiment over bundled data sets and conflicting multitask sets: the data
 /// sets' names, then `tasks-T` for each task count `T` ([`task_data`]).
 pub(crate) fn task_names(datasets: &[String], multitask: &[usize]) -> Vec<String> {

@@ -256,10 +256,7 @@ impl Experiment for Multitask {
         if config.tasks.is_empty() {
             return Err(ParamError::new("tasks", "[]", "name at least one task count").into());
         }
-        for (i, &t) in config.tasks.iter().enumerate() {
-            dgnn_core::error::at_least(&format!("tasks[{i}]"), t, 1)?;
-        }
-        dgnn_core::error::at_least("inputs", config.inputs, 16)?;
+        super::check_multitask("tasks", &config.tasks, config.inputs)?;
         dgnn_core::error::in_range("within", config.within, 0.0, 1.0)?;
         config.search.clone().check().map_err(|e| e.within("search"))?;
         if config.search.space.phase.is_none() {
