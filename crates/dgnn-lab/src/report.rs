@@ -30,6 +30,13 @@ pub fn format_interval(interval: &Interval) -> String {
     )
 }
 
+/// The median of the finite `values` for a table cell ([`significant`]); "—" without any.
+#[must_use]
+pub fn median_cell(values: Vec<f64>) -> String {
+    let m = crate::stats::median(values);
+    if m.is_nan() { "—".into() } else { significant(m) }
+}
+
 /// A number with four significant digits, in plain or scientific notation.
 #[must_use]
 pub fn significant(x: f64) -> String {

@@ -37,10 +37,10 @@ use crate::LabError;
 use crate::experiment::{Analysis, Common, Experiment, ExperimentInfo, Figure, Table};
 use crate::experiments::energy_information::member_of;
 use crate::fronts::{Member, most_accurate};
-use crate::report::{format_interval, significant};
+use crate::report::{format_interval, median_cell, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
 use crate::stats::bootstrap::mean_interval;
-use crate::stats::{Interval, mean_of, median};
+use crate::stats::{Interval, mean_of};
 
 /// The experiment (module docs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -770,12 +770,6 @@ fn arm_table(config: &DevelopmentConfig, results: &[(Item, Outcome)]) -> Table {
         }
     }
     table
-}
-
-/// The median of the finite values, formatted; "—" without any.
-fn median_cell(values: Vec<f64>) -> String {
-    let m = median(values);
-    if m.is_nan() { "—".into() } else { significant(m) }
 }
 
 /// What a trajectory figure shows.

@@ -40,7 +40,7 @@ use crate::LabError;
 use crate::experiment::{Analysis, Common, Experiment, ExperimentInfo, Figure, Table};
 use crate::experiments::energy_information::member_of;
 use crate::fronts::{Member, most_accurate, most_accurate_within_energy};
-use crate::report::{format_interval, significant};
+use crate::report::{format_interval, median_cell, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
 use crate::stats::bootstrap::mean_interval;
 use crate::stats::{Interval, mean_of, median};
@@ -873,12 +873,6 @@ fn answer(estimates: &BTreeMap<String, Interval>) -> String {
 /// The outcomes of one task.
 fn of_task<'r>(results: &'r [(Item, Outcome)], task: &str) -> Vec<&'r Outcome> {
     results.iter().filter(|(i, _)| i.task == task).map(|(_, o)| o).collect()
-}
-
-/// The median of the finite values, formatted; "—" without any.
-fn median_cell(values: Vec<f64>) -> String {
-    let m = median(values);
-    if m.is_nan() { "—".into() } else { significant(m) }
 }
 
 /// Medians over seeds per task and arm.
