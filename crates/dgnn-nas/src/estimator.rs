@@ -54,8 +54,10 @@ pub struct TrainingProgress {
     pub samples_seen: u64,
     /// Training work: every training's sample presentations times its network's learned
     /// parameters, summed — the usual proxy of training compute (≈ 6 × parameters × samples
-    /// floating-point operations, Kaplan et al. 2020), deterministic where wall time is not.
-    pub work: f64,
+    /// floating-point operations, Kaplan et al. 2020), deterministic where wall time is not (an
+    /// integer sum, so the order in which parallel trainings finish does not matter; saturates
+    /// at `u64::MAX`).
+    pub work: u64,
     /// Best validation accuracy measured so far.
     pub best_accuracy: f64,
     /// Lowest energy per inference measured so far, in ATP.
@@ -81,7 +83,8 @@ impl TrainingProgress {
             Fidelity::Full => self.full += 1,
         }
         self.samples_seen += m.samples_seen;
-        self.work += m.samples_seen as f64 * parameters as f64;
+        let parameters = u64::try_from(parameters).unwrap_or(u64::MAX);
+        self.work = self.work.saturating_add(m.samples_seen.saturating_mul(parameters));
         self.best_accuracy = self.best_accuracy.max(m.accuracy);
         let lowest = |seen: Option<f64>, e: f64| Some(seen.map_or(e, |s| s.min(e)));
         self.lowest_energy_atp = lowest(self.lowest_energy_atp, m.energy_atp);
@@ -412,7 +415,7 @@ mod tests {
         assert_eq!((progress.low, progress.full), (1, 1));
         // 100 presentations of 30 parameters and 20 of 50: 3000 + 1000.
         assert_eq!(progress.samples_seen, 120);
-        assert!((progress.work - 4000.0).abs() < 1e-12);
+        assert_eq!(progress.work, 4000);
         assert!((progress.best_accuracy - 0.8).abs() < 1e-15);
         assert_eq!(progress.lowest_energy(EnergyUnit::Atp), Some(5e8));
         assert_eq!(progress.lowest_energy(EnergyUnit::Joules), Some(4e-11));

@@ -352,6 +352,12 @@ fn arm_outcome(
     }
 }
 
+/// The training work `search` made since its estimator had made `before` (exact as a float
+/// below 2⁵³, far above any run here).
+fn work_since(search: &Search, before: u64) -> f64 {
+    search.estimator().training_progress().work.saturating_sub(before) as f64
+}
+
 /// Work and wall time of a run up to a stopping point.
 #[derive(Debug, Clone, Copy)]
 struct RunFigures {
@@ -411,7 +417,7 @@ impl SleepWake {
             let recording = Instant::now();
             let quiet = clock.phase(report.summary.generation) == Phase::Quiet;
             trajectory.push(population_point(report.population, quiet, baseline_energy));
-            work = search.estimator().training_progress().work - work_before;
+            work = work_since(&search, work_before);
             clock_of_run.exclude(recording);
         };
         let options = RunOptions { observers: vec![&mut track], ..RunOptions::default() };
@@ -453,14 +459,14 @@ impl SleepWake {
         let stop_here = |state: &State<DgnnGenome>, reached: bool| Stop {
             state: state.clone(),
             run: RunFigures {
-                work: search.estimator().training_progress().work - work_before,
+                work: work_since(&search, work_before),
                 wall_seconds: clock_of_run.seconds(),
             },
             reached,
         };
         loop {
             if let Some(state) = engine.state() {
-                let work = search.estimator().training_progress().work - work_before;
+                let work = work_since(&search, work_before);
                 if at_evaluations.is_none()
                     && state.evaluations + per_generation > sleep_wake.evaluations
                 {
