@@ -39,8 +39,8 @@ use crate::experiments::energy_information::member_of;
 use crate::fronts::{Member, most_accurate};
 use crate::report::{format_interval, median_cell, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
-use crate::stats::bootstrap::mean_interval;
-use crate::stats::{Interval, mean_of};
+use crate::stats::Interval;
+use crate::stats::bootstrap::pooled_interval;
 
 /// The experiment (module docs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -640,22 +640,12 @@ impl Experiment for Development {
         ];
         let mut estimates = BTreeMap::new();
         for (stream, (name, pick, geometric)) in specs.iter().enumerate() {
-            let per_seed: Vec<f64> = config
-                .common
-                .seeds
-                .iter()
-                .filter_map(|&seed| {
-                    let values: Vec<f64> = config
-                        .datasets
-                        .iter()
-                        .filter_map(|d| pick(d, seed))
-                        .filter(|v| v.is_finite())
-                        .collect();
-                    mean_of(&values, *geometric)
-                })
-                .collect();
+            let per_seed = config.common.seeds.iter().map(|&seed| {
+                let values = config.datasets.iter().filter_map(|d| pick(d, seed));
+                values.filter(|v| v.is_finite()).collect()
+            });
             let interval =
-                mean_interval(&per_seed, *geometric, &config.common.bootstrap, stream as u64);
+                pooled_interval(per_seed, *geometric, &config.common.bootstrap, stream as u64);
             if let Some(interval) = interval {
                 estimates.insert((*name).to_string(), interval);
             }

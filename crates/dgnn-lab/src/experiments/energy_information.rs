@@ -30,7 +30,7 @@ use crate::experiment::{Analysis, Common, Experiment, ExperimentInfo, Figure, Ta
 use crate::fronts::{Member, cheapest_within, most_accurate, most_accurate_feasible, trade_off};
 use crate::report::{format_interval, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
-use crate::stats::bootstrap::mean_interval;
+use crate::stats::bootstrap::pooled_interval;
 use crate::stats::{Interval, median};
 
 /// The experiment (module docs).
@@ -399,10 +399,10 @@ impl Experiment for EnergyInformation {
         let mut estimates = BTreeMap::new();
         // One value per seed, pooled over data sets (and models), then resampled over seeds.
         let mut estimate = |name: &str, pick: &dyn Fn(&Cell) -> Option<f64>, geometric: bool| {
-            let per_seed: Vec<f64> =
-                (0..seeds).filter_map(|s| pooled(&cells, s, pick, geometric)).collect();
+            let per_seed = (0..seeds).map(|s| seed_values(&cells, s, pick));
             let stream = estimates.len() as u64;
-            if let Some(interval) = mean_interval(&per_seed, geometric, &common.bootstrap, stream) {
+            if let Some(interval) = pooled_interval(per_seed, geometric, &common.bootstrap, stream)
+            {
                 estimates.insert(name.to_string(), interval);
             }
         };
@@ -449,25 +449,10 @@ struct Cell {
     knee_factor: Option<f64>,
 }
 
-/// The value of `pick` for one seed, pooled over every (data set, model) cell that gives one:
-/// the mean, or the geometric mean (of ratios) when `geometric`.
-fn pooled(
-    cells: &[Cell],
-    seed_index: usize,
-    pick: &dyn Fn(&Cell) -> Option<f64>,
-    geometric: bool,
-) -> Option<f64> {
-    let values: Vec<f64> =
-        cells.iter().filter(|c| c.seed_index == seed_index).filter_map(pick).collect();
-    if values.is_empty() {
-        return None;
-    }
-    let n = values.len() as f64;
-    Some(if geometric {
-        (values.iter().map(|v| v.ln()).sum::<f64>() / n).exp()
-    } else {
-        values.iter().sum::<f64>() / n
-    })
+/// The values of `pick` for one seed, over every (data set, model) cell that gives one (pooled
+/// by [`pooled_interval`]: the mean, or the geometric mean of ratios).
+fn seed_values(cells: &[Cell], seed_index: usize, pick: &dyn Fn(&Cell) -> Option<f64>) -> Vec<f64> {
+    cells.iter().filter(|c| c.seed_index == seed_index).filter_map(pick).collect()
 }
 
 /// Every (data set, model, seed) comparison; cells whose arms found no front are left out.
@@ -770,12 +755,16 @@ mod tests {
     /// Ratios pool by geometric mean (2 and 8 give 4), points by arithmetic mean, per seed.
     #[test]
     fn pooling_per_seed() {
+        use crate::stats::mean_of;
         let cells = [cell(0, 2.0, 1.0), cell(0, 8.0, 3.0), cell(1, 5.0, -1.0)];
         let ratio = |c: &Cell| Some(c.energy_ratio);
         let gain = |c: &Cell| Some(c.accuracy_gain_points);
-        assert!((pooled(&cells, 0, &ratio, true).unwrap() - 4.0).abs() < 1e-12);
-        assert!((pooled(&cells, 0, &gain, false).unwrap() - 2.0).abs() < 1e-12);
-        assert!((pooled(&cells, 1, &ratio, true).unwrap() - 5.0).abs() < 1e-12);
-        assert!(pooled(&cells, 2, &ratio, true).is_none());
+        let pooled = |seed, pick: &dyn Fn(&Cell) -> Option<f64>, geometric| {
+            mean_of(&seed_values(&cells, seed, pick), geometric)
+        };
+        assert!((pooled(0, &ratio, true).unwrap() - 4.0).abs() < 1e-12);
+        assert!((pooled(0, &gain, false).unwrap() - 2.0).abs() < 1e-12);
+        assert!((pooled(1, &ratio, true).unwrap() - 5.0).abs() < 1e-12);
+        assert!(pooled(2, &ratio, true).is_none());
     }
 }

@@ -29,8 +29,8 @@ use crate::experiments::energy_information::member_of;
 use crate::fronts::{Member, cheapest_within, most_accurate};
 use crate::report::{format_interval, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
-use crate::stats::bootstrap::mean_interval;
-use crate::stats::{Interval, mean_of};
+use crate::stats::Interval;
+use crate::stats::bootstrap::pooled_interval;
 
 /// The experiment (module docs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -376,18 +376,11 @@ impl Experiment for Multitask {
         let bootstrap = &config.common.bootstrap;
         let mut estimates = BTreeMap::new();
         let mut add = |name: &str, pick: &dyn Fn(&Cell) -> Option<f64>, geometric: bool| {
-            let per_seed: Vec<f64> = config
-                .common
-                .seeds
-                .iter()
-                .filter_map(|&seed| {
-                    let values: Vec<f64> =
-                        multi.iter().filter(|c| c.seed == seed).filter_map(|c| pick(c)).collect();
-                    mean_of(&values, geometric)
-                })
-                .collect();
+            let per_seed = config.common.seeds.iter().map(|&seed| {
+                multi.iter().filter(|c| c.seed == seed).filter_map(|c| pick(c)).collect()
+            });
             let stream = estimates.len() as u64;
-            if let Some(interval) = mean_interval(&per_seed, geometric, bootstrap, stream) {
+            if let Some(interval) = pooled_interval(per_seed, geometric, bootstrap, stream) {
                 estimates.insert(name.to_string(), interval);
             }
         };

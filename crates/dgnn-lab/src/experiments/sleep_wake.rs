@@ -42,8 +42,8 @@ use crate::experiments::energy_information::member_of;
 use crate::fronts::{Member, most_accurate, most_accurate_within_energy};
 use crate::report::{format_interval, median_cell, significant};
 use crate::rule::{Condition, DecisionRule, QuantitySpec, Side};
-use crate::stats::bootstrap::mean_interval;
-use crate::stats::{Interval, mean_of, median};
+use crate::stats::bootstrap::pooled_interval;
+use crate::stats::{Interval, median};
 
 /// The experiment (module docs).
 #[derive(Debug, Clone, Copy, Default)]
@@ -813,21 +813,12 @@ impl Experiment for SleepWake {
         ];
         let mut estimates = BTreeMap::new();
         for (stream, (name, pick, geometric)) in specs.iter().enumerate() {
-            let per_seed: Vec<f64> = config
-                .common
-                .seeds
-                .iter()
-                .filter_map(|&seed| {
-                    let values: Vec<f64> = tasks
-                        .iter()
-                        .filter_map(|t| find(t, seed).and_then(pick))
-                        .filter(|v| v.is_finite())
-                        .collect();
-                    mean_of(&values, *geometric)
-                })
-                .collect();
+            let per_seed = config.common.seeds.iter().map(|&seed| {
+                let values = tasks.iter().filter_map(|t| find(t, seed).and_then(pick));
+                values.filter(|v| v.is_finite()).collect()
+            });
             let interval =
-                mean_interval(&per_seed, *geometric, &config.common.bootstrap, stream as u64);
+                pooled_interval(per_seed, *geometric, &config.common.bootstrap, stream as u64);
             if let Some(interval) = interval {
                 estimates.insert((*name).to_string(), interval);
             }

@@ -163,6 +163,23 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[below] + fraction * (sorted[above] - sorted[below])
 }
 
+/// [`mean_interval`] of a quantity measured once per seed as the mean (geometric when
+/// `geometric`) of that seed's values ([`mean_of`](super::mean_of)): one list per seed, in seed
+/// order; a seed without a usable mean is left out.
+#[must_use]
+pub fn pooled_interval(
+    per_seed_values: impl IntoIterator<Item = Vec<f64>>,
+    geometric: bool,
+    options: &Valid<BootstrapOptions>,
+    stream: u64,
+) -> Option<Interval> {
+    let per_seed: Vec<f64> = per_seed_values
+        .into_iter()
+        .filter_map(|values| super::mean_of(&values, geometric))
+        .collect();
+    mean_interval(&per_seed, geometric, options, stream)
+}
+
 /// The percentile interval of the mean of `values` (one per seed, usually), or of their
 /// geometric mean when `geometric` (the mean of the logs, exponentiated: for ratios that vary
 /// over orders of magnitude). `None` for fewer than two values or a non-positive value under
