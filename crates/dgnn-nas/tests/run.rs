@@ -57,6 +57,23 @@ fn stopped_after(search: &Search, baseline: &Baseline, path: &Path, last: u64) -
     search.run(baseline, options).unwrap()
 }
 
+/// Stops `search` after generation 3 with a checkpoint, and asserts that a new search of
+/// `config` resumed from it ends with the report `whole`.
+fn stopped_after_3_resumes_to(
+    search: &Search,
+    baseline: &Baseline,
+    config: SearchConfig,
+    whole: &SearchReport,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("checkpoint.ron");
+    let outcome = stopped_after(search, baseline, &path, 3);
+    assert!(matches!(outcome, SearchOutcome::Stopped { generation: 4, .. }), "{outcome:?}");
+    let again = Search::new(config.check().unwrap(), &wdbc()).unwrap();
+    let options = RunOptions { checkpoint: Checkpointing::Resume(&path), ..RunOptions::default() };
+    assert!(finish(&again, options) == *whole, "the resumed run's report differs");
+}
+
 fn report_of(config: SearchConfig) -> SearchReport {
     let search = Search::new(config.check().unwrap(), &wdbc()).unwrap();
     finish(&search, RunOptions::default())
@@ -308,13 +325,7 @@ fn a_developmental_schedule_ranks_each_generation_under_its_budget() {
         assert!(m.validation.energy_atp <= 0.25 * baseline_energy);
     }
 
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("checkpoint.ron");
-    let outcome = stopped_after(&search, &baseline, &path, 3);
-    assert!(matches!(outcome, SearchOutcome::Stopped { generation: 4, .. }), "{outcome:?}");
-    let again = Search::new(config.check().unwrap(), &wdbc()).unwrap();
-    let options = RunOptions { checkpoint: Checkpointing::Resume(&path), ..RunOptions::default() };
-    assert!(finish(&again, options) == whole, "the resumed run's report differs");
+    stopped_after_3_resumes_to(&search, &baseline, config, &whole);
 }
 
 /// Issue 12: glial pruning (`estimation.pruning`) removes the least-used share of a searched
@@ -435,13 +446,7 @@ fn a_sleep_wake_search_follows_its_phases_and_resumes() {
         }
     }
 
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("checkpoint.ron");
-    let outcome = stopped_after(&search, &baseline, &path, 3);
-    assert!(matches!(outcome, SearchOutcome::Stopped { generation: 4, .. }), "{outcome:?}");
-    let again = Search::new(config.check().unwrap(), &wdbc()).unwrap();
-    let options = RunOptions { checkpoint: Checkpointing::Resume(&path), ..RunOptions::default() };
-    assert!(finish(&again, options) == whole, "the resumed run's report differs");
+    stopped_after_3_resumes_to(&search, &baseline, config, &whole);
 }
 
 /// Sleep–wake settings that cannot work are refused naming the field.
