@@ -13,12 +13,19 @@
 //! instead of once per sample. Every output element is still the same chain — its bias (or
 //! gradient) first, then one FMA per term in increasing index order — so the result does not
 //! depend on the tile it was computed in, bit for bit.
+//!
+//! Both kernels are also compiled for AVX-512 (`multiversion`) and pick that version at run time
+//! where the CPU has it: the same chains on wider vectors, so the same bits (the tests compare
+//! every element with its scalar chain on whichever version the CPU runs).
+
+use multiversion::multiversion;
 
 /// `out[s·n + o] = bias[o] + Σ_i x[s·m + i]·w[i·n + o]` for every sample `s` of the batch, with
 /// `n = bias.len()` outputs, `m = w.len()/n` inputs and `out.len()/n` samples.
 ///
 /// Column blocks of 16 take tiles of 4 samples and blocks of 8, 4 and 1 tiles of 8 samples
 /// (sixteen 256-bit accumulators at most; eight independent chains at least).
+#[multiversion(targets("x86_64+avx512f+avx512dq"))]
 pub(crate) fn affine_batch(x: &[f64], w: &[f64], bias: &[f64], out: &mut [f64]) {
     let n = bias.len();
     if n == 0 {
@@ -33,6 +40,7 @@ pub(crate) fn affine_batch(x: &[f64], w: &[f64], bias: &[f64], out: &mut [f64]) 
 
 /// `g[i·n + o] += Σ_s x[s·m + i]·d[s·n + o]` over a batch of `batch` samples, with
 /// `m = g.len()/n` inputs and `n` outputs; tiles as [`affine_batch`]'s, with inputs for samples.
+#[multiversion(targets("x86_64+avx512f+avx512dq"))]
 pub(crate) fn outer_accumulate(x: &[f64], d: &[f64], batch: usize, n: usize, g: &mut [f64]) {
     if n == 0 {
         return;
@@ -54,7 +62,7 @@ struct Shape {
 
 /// Blocks of `W` columns of [`affine_batch`] from column `o0` while they fit, `R` samples per
 /// tile and then the remaining samples one at a time; returns the first column left.
-#[inline]
+#[inline(always)]
 fn affine_columns<const W: usize, const R: usize>(
     x: &[f64],
     w: &[f64],
@@ -106,7 +114,7 @@ fn affine_tile<const W: usize, const R: usize>(
 
 /// Blocks of `W` columns of [`outer_accumulate`] from column `o0` while they fit, `R` inputs per
 /// tile and then the remaining inputs one at a time; returns the first column left.
-#[inline]
+#[inline(always)]
 fn outer_columns<const W: usize, const R: usize>(
     x: &[f64],
     d: &[f64],

@@ -2,7 +2,7 @@
 //! `dφ = (δω − a sin φ − 2b sin 2φ) dt + sqrt(Q) dW` over many trajectories at once; see the
 //! [module docs](super) for the method and the seeding.
 
-use super::lanes::{PhaseLanes, Xoshiro8};
+use super::lanes::{PhaseLanes, Xoshiro8, normals, uniform};
 use crate::ensemble::TRAJECTORY_STREAM;
 use crate::error::Result;
 use dgnn_core::error::{at_least, finite, non_negative, positive};
@@ -113,7 +113,7 @@ fn run_blocks(
         .map(|block| {
             let mut rng = seed.stream(TRAJECTORY_STREAM, &[block as u64]);
             let out = match precision {
-                Precision::F64 => hkb_block::<f64x8, F64_VECTORS, _>(p, &mut rng, snapshot_steps),
+                Precision::F64 => hkb_block_f64(p, &mut rng, snapshot_steps),
                 Precision::F32 => hkb_block::<f32x16, F32_VECTORS, _>(p, &mut rng, snapshot_steps),
             };
             progress.advance((HKB_BLOCK.min(p.trajectories - block * HKB_BLOCK)) as u64);
@@ -135,8 +135,23 @@ fn phases_of_snapshot(
     phases
 }
 
-const F64_VECTORS: usize = HKB_BLOCK / 8;
+/// f64 vectors per block.
+pub(super) const F64_VECTORS: usize = HKB_BLOCK / 8;
 const F32_VECTORS: usize = HKB_BLOCK / 16;
+
+/// One f64 block on the widest vectors this CPU has: 512-bit where it has AVX-512, `wide`'s
+/// `f64x8` otherwise. Both give the same bits ([`super::avx512`]).
+fn hkb_block_f64<R: Rng + ?Sized>(
+    p: &HkbEnsembleParams,
+    rng: &mut R,
+    snapshot_steps: &[usize],
+) -> Vec<[f64; HKB_BLOCK]> {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(out) = super::avx512::hkb_block_f64(p, rng, snapshot_steps) {
+        return out;
+    }
+    hkb_block::<f64x8, F64_VECTORS, _>(p, rng, snapshot_steps)
+}
 
 /// Which steps of a block's pairs of steps are recorded: the sorted distinct snapshot steps
 /// and, at the end, the slot of each requested snapshot.
@@ -184,15 +199,17 @@ impl Recorder {
 
 /// One block of `V` vectors (`V·L::WIDTH = HKB_BLOCK` trajectories), stepped in lockstep so
 /// that the independent chains keep the vector units busy. Pairs of steps share one Box–Muller
-/// draw; the recorded snapshots do not change the stream.
-fn hkb_block<L: PhaseLanes, const V: usize, R: Rng + ?Sized>(
+/// draw; the recorded snapshots do not change the stream. Always inlined, so that a caller
+/// compiled for wider vectors ([`super::avx512`]) compiles the whole kernel for them.
+#[inline(always)]
+pub(super) fn hkb_block<L: PhaseLanes, const V: usize, R: Rng + ?Sized>(
     p: &HkbEnsembleParams,
     rng: &mut R,
     snapshot_steps: &[usize],
 ) -> Vec<[f64; HKB_BLOCK]> {
-    let mut gens: [Xoshiro8; V] = std::array::from_fn(|_| Xoshiro8::from_rng(rng));
+    let mut gens: [Xoshiro8<L::Bits>; V] = std::array::from_fn(|_| Xoshiro8::from_rng(rng));
     let mut phi: [L; V] =
-        std::array::from_fn(|v| L::splat(-PI) + L::uniform(&mut gens[v]) * L::splat(TAU));
+        std::array::from_fn(|v| L::splat(-PI) + uniform::<L>(&mut gens[v]) * L::splat(TAU));
     let (a, four_b, dt) = (L::splat(p.a), L::splat(4.0 * p.b), L::splat(p.dt));
     let push = L::splat(p.detuning * p.dt);
     let noise = L::splat((p.q * p.dt).sqrt());
@@ -218,7 +235,7 @@ fn hkb_block<L: PhaseLanes, const V: usize, R: Rng + ?Sized>(
         let second = done + 1 < p.steps;
         let slots = recorder.slots(done, second);
         for v in 0..V {
-            (z1[v], z2[v]) = L::normals(&mut gens[v]);
+            (z1[v], z2[v]) = normals::<L>(&mut gens[v]);
         }
         for v in 0..V {
             phi[v] = step(phi[v], z1[v]);

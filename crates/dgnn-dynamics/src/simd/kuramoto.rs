@@ -2,6 +2,7 @@
 //! `dθ_i/dt = ω_i + K(Im Z cos θ_i − Re Z sin θ_i)`, `Z = ⟨e^{iθ}⟩`; see the
 //! [module docs](super).
 
+use super::lanes::SumLanes;
 use dgnn_core::error::{at_least, finite, positive};
 use dgnn_core::{ParamError, Progress, Valid, Validate};
 use rayon::prelude::*;
@@ -87,7 +88,7 @@ pub fn kuramoto_mean_field(
         .couplings
         .par_iter()
         .map(|&k| {
-            let point = kuramoto_one(params, k);
+            let point = kuramoto_dispatch(params, k);
             progress.advance(1);
             point
         })
@@ -97,62 +98,69 @@ pub fn kuramoto_mean_field(
 }
 
 /// Lanes of one coupling's state: phases, frequencies, lane mask (1 for real oscillators).
-struct Lanes {
-    theta: Vec<f64x8>,
-    omega: Vec<f64x8>,
-    mask: Vec<f64x8>,
+struct Lanes<L> {
+    theta: Vec<L>,
+    omega: Vec<L>,
+    mask: Vec<L>,
     inv_n: f64,
 }
 
-impl Lanes {
+impl<L: SumLanes> Lanes<L> {
+    #[inline(always)]
     fn new(omega: &[f64], theta0: &[f64]) -> Self {
-        let pack = |v: &[f64], pad: f64| -> Vec<f64x8> {
-            v.chunks(8)
-                .map(|c| {
-                    let mut lane = [pad; 8];
-                    lane[..c.len()].copy_from_slice(c);
-                    f64x8::from(lane)
-                })
-                .collect()
-        };
-        let ones = vec![1.0; omega.len()];
+        let pack = |v: &[f64]| -> Vec<L> { v.chunks(L::WIDTH).map(L::pack).collect() };
         Self {
-            theta: pack(theta0, 0.0),
-            omega: pack(omega, 0.0),
-            mask: pack(&ones, 0.0),
+            theta: pack(theta0),
+            omega: pack(omega),
+            mask: pack(&vec![1.0; omega.len()]),
             inv_n: 1.0 / omega.len() as f64,
         }
     }
 }
 
-fn kuramoto_one(params: &KuramotoParams, k: f64) -> KuramotoPoint {
-    let mut lanes = Lanes::new(&params.omega, &params.theta0);
+/// One coupling on the widest vectors this CPU has: 512-bit where it has AVX-512, `wide`'s
+/// `f64x8` otherwise. Both give the same bits ([`super::avx512`]).
+fn kuramoto_dispatch(params: &KuramotoParams, k: f64) -> KuramotoPoint {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(point) = super::avx512::kuramoto_one(params, k) {
+        return point;
+    }
+    kuramoto_one::<f64x8>(params, k)
+}
+
+/// RK4 for one coupling. Always inlined, so that a caller compiled for wider vectors
+/// ([`super::avx512`]) compiles the whole kernel for them.
+#[inline(always)]
+pub(super) fn kuramoto_one<L: SumLanes>(params: &KuramotoParams, k: f64) -> KuramotoPoint {
+    let mut lanes = Lanes::<L>::new(&params.omega, &params.theta0);
     let m = lanes.theta.len();
     let (h, half) = (params.dt, 0.5 * params.dt);
     // sin/cos of the current stage's phases; acc = k1 + 2k2 + 2k3.
-    let mut sin = vec![f64x8::ZERO; m];
-    let mut cos = vec![f64x8::ZERO; m];
-    let mut acc = vec![f64x8::ZERO; m];
-    let kv = f64x8::splat(k);
+    let zero = L::splat(0.0);
+    let mut sin = vec![zero; m];
+    let mut cos = vec![zero; m];
+    let mut acc = vec![zero; m];
+    let kv = L::splat(k);
     // One fused pass: the slope k_s from the stored sin/cos, then the next state `next(j, k_s)`,
     // its sin/cos stored in place and summed into Z = ⟨e^{iθ}⟩ (masked lanes, fixed order).
-    fn pass(
+    #[inline(always)]
+    fn pass<L: SumLanes>(
         z: (f64, f64),
-        kv: f64x8,
-        lanes: &mut Lanes,
-        sin: &mut [f64x8],
-        cos: &mut [f64x8],
-        mut next: impl FnMut(usize, f64x8, &mut Lanes) -> f64x8,
+        kv: L,
+        lanes: &mut Lanes<L>,
+        sin: &mut [L],
+        cos: &mut [L],
+        mut next: impl FnMut(usize, L, &mut Lanes<L>) -> L,
     ) -> (f64, f64) {
-        let (zr, zi) = (f64x8::splat(z.0), f64x8::splat(z.1));
-        let (mut re, mut im) = (f64x8::ZERO, f64x8::ZERO);
+        let (zr, zi) = (L::splat(z.0), L::splat(z.1));
+        let (mut re, mut im) = (L::splat(0.0), L::splat(0.0));
         for j in 0..sin.len() {
             let slope = lanes.omega[j] + kv * (zi * cos[j] - zr * sin[j]);
             let (s, c) = next(j, slope, lanes).sin_cos();
             sin[j] = s;
             cos[j] = c;
-            re += c * lanes.mask[j];
-            im += s * lanes.mask[j];
+            re = re + c * lanes.mask[j];
+            im = im + s * lanes.mask[j];
         }
         (re.reduce_add() * lanes.inv_n, im.reduce_add() * lanes.inv_n)
     }
@@ -164,14 +172,14 @@ fn kuramoto_one(params: &KuramotoParams, k: f64) -> KuramotoPoint {
         }
         // Stages 1–3: k_s = ω + K(Im Z cos − Re Z sin); the next stage is θ + c·k_s.
         for (s, (coef, weight)) in [(half, 1.0), (half, 2.0), (h, 2.0)].into_iter().enumerate() {
-            let (coef, weight) = (f64x8::splat(coef), f64x8::splat(weight));
+            let (coef, weight) = (L::splat(coef), L::splat(weight));
             z = pass(z, kv, &mut lanes, &mut sin, &mut cos, |j, ks, l| {
                 acc[j] = if s == 0 { ks } else { weight.mul_add(ks, acc[j]) };
                 coef.mul_add(ks, l.theta[j])
             });
         }
         // Stage 4 and the update θ += h/6 (k1 + 2k2 + 2k3 + k4).
-        let sixth = f64x8::splat(h / 6.0);
+        let sixth = L::splat(h / 6.0);
         z = pass(z, kv, &mut lanes, &mut sin, &mut cos, |j, k4, l| {
             l.theta[j] = sixth.mul_add(acc[j] + k4, l.theta[j]);
             l.theta[j]
