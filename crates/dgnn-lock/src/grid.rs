@@ -2,8 +2,9 @@
 //!
 //! The sine circle map `θ_{n+1} = θ_n + Ω − (K/2π) sin 2πθ_n` is iterated on the lift (never
 //! reduced mod 1) from `θ_0 = 0`; after `transient` iterations the rotation number is estimated
-//! as `W = (θ_{T+M} − θ_T)/M` (docs/benchmarks.md, W2). The hot loop runs eight Ω values per
-//! AVX-512 vector (`wide::f64x8`), four vectors interleaved to hide latency, and rayon over K rows.
+//! as `W = (θ_{T+M} − θ_T)/M` (docs/benchmarks.md, W2). The hot loop iterates 32 Ω values side
+//! by side, written lane by lane so that the compiler vectorises across them (4 lanes on AVX2,
+//! 8 on AVX-512, the version chosen at run time), and rayon runs over K rows.
 //! `sin 2πθ` is evaluated on `r = θ − round(θ) ∈ [−½, ½]` folded to `t = min(|r|, ½ − |r|) ∈
 //! [0, ¼]` (using `sin 2π(½ − a) = sin 2πa`), by the odd polynomial `t·P(t²)` of degree 15 that
 //! interpolates `sin(2π√u)/√u` at the 8 Chebyshev nodes of `u ∈ [0, 1/16]`; its error is below
@@ -15,10 +16,10 @@
 use crate::map::{Lift, RotationOptions, rotation_number};
 use dgnn_core::error::{at_least, finite};
 use dgnn_core::{ParamError, ParamGuard, Progress, Valid};
+use multiversion::multiversion;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use wide::f64x8;
 
 /// An (Ω, K) grid as the user writes it (RON), before checking; [`ParamGuard::check`] turns
 /// it into the [`GridSpec`] that [`sine_grid`] and [`family_grid`] take.
@@ -169,66 +170,68 @@ const SIN2PI: [f64; 8] = [
     -0.6925067010720717,
 ];
 
-/// `sin 2πθ` for eight lifts at once, on the fractional part (see the module docs).
+/// `sin 2πθ` on the fractional part (see the module docs). Written lane by lane, and only
+/// with operations that every vector width performs exactly alike (rounding to even, `abs`,
+/// `min` of two non-NaN values, fused multiply-adds, sign flips), so the compiler's vectors of
+/// any width give the same bits.
 #[inline(always)]
-fn sin_two_pi(theta: f64x8) -> f64x8 {
+fn sin_two_pi(theta: f64) -> f64 {
     let r = theta - theta.round_ties_even();
     let a = r.abs();
-    let t = a.min(f64x8::splat(0.5) - a);
+    let t = a.min(0.5 - a);
     let u = t * t;
-    let mut p = f64x8::splat(SIN2PI[7]);
+    let mut p = SIN2PI[7];
     for &c in SIN2PI[..7].iter().rev() {
-        p = p.mul_add(u, f64x8::splat(c));
+        p = p.mul_add(u, c);
     }
-    (t * p).flip_signs(r)
+    // `t·P` with the sign of r flipped in (t ≥ 0).
+    f64::from_bits((t * p).to_bits() ^ (r.to_bits() & SIGN_BIT))
 }
 
-/// `sin 2πθ` for one value by the same polynomial as the vector kernel.
+/// The sign bit of an f64.
+const SIGN_BIT: u64 = 1 << 63;
+
+/// `sin 2πθ` for one value by the polynomial of the grid kernel.
 #[must_use]
 pub fn sin_two_pi_scalar(theta: f64) -> f64 {
-    sin_two_pi(f64x8::splat(theta)).to_array()[0]
+    sin_two_pi(theta)
 }
 
-/// Vectors interleaved per block: four independent dependency chains hide the FMA latency.
-const BLOCK: usize = 4;
+/// Ω values per block: 32 independent chains, enough to hide the FMA latency on vectors of 4 or
+/// 8 lanes.
+const BLOCK_LANES: usize = 32;
 
-/// Ω values per block: [`BLOCK`] vectors of eight lanes.
-const BLOCK_LANES: usize = 8 * BLOCK;
-
-/// Rotation numbers of one block of Ω values at one K (`k_over_tau = K/2π` in every lane): the W2 hot
-/// loop, `BLOCK` vectors iterated side by side.
+/// Rotation numbers of one block of Ω values at one K (`k_over_tau = K/2π`): the W2 hot loop,
+/// all chains of the block iterated side by side (the compiler vectorises across them).
 #[inline(always)]
 fn sine_block(
-    k_over_tau: f64x8,
-    omegas: &[f64; BLOCK_LANES],
+    k_over_tau: f64,
+    omega: &[f64; BLOCK_LANES],
     options: &RotationOptions,
 ) -> [f64; BLOCK_LANES] {
-    let omega: [f64x8; BLOCK] = std::array::from_fn(|b| {
-        f64x8::from(std::array::from_fn::<f64, 8, _>(|lane| omegas[8 * b + lane]))
-    });
-    let mut theta = [f64x8::ZERO; BLOCK];
-    let iterate = |theta: &mut [f64x8; BLOCK], count: usize| {
+    let mut theta = [0.0; BLOCK_LANES];
+    let iterate = |theta: &mut [f64; BLOCK_LANES], count: usize| {
         for _ in 0..count {
-            for b in 0..BLOCK {
-                theta[b] = theta[b] + omega[b] - k_over_tau * sin_two_pi(theta[b]);
+            for (t, &w) in theta.iter_mut().zip(omega) {
+                *t = *t + w - k_over_tau * sin_two_pi(*t);
             }
         }
     };
     iterate(&mut theta, options.transient);
     let start = theta;
     iterate(&mut theta, options.measured);
-    let inv = f64x8::splat(1.0 / options.measured as f64);
-    let per_vector: [[f64; 8]; BLOCK] =
-        std::array::from_fn(|b| ((theta[b] - start[b]) * inv).to_array());
-    std::array::from_fn(|i| per_vector[i / 8][i % 8])
+    let inv = 1.0 / options.measured as f64;
+    std::array::from_fn(|i| (theta[i] - start[i]) * inv)
 }
 
 /// One K row of the sine map grid, written into `out` (same length as `omegas`): whole blocks
 /// of [`BLOCK_LANES`] Ω values, then the last partial block padded with its final Ω (the
-/// padding lanes' results are dropped).
+/// padding lanes' results are dropped). Compiled also for AVX-512 and chosen at run time
+/// (`multiversion`); the bits are the same either way ([`sin_two_pi`]).
+#[multiversion(targets("x86_64+avx512f+avx512dq"))]
 fn sine_row(k: f64, omegas: &[f64], options: &RotationOptions, out: &mut [f64]) {
     assert_eq!(out.len(), omegas.len(), "a grid row holds one rotation number per Ω");
-    let k_over_tau = f64x8::splat(k / std::f64::consts::TAU);
+    let k_over_tau = k / std::f64::consts::TAU;
     let (blocks, rest) = omegas.as_chunks::<BLOCK_LANES>();
     let (out_blocks, out_rest) = out.as_chunks_mut::<BLOCK_LANES>();
     for (block, out_block) in blocks.iter().zip(out_blocks) {

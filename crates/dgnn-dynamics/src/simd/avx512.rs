@@ -1,24 +1,26 @@
-//! The f64 kernels on 512-bit vectors, chosen at run time on CPUs with AVX-512 F and DQ.
+//! The SIMD kernels on 512-bit vectors, chosen at run time on CPUs with AVX-512 F and DQ.
 //!
-//! The default build targets x86-64-v3 (AVX2 and FMA), where `wide`'s `f64x8` runs as two
-//! 256-bit halves. Where the CPU has AVX-512, [`hkb_block_f64`] and [`kuramoto_one`] run the
-//! same generic kernels on [`F64x8`] and [`U64x8`] instead, about twice as fast. These vectors
-//! port, operation for operation, what the kernels take from `wide` 1.7 on AVX2: `sin_cos` and
-//! `ln` as `wide` writes them after Agner Fog's vector class library (VCL 2, `vectormath_trig.h`
-//! and `vectormath_exp.h`), `round_int` with `as i64`'s saturation, and the lane sum in
+//! The default build targets x86-64-v3 (AVX2 and FMA), where `wide`'s `f64x8` and `f32x16` run
+//! as two 256-bit halves. Where the CPU has AVX-512, [`hkb_block_f64`], [`hkb_block_f32`] and
+//! [`kuramoto_one`] run the same generic kernels on [`F64x8`], [`F32x16`] and [`U64x8`] instead,
+//! about twice as fast. These vectors port, operation for operation, what the kernels take from
+//! `wide` 1.7 on AVX2: `sin_cos` and `ln` (f64 and f32) as `wide` writes them after Agner Fog's
+//! vector class library (VCL 2, `vectormath_trig.h` and `vectormath_exp.h`), `round_int` with
+//! `wide`'s saturation, and the lane sum in
 //! [`SumLanes::reduce_add`]'s fixed order. Every lane therefore sees the same IEEE operations
 //! in the same order (fused multiply-adds where `wide` fuses), and the two paths give the same
 //! bits, as the tests check on random and special inputs and on whole kernels.
 //!
 //! # Safety
 //! The intrinsics need AVX-512 F and DQ. The vector types are private to this module, and the
-//! only code that makes them runs inside [`hkb_block_f64`] and [`kuramoto_one`] after
+//! only code that makes them runs inside [`hkb_block_f64`], [`hkb_block_f32`] and
+//! [`kuramoto_one`] after
 //! [`available`] found both features, within functions compiled with them enabled.
 #![allow(unsafe_code)]
 // The coefficients are written as VCL and `wide` publish them, so that a reader can compare.
 #![allow(clippy::excessive_precision)]
 
-use super::hkb::{F64_VECTORS, HKB_BLOCK, HkbEnsembleParams, hkb_block};
+use super::hkb::{F32_VECTORS, F64_VECTORS, HKB_BLOCK, HkbEnsembleParams, hkb_block};
 use super::kuramoto::{KuramotoParams, KuramotoPoint, kuramoto_one as kuramoto_generic};
 use super::lanes::{GeneratorLanes, PhaseLanes, SumLanes, sum_in_fixed_order};
 use rand::Rng;
@@ -48,6 +50,24 @@ pub(super) fn hkb_block_f64<R: Rng + ?Sized>(
     available().then(|| unsafe { run(p, rng, snapshot_steps) })
 }
 
+/// [`hkb_block`] in f32 on 512-bit vectors, or `None` if this CPU lacks AVX-512.
+pub(super) fn hkb_block_f32<R: Rng + ?Sized>(
+    p: &HkbEnsembleParams,
+    rng: &mut R,
+    snapshot_steps: &[usize],
+) -> Option<Vec<[f64; HKB_BLOCK]>> {
+    #[target_feature(enable = "avx512f,avx512dq")]
+    fn run<R: Rng + ?Sized>(
+        p: &HkbEnsembleParams,
+        rng: &mut R,
+        snapshot_steps: &[usize],
+    ) -> Vec<[f64; HKB_BLOCK]> {
+        hkb_block::<F32x16, F32_VECTORS, R>(p, rng, snapshot_steps)
+    }
+    // SAFETY: the CPU has the features `run` is compiled for.
+    available().then(|| unsafe { run(p, rng, snapshot_steps) })
+}
+
 /// The Kuramoto kernel for one coupling on 512-bit vectors, or `None` if this CPU lacks
 /// AVX-512.
 pub(super) fn kuramoto_one(params: &KuramotoParams, k: f64) -> Option<KuramotoPoint> {
@@ -62,6 +82,10 @@ pub(super) fn kuramoto_one(params: &KuramotoParams, k: f64) -> Option<KuramotoPo
 /// Eight f64 lanes in one 512-bit register.
 #[derive(Debug, Clone, Copy)]
 struct F64x8(__m512d);
+
+/// Sixteen f32 lanes in one 512-bit register.
+#[derive(Debug, Clone, Copy)]
+struct F32x16(__m512);
 
 /// Eight u64 lanes in one 512-bit register.
 #[derive(Debug, Clone, Copy)]
@@ -84,6 +108,9 @@ macro_rules! binary_op {
 binary_op!(F64x8, Add, add, _mm512_add_pd);
 binary_op!(F64x8, Sub, sub, _mm512_sub_pd);
 binary_op!(F64x8, Mul, mul, _mm512_mul_pd);
+binary_op!(F32x16, Add, add, _mm512_add_ps);
+binary_op!(F32x16, Sub, sub, _mm512_sub_ps);
+binary_op!(F32x16, Mul, mul, _mm512_mul_ps);
 binary_op!(U64x8, Add, add, _mm512_add_epi64);
 binary_op!(U64x8, BitOr, bitor, _mm512_or_si512);
 binary_op!(U64x8, BitXor, bitxor, _mm512_xor_si512);
@@ -152,6 +179,54 @@ impl PhaseLanes for F64x8 {
     }
     fn store(self, out: &mut [f64]) {
         out.copy_from_slice(&to_array(self.0));
+    }
+}
+
+impl PhaseLanes for F32x16 {
+    const WIDTH: usize = 16;
+    type Bits = U64x8;
+    #[inline(always)]
+    fn splat(x: f64) -> Self {
+        // SAFETY: see the module docs.
+        Self(unsafe { _mm512_set1_ps(x as f32) })
+    }
+    #[inline(always)]
+    fn sin_cos(self) -> (Self, Self) {
+        // SAFETY: see the module docs.
+        let (s, c) = unsafe { sin_cos_f32(self.0) };
+        (Self(s), Self(c))
+    }
+    #[inline(always)]
+    fn mul_add(self, a: Self, b: Self) -> Self {
+        // SAFETY: see the module docs.
+        Self(unsafe { _mm512_fmadd_ps(self.0, a.0, b.0) })
+    }
+    #[inline(always)]
+    fn ln(self) -> Self {
+        // SAFETY: see the module docs.
+        Self(unsafe { ln_f32(self.0) })
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        // SAFETY: see the module docs.
+        Self(unsafe { _mm512_sqrt_ps(self.0) })
+    }
+    /// Sixteen uniforms from the 512 bits of one draw (lane `2k` from the low half of u64 lane
+    /// `k`, as `wide`'s cast).
+    #[inline(always)]
+    fn one_to_two(bits: U64x8) -> Self {
+        // SAFETY: see the module docs.
+        Self(unsafe {
+            _mm512_castsi512_ps(_mm512_or_si512(
+                _mm512_srli_epi32::<9>(bits.0),
+                _mm512_set1_epi32(0x3F80_0000),
+            ))
+        })
+    }
+    fn store(self, out: &mut [f64]) {
+        // SAFETY: same size, and every bit pattern is a valid array.
+        let lanes = unsafe { std::mem::transmute::<__m512, [f32; 16]>(self.0) };
+        out.copy_from_slice(&lanes.map(f64::from));
     }
 }
 
@@ -296,6 +371,148 @@ fn sin_cos(x: __m512d) -> (__m512d, __m512d) {
     )
 }
 
+/// `mask ? if_true : if_false`, lane by lane (f32).
+#[target_feature(enable = "avx512f,avx512dq")]
+#[inline]
+fn select_f32(mask: __mmask16, if_true: __m512, if_false: __m512) -> __m512 {
+    _mm512_mask_blend_ps(mask, if_false, if_true)
+}
+
+/// The f32 lanes whose value is neither infinite nor NaN (`wide`'s `is_finite`).
+#[target_feature(enable = "avx512f,avx512dq")]
+#[inline]
+fn is_finite_f32(x: __m512) -> __mmask16 {
+    let shifted_exponent = _mm512_set1_epi32(0xFF00_0000_u32 as i32);
+    let doubled = _mm512_slli_epi32::<1>(_mm512_castps_si512(x));
+    _mm512_cmpneq_epi32_mask(_mm512_and_si512(doubled, shifted_exponent), shifted_exponent)
+}
+
+/// Sine and cosine of every lane, as `wide`'s `f32x16::sin_cos` (VCL's `sincos_f`): the same
+/// reduction as [`sin_cos`] with the single-precision constants and polynomials.
+#[target_feature(enable = "avx512f,avx512dq")]
+#[inline]
+fn sin_cos_f32(x: __m512) -> (__m512, __m512) {
+    const SIN: [f32; 3] = [-1.6666654611E-1, 8.3321608736E-3, -1.9515295891E-4];
+    const COS: [f32; 3] = [4.166664568298827E-2, -1.388731625493765E-3, 2.443315711809948E-5];
+    const DP1: f32 = 0.78515625_f32 * 2.0;
+    const DP2: f32 = 2.4187564849853515625E-4_f32 * 2.0;
+    const DP3: f32 = 3.77489497744594108E-8_f32 * 2.0;
+    let splat = |v: f32| _mm512_set1_ps(v);
+    // `wide`'s polynomial_2!: c₀ + c₁x + c₂x².
+    let polynomial_2 = |x: __m512, c: [f32; 3]| {
+        _mm512_fmadd_ps(
+            _mm512_mul_ps(x, x),
+            splat(c[2]),
+            _mm512_fmadd_ps(x, splat(c[1]), splat(c[0])),
+        )
+    };
+    let bits = _mm512_castps_si512(x);
+    let xa = _mm512_castsi512_ps(_mm512_andnot_si512(_mm512_set1_epi32(i32::MIN), bits));
+    let y = _mm512_roundscale_ps::<{ _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC }>(
+        _mm512_mul_ps(xa, splat(2.0 / std::f32::consts::PI)),
+    );
+    // Round to int, NaN to 0 and values from 2³¹ up to i32::MAX (`wide`'s `round_int`).
+    let not_nan = _mm512_cmp_ps_mask::<_CMP_ORD_Q>(y, y);
+    let too_big = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(y, splat(2_147_483_648.0));
+    let q = _mm512_mask_mov_epi32(
+        _mm512_cvtps_epi32(_mm512_maskz_mov_ps(not_nan, y)),
+        too_big,
+        _mm512_set1_epi32(i32::MAX),
+    );
+    let reduced = _mm512_fnmadd_ps(
+        y,
+        splat(DP3),
+        _mm512_fnmadd_ps(y, splat(DP2), _mm512_fnmadd_ps(y, splat(DP1), xa)),
+    );
+    let x2 = _mm512_mul_ps(reduced, reduced);
+    let s =
+        _mm512_add_ps(_mm512_mul_ps(polynomial_2(x2, SIN), _mm512_mul_ps(reduced, x2)), reduced);
+    let c = _mm512_add_ps(
+        _mm512_mul_ps(polynomial_2(x2, COS), _mm512_mul_ps(x2, x2)),
+        _mm512_fnmadd_ps(splat(0.5), x2, splat(1.0)),
+    );
+    let one = _mm512_set1_epi32(1);
+    let swap = _mm512_test_epi32_mask(q, one);
+    let overflow = _mm512_cmpgt_epi32_mask(q, _mm512_set1_epi32(0x0200_0000)) & is_finite_f32(xa);
+    let s = select_f32(overflow, splat(0.0), s);
+    let c = select_f32(overflow, splat(1.0), c);
+    let sign_bit = _mm512_set1_epi32(i32::MIN);
+    let sign_sin = _mm512_and_si512(_mm512_xor_si512(_mm512_slli_epi32::<30>(q), bits), sign_bit);
+    let sin = _mm512_xor_si512(_mm512_castps_si512(select_f32(swap, c, s)), sign_sin);
+    let sign_cos =
+        _mm512_slli_epi32::<30>(_mm512_and_si512(_mm512_add_epi32(q, one), _mm512_set1_epi32(2)));
+    let cos = _mm512_xor_si512(_mm512_castps_si512(select_f32(swap, s, c)), sign_cos);
+    let finite = is_finite_f32(x);
+    (
+        select_f32(finite, _mm512_castsi512_ps(sin), splat(f32::NAN)),
+        select_f32(finite, _mm512_castsi512_ps(cos), splat(f32::NAN)),
+    )
+}
+
+/// Natural logarithm of every lane, as `wide`'s `f32x16::ln` (VCL's `log_f`): the mantissa
+/// scaled into [√½, √2), a polynomial of degree 8, and ln 2 in two parts.
+#[target_feature(enable = "avx512f,avx512dq")]
+#[inline]
+fn ln_f32(x1: __m512) -> __m512 {
+    const P: [f32; 9] = [
+        3.3333331174E-1,
+        -2.4999993993E-1,
+        2.0000714765E-1,
+        -1.6668057665E-1,
+        1.4249322787E-1,
+        -1.2420140846E-1,
+        1.1676998740E-1,
+        -1.1514610310E-1,
+        7.0376836292E-2,
+    ];
+    const LN2_HI: f32 = 0.693359375;
+    const LN2_LO: f32 = -2.12194440e-4;
+    const POW2_23: f32 = 8_388_608.0;
+    let splat = |v: f32| _mm512_set1_ps(v);
+    let bits = _mm512_castps_si512(x1);
+    let fraction = _mm512_castsi512_ps(_mm512_or_si512(
+        _mm512_and_si512(bits, _mm512_set1_epi32(0x007F_FFFF)),
+        _mm512_set1_epi32(0x3F00_0000),
+    ));
+    let biased =
+        _mm512_or_si512(_mm512_srli_epi32::<23>(bits), _mm512_set1_epi32(POW2_23.to_bits() as i32));
+    let exponent = _mm512_sub_ps(_mm512_castsi512_ps(biased), splat(POW2_23 + 127.0));
+    let upper = _mm512_cmp_ps_mask::<_CMP_GT_OQ>(fraction, splat(std::f32::consts::SQRT_2 * 0.5));
+    let x = select_f32(upper, fraction, _mm512_add_ps(fraction, fraction));
+    let fe = select_f32(upper, _mm512_add_ps(exponent, splat(1.0)), exponent);
+    let x = _mm512_sub_ps(x, splat(1.0));
+    // `wide`'s polynomial_8!.
+    let c = P.map(splat);
+    let x2 = _mm512_mul_ps(x, x);
+    let x4 = _mm512_mul_ps(x2, x2);
+    let x8 = _mm512_mul_ps(x4, x4);
+    let res = _mm512_fmadd_ps(
+        x4,
+        _mm512_fmadd_ps(x2, _mm512_fmadd_ps(c[7], x, c[6]), _mm512_fmadd_ps(x, c[5], c[4])),
+        _mm512_fmadd_ps(
+            x8,
+            c[8],
+            _mm512_fmadd_ps(x2, _mm512_fmadd_ps(x, c[3], c[2]), _mm512_fmadd_ps(x, c[1], c[0])),
+        ),
+    );
+    let res = _mm512_mul_ps(_mm512_mul_ps(x2, x), res);
+    let res = _mm512_fmadd_ps(fe, splat(LN2_LO), res);
+    let res = _mm512_add_ps(res, _mm512_fnmadd_ps(x2, splat(0.5), x));
+    let res = _mm512_fmadd_ps(fe, splat(LN2_HI), res);
+    let finite = is_finite_f32(x1);
+    let underflow = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(x1, splat(f32::MIN_POSITIVE));
+    if (!finite | underflow) == 0 {
+        return res;
+    }
+    let nan_log = _mm512_castsi512_ps(_mm512_set1_epi32(0x7FC0_0101));
+    let zero_or_subnormal = _mm512_testn_epi32_mask(bits, _mm512_set1_epi32(0x7F80_0000));
+    let negative = _mm512_test_epi32_mask(bits, _mm512_set1_epi32(i32::MIN));
+    let res = select_f32(underflow, nan_log, res);
+    let res = select_f32(zero_or_subnormal, splat(f32::NEG_INFINITY), res);
+    let res = select_f32(!finite, x1, res);
+    select_f32(!finite & negative, nan_log, res)
+}
+
 /// Natural logarithm of every lane, as `wide`'s `f64x8::ln` (VCL's `log`): the mantissa
 /// scaled into [√½, √2), a rational minimax approximation, and ln 2 in two parts (fdlibm's).
 #[target_feature(enable = "avx512f,avx512dq")]
@@ -362,7 +579,7 @@ mod tests {
     use crate::simd::kuramoto::kuramoto_one as kuramoto_wide;
     use dgnn_core::Seed;
     use proptest::prelude::*;
-    use wide::f64x8;
+    use wide::{f32x16, f64x8};
 
     fn skip() -> bool {
         let skip = !available();
@@ -392,6 +609,23 @@ mod tests {
             (s, c, ln(avx_x.0))
         };
         (from_wide, [avx_bits(s), avx_bits(c), avx_bits(l)])
+    }
+
+    /// `sin_cos` and `ln` of `lanes` on both f32 paths, as bits.
+    fn both_paths_f32(lanes: [f32; 16]) -> ([[u32; 16]; 3], [[u32; 16]; 3]) {
+        let bits = |x: [f32; 16]| x.map(f32::to_bits);
+        let wide_x = f32x16::from(lanes);
+        let (s, c) = wide_x.sin_cos();
+        let from_wide = [bits(s.to_array()), bits(c.to_array()), bits(wide_x.ln().to_array())];
+        // SAFETY: same size, and every bit pattern is a valid vector; the callers check
+        // `available()` before the intrinsics run.
+        let (s, c, l) = unsafe {
+            let x = std::mem::transmute::<[f32; 16], __m512>(lanes);
+            let (s, c) = sin_cos_f32(x);
+            (s, c, ln_f32(x))
+        };
+        let avx = |x: __m512| bits(unsafe { std::mem::transmute::<__m512, [f32; 16]>(x) });
+        (from_wide, [avx(s), avx(c), avx(l)])
     }
 
     #[test]
@@ -428,6 +662,15 @@ mod tests {
             let (from_wide, from_avx) = both_paths(lanes);
             assert_eq!(from_wide, from_avx, "inputs {lanes:?}");
         }
+        // The same in f32, with f32's overflow point (q beyond 2²⁵) and subnormals.
+        let mut lanes = [0.5f32; 16];
+        for (lane, &x) in lanes.iter_mut().zip(&specials) {
+            *lane = x as f32;
+        }
+        lanes[14] = 6e7;
+        lanes[15] = 1e-40;
+        let (from_wide, from_avx) = both_paths_f32(lanes);
+        assert_eq!(from_wide, from_avx, "inputs {lanes:?}");
     }
 
     proptest! {
@@ -435,6 +678,14 @@ mod tests {
         fn any_bit_pattern_gives_the_same_bits_as_wide(words in any::<[u64; 8]>()) {
             if !skip() {
                 let (from_wide, from_avx) = both_paths(words.map(f64::from_bits));
+                prop_assert_eq!(from_wide, from_avx);
+            }
+        }
+
+        #[test]
+        fn any_f32_bit_pattern_gives_the_same_bits_as_wide(words in any::<[u32; 16]>()) {
+            if !skip() {
+                let (from_wide, from_avx) = both_paths_f32(words.map(f32::from_bits));
                 prop_assert_eq!(from_wide, from_avx);
             }
         }
@@ -472,6 +723,13 @@ mod tests {
             let from_avx = hkb_block_f64(&p, &mut rng, &snapshots).expect("checked above");
             for (w, v) in from_wide.iter().zip(&from_avx) {
                 assert_eq!(w.map(f64::to_bits), v.map(f64::to_bits), "case {k}");
+            }
+            let mut rng = Seed(7).stream("test/avx512", &[k as u64]);
+            let from_wide = hkb_block::<f32x16, F32_VECTORS, _>(&p, &mut rng, &snapshots);
+            let mut rng = Seed(7).stream("test/avx512", &[k as u64]);
+            let from_avx = hkb_block_f32(&p, &mut rng, &snapshots).expect("checked above");
+            for (w, v) in from_wide.iter().zip(&from_avx) {
+                assert_eq!(w.map(f64::to_bits), v.map(f64::to_bits), "f32 case {k}");
             }
         }
     }

@@ -27,10 +27,10 @@
 //! value, each stage fused into one pass (`sin_cos`, the next stage's state and the sums for
 //! `Z`), lane sums reduced in a fixed order. It draws no random numbers.
 //!
-//! *Vector width.* The default build targets x86-64-v3 (AVX2), where an `f64x8` is two 256-bit
-//! halves. On a CPU with AVX-512 F and DQ the two f64 kernels switch at run time to 512-bit
+//! *Vector width.* The default build targets x86-64-v3 (AVX2), where an `f64x8` or `f32x16` is
+//! two 256-bit halves. On a CPU with AVX-512 F and DQ the kernels switch at run time to 512-bit
 //! vectors that port `wide`'s operations one for one, so they give the same bits on every CPU
-//! (about 2.2–2.5× faster where AVX-512 exists). The f32 HKB kernel always runs on `wide`.
+//! (about 2–2.5× faster where AVX-512 exists).
 
 #[cfg(target_arch = "x86_64")]
 mod avx512;
