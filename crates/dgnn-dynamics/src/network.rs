@@ -270,7 +270,7 @@ impl VectorField for PhaseNetwork {
 
 /// `Σ_j w_j (a sin Δ_j + 2b sin 2Δ_j)` with `Δ_j = θ_j − θ_i`, from `sin θ`, `cos θ` by the
 /// angle-difference formulas (`sin 2Δ = 2 sin Δ cos Δ`), eight lanes at a time with the lane sums
-/// reduced in a fixed order (deterministic for any thread count).
+/// reduced in one fixed order (the same bits for any thread count, build target and CPU).
 fn dense_row(w: &[f64], sin: &[f64], cos: &[f64], si: f64, ci: f64, a: f64, b: f64) -> f64 {
     let (si8, ci8) = (f64x8::splat(si), f64x8::splat(ci));
     let (a8, b4) = (f64x8::splat(a), f64x8::splat(4.0 * b));
@@ -285,7 +285,7 @@ fn dense_row(w: &[f64], sin: &[f64], cos: &[f64], si: f64, ci: f64, a: f64, b: f
         let cd = cj * ci8 + sj * si8;
         lanes = (f64x8::from(wk) * sd).mul_add(b4.mul_add(cd, a8), lanes);
     }
-    let mut total = lanes.reduce_add();
+    let mut total = crate::simd::sum_in_fixed_order(lanes.to_array());
     for j in 8 * w8.len()..w.len() {
         let sd = sin[j] * ci - cos[j] * si;
         let cd = cos[j] * ci + sin[j] * si;

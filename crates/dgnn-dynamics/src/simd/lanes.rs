@@ -102,7 +102,7 @@ pub(super) trait SumLanes: PhaseLanes {
 
 /// `((x₀ + x₂) + (x₁ + x₃)) + ((x₄ + x₆) + (x₅ + x₇))`: [`SumLanes::reduce_add`]'s order.
 #[inline(always)]
-pub(super) fn sum_in_fixed_order(x: [f64; 8]) -> f64 {
+pub(crate) fn sum_in_fixed_order(x: [f64; 8]) -> f64 {
     ((x[0] + x[2]) + (x[1] + x[3])) + ((x[4] + x[6]) + (x[5] + x[7]))
 }
 

@@ -42,3 +42,4 @@ pub use hkb::{
     HKB_BLOCK, HkbEnsembleParams, Precision, hkb_ensemble_final_phases, hkb_ensemble_snapshots,
 };
 pub use kuramoto::{KuramotoParams, KuramotoPoint, kuramoto_mean_field};
+pub(crate) use lanes::sum_in_fixed_order;
