@@ -1,8 +1,7 @@
 //! The SIMD kernels on 512-bit vectors, chosen at run time on CPUs with AVX-512 F and DQ.
 //!
 //! The default build targets x86-64-v3 (AVX2 and FMA), where `wide`'s `f64x8` and `f32x16` run
-//! as two 256-bit halves. Where the CPU has AVX-512, [`hkb_block_f64`], [`hkb_block_f32`] and
-//! [`kuramoto_one`] run the same generic kernels on [`F64x8`], [`F32x16`] and [`U64x8`] instead,
+//! as two 256-bit halves. Where the CPU has AVX-512, [`hkb_block_512`] and [`kuramoto_one`] run the same generic kernels on [`F64x8`], [`F32x16`] and [`U64x8`] instead,
 //! about twice as fast. These vectors port, operation for operation, what the kernels take from
 //! `wide` 1.7 on AVX2: `sin_cos` and `ln` (f64 and f32) as `wide` writes them after Agner Fog's
 //! vector class library (VCL 2, `vectormath_trig.h` and `vectormath_exp.h`), `round_int` with
@@ -13,14 +12,13 @@
 //!
 //! # Safety
 //! The intrinsics need AVX-512 F and DQ. The vector types are private to this module, and the
-//! only code that makes them runs inside [`hkb_block_f64`], [`hkb_block_f32`] and
-//! [`kuramoto_one`] after
+//! only code that makes them runs inside [`hkb_block_512`] and [`kuramoto_one`] after
 //! [`available`] found both features, within functions compiled with them enabled.
 #![allow(unsafe_code)]
 // The coefficients are written as VCL and `wide` publish them, so that a reader can compare.
 #![allow(clippy::excessive_precision)]
 
-use super::hkb::{F32_VECTORS, F64_VECTORS, HKB_BLOCK, HkbEnsembleParams, hkb_block};
+use super::hkb::{F32_VECTORS, F64_VECTORS, HKB_BLOCK, HkbEnsembleParams, Precision, hkb_block};
 use super::kuramoto::{KuramotoParams, KuramotoPoint, kuramoto_one as kuramoto_generic};
 use super::lanes::{GeneratorLanes, PhaseLanes, SumLanes, sum_in_fixed_order};
 use rand::Rng;
@@ -32,40 +30,27 @@ pub(super) fn available() -> bool {
     is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512dq")
 }
 
-/// [`hkb_block`] in f64 on 512-bit vectors, or `None` if this CPU lacks AVX-512.
-pub(super) fn hkb_block_f64<R: Rng + ?Sized>(
+/// [`hkb_block`] on 512-bit vectors in `precision`, or `None` if this CPU lacks AVX-512.
+pub(super) fn hkb_block_512<R: Rng + ?Sized>(
     p: &HkbEnsembleParams,
+    precision: Precision,
     rng: &mut R,
     snapshot_steps: &[usize],
 ) -> Option<Vec<[f64; HKB_BLOCK]>> {
     #[target_feature(enable = "avx512f,avx512dq")]
     fn run<R: Rng + ?Sized>(
         p: &HkbEnsembleParams,
+        precision: Precision,
         rng: &mut R,
         snapshot_steps: &[usize],
     ) -> Vec<[f64; HKB_BLOCK]> {
-        hkb_block::<F64x8, F64_VECTORS, R>(p, rng, snapshot_steps)
+        match precision {
+            Precision::F64 => hkb_block::<F64x8, F64_VECTORS, R>(p, rng, snapshot_steps),
+            Precision::F32 => hkb_block::<F32x16, F32_VECTORS, R>(p, rng, snapshot_steps),
+        }
     }
     // SAFETY: the CPU has the features `run` is compiled for.
-    available().then(|| unsafe { run(p, rng, snapshot_steps) })
-}
-
-/// [`hkb_block`] in f32 on 512-bit vectors, or `None` if this CPU lacks AVX-512.
-pub(super) fn hkb_block_f32<R: Rng + ?Sized>(
-    p: &HkbEnsembleParams,
-    rng: &mut R,
-    snapshot_steps: &[usize],
-) -> Option<Vec<[f64; HKB_BLOCK]>> {
-    #[target_feature(enable = "avx512f,avx512dq")]
-    fn run<R: Rng + ?Sized>(
-        p: &HkbEnsembleParams,
-        rng: &mut R,
-        snapshot_steps: &[usize],
-    ) -> Vec<[f64; HKB_BLOCK]> {
-        hkb_block::<F32x16, F32_VECTORS, R>(p, rng, snapshot_steps)
-    }
-    // SAFETY: the CPU has the features `run` is compiled for.
-    available().then(|| unsafe { run(p, rng, snapshot_steps) })
+    available().then(|| unsafe { run(p, precision, rng, snapshot_steps) })
 }
 
 /// The Kuramoto kernel for one coupling on 512-bit vectors, or `None` if this CPU lacks
@@ -720,14 +705,16 @@ mod tests {
             let mut rng = Seed(7).stream("test/avx512", &[k as u64]);
             let from_wide = hkb_block::<f64x8, F64_VECTORS, _>(&p, &mut rng, &snapshots);
             let mut rng = Seed(7).stream("test/avx512", &[k as u64]);
-            let from_avx = hkb_block_f64(&p, &mut rng, &snapshots).expect("checked above");
+            let from_avx =
+                hkb_block_512(&p, Precision::F64, &mut rng, &snapshots).expect("checked above");
             for (w, v) in from_wide.iter().zip(&from_avx) {
                 assert_eq!(w.map(f64::to_bits), v.map(f64::to_bits), "case {k}");
             }
             let mut rng = Seed(7).stream("test/avx512", &[k as u64]);
             let from_wide = hkb_block::<f32x16, F32_VECTORS, _>(&p, &mut rng, &snapshots);
             let mut rng = Seed(7).stream("test/avx512", &[k as u64]);
-            let from_avx = hkb_block_f32(&p, &mut rng, &snapshots).expect("checked above");
+            let from_avx =
+                hkb_block_512(&p, Precision::F32, &mut rng, &snapshots).expect("checked above");
             for (w, v) in from_wide.iter().zip(&from_avx) {
                 assert_eq!(w.map(f64::to_bits), v.map(f64::to_bits), "f32 case {k}");
             }

@@ -112,10 +112,7 @@ fn run_blocks(
         .into_par_iter()
         .map(|block| {
             let mut rng = seed.stream(TRAJECTORY_STREAM, &[block as u64]);
-            let out = match precision {
-                Precision::F64 => hkb_block_f64(p, &mut rng, snapshot_steps),
-                Precision::F32 => hkb_block_f32(p, &mut rng, snapshot_steps),
-            };
+            let out = hkb_block_widest(p, precision, &mut rng, snapshot_steps);
             progress.advance((HKB_BLOCK.min(p.trajectories - block * HKB_BLOCK)) as u64);
             out
         })
@@ -140,32 +137,22 @@ pub(super) const F64_VECTORS: usize = HKB_BLOCK / 8;
 /// f32 vectors per block.
 pub(super) const F32_VECTORS: usize = HKB_BLOCK / 16;
 
-/// One f32 block on the widest vectors this CPU has: 512-bit where it has AVX-512, `wide`'s
-/// `f32x16` otherwise. Both give the same bits ([`super::avx512`]).
-fn hkb_block_f32<R: Rng + ?Sized>(
+/// One block on the widest vectors this CPU has: 512-bit where it has AVX-512, `wide`'s
+/// `f64x8` or `f32x16` otherwise. Both give the same bits ([`super::avx512`]).
+fn hkb_block_widest<R: Rng + ?Sized>(
     p: &HkbEnsembleParams,
+    precision: Precision,
     rng: &mut R,
     snapshot_steps: &[usize],
 ) -> Vec<[f64; HKB_BLOCK]> {
     #[cfg(target_arch = "x86_64")]
-    if let Some(out) = super::avx512::hkb_block_f32(p, rng, snapshot_steps) {
+    if let Some(out) = super::avx512::hkb_block_512(p, precision, rng, snapshot_steps) {
         return out;
     }
-    hkb_block::<f32x16, F32_VECTORS, _>(p, rng, snapshot_steps)
-}
-
-/// One f64 block on the widest vectors this CPU has: 512-bit where it has AVX-512, `wide`'s
-/// `f64x8` otherwise. Both give the same bits ([`super::avx512`]).
-fn hkb_block_f64<R: Rng + ?Sized>(
-    p: &HkbEnsembleParams,
-    rng: &mut R,
-    snapshot_steps: &[usize],
-) -> Vec<[f64; HKB_BLOCK]> {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(out) = super::avx512::hkb_block_f64(p, rng, snapshot_steps) {
-        return out;
+    match precision {
+        Precision::F64 => hkb_block::<f64x8, F64_VECTORS, _>(p, rng, snapshot_steps),
+        Precision::F32 => hkb_block::<f32x16, F32_VECTORS, _>(p, rng, snapshot_steps),
     }
-    hkb_block::<f64x8, F64_VECTORS, _>(p, rng, snapshot_steps)
 }
 
 /// Which steps of a block's pairs of steps are recorded: the sorted distinct snapshot steps
