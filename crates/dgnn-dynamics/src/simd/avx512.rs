@@ -1,14 +1,15 @@
 //! The SIMD kernels on 512-bit vectors, chosen at run time on CPUs with AVX-512 F and DQ.
 //!
 //! The default build targets x86-64-v3 (AVX2 and FMA), where `wide`'s `f64x8` and `f32x16` run
-//! as two 256-bit halves. Where the CPU has AVX-512, [`hkb_block_512`] and [`kuramoto_one`] run the same generic kernels on [`F64x8`], [`F32x16`] and [`U64x8`] instead,
-//! about twice as fast. These vectors port, operation for operation, what the kernels take from
-//! `wide` 1.7 on AVX2: `sin_cos` and `ln` (f64 and f32) as `wide` writes them after Agner Fog's
-//! vector class library (VCL 2, `vectormath_trig.h` and `vectormath_exp.h`), `round_int` with
-//! `wide`'s saturation, and the lane sum in
-//! [`SumLanes::reduce_add`]'s fixed order. Every lane therefore sees the same IEEE operations
-//! in the same order (fused multiply-adds where `wide` fuses), and the two paths give the same
-//! bits, as the tests check on random and special inputs and on whole kernels.
+//! as two 256-bit halves. Where the CPU has AVX-512, [`hkb_block_512`] and [`kuramoto_one`] run
+//! the same generic kernels on [`F64x8`], [`F32x16`] and [`U64x8`] instead, about twice as
+//! fast. These vectors port, operation for operation, what the kernels take from `wide` 1.7 on
+//! AVX2: `sin_cos` and `ln` (f64 and f32) as `wide` writes them after Agner Fog's vector class
+//! library (VCL 2, `vectormath_trig.h` and `vectormath_exp.h`), `round_int` with `wide`'s
+//! saturation, and the lane sum in [`SumLanes::reduce_add`]'s fixed order. Every lane therefore
+//! sees the same IEEE operations in the same order (fused multiply-adds where `wide` fuses), and
+//! the two paths give the same bits, as the tests check on random and special inputs and on
+//! whole kernels.
 //!
 //! # Safety
 //! The intrinsics need AVX-512 F and DQ. The vector types are private to this module, and the
