@@ -223,14 +223,8 @@ impl Adam {
         for (l, layer) in net.layers.iter_mut().enumerate() {
             let (m, v) = (&mut self.m_w[l], &mut self.v_w[l]);
             adam_update(&mut layer.weights, &grads.w[l], m, v, l2_over_b, lr_t);
-            adam_update(
-                &mut layer.bias,
-                &grads.b[l],
-                &mut self.m_b[l],
-                &mut self.v_b[l],
-                0.0,
-                lr_t,
-            );
+            let (m, v) = (&mut self.m_b[l], &mut self.v_b[l]);
+            adam_update(&mut layer.bias, &grads.b[l], m, v, 0.0, lr_t);
         }
     }
 }

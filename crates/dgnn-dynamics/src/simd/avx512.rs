@@ -1,8 +1,8 @@
 //! The SIMD kernels on 512-bit vectors, chosen at run time on CPUs with AVX-512 F and DQ.
 //!
 //! The default build targets x86-64-v3 (AVX2 and FMA), where `wide`'s `f64x8` and `f32x16` run
-//! as two 256-bit halves. Where the CPU has AVX-512, [`hkb_block_512`] and [`kuramoto_one`] run
-//! the same generic kernels on [`F64x8`], [`F32x16`] and [`U64x8`] instead, about twice as
+//! as two 256-bit halves. Where the CPU has AVX-512, [`hkb_block_512`] and [`kuramoto_one_512`]
+//! run the same generic kernels on [`F64x8`], [`F32x16`] and [`U64x8`] instead, about twice as
 //! fast. These vectors port, operation for operation, what the kernels take from `wide` 1.7 on
 //! AVX2: `sin_cos` and `ln` (f64 and f32) as `wide` writes them after Agner Fog's vector class
 //! library (VCL 2, `vectormath_trig.h` and `vectormath_exp.h`), `round_int` with `wide`'s
@@ -13,14 +13,14 @@
 //!
 //! # Safety
 //! The intrinsics need AVX-512 F and DQ. The vector types are private to this module, and the
-//! only code that makes them runs inside [`hkb_block_512`] and [`kuramoto_one`] after
+//! only code that makes them runs inside [`hkb_block_512`] and [`kuramoto_one_512`] after
 //! [`available`] found both features, within functions compiled with them enabled.
 #![allow(unsafe_code)]
 // The coefficients are written as VCL and `wide` publish them, so that a reader can compare.
 #![allow(clippy::excessive_precision)]
 
 use super::hkb::{F32_VECTORS, F64_VECTORS, HKB_BLOCK, HkbEnsembleParams, Precision, hkb_block};
-use super::kuramoto::{KuramotoParams, KuramotoPoint, kuramoto_one as kuramoto_generic};
+use super::kuramoto::{KuramotoParams, KuramotoPoint, kuramoto_one};
 use super::lanes::{GeneratorLanes, PhaseLanes, SumLanes, sum_in_fixed_order};
 use rand::Rng;
 use std::arch::x86_64::*;
@@ -56,10 +56,10 @@ pub(super) fn hkb_block_512<R: Rng + ?Sized>(
 
 /// The Kuramoto kernel for one coupling on 512-bit vectors, or `None` if this CPU lacks
 /// AVX-512.
-pub(super) fn kuramoto_one(params: &KuramotoParams, k: f64) -> Option<KuramotoPoint> {
+pub(super) fn kuramoto_one_512(params: &KuramotoParams, k: f64) -> Option<KuramotoPoint> {
     #[target_feature(enable = "avx512f,avx512dq")]
     fn run(params: &KuramotoParams, k: f64) -> KuramotoPoint {
-        kuramoto_generic::<F64x8>(params, k)
+        kuramoto_one::<F64x8>(params, k)
     }
     // SAFETY: the CPU has the features `run` is compiled for.
     available().then(|| unsafe { run(params, k) })
@@ -562,7 +562,6 @@ fn ln(x1: __m512d) -> __m512d {
 mod tests {
     //! On a CPU without AVX-512 these tests have nothing to compare and say so.
     use super::*;
-    use crate::simd::kuramoto::kuramoto_one as kuramoto_wide;
     use dgnn_core::Seed;
     use proptest::prelude::*;
     use wide::{f32x16, f64x8};
@@ -738,8 +737,8 @@ mod tests {
             average: 100,
         };
         for &k in &params.couplings {
-            let from_wide = kuramoto_wide::<f64x8>(&params, k);
-            let from_avx = kuramoto_one(&params, k).expect("checked above");
+            let from_wide = kuramoto_one::<f64x8>(&params, k);
+            let from_avx = kuramoto_one_512(&params, k).expect("checked above");
             assert_eq!(from_wide.r_mean.to_bits(), from_avx.r_mean.to_bits(), "K = {k}");
             let series =
                 |p: &KuramotoPoint| p.r_series.iter().map(|r| r.to_bits()).collect::<Vec<_>>();

@@ -88,7 +88,7 @@ pub fn kuramoto_mean_field(
         .couplings
         .par_iter()
         .map(|&k| {
-            let point = kuramoto_dispatch(params, k);
+            let point = kuramoto_widest(params, k);
             progress.advance(1);
             point
         })
@@ -120,9 +120,9 @@ impl<L: SumLanes> Lanes<L> {
 
 /// One coupling on the widest vectors this CPU has: 512-bit where it has AVX-512, `wide`'s
 /// `f64x8` otherwise. Both give the same bits ([`super::avx512`]).
-fn kuramoto_dispatch(params: &KuramotoParams, k: f64) -> KuramotoPoint {
+fn kuramoto_widest(params: &KuramotoParams, k: f64) -> KuramotoPoint {
     #[cfg(target_arch = "x86_64")]
-    if let Some(point) = super::avx512::kuramoto_one(params, k) {
+    if let Some(point) = super::avx512::kuramoto_one_512(params, k) {
         return point;
     }
     kuramoto_one::<f64x8>(params, k)

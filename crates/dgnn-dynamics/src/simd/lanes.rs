@@ -95,8 +95,9 @@ pub(super) trait PhaseLanes:
 pub(super) trait SumLanes: PhaseLanes {
     /// The vector of `chunk` (at most `WIDTH` values), the rest of the lanes 0.
     fn pack(chunk: &[f64]) -> Self;
-    /// The sum of the lanes in one fixed order, `((x₀ + x₂) + (x₁ + x₃)) + ((x₄ + x₆) + (x₅ + x₇))`
-    /// (`wide`'s on AVX2), so that every build and CPU gives the same bits.
+    /// The sum of the lanes in one fixed order (`wide`'s on AVX2),
+    /// `((x₀ + x₂) + (x₁ + x₃)) + ((x₄ + x₆) + (x₅ + x₇))`, so that every build and CPU gives the
+    /// same bits.
     fn reduce_add(self) -> f64;
 }
 
