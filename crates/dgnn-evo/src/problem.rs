@@ -227,6 +227,16 @@ pub trait Problem: Sync {
         context: &EvalContext,
     ) -> Result<Evaluation, EvaluationError>;
 
+    /// A relative estimate of the time [`Problem::evaluate`] takes on `genome` in `context`, used
+    /// only to schedule a stage: evaluators start the costliest evaluations first, so that a long
+    /// one does not run alone at the end of the stage while the other workers wait
+    /// ([`crate::evaluator::costliest_first`]). It never changes a result. The default is the
+    /// same cost for every genome, which keeps the stage's order.
+    fn cost_hint(&self, genome: &Self::Genome, context: &EvalContext) -> f64 {
+        let _ = (genome, context);
+        1.0
+    }
+
     /// Evaluates a batch of distinct genomes (the cache misses of one generation, in a fixed
     /// order); must return one result per genome, in order.
     ///

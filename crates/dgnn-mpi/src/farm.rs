@@ -8,7 +8,8 @@
 //! time one of its evaluations ends. Evaluations differ in cost by orders of magnitude (a small
 //! network at low fidelity against a large one at full fidelity), so this hand-out by demand
 //! keeps every thread busy until the stage runs dry, where a fixed split would leave ranks idle
-//! behind the slowest.
+//! behind the slowest. The positions go out costliest first by [`dgnn_evo::Problem::cost_hint`]
+//! ([`dgnn_evo::evaluator::schedule`]), so a long evaluation does not start last.
 //!
 //! Results come back keyed by position and are returned in order, and every evaluation is
 //! `problem.evaluate(genome, context)` wherever it ran: the engine sees exactly what the local
@@ -19,6 +20,7 @@
 use crate::error::MpiError;
 use crate::tasks::{Crew, HandOut, Traffic, serve_tasks};
 use crate::transport::Transport;
+use dgnn_evo::evaluator::schedule;
 use dgnn_evo::{EvalContext, Evaluation, EvaluationError, Evaluator, Problem};
 use serde::{Deserialize, Serialize};
 use std::panic::AssertUnwindSafe;
@@ -138,10 +140,12 @@ impl<P: Problem, T: Transport + ?Sized> Evaluator<P> for Farm<'_, T> {
         let started = Instant::now();
         let results: Vec<Mutex<Option<Result<Evaluation, String>>>> =
             genomes.iter().map(|_| Mutex::new(None)).collect();
-        let local = |position: usize| evaluate_caught(problem, genomes[position], context);
-        let task = |position: usize| (*context, genomes[position].clone());
-        let done = |position: usize, result: Result<Evaluation, String>, _rank: usize| {
-            if let Ok(mut slot) = results[position].lock() {
+        // Hand-out position k is genome order[k]: the costliest evaluations go out first.
+        let order = schedule(problem, genomes, context);
+        let local = |k: usize| evaluate_caught(problem, genomes[order[k]], context);
+        let task = |k: usize| (*context, genomes[order[k]].clone());
+        let done = |k: usize, result: Result<Evaluation, String>, _rank: usize| {
+            if let Ok(mut slot) = results[order[k]].lock() {
                 *slot = Some(result);
             }
         };

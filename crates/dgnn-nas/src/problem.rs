@@ -324,6 +324,13 @@ impl dgnn_evo::Problem for DgnnProblem<'_> {
         Ok(self.evaluation_at(&m, context.generation))
     }
 
+    /// [`presentation_cost`] of the genome's network: only used to start the costliest
+    /// trainings of a stage first.
+    fn cost_hint(&self, genome: &DgnnGenome, _context: &EvalContext) -> f64 {
+        let data = &self.estimator.splits().train;
+        presentation_cost(&genome.0, data.n_features(), data.n_classes())
+    }
+
     /// Two bits: the glial supply has declined (`estimation.supply_decline`), and the
     /// generation is a quiet one of a sleep–wake search (its networks are consolidated).
     fn regime(&self, generation: u64) -> u64 {
@@ -369,5 +376,43 @@ impl dgnn_evo::Problem for DgnnProblem<'_> {
             results[i] = result;
         }
         results
+    }
+}
+
+/// The multiply-adds of one presentation of a sample to a network of `arch` with `features`
+/// inputs and `classes` outputs, a proxy for its training time within a stage: Σ over layers of
+/// inputs × outputs (doubled for the stacked inputs of astrocyte-modulated layers) plus one per
+/// unit, times the astrocyte iterations.
+fn presentation_cost(arch: &dgnn_glia::Architecture, features: usize, classes: usize) -> f64 {
+    let widths: Vec<usize> = std::iter::once(features)
+        .chain(arch.regions.iter().map(|r| r.neurons))
+        .chain(std::iter::once(classes))
+        .collect();
+    let modulated = arch.astrocytes.is_some();
+    let products: usize = widths
+        .windows(2)
+        .enumerate()
+        .map(|(l, w)| w[0] * w[1] * if l > 0 && modulated { 2 } else { 1 })
+        .sum();
+    let units: usize = widths[1..].iter().sum();
+    let iterations = arch.astrocytes.as_ref().map_or(1, |rule| rule.iterations);
+    ((products + units) * iterations) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dgnn_glia::{Architecture, AstrocyteRule};
+
+    #[test]
+    fn presentation_cost_counts_the_products_units_and_iterations() {
+        // 4 inputs → 3 → 2 → 3 classes: 4·3 + 3·2 + 2·3 = 24 products and 3 + 2 + 3 = 8 units.
+        let plain = Architecture::plain(&[3, 2]);
+        assert_eq!(presentation_cost(&plain, 4, 3).to_bits(), 32f64.to_bits());
+        // With the astrocyte rule (k iterations), the layers after the first read stacked
+        // inputs: 4·3 + 2·(3·2) + 2·(2·3) = 36 products, (36 + 8)·k.
+        let rule = AstrocyteRule { iterations: 4, ..AstrocyteRule::default() };
+        let modulated = Architecture { astrocytes: Some(rule), ..plain };
+        assert_eq!(presentation_cost(&modulated, 4, 3).to_bits(), 176f64.to_bits());
     }
 }
