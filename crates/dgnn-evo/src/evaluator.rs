@@ -10,8 +10,9 @@
 //! results keyed by position.
 //!
 //! The default, [`LocalEvaluator`], runs a stage in this process on rayon's threads, one work
-//! item per genome, costliest first by [`Problem::cost_hint`] ([`costliest_first`]). Another evaluator — one that sends a stage's genomes to the ranks of an MPI job and
-//! gathers the results by index, for example — plugs in with
+//! item per genome, costliest first by [`Problem::cost_hint`] ([`costliest_first`]). Another
+//! evaluator — one that sends a stage's genomes to the ranks of an MPI job and gathers the
+//! results by index, for example — plugs in with
 //! [`Executor::evaluator`](crate::Executor::evaluator) without the algorithm, the executor or the
 //! problem seeing how it works: genomes are `Serialize + DeserializeOwned`, and so is the
 //! [`EvalContext`] a remote evaluation needs, and each evaluation is

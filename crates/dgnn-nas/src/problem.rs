@@ -22,7 +22,8 @@
 //! `Problem::evaluate(genome, context)` with the fidelity in `context.stage`
 //! ([`Fidelity::stage`]), a function of the genome, the master seed and the stage only (the
 //! training seed comes from the genome's key, see [`Estimator`]). So the local evaluator runs a
-//! stage with rayon over fixed indices, and an evaluator on other machines (MPI ranks, say) can
+//! stage's tasks on rayon's threads, costliest first (by the network's multiply-adds), gathering them
+//! by index, and an evaluator on other machines (MPI ranks, say) can
 //! farm the same tasks out and gather them by index: the selection sees the same estimates
 //! either way, and the run is bit-identical. The engine never learns how a stage ran.
 
@@ -324,8 +325,8 @@ impl dgnn_evo::Problem for DgnnProblem<'_> {
         Ok(self.evaluation_at(&m, context.generation))
     }
 
-    /// [`presentation_cost`] of the genome's network: only used to start the costliest
-    /// trainings of a stage first.
+    /// The multiply-adds of one presentation of a sample to the genome's network (times the
+    /// astrocyte iterations): only used to start the costliest trainings of a stage first.
     fn cost_hint(&self, genome: &DgnnGenome, _context: &EvalContext) -> f64 {
         let data = &self.estimator.splits().train;
         presentation_cost(&genome.0, data.n_features(), data.n_classes())
