@@ -3,7 +3,7 @@
 
 use super::activity::ActivityReport;
 use super::model::Network;
-use super::workspace::Workspace;
+use super::workspace::{TerritoryIndex, Workspace};
 use crate::arch::Activation;
 use crate::astrocyte::AstrocyteState;
 use crate::kernels;
@@ -124,9 +124,9 @@ impl Network {
         for (d, &h) in derivs.iter_mut().zip(out.iter()) {
             *d = act.derivative_from_output(h);
         }
-        if let Some(supply) = self.supply {
-            let terr = &self.territories[l];
-            let t_count = terr.count();
+        if self.supply.is_some() {
+            let index = &ws.territories[l];
+            let t_count = index.caps.len();
             ws.pre[l][..batch * n_out].copy_from_slice(out);
             let demand = &mut ws.demand[l][..batch * t_count];
             let theta = &mut ws.theta[l][..batch * t_count];
@@ -135,15 +135,10 @@ impl Network {
                 .zip(demand.chunks_exact_mut(t_count))
                 .zip(theta.chunks_exact_mut(t_count))
             {
-                territory_demand(act, row, &terr.of_neuron, demand);
-                for ((theta, &demand), &astrocytes) in
-                    theta.iter_mut().zip(demand.iter()).zip(&terr.astrocytes)
-                {
-                    let cap = supply * astrocytes as f64;
-                    *theta = if demand > cap { cap / demand } else { 1.0 };
-                }
-                for (h, &t) in row.iter_mut().zip(&terr.of_neuron) {
-                    *h *= theta[t];
+                match act {
+                    Activation::Tanh => throttle(row, index, demand, theta, f64::abs),
+                    Activation::Relu => throttle(row, index, demand, theta, |h| h.clamp(0.0, 1.0)),
+                    Activation::Sigmoid => throttle(row, index, demand, theta, |h| h),
                 }
             }
         }
@@ -195,19 +190,28 @@ impl Network {
     }
 }
 
-/// The demand of every territory, `Σ_{i∈T} r(h_i)`, summed over the neurons in order (one
-/// loop per activation, so the match is not taken per neuron).
-fn territory_demand(act: Activation, row: &[f64], of_neuron: &[usize], demand: &mut [f64]) {
-    demand.fill(0.0);
-    let mut add = |activity: fn(f64) -> f64| {
-        for (&a, &t) in row.iter().zip(of_neuron) {
-            demand[t] += activity(a);
+/// The supply throttle of one sample's activations `row`, territory by territory: the demand
+/// `Σ_{i∈T} r(h_i)` (summed over the neurons in increasing order, `r` = `activity`), the factor
+/// `θ_T = min(1, cap_T / demand)`, and every neuron of the territory scaled by it.
+fn throttle(
+    row: &mut [f64],
+    index: &TerritoryIndex,
+    demand: &mut [f64],
+    theta: &mut [f64],
+    activity: impl Fn(f64) -> f64,
+) {
+    for (t, (demand, theta)) in demand.iter_mut().zip(theta.iter_mut()).enumerate() {
+        let members = index.members(t);
+        let mut sum = 0.0;
+        for &i in members {
+            sum += activity(row[i]);
         }
-    };
-    match act {
-        Activation::Tanh => add(f64::abs),
-        Activation::Relu => add(|h| h.clamp(0.0, 1.0)),
-        Activation::Sigmoid => add(|h| h),
+        let cap = index.caps[t];
+        *demand = sum;
+        *theta = if sum > cap { cap / sum } else { 1.0 };
+        for &i in members {
+            row[i] *= *theta;
+        }
     }
 }
 

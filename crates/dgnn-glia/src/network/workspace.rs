@@ -1,6 +1,6 @@
 //! The buffers of batch passes, allocated once per training run, and the gradients.
 
-use super::model::Network;
+use super::model::{Network, Territories};
 use crate::astrocyte::AstrocyteState;
 
 /// Reusable buffers for batch passes (allocated once per training run).
@@ -26,8 +26,8 @@ pub(crate) struct Workspace {
     /// Scratch of the astrocyte step: neurons of each counter group, and the active ones.
     pub(super) group_size: Vec<usize>,
     pub(super) group_active: Vec<usize>,
-    /// Scratch of the supply throttle's backward pass: one value per territory.
-    pub(super) territory_scratch: Vec<f64>,
+    /// Per hidden region (with a limited supply): its territories' neurons and supply caps.
+    pub(super) territories: Vec<TerritoryIndex>,
     /// Per layer: `∂L/∂z` of its outputs.
     pub(super) deltas: Vec<Vec<f64>>,
     pub(super) grad_h: Vec<f64>,
@@ -57,6 +57,43 @@ pub(crate) struct Workspace {
     pub(super) context: usize,
     /// Per layer: active outgoing synapses of each presynaptic unit (for activity statistics).
     pub(super) active_out: Vec<Vec<f64>>,
+}
+
+/// The territories of one hidden region arranged for the supply throttle's loops: each
+/// territory's neurons in increasing order, one territory after another, and each territory's
+/// cap `supply · astrocytes` (the energy its astrocytes can supply per step).
+#[derive(Debug, Clone)]
+pub(super) struct TerritoryIndex {
+    neurons: Vec<usize>,
+    /// Territory `t`'s neurons are `neurons[starts[t]..starts[t + 1]]`.
+    starts: Vec<usize>,
+    pub(super) caps: Vec<f64>,
+}
+
+impl TerritoryIndex {
+    fn new(territories: &Territories, supply: f64) -> Self {
+        let count = territories.count();
+        let mut starts = vec![0; count + 1];
+        for &t in &territories.of_neuron {
+            starts[t + 1] += 1;
+        }
+        for t in 0..count {
+            starts[t + 1] += starts[t];
+        }
+        let mut next = starts.clone();
+        let mut neurons = vec![0; territories.of_neuron.len()];
+        for (i, &t) in territories.of_neuron.iter().enumerate() {
+            neurons[next[t]] = i;
+            next[t] += 1;
+        }
+        let caps = territories.astrocytes.iter().map(|&a| supply * a as f64).collect();
+        Self { neurons, starts, caps }
+    }
+
+    /// The neurons of territory `t`, in increasing order.
+    pub(super) fn members(&self, t: usize) -> &[usize] {
+        &self.neurons[self.starts[t]..self.starts[t + 1]]
+    }
 }
 
 /// Gradients of every layer, same shapes as the weights and biases.
@@ -134,7 +171,12 @@ impl Workspace {
             },
             group_size: vec![0; widest],
             group_active: vec![0; widest],
-            territory_scratch: vec![0.0; widest],
+            territories: match net.supply {
+                Some(supply) => {
+                    net.territories.iter().map(|t| TerritoryIndex::new(t, supply)).collect()
+                }
+                None => Vec::new(),
+            },
             deltas: net.layers.iter().map(|l| vec![0.0; capacity * l.outputs]).collect(),
             grad_h: vec![0.0; capacity * widest],
             eff: if special {
