@@ -162,23 +162,17 @@ impl PhaseState {
         region_sizes: &[usize],
         seed: Seed,
     ) -> Result<Self, GliaError> {
-        let potential = layer.potential()?;
-        let attractors_rad = layer.attractors_rad()?;
+        let basins = Basins::of(layer)?;
         let phases_rad = Self::starts(layer, region_sizes, seed)
             .into_iter()
             .map(|context| {
                 context
                     .into_iter()
-                    .map(|region| {
-                        region
-                            .into_iter()
-                            .map(|start| settle_one(&potential, &attractors_rad, start))
-                            .collect()
-                    })
+                    .map(|region| region.into_iter().map(|start| basins.settle(start)).collect())
                     .collect()
             })
             .collect();
-        Ok(Self { attractors_rad, phases_rad })
+        Ok(Self { attractors_rad: basins.attractors, phases_rad })
     }
 
     /// The phase layer before it settles: every unit at its initial phase of [`Self::starts`],
@@ -284,36 +278,80 @@ impl PhaseState {
     }
 }
 
-/// The attractor nearest to `x` on the circle and its distance, `(distance, attractor)`
-/// (`(∞, x)` when there is none).
+/// The attractor nearest to `x` on the circle, `(distance, attractor)` (the first of equals;
+/// `(∞, x)` without attractors).
 fn nearest_attractor(attractors: &[f64], x: f64) -> (f64, f64) {
-    attractors
-        .iter()
-        .map(|&m| (dgnn_core::angle::wrap_pi(x - m).abs(), m))
-        .min_by(|p, q| p.0.total_cmp(&q.0))
-        .unwrap_or((f64::INFINITY, x))
+    nearest_index(attractors, x).map_or((f64::INFINITY, x), |(d, i)| (d, attractors[i]))
 }
 
-/// Integrates `dΔ/dt = −U′(Δ)` with RK4 from `start` until it is within 1e-9 rad of an attractor,
-/// then returns that attractor's exact phase.
-fn settle_one(potential: &dgnn_dynamics::TiltedHkb, attractors: &[f64], start: f64) -> f64 {
-    // The fastest relaxation rate is at most a + 4b; dt = 0.1/(a + 4b + |δω|) keeps RK4 accurate.
-    let h = potential.hkb();
-    let rate = h.a() + 4.0 * h.b() + potential.detuning().abs();
-    let dt = 0.1 / rate.max(1e-9);
-    let nearest = |x: f64| nearest_attractor(attractors, x);
-    let mut x = start;
-    // A start exactly on a repeller stays there forever; the cap (1e6 steps ≈ 1e5 relaxation
-    // times) then hands it to the nearest attractor.
-    for step in 0..1_000_000usize {
-        let (distance, m) = nearest(x);
-        if distance < 1e-9 {
-            return m;
-        }
-        x = dgnn_dynamics::ode::rk4_scalar(|_, y| potential.drift(y), step as f64 * dt, x, dt);
-        x = dgnn_core::angle::wrap_pi(x);
+/// The index of the attractor nearest to `x` on the circle and its distance (the first of
+/// equals).
+fn nearest_index(attractors: &[f64], x: f64) -> Option<(f64, usize)> {
+    attractors
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| (dgnn_core::angle::wrap_pi(x - m).abs(), i))
+        .min_by(|p, q| p.0.total_cmp(&q.0))
+}
+
+/// One unit's landscape as settling uses it: the flow `dΔ/dt = −U′(Δ)`, its attractors, and
+/// around each attractor a capture radius: half the distance on the circle to the nearest fixed
+/// point that is not an attractor (a repeller or a saddle-node; 0 if there is none).
+struct Basins {
+    potential: dgnn_dynamics::TiltedHkb,
+    attractors: Vec<f64>,
+    capture: Vec<f64>,
+}
+
+impl Basins {
+    fn of(layer: &PhaseLayer) -> Result<Self, GliaError> {
+        let potential = layer.potential()?;
+        let attractors = layer.attractors_rad()?;
+        let barriers: Vec<f64> = fixed_points(&potential)
+            .iter()
+            .filter(|f| f.stability != Stability::Stable)
+            .map(|f| f.phase_rad)
+            .collect();
+        let capture = attractors
+            .iter()
+            .map(|&m| {
+                let gap = barriers
+                    .iter()
+                    .map(|&r| dgnn_core::angle::wrap_pi(m - r).abs())
+                    .fold(f64::INFINITY, f64::min);
+                if gap.is_finite() { 0.5 * gap } else { 0.0 }
+            })
+            .collect();
+        Ok(Self { potential, attractors, capture })
     }
-    nearest(x).1
+
+    /// Integrates `dΔ/dt = −U′(Δ)` with RK4 from `start` and returns the attractor it reaches,
+    /// exactly.
+    ///
+    /// The step `dt = 0.1/(a + 4b + |δω|)` keeps `dt·|U″| ≤ 0.1`, so one RK4 step is an
+    /// increasing map of the phase whose only fixed points are the flow's: the iterates move
+    /// monotonically towards the attractor of the start's basin and never cross a repeller. Once
+    /// an iterate lies within an attractor's capture radius (inside its basin, with no other
+    /// fixed point between), that attractor is therefore where the integration ends, and it is
+    /// returned at once; far from any attractor the integration goes on until it is within
+    /// 1e-9 rad of one. A start exactly on a repeller stays there forever; the cap (1e6 steps
+    /// ≈ 1e5 relaxation times) then hands it to the nearest attractor.
+    fn settle(&self, start: f64) -> f64 {
+        let h = self.potential.hkb();
+        let rate = h.a() + 4.0 * h.b() + self.potential.detuning().abs();
+        let dt = 0.1 / rate.max(1e-9);
+        let mut x = start;
+        for step in 0..1_000_000usize {
+            let Some((distance, i)) = nearest_index(&self.attractors, x) else { return x };
+            if distance < 1e-9 || distance < self.capture[i] {
+                return self.attractors[i];
+            }
+            let drift = |_, y| self.potential.drift(y);
+            x = dgnn_dynamics::ode::rk4_scalar(drift, step as f64 * dt, x, dt);
+            x = dgnn_core::angle::wrap_pi(x);
+        }
+        nearest_attractor(&self.attractors, x).1
+    }
 }
 
 #[cfg(test)]
@@ -368,6 +406,47 @@ mod tests {
         }
     }
 
+    /// Settling without capture radii: RK4 until within 1e-9 rad of an attractor (or 1e6 steps).
+    fn integrate_to_tolerance(
+        potential: &dgnn_dynamics::TiltedHkb,
+        attractors: &[f64],
+        start: f64,
+    ) -> f64 {
+        let h = potential.hkb();
+        let dt = 0.1 / (h.a() + 4.0 * h.b() + potential.detuning().abs()).max(1e-9);
+        let mut x = start;
+        for step in 0..1_000_000usize {
+            let (distance, m) = nearest_attractor(attractors, x);
+            if distance < 1e-9 {
+                return m;
+            }
+            x = dgnn_dynamics::ode::rk4_scalar(|_, y| potential.drift(y), step as f64 * dt, x, dt);
+            x = dgnn_core::angle::wrap_pi(x);
+        }
+        nearest_attractor(attractors, x).1
+    }
+
+    proptest::proptest! {
+        // Stopping at the capture radius returns what integrating to 1e-9 rad returns, bit for
+        // bit, on landscapes with one or two attractors (|δω| < a keeps at least one: the
+        // locking range of a sin Δ + 2b sin 2Δ reaches at least a) and starts all round the
+        // circle.
+        #[test]
+        fn capture_radii_end_where_the_integration_ends(
+            a in 0.05f64..2.0,
+            b in 0.0f64..1.5,
+            tilt in -0.95f64..0.95,
+            starts in proptest::collection::vec(-PI..PI, 1..20),
+        ) {
+            let layer = PhaseLayer { a, b, detuning: tilt * a, ..PhaseLayer::default() };
+            let basins = Basins::of(&layer).unwrap();
+            for start in starts {
+                let reference = integrate_to_tolerance(&basins.potential, &basins.attractors, start);
+                proptest::prop_assert_eq!(basins.settle(start).to_bits(), reference.to_bits());
+            }
+        }
+    }
+
     #[test]
     fn settled_phases_are_fixed_points_and_basins_are_respected() {
         // For δω = 0, a = b = 1 the repellers sit at cos φ* = −a/(4b) = −1/4, φ* = ±1.8235 rad:
@@ -377,7 +456,11 @@ mod tests {
         let attractors = vec![-PI, 0.0];
         let saddle = (-0.25f64).acos();
         for start in [-3.0, -1.9, -1.7, 0.3, 1.8, 1.85, 3.1] {
-            let settled = settle_one(&potential, &attractors, start);
+            let settled = Basins::of(&layer).unwrap().settle(start);
+            assert_eq!(
+                settled.to_bits(),
+                integrate_to_tolerance(&potential, &attractors, start).to_bits()
+            );
             let expected = if start.abs() < saddle { 0.0 } else { -PI };
             assert!((settled - expected).abs() < 1e-12, "start {start}: {settled}");
             assert!(potential.drift(settled).abs() < 1e-12);
@@ -400,7 +483,8 @@ mod tests {
 
     #[test]
     fn starts_are_the_draws_the_settling_starts_from() {
-        // Settling each start by hand gives the settled layer, bit for bit.
+        // Settling each start by hand (integrating until within 1e-9 rad of an attractor) gives
+        // the settled layer, bit for bit.
         let layer =
             PhaseLayer { contexts: 2, detuning: 0.3, ..PhaseLayer::default() }.check().unwrap();
         let potential = layer.potential().unwrap();
@@ -410,7 +494,7 @@ mod tests {
         for (c, context) in starts.iter().enumerate() {
             for (r, region) in context.iter().enumerate() {
                 for (i, &start) in region.iter().enumerate() {
-                    let by_hand = settle_one(&potential, &attractors, start);
+                    let by_hand = integrate_to_tolerance(&potential, &attractors, start);
                     assert_eq!(by_hand.to_bits(), settled.phases_rad[c][r][i].to_bits());
                 }
             }
