@@ -128,10 +128,11 @@ pub(crate) fn check_fit(net: &Network, data: &Dataset) -> Result<(), GliaError> 
 
 /// The index of the largest value (the first of equals).
 pub(crate) fn argmax(p: &[f64]) -> usize {
-    let mut best = 0;
+    let Some(&first) = p.first() else { return 0 };
+    let (mut best, mut top) = (0, first);
     for (i, &v) in p.iter().enumerate() {
-        if v > p[best] {
-            best = i;
+        if v > top {
+            (best, top) = (i, v);
         }
     }
     best

@@ -17,11 +17,13 @@ impl Network {
         if !ws.eff.is_empty() {
             for (l, layer) in self.layers.iter().enumerate() {
                 let eff = &mut ws.eff[l];
-                eff.copy_from_slice(&layer.weights);
-                if let Some(gates) = ws.gates.get(context) {
-                    for (w, g) in eff.iter_mut().zip(&gates[l]) {
-                        *w *= g;
+                match ws.gates.get(context) {
+                    Some(gates) => {
+                        for ((e, w), g) in eff.iter_mut().zip(&layer.weights).zip(&gates[l]) {
+                            *e = w * g;
+                        }
                     }
+                    None => eff.copy_from_slice(&layer.weights),
                 }
                 if !ws.eff_split.is_empty() {
                     let (pos, neg) = ws.eff_split[l].split_at_mut(eff.len());
@@ -233,7 +235,9 @@ fn softmax_rows(values: &mut [f64], width: usize) {
         let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let mut sum = 0.0;
         for v in row.iter_mut() {
-            *v = (*v - max).exp();
+            // exp(+0) is exactly 1: the largest entries need no call.
+            let shifted = *v - max;
+            *v = if shifted.to_bits() == 0 { 1.0 } else { shifted.exp() };
             sum += *v;
         }
         let inv = 1.0 / sum;
