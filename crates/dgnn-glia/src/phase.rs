@@ -30,7 +30,7 @@ use crate::GliaError;
 use dgnn_core::error::{at_least, finite, in_range, non_negative};
 use dgnn_core::{ParamError, Seed, Valid, Validate};
 use dgnn_dynamics::Potential;
-use dgnn_dynamics::landscape::{Stability, fixed_points, locking_range};
+use dgnn_dynamics::landscape::{FixedPoint, Stability, fixed_points, locking_range};
 use rand::RngExt;
 use serde::{Deserialize, Serialize};
 use std::f64::consts::PI;
@@ -116,7 +116,12 @@ impl PhaseLayer {
     /// # Errors
     /// The landscape has no attractor (the detuning is too large: the phases would run).
     pub fn attractors_rad(&self) -> Result<Vec<f64>, GliaError> {
-        let attractors: Vec<f64> = fixed_points(&self.potential()?)
+        self.attractors_among(&fixed_points(&self.potential()?))
+    }
+
+    /// The stable ones of this layer's fixed points `points` ([`Self::attractors_rad`]).
+    fn attractors_among(&self, points: &[FixedPoint]) -> Result<Vec<f64>, GliaError> {
+        let attractors: Vec<f64> = points
             .iter()
             .filter(|f| f.stability == Stability::Stable)
             .map(|f| f.phase_rad)
@@ -306,8 +311,9 @@ struct Basins {
 impl Basins {
     fn of(layer: &PhaseLayer) -> Result<Self, GliaError> {
         let potential = layer.potential()?;
-        let attractors = layer.attractors_rad()?;
-        let barriers: Vec<f64> = fixed_points(&potential)
+        let points = fixed_points(&potential);
+        let attractors = layer.attractors_among(&points)?;
+        let barriers: Vec<f64> = points
             .iter()
             .filter(|f| f.stability != Stability::Stable)
             .map(|f| f.phase_rad)
