@@ -33,7 +33,7 @@ impl Activation {
         match self {
             Self::Tanh => z.tanh(),
             Self::Relu => z.max(0.0),
-            Self::Sigmoid => 1.0 / (1.0 + (-z).exp()),
+            Self::Sigmoid => 1.0 / (1.0 + crate::kernels::exp(-z)),
         }
     }
 

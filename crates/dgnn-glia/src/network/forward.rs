@@ -121,7 +121,8 @@ impl Network {
         let derivs = &mut ws.derivs[l][..batch * n_out];
         match act {
             Activation::Tanh => tanh_in_place(out),
-            _ => out.iter_mut().for_each(|v| *v = act.apply(*v)),
+            Activation::Sigmoid => sigmoid_in_place(out),
+            Activation::Relu => out.iter_mut().for_each(|v| *v = act.apply(*v)),
         }
         for (d, &h) in derivs.iter_mut().zip(out.iter()) {
             *d = act.derivative_from_output(h);
@@ -229,18 +230,24 @@ fn tanh_in_place(values: &mut [f64]) {
     }
 }
 
-/// Row-wise softmax in place (max-shifted for stability).
+/// In-place logistic sigmoid `1/(1 + e^{−z})` of a slice, its exponentials vectorised (the
+/// same bits as [`Activation::apply`]'s).
+fn sigmoid_in_place(values: &mut [f64]) {
+    values.iter_mut().for_each(|v| *v = -*v);
+    kernels::exp_in_place(values);
+    values.iter_mut().for_each(|v| *v = 1.0 / (1.0 + *v));
+}
+
+/// Row-wise softmax in place (max-shifted for stability): every row shifted by its maximum, then
+/// one vectorised `exp` over the whole batch, then each row divided by its sum (summed in order).
 fn softmax_rows(values: &mut [f64], width: usize) {
     for row in values.chunks_exact_mut(width) {
         let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let mut sum = 0.0;
-        for v in row.iter_mut() {
-            // exp(+0) is exactly 1: the largest entries need no call.
-            let shifted = *v - max;
-            *v = if shifted.to_bits() == 0 { 1.0 } else { shifted.exp() };
-            sum += *v;
-        }
-        let inv = 1.0 / sum;
+        row.iter_mut().for_each(|v| *v -= max);
+    }
+    kernels::exp_in_place(values);
+    for row in values.chunks_exact_mut(width) {
+        let inv = 1.0 / row.iter().fold(0.0, |sum, v| sum + v);
         row.iter_mut().for_each(|v| *v *= inv);
     }
 }
@@ -252,6 +259,35 @@ mod tests {
     use crate::arch::{Architecture, Region};
     use crate::astrocyte::AstrocyteRule;
     use dgnn_core::{ParamGuard, Seed};
+    use proptest::prelude::*;
+
+    proptest! {
+        // The batched activations are the one-value formulas, row by row, to the bit: the
+        // sigmoid is `Activation::apply`'s and each softmax row is its own max-shifted,
+        // in-order-summed softmax, whatever the batch around it.
+        #[test]
+        fn batched_sigmoid_and_softmax_are_the_scalar_formulas(
+            z in prop::collection::vec(-800.0..800.0f64, 1..60),
+            width in 1usize..12,
+        ) {
+            let mut sig = z.clone();
+            sigmoid_in_place(&mut sig);
+            for (&z, &s) in z.iter().zip(&sig) {
+                prop_assert_eq!(s.to_bits(), Activation::Sigmoid.apply(z).to_bits());
+            }
+            let rows = z.len() / width;
+            let mut soft = z[..rows * width].to_vec();
+            softmax_rows(&mut soft, width);
+            for (row, out) in z.chunks_exact(width).zip(soft.chunks_exact(width)) {
+                let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let e: Vec<f64> = row.iter().map(|v| kernels::exp(v - max)).collect();
+                let sum = e.iter().fold(0.0, |s, v| s + v);
+                for (e, o) in e.iter().zip(out) {
+                    prop_assert_eq!((e * (1.0 / sum)).to_bits(), o.to_bits());
+                }
+            }
+        }
+    }
 
     #[test]
     fn global_processing_shares_one_counter_per_region() {

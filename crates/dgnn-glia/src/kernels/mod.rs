@@ -20,6 +20,10 @@
 
 use multiversion::multiversion;
 
+mod exp;
+
+pub(crate) use exp::{exp, exp_in_place};
+
 /// `out[s·n + o] = bias[o] + Σ_i x[s·m + i]·w[i·n + o]` for every sample `s` of the batch, with
 /// `n = bias.len()` outputs, `m = w.len()/n` inputs and `out.len()/n` samples.
 ///
