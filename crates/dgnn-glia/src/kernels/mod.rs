@@ -7,7 +7,7 @@
 //! `G[i, :] += Σ_s x[s, i]·δ[s, :]` for the weight gradient ([`outer_accumulate`]), with fused
 //! multiply-adds (`f64::mul_add`, one rounding per step; identical on every run on one machine).
 //!
-//! A tile is a block of 16, 8, 4 or 1 columns for several rows at once (samples in the forward
+//! A tile is a block of 16, 8, 4, 2 or 1 columns for several rows at once (samples in the forward
 //! pass, inputs in the gradient): the rows' sums are independent chains, so the FMA units stay
 //! busy instead of waiting on one chain's latency, and each weight row is read once per tile
 //! instead of once per sample. Every output element is still the same chain — its bias (or
@@ -27,7 +27,7 @@ pub(crate) use exp::{exp, exp_in_place};
 /// `out[s·n + o] = bias[o] + Σ_i x[s·m + i]·w[i·n + o]` for every sample `s` of the batch, with
 /// `n = bias.len()` outputs, `m = w.len()/n` inputs and `out.len()/n` samples.
 ///
-/// Column blocks of 16 take tiles of 4 samples and blocks of 8, 4 and 1 tiles of 8 samples
+/// Column blocks of 16 take tiles of 4 samples and blocks of 8, 4, 2 and 1 tiles of 8 samples
 /// (sixteen 256-bit accumulators at most; eight independent chains at least).
 #[multiversion(targets("x86_64+avx512f+avx512dq"))]
 pub(crate) fn affine_batch(x: &[f64], w: &[f64], bias: &[f64], out: &mut [f64]) {
@@ -39,6 +39,7 @@ pub(crate) fn affine_batch(x: &[f64], w: &[f64], bias: &[f64], out: &mut [f64]) 
     let o0 = affine_columns::<16, 4>(x, w, bias, out, shape, 0);
     let o0 = affine_columns::<8, 8>(x, w, bias, out, shape, o0);
     let o0 = affine_columns::<4, 8>(x, w, bias, out, shape, o0);
+    let o0 = affine_columns::<2, 8>(x, w, bias, out, shape, o0);
     affine_columns::<1, 8>(x, w, bias, out, shape, o0);
 }
 
@@ -53,6 +54,7 @@ pub(crate) fn outer_accumulate(x: &[f64], d: &[f64], batch: usize, n: usize, g: 
     let o0 = outer_columns::<16, 4>(x, d, g, shape, 0);
     let o0 = outer_columns::<8, 8>(x, d, g, shape, o0);
     let o0 = outer_columns::<4, 8>(x, d, g, shape, o0);
+    let o0 = outer_columns::<2, 8>(x, d, g, shape, o0);
     outer_columns::<1, 8>(x, d, g, shape, o0);
 }
 
