@@ -70,7 +70,7 @@
 use crate::GliaError;
 use crate::network::{Grads, Network, Workspace};
 use crate::phase::PhaseState;
-use crate::train::{BETA1, BETA2, EPSILON};
+use crate::train::{BETA1, BETA2, EPSILON, beta_powers};
 use dgnn_core::{ParamError, ParamGuard, Seed};
 use dgnn_dynamics::{Potential, TiltedHkb};
 use serde::{Deserialize, Serialize};
@@ -208,7 +208,8 @@ impl ContextAdam {
     fn step(&mut self, context: usize, params: &mut [Vec<f64>], grads: &[Vec<f64>], lr: f64) {
         self.t[context] += 1;
         let t = self.t[context];
-        let lr_t = lr * (1.0 - BETA2.powi(t)).sqrt() / (1.0 - BETA1.powi(t));
+        let (beta1_t, beta2_t) = beta_powers(t);
+        let lr_t = lr * (1.0 - beta2_t).sqrt() / (1.0 - beta1_t);
         let (m, v) = (&mut self.m[context], &mut self.v[context]);
         for (r, region) in params.iter_mut().enumerate() {
             for (k, p) in region.iter_mut().enumerate() {

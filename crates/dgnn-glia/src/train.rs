@@ -31,6 +31,7 @@ use dgnn_core::rng::shuffle;
 use dgnn_core::{ParamError, Progress, Seed, Valid, Validate};
 use multiversion::multiversion;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 fn default_epochs() -> usize {
     200
@@ -216,17 +217,45 @@ impl Adam {
         }
     }
 
-    /// One step; the L2 term `(λ/B)·w` is added to the weight gradients here.
-    fn step(&mut self, net: &mut Network, grads: &Grads, lr: f64, l2_over_b: f64) {
+    /// One step; the L2 term `(λ/B)·w` is added to the weight gradients here. Returns the sum
+    /// of squares of the new weights, layer after layer, each in order: the same chain as
+    /// [`sum_of_squares`] of the stepped network, computed while the weights are in hand.
+    fn step(&mut self, net: &mut Network, grads: &Grads, lr: f64, l2_over_b: f64) -> f64 {
         self.t += 1;
-        let lr_t = lr * (1.0 - BETA2.powi(self.t)).sqrt() / (1.0 - BETA1.powi(self.t));
+        let (beta1_t, beta2_t) = beta_powers(self.t);
+        let lr_t = lr * (1.0 - beta2_t).sqrt() / (1.0 - beta1_t);
+        let mut squares = 0.0;
         for (l, layer) in net.layers.iter_mut().enumerate() {
             let (m, v) = (&mut self.m_w[l], &mut self.v_w[l]);
-            adam_update(&mut layer.weights, &grads.w[l], m, v, l2_over_b, lr_t);
+            let moments = Moments { m, v, decay: l2_over_b, lr_t };
+            squares = adam_update_summing(&mut layer.weights, &grads.w[l], moments, squares);
             let (m, v) = (&mut self.m_b[l], &mut self.v_b[l]);
             adam_update(&mut layer.bias, &grads.b[l], m, v, 0.0, lr_t);
         }
+        squares
     }
+}
+
+/// Steps whose powers [`beta_powers`] keeps in a table.
+const TABULATED_STEPS: usize = 4096;
+
+/// `(β₁ᵗ, β₂ᵗ)` of Adam's bias correction at step `t ≥ 1`: `powi`, made once per process for the
+/// first [`TABULATED_STEPS`] steps (every training takes the same steps, and the powers were a
+/// measurable share of a search's time).
+pub(crate) fn beta_powers(t: i32) -> (f64, f64) {
+    static TABLE: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (1..=TABULATED_STEPS as i32).map(|t| (BETA1.powi(t), BETA2.powi(t))).collect()
+    });
+    match usize::try_from(t - 1).ok().and_then(|i| table.get(i)) {
+        Some(&powers) => powers,
+        None => (BETA1.powi(t), BETA2.powi(t)),
+    }
+}
+
+/// `Σ w²` over the weights of `net`, layer after layer, each in order (one chain of additions).
+fn sum_of_squares(net: &Network) -> f64 {
+    net.layers().iter().flat_map(|l| l.weights()).fold(0.0, |sum, w| sum + w * w)
 }
 
 /// Adam's update of parameters `p` along gradients `g` (plus `decay·p`) with moments `m`, `v`
@@ -235,11 +264,53 @@ impl Adam {
 #[multiversion(targets("x86_64+avx512f+avx512dq"))]
 fn adam_update(p: &mut [f64], g: &[f64], m: &mut [f64], v: &mut [f64], decay: f64, lr_t: f64) {
     for (((p, &g), m), v) in p.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut()) {
-        let g = g + decay * *p;
-        *m = BETA1 * *m + (1.0 - BETA1) * g;
-        *v = BETA2 * *v + (1.0 - BETA2) * g * g;
-        *p -= lr_t * *m / (v.sqrt() + EPSILON);
+        adam_element(p, g, m, v, decay, lr_t);
     }
+}
+
+/// Adam's moments of one parameter array and the step's constants.
+struct Moments<'a> {
+    m: &'a mut [f64],
+    v: &'a mut [f64],
+    decay: f64,
+    lr_t: f64,
+}
+
+/// [`adam_update`], and `squares + Σ p²` of the updated parameters added in order. The array
+/// is updated in chunks, and each chunk's squares are added while the next chunk is updated:
+/// the additions are one chain, as in [`sum_of_squares`], but its latency hides behind the
+/// update's arithmetic instead of following it.
+#[multiversion(targets("x86_64+avx512f+avx512dq"))]
+fn adam_update_summing(p: &mut [f64], g: &[f64], moments: Moments<'_>, mut squares: f64) -> f64 {
+    const CHUNK: usize = 64;
+    let Moments { m, v, decay, lr_t } = moments;
+    let len = p.len().min(g.len()).min(m.len()).min(v.len());
+    let mut updated = 0..0;
+    for start in (0..len).step_by(CHUNK) {
+        let chunk = start..(start + CHUNK).min(len);
+        let (pc, gc) = (&mut p[chunk.clone()], &g[chunk.clone()]);
+        let (mc, vc) = (&mut m[chunk.clone()], &mut v[chunk.clone()]);
+        for (((p, &g), m), v) in pc.iter_mut().zip(gc).zip(mc.iter_mut()).zip(vc.iter_mut()) {
+            adam_element(p, g, m, v, decay, lr_t);
+        }
+        for &w in &p[updated] {
+            squares += w * w;
+        }
+        updated = chunk;
+    }
+    for &w in &p[updated] {
+        squares += w * w;
+    }
+    squares
+}
+
+/// One parameter's Adam update (plus `decay·p` on its gradient).
+#[inline(always)]
+fn adam_element(p: &mut f64, g: f64, m: &mut f64, v: &mut f64, decay: f64, lr_t: f64) {
+    let g = g + decay * *p;
+    *m = BETA1 * *m + (1.0 - BETA1) * g;
+    *v = BETA2 * *v + (1.0 - BETA2) * g * g;
+    *p -= lr_t * *m / (v.sqrt() + EPSILON);
 }
 
 /// Trains a network of architecture `arch` on `data` (module docs).
@@ -410,6 +481,9 @@ struct AdamRun {
     ws: Workspace,
     grads: Grads,
     adam: Adam,
+    /// `Σ w²` of the network's weights as they are, when the last step computed it (only Adam
+    /// moves the weights during a run).
+    squares: Option<f64>,
     labels: Vec<usize>,
     learn: Learn,
     /// Phases or gains being learned (`None` when only the weights are).
@@ -439,6 +513,7 @@ impl AdamRun {
                 Grads::zeros(network)
             },
             adam: Adam::new(network),
+            squares: None,
             labels: Vec::with_capacity(config.batch_size),
             learn: config.learn,
             context_learning,
@@ -477,10 +552,10 @@ impl AdamRun {
             }
             let l2_over_b = config.l2 / b as f64;
             if self.learn.weights() {
-                let l2: f64 =
-                    network.layers().iter().flat_map(|l| l.weights()).map(|w| w * w).sum();
+                let l2 = self.squares.take().unwrap_or_else(|| sum_of_squares(network));
                 pass.loss_sum += (loss + 0.5 * l2_over_b * l2) * b as f64;
-                self.adam.step(network, &self.grads, config.learning_rate, l2_over_b);
+                let squares = self.adam.step(network, &self.grads, config.learning_rate, l2_over_b);
+                self.squares = Some(squares);
             } else {
                 pass.loss_sum += loss * b as f64;
             }
@@ -521,6 +596,16 @@ mod tests {
     use super::*;
     use crate::arch::Architecture;
     use dgnn_core::{NoProgress, ParamGuard};
+
+    #[test]
+    fn tabulated_powers_are_powi() {
+        // The table and the steps past it give `powi`'s bits (the table only saves the calls).
+        for t in 1..=TABULATED_STEPS as i32 + 8 {
+            let (b1, b2) = beta_powers(t);
+            assert_eq!(b1.to_bits(), BETA1.powi(t).to_bits(), "β₁ at step {t}");
+            assert_eq!(b2.to_bits(), BETA2.powi(t).to_bits(), "β₂ at step {t}");
+        }
+    }
 
     #[test]
     fn sample_budget_stops_after_the_batch_that_reaches_it() {

@@ -131,9 +131,10 @@ pub(crate) fn argmax(p: &[f64]) -> usize {
     let Some(&first) = p.first() else { return 0 };
     let (mut best, mut top) = (0, first);
     for (i, &v) in p.iter().enumerate() {
-        if v > top {
-            (best, top) = (i, v);
-        }
+        // Selects rather than a branch: which class wins is data, not a pattern to predict.
+        let higher = v > top;
+        best = if higher { i } else { best };
+        top = if higher { v } else { top };
     }
     best
 }

@@ -1,6 +1,7 @@
 //! The backward pass: exact gradients through the affine maps, the activations and the supply
 //! throttle, with phase gates and astrocyte factors held constant (module docs of [`super`]).
 
+use super::forward::transpose;
 use super::model::Network;
 use super::workspace::{Grads, TerritoryIndex, Workspace};
 use crate::arch::Activation;
@@ -202,65 +203,85 @@ impl Network {
         }
         let index = &ws.territories[r];
         let t_count = index.caps.len();
-        for s in 0..batch {
-            let sample = Sample {
-                pre: &ws.pre[r][s * n..(s + 1) * n],
-                theta: &ws.theta[r][s * t_count..(s + 1) * t_count],
-                demand: &ws.demand[r][s * t_count..(s + 1) * t_count],
-                grad_h: &grad_h[s * n..(s + 1) * n],
-                derivs: &derivs[s * n..(s + 1) * n],
-            };
-            let delta = &mut delta_r[s * n..(s + 1) * n];
-            match self.activations[r] {
-                Activation::Tanh => through_throttle(&sample, index, delta, tanh_slope),
-                Activation::Relu => through_throttle(&sample, index, delta, relu_slope),
-                Activation::Sigmoid => through_throttle(&sample, index, delta, |_| 1.0),
-            }
+        let columns = &mut ws.columns[..batch * n];
+        transpose(grad_h, n, columns);
+        let throttle = Throttled {
+            pre: &ws.pre[r][..batch * n],
+            theta: &ws.theta[r][..t_count * batch],
+            demand: &ws.demand[r][..t_count * batch],
+            grad_h: columns,
+        };
+        let (ga, rest) = ws.lanes.split_at_mut(batch);
+        let (share, lane) = rest.split_at_mut(batch);
+        let lanes = [ga, share, &mut lane[..batch]];
+        let out = (delta_r, derivs);
+        match self.activations[r] {
+            Activation::Tanh => through_throttle(&throttle, index, lanes, out, tanh_slope),
+            Activation::Relu => through_throttle(&throttle, index, lanes, out, relu_slope),
+            Activation::Sigmoid => through_throttle(&throttle, index, lanes, out, |_| 1.0),
         }
     }
 }
 
-/// One sample's record of the throttle's forward pass and its gradient `∂L/∂h`.
-struct Sample<'a> {
+/// A batch's record of the throttle's forward pass and its gradient `∂L/∂h`, neuron-major
+/// (`n × batch`) per neuron and territory-major (`t_count × batch`) per territory.
+struct Throttled<'a> {
     /// Activations before the throttle.
     pre: &'a [f64],
     /// Factor and demand of every territory.
     theta: &'a [f64],
     demand: &'a [f64],
     grad_h: &'a [f64],
-    /// Activation derivatives.
-    derivs: &'a [f64],
 }
 
-/// `∂L/∂z` of one sample's neurons through the throttle `h_i = θ_T·a_i` and the activation,
-/// territory by territory. Where the territory is throttled, `θ_T = cap/Σ_{j∈T} r(a_j)` also
-/// depends on every `a_j` of it: `∂L/∂a_i = θ_T·g_i − (θ_T/demand)·r′(a_i)·Σ_{j∈T} g_j·a_j`, the
-/// sum over the territory's neurons in increasing order (`slope` = `r′`).
+/// `∂L/∂z` of a batch's neurons through the throttle `h_i = θ_T·a_i` and the activation,
+/// territory by territory, the samples side by side. Where the territory is throttled,
+/// `θ_T = cap/Σ_{j∈T} r(a_j)` also depends on every `a_j` of it:
+/// `∂L/∂a_i = θ_T·g_i − (θ_T/demand)·r′(a_i)·Σ_{j∈T} g_j·a_j`, the sum over the territory's
+/// neurons in increasing order (`slope` = `r′`); `∂L/∂z_i` is that times the activation's
+/// derivative. `lanes` are three scratch rows of `batch`; `delta` and `derivs` are `batch × n`.
 fn through_throttle(
-    sample: &Sample<'_>,
+    throttled: &Throttled<'_>,
     index: &TerritoryIndex,
-    delta: &mut [f64],
+    [ga, share, lane]: [&mut [f64]; 3],
+    (delta, derivs): (&mut [f64], &[f64]),
     slope: impl Fn(f64) -> f64,
 ) {
-    let Sample { pre, theta, demand, grad_h: g, derivs } = *sample;
+    let Throttled { pre, theta, demand, grad_h } = *throttled;
+    let batch = ga.len();
+    let n = pre.len() / batch.max(1);
+    let column = |values, i| row_of(values, i, batch);
     for (t, &cap) in index.caps.iter().enumerate() {
         let members = index.members(t);
-        let th = theta[t];
-        if demand[t] > cap {
-            let mut ga = 0.0;
-            for &i in members {
-                ga += g[i] * pre[i];
+        let (th, dem) = (column(theta, t), column(demand, t));
+        ga.fill(0.0);
+        for &i in members {
+            for ((ga, &g), &a) in ga.iter_mut().zip(column(grad_h, i)).zip(column(pre, i)) {
+                *ga += g * a;
             }
-            let share = th / demand[t];
-            for &i in members {
-                delta[i] = (th * g[i] - share * slope(pre[i]) * ga) * derivs[i];
+        }
+        for ((share, &th), &dem) in share.iter_mut().zip(th).zip(dem) {
+            *share = th / dem;
+        }
+        for &i in members {
+            let (g, a) = (column(grad_h, i), column(pre, i));
+            for (s, v) in lane.iter_mut().enumerate() {
+                *v = if dem[s] > cap {
+                    th[s] * g[s] - share[s] * slope(a[s]) * ga[s]
+                } else {
+                    th[s] * g[s]
+                };
             }
-        } else {
-            for &i in members {
-                delta[i] = th * g[i] * derivs[i];
+            for (s, &v) in lane.iter().enumerate() {
+                delta[s * n + i] = v * derivs[s * n + i];
             }
         }
     }
+}
+
+/// Row `i` of a row-major array of rows `width` wide.
+fn row_of(values: &[f64], i: usize, width: usize) -> &[f64] {
+    &values[i * width..(i + 1) * width]
 }
 
 /// `dr/da` of the activity `r(a) = |a|` of a tanh unit.

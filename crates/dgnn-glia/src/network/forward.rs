@@ -75,9 +75,20 @@ impl Network {
                 ws.states[r].fill(AstrocyteState::default());
             }
         }
+        let levels = self.layers.len();
         for iteration in 0..iterations {
-            for l in 0..self.layers.len() {
-                self.layer_forward(ws, l, batch);
+            let last = iteration + 1 == iterations;
+            for l in 0..levels {
+                // The astrocyte factors modulate only the weights leaving a hidden region, so a
+                // first layer that feeds a hidden region sees the same inputs and weights in
+                // every iteration: its outputs (and their throttle and derivatives) are those of
+                // the first. The output layer of an earlier iteration feeds only the activity
+                // statistics.
+                let repeated = l == 0 && l + 1 < levels && iteration > 0;
+                let unseen = l + 1 == levels && !last && stats.is_none();
+                if !repeated && !unseen {
+                    self.layer_forward(ws, l, batch);
+                }
             }
             if let Some(stats) = stats.as_deref_mut() {
                 self.add_activity(ws, batch, stats);
@@ -130,19 +141,15 @@ impl Network {
         if self.supply.is_some() {
             let index = &ws.territories[l];
             let t_count = index.caps.len();
-            ws.pre[l][..batch * n_out].copy_from_slice(out);
-            let demand = &mut ws.demand[l][..batch * t_count];
-            let theta = &mut ws.theta[l][..batch * t_count];
-            for ((row, demand), theta) in out
-                .chunks_exact_mut(n_out)
-                .zip(demand.chunks_exact_mut(t_count))
-                .zip(theta.chunks_exact_mut(t_count))
-            {
-                match act {
-                    Activation::Tanh => throttle(row, index, demand, theta, f64::abs),
-                    Activation::Relu => throttle(row, index, demand, theta, |h| h.clamp(0.0, 1.0)),
-                    Activation::Sigmoid => throttle(row, index, demand, theta, |h| h),
-                }
+            let pre = &mut ws.pre[l][..batch * n_out];
+            transpose(out, n_out, pre);
+            let demand = &mut ws.demand[l][..t_count * batch];
+            let theta = &mut ws.theta[l][..t_count * batch];
+            let sides = (index, demand, theta);
+            match act {
+                Activation::Tanh => throttle(pre, out, sides, f64::abs),
+                Activation::Relu => throttle(pre, out, sides, |h| h.clamp(0.0, 1.0)),
+                Activation::Sigmoid => throttle(pre, out, sides, |h| h),
             }
         }
     }
@@ -193,27 +200,49 @@ impl Network {
     }
 }
 
-/// The supply throttle of one sample's activations `row`, territory by territory: the demand
-/// `Σ_{i∈T} r(h_i)` (summed over the neurons in increasing order, `r` = `activity`), the factor
-/// `θ_T = min(1, cap_T / demand)`, and every neuron of the territory scaled by it.
+/// `dst[c·rows + r] = src[r·cols + c]`: the `rows × cols` row-major `src` (`rows =
+/// src.len()/cols`) transposed into `dst`.
+pub(super) fn transpose(src: &[f64], cols: usize, dst: &mut [f64]) {
+    let rows = src.len() / cols;
+    for (r, row) in src.chunks_exact(cols).enumerate() {
+        for (c, &v) in row.iter().enumerate() {
+            dst[c * rows + r] = v;
+        }
+    }
+}
+
+/// The supply throttle of a batch, territory by territory, the samples side by side: with the
+/// activations `pre` neuron-major (`n × batch`), every sample's demand `Σ_{i∈T} r(h_i)` (summed
+/// over the neurons in increasing order, `r` = `activity`), its factor
+/// `θ_T = min(1, cap_T / demand)`, and every neuron of the territory scaled by it into `out`
+/// (`batch × n`). `demand` and `theta` are territory-major (`t_count × batch`). Each sample's
+/// sum is the same chain as alone, so the bits do not depend on the batch.
 fn throttle(
-    row: &mut [f64],
-    index: &TerritoryIndex,
-    demand: &mut [f64],
-    theta: &mut [f64],
+    pre: &[f64],
+    out: &mut [f64],
+    (index, demand, theta): (&TerritoryIndex, &mut [f64], &mut [f64]),
     activity: impl Fn(f64) -> f64,
 ) {
-    for (t, (demand, theta)) in demand.iter_mut().zip(theta.iter_mut()).enumerate() {
+    let batch = demand.len() / index.caps.len().max(1);
+    let n = pre.len() / batch.max(1);
+    let by_territory = demand.chunks_exact_mut(batch).zip(theta.chunks_exact_mut(batch));
+    for (t, (sums, factors)) in by_territory.enumerate() {
         let members = index.members(t);
-        let mut sum = 0.0;
+        sums.fill(0.0);
         for &i in members {
-            sum += activity(row[i]);
+            for (sum, &h) in sums.iter_mut().zip(&pre[i * batch..(i + 1) * batch]) {
+                *sum += activity(h);
+            }
         }
         let cap = index.caps[t];
-        *demand = sum;
-        *theta = if sum > cap { cap / sum } else { 1.0 };
+        for (factor, &sum) in factors.iter_mut().zip(sums.iter()) {
+            *factor = if sum > cap { cap / sum } else { 1.0 };
+        }
         for &i in members {
-            row[i] *= *theta;
+            let column = &pre[i * batch..(i + 1) * batch];
+            for (s, (&h, &factor)) in column.iter().zip(factors.iter()).enumerate() {
+                out[s * n + i] = h * factor;
+            }
         }
     }
 }
@@ -255,6 +284,7 @@ fn softmax_rows(values: &mut [f64], width: usize) {
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::batch;
+    use super::super::workspace::Grads;
     use super::*;
     use crate::arch::{Architecture, Region};
     use crate::astrocyte::AstrocyteRule;
@@ -284,6 +314,141 @@ mod tests {
                 let sum = e.iter().fold(0.0, |s, v| s + v);
                 for (e, o) in e.iter().zip(out) {
                     prop_assert_eq!((e * (1.0 / sum)).to_bits(), o.to_bits());
+                }
+            }
+        }
+    }
+
+    /// A network drawn from `genes`: one to three regions of one to nine neurons with any of
+    /// `activations`, glia ratio and density, a supply tight enough to throttle (or none), the
+    /// astrocyte rule with one to eight iterations (or none; its threshold at most
+    /// the iterations), on 5 inputs and 3 classes.
+    fn drawn_network(
+        genes: &[u64],
+        activations: &[Activation],
+        rule: bool,
+        supply: bool,
+    ) -> Network {
+        let regions = (0..1 + genes[0] as usize % 3)
+            .map(|r| {
+                let g = genes[1 + r];
+                Region {
+                    neurons: 1 + g as usize % 9,
+                    glia_ratio: [0.25, 0.5, 1.0, 2.0][(g >> 8) as usize % 4],
+                    activation: activations[(g >> 16) as usize % activations.len()],
+                    density: [0.5, 0.8, 1.0][(g >> 24) as usize % 3],
+                }
+            })
+            .collect();
+        let arch = Architecture {
+            regions,
+            astrocytes: rule.then(|| AstrocyteRule {
+                iterations: 1 + genes[4] as usize % 8,
+                threshold: (1 + genes[4] as usize / 8 % 3).min(1 + genes[4] as usize % 8),
+                global: genes[4] / 64 % 2 == 1,
+                ..AstrocyteRule::default()
+            }),
+            supply_per_astrocyte: supply.then_some(0.1 + (genes[5] % 10) as f64 * 0.05),
+            phase: None,
+        }
+        .check()
+        .unwrap();
+        Network::build(&arch, 5, 3, Seed(genes[6])).unwrap()
+    }
+
+    /// The forward pass as the model defines it, every layer in every astrocyte iteration.
+    fn forward_every_layer(
+        net: &Network,
+        ws: &mut Workspace,
+        batch: usize,
+        mut stats: Option<&mut ActivityReport>,
+    ) {
+        net.prepare(ws, 0, stats.is_some());
+        let iterations = net.rule.as_ref().map_or(1, |r| r.iterations);
+        if net.rule.is_some() {
+            for r in 0..net.hidden() {
+                ws.fpos[r].fill(1.0);
+                ws.fneg[r].fill(1.0);
+                ws.states[r].fill(AstrocyteState::default());
+            }
+        }
+        for iteration in 0..iterations {
+            for l in 0..net.layers.len() {
+                net.layer_forward(ws, l, batch);
+            }
+            if let Some(stats) = stats.as_deref_mut() {
+                net.add_activity(ws, batch, stats);
+            }
+            if iteration + 1 < iterations {
+                net.astrocytes_step(ws, batch, stats.as_deref_mut());
+            }
+        }
+    }
+
+    proptest! {
+        // The forward pass computes the first layer once and the output layer only when it is
+        // seen: the probabilities, the backward pass's gradients and the activity statistics
+        // are those of computing every layer in every astrocyte iteration, to the bit.
+        #[test]
+        fn skipped_layers_change_nothing(
+            genes in prop::collection::vec(any::<u64>(), 7),
+            rule in any::<bool>(),
+            supply in any::<bool>(),
+            n in 1usize..20,
+        ) {
+            let all = [Activation::Tanh, Activation::Relu, Activation::Sigmoid];
+            let net = drawn_network(&genes, &all, rule, supply);
+            let (x, y) = batch(genes[6], n, 5);
+            let y: Vec<usize> = y.iter().map(|&c| c % 3).collect();
+            let mut outcomes = Vec::new();
+            for every_layer in [false, true] {
+                let mut ws = Workspace::new(&net, n);
+                ws.input_mut(n).copy_from_slice(&x);
+                let mut stats = net.empty_report();
+                if every_layer {
+                    forward_every_layer(&net, &mut ws, n, Some(&mut stats));
+                } else {
+                    net.forward(&mut ws, n, 0, Some(&mut stats));
+                }
+                ws.input_mut(n).copy_from_slice(&x);
+                if every_layer {
+                    forward_every_layer(&net, &mut ws, n, None);
+                } else {
+                    net.forward(&mut ws, n, 0, None);
+                }
+                let probs: Vec<u64> = ws.probabilities(n).iter().map(|p| p.to_bits()).collect();
+                let mut grads = Grads::zeros(&net);
+                let loss = net.backward(&mut ws, &y, n, &mut grads);
+                let bits = |v: &[Vec<f64>]| -> Vec<u64> { v.iter().flatten().map(|g| g.to_bits()).collect() };
+                outcomes.push((probs, loss.to_bits(), bits(&grads.w), bits(&grads.b), format!("{stats:?}")));
+            }
+            prop_assert_eq!(&outcomes[0], &outcomes[1]);
+        }
+
+        // Every sample's forward pass is its own: in a batch each sample gets the
+        // probabilities it gets alone, to the bit (the kernels' chains, the supply throttle's
+        // per-sample sums and the astrocyte counters are all per sample). Not for tanh units:
+        // `tanh_in_place` takes whole blocks of eight values through `wide`'s vector tanh and
+        // the rest through `f64::tanh`, which can differ in the last bit.
+        #[test]
+        fn a_batch_is_its_samples_alone(
+            genes in prop::collection::vec(any::<u64>(), 7),
+            rule in any::<bool>(),
+            supply in any::<bool>(),
+            n in 2usize..20,
+        ) {
+            let net = drawn_network(&genes, &[Activation::Relu, Activation::Sigmoid], rule, supply);
+            let (x, _) = batch(genes[6], n, 5);
+            let mut ws = Workspace::new(&net, n);
+            ws.input_mut(n).copy_from_slice(&x);
+            net.forward(&mut ws, n, 0, None);
+            let together = ws.probabilities(n).to_vec();
+            let mut alone = Workspace::new(&net, 1);
+            for s in 0..n {
+                alone.input_mut(1).copy_from_slice(&x[s * 5..(s + 1) * 5]);
+                net.forward(&mut alone, 1, 0, None);
+                for (a, t) in alone.probabilities(1).iter().zip(&together[s * 3..(s + 1) * 3]) {
+                    prop_assert_eq!(a.to_bits(), t.to_bits());
                 }
             }
         }

@@ -10,14 +10,19 @@ pub(crate) struct Workspace {
     /// Level activations: `acts[0]` the input batch, `acts[l + 1]` the output of layer `l`
     /// (probabilities for the last).
     pub(crate) acts: Vec<Vec<f64>>,
-    /// Hidden regions: activation before the throttle (only with a supply limit).
+    /// Hidden regions: activation before the throttle, neuron-major (`neurons × batch`; only
+    /// with a supply limit).
     pub(super) pre: Vec<Vec<f64>>,
     /// Hidden regions: `act′(z)`.
     pub(super) derivs: Vec<Vec<f64>>,
-    /// Hidden regions: throttle factor per (sample, territory).
+    /// Hidden regions: throttle factor per (territory, sample), territory-major.
     pub(super) theta: Vec<Vec<f64>>,
-    /// Hidden regions: demand per (sample, territory).
+    /// Hidden regions: demand per (territory, sample), territory-major.
     pub(super) demand: Vec<Vec<f64>>,
+    /// With a supply limit: `∂L/∂h` of a region neuron-major (`neurons × batch`), and three
+    /// rows of `batch` for the throttle's gradient.
+    pub(super) columns: Vec<f64>,
+    pub(super) lanes: Vec<f64>,
     /// Hidden regions: astrocyte factors on positive / negative outgoing weights per (sample,
     /// neuron).
     pub(super) fpos: Vec<Vec<f64>>,
@@ -169,6 +174,8 @@ impl Workspace {
             } else {
                 Vec::new()
             },
+            columns: if supply { vec![0.0; capacity * widest] } else { Vec::new() },
+            lanes: if supply { vec![0.0; 3 * capacity] } else { Vec::new() },
             group_size: vec![0; widest],
             group_active: vec![0; widest],
             territories: match net.supply {
