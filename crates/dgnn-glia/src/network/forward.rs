@@ -165,32 +165,26 @@ impl Network {
         let Some(rule) = &self.rule else { return };
         for r in 0..self.hidden() {
             let n = self.layers[r].outputs;
-            let groups = self.groups(r);
-            let size = &mut ws.group_size[..groups];
-            size.fill(0);
-            for i in 0..n {
-                size[self.group_of(r, i)] += 1;
-            }
+            let (counter_of, size) = (&ws.counter_of[r], &ws.counter_size[r]);
+            let groups = size.len();
             let active = &mut ws.group_active[..groups];
             for s in 0..batch {
                 active.fill(0);
                 let h = &ws.acts[r + 1][s * n..(s + 1) * n];
-                for (i, &v) in h.iter().enumerate() {
-                    if v > rule.active_above {
-                        active[self.group_of(r, i)] += 1;
-                    }
+                for (&v, &g) in h.iter().zip(counter_of) {
+                    active[g] += usize::from(v > rule.active_above);
                 }
                 let states = &mut ws.states[r][s * groups..(s + 1) * groups];
                 let mut events = 0.0;
-                for g in 0..groups {
-                    if rule.step(&mut states[g], 2 * active[g] > size[g]).is_some() {
+                for ((state, &active), &size) in states.iter_mut().zip(active.iter()).zip(size) {
+                    if rule.step(state, 2 * active > size).is_some() {
                         events += 1.0;
                     }
                 }
-                for i in 0..n {
-                    let st = states[self.group_of(r, i)];
-                    ws.fpos[r][s * n + i] = st.positive;
-                    ws.fneg[r][s * n + i] = st.negative;
+                let factors =
+                    ws.fpos[r][s * n..(s + 1) * n].iter_mut().zip(&mut ws.fneg[r][s * n..]);
+                for ((positive, negative), &g) in factors.zip(counter_of) {
+                    (*positive, *negative) = (states[g].positive, states[g].negative);
                 }
                 if let Some(stats) = stats.as_deref_mut() {
                     stats.regions[r].glial_events += events;

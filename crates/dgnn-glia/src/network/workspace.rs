@@ -28,8 +28,10 @@ pub(crate) struct Workspace {
     pub(super) fpos: Vec<Vec<f64>>,
     pub(super) fneg: Vec<Vec<f64>>,
     pub(super) states: Vec<Vec<AstrocyteState>>,
-    /// Scratch of the astrocyte step: neurons of each counter group, and the active ones.
-    pub(super) group_size: Vec<usize>,
+    /// With the astrocyte rule, per hidden region: the counter group of every neuron, and the
+    /// neurons of every group; and the astrocyte step's scratch of active neurons per group.
+    pub(super) counter_of: Vec<Vec<usize>>,
+    pub(super) counter_size: Vec<Vec<usize>>,
     pub(super) group_active: Vec<usize>,
     /// Per hidden region (with a limited supply): its territories' neurons and supply caps.
     pub(super) territories: Vec<TerritoryIndex>,
@@ -176,7 +178,22 @@ impl Workspace {
             },
             columns: if supply { vec![0.0; capacity * widest] } else { Vec::new() },
             lanes: if supply { vec![0.0; 3 * capacity] } else { Vec::new() },
-            group_size: vec![0; widest],
+            counter_of: if rule {
+                (0..hidden).map(|r| (0..neurons(r)).map(|i| net.group_of(r, i)).collect()).collect()
+            } else {
+                Vec::new()
+            },
+            counter_size: if rule {
+                (0..hidden)
+                    .map(|r| {
+                        let mut size = vec![0; net.groups(r)];
+                        (0..neurons(r)).for_each(|i| size[net.group_of(r, i)] += 1);
+                        size
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
             group_active: vec![0; widest],
             territories: match net.supply {
                 Some(supply) => {
