@@ -2,7 +2,7 @@
 //! glial-neural networks (dgnn-nas), from a RON config or the bundled default on WDBC.
 //!
 //! - `dgnn search` runs the default (`SearchConfig::default()`: WDBC, population 40, 40
-//!   generations, low-fidelity estimates promoted to 30-epoch training);
+//!   generations, low-fidelity estimates promoted to 60-epoch training);
 //! - `dgnn search CONFIG.ron` runs a config (`dgnn search --example` prints a commented one);
 //! - `dgnn search --data my.csv --label COLUMN` searches a user's table (label by name, or by
 //!   0-based index when COLUMN is a number; default: the last column);
@@ -157,10 +157,10 @@ pub const EXAMPLE: &str = r#"// dgnn search: energy-constrained architecture sea
         max_training_rows: 20000,     // networks train on at most this many rows (a stratified
                                       //   subset; None: all); binds on large tables only
         max_validation_rows: 10000,   // the objectives are measured on at most this many
-        training: (epochs: 30, batch_size: 32, learning_rate: 0.01, l2: 1e-4),
-        low_fidelity: (epochs: 5, subset: 0.5, max_rows: 5000),    // cheap first estimate
+        training: (epochs: 60, batch_size: 32, learning_rate: 0.01, l2: 1e-4),
+        low_fidelity: (epochs: 10, subset: 0.5, max_rows: 5000),   // cheap first estimate
                                       //   (at most max_rows rows); None: always full
-        promote_fraction: 0.2,        // best share of each batch retrained at full fidelity
+        promote_fraction: 0.3,        // best share of each batch retrained at full fidelity
         energy: Biological(),         // Biological(…) ATP model, or Hardware(…) 45 nm model
         pruning: None,                // glial pruning after training, e.g. (prune_fraction: 0.2,
                                       //   fine_tune_epochs: 5); the baseline is never pruned

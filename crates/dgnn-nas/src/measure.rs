@@ -34,7 +34,7 @@ pub const MIN_CAPPED_ROWS: usize = 100;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LowFidelity {
-    /// Training epochs (default 5; ≥ 1).
+    /// Training epochs (default 10; ≥ 1).
     pub epochs: usize,
     /// Share of the training part used, stratified (default 0.5; in (0, 1]).
     pub subset: f64,
@@ -45,7 +45,7 @@ pub struct LowFidelity {
 
 impl Default for LowFidelity {
     fn default() -> Self {
-        Self { epochs: 5, subset: 0.5, max_rows: Some(5_000) }
+        Self { epochs: 10, subset: 0.5, max_rows: Some(5_000) }
     }
 }
 
@@ -68,16 +68,16 @@ pub struct EstimationConfig {
     /// subset (default 10 000, an accuracy standard error below 0.5 points; `None`: all). The
     /// test part, used only for the final front, is never capped.
     pub max_validation_rows: Option<usize>,
-    /// Full-fidelity training (dgnn-glia's `TrainConfig`; default 30 epochs, batch 32,
+    /// Full-fidelity training (dgnn-glia's `TrainConfig`; default 60 epochs, batch 32,
     /// learning rate 0.01, L2 1e-4, no early stopping). A field left out takes this default,
     /// not dgnn-glia's (whose learning rate is 1e-3): `training: (epochs: 40)` keeps 0.01.
     #[serde(deserialize_with = "search_training")]
     pub training: TrainConfig,
     /// The low-fidelity estimate every genome gets first; `None` trains every genome at full
-    /// fidelity (default: 5 epochs on half of the training part, at most 5 000 rows).
+    /// fidelity (default: 10 epochs on half of the training part, at most 5 000 rows).
     pub low_fidelity: Option<LowFidelity>,
     /// Share of each evaluated batch promoted from low to full fidelity: the best by
-    /// constrained non-dominated rank, then crowding distance (default 0.2; in (0, 1]).
+    /// constrained non-dominated rank, then crowding distance (default 0.3; in (0, 1]).
     pub promote_fraction: f64,
     /// The energy model: `biological(…)` (ATP, Attwell & Laughlin 2001; the default) or
     /// `hardware(…)` (45 nm, Horowitz 2014), with dgnn-glia's parameters and defaults.
@@ -142,7 +142,7 @@ impl Default for EstimationConfig {
             max_training_rows: Some(20_000),
             max_validation_rows: Some(10_000),
             training: TrainConfig {
-                epochs: 30,
+                epochs: 60,
                 batch_size: 32,
                 learning_rate: 0.01,
                 l2: 1e-4,
@@ -151,7 +151,7 @@ impl Default for EstimationConfig {
                 ..TrainConfig::default()
             },
             low_fidelity: Some(LowFidelity::default()),
-            promote_fraction: 0.2,
+            promote_fraction: 0.3,
             energy: EnergyChoice::default(),
             pruning: None,
             supply_decline: None,

@@ -9,8 +9,9 @@ use dgnn_nas::{
 };
 
 /// A small search on WDBC: population 16, 8 generations, 40 full epochs, 6 low-fidelity ones,
-/// 30 % promoted (the share these tests were measured with; the default became 20 % in issue
-/// 15), at most 16 neurons per region and at most 4 astrocyte iterations.
+/// 30 % promoted (the share these tests were measured with, and the default's; it was 20 %
+/// between issue 15's rounds 1 and 5), at most 16 neurons per region and at most 4 astrocyte
+/// iterations.
 fn small_config(seed: u64) -> SearchConfig {
     let mut c = SearchConfig { seed, ..SearchConfig::default() };
     c.evolution.population = 16;

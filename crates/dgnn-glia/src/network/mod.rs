@@ -19,6 +19,9 @@
 //!    [0, 1]); when `D_T > S_T` they are throttled, `h_i = a_i · S_T/D_T`, else `h = a`;
 //! 4. with the astrocyte rule, the pattern is presented `k` times; counters see the activity of
 //!    each iteration and change the factors for the next; the output is the `k`-th iteration's.
+//!    The factors modulate only the weights leaving a hidden region, so the first layer is
+//!    computed once per pattern, and the output layer of an earlier iteration only when
+//!    activity statistics are taken.
 //!
 //! The output layer is linear with a softmax; the loss is the mean cross-entropy. With two
 //! classes the class-0 logit is held at 0 (no synapses, bias 0), which makes the output one
@@ -33,7 +36,8 @@
 //! zero almost everywhere: the gradient computed is the exact gradient wherever it exists.
 //!
 //! The module's files: [`model`] (the layers, territories and the checked [`Network`]),
-//! `workspace` (the buffers of batch passes), `forward` and `backward` (the passes above),
+//! `workspace` (the buffers of batch passes; the supply throttle works neuron-major, the
+//! batch's samples side by side), `forward` and `backward` (the passes above),
 //! [`activity`] (what an inference does, the input of the energy models).
 
 pub mod activity;

@@ -249,7 +249,7 @@ fn healthy_pruning() -> Consolidation {
 }
 
 fn default_search() -> SearchConfig {
-    let mut search = SearchConfig::default();
+    let mut search = super::cheap_search();
     search.evolution.population = 40;
     search.evolution.generations = 60;
     search
@@ -343,7 +343,7 @@ impl Experiment for Development {
     }
 
     fn quick_config(&self) -> DevelopmentConfig {
-        let mut search = SearchConfig::default();
+        let mut search = super::cheap_search();
         search.evolution.population = 8;
         search.evolution.generations = 6;
         search.estimation.training.epochs = 20;
@@ -946,6 +946,9 @@ const EXAMPLE: &str = r#"// dgnn experiment development: energy-driven developme
     supply_decline_factor: 0.25,      // (e): a quarter of the supply once adult
     search: (                         // a dgnn search config; these are the only fields changed
         evolution: (population: 40, generations: 60),   // from its defaults
+        estimation: (training: (epochs: 30), low_fidelity: (epochs: 5), promote_fraction: 0.2),
+                                      // the estimation of the published report (the search's
+                                      //   defaults from issue 15's round 1 to its round 5)
     ),
 )
 "#;

@@ -646,7 +646,7 @@ const EXAMPLE: &str = r#"// dgnn experiment multitask: does multistability arise
         evolution: (population: 24, generations: 20),   // from its defaults
         estimation: (training: (epochs: 60), low_fidelity: (epochs: 10), promote_fraction: 0.3),
                                       // the estimation of the published report (the search's
-                                      //   defaults before issue 15 made them cheaper)
+                                      //   defaults again since issue 15's round 5)
     ),
 )
 "#;
