@@ -36,11 +36,7 @@ pub(crate) fn check_bundled(field: &str, datasets: &[String]) -> Result<(), LabE
 /// again since round 5 of issue 15 (docs/fidelity-tuning.md); pinning them keeps every report
 /// reproducible from its config whatever the defaults become.
 pub(crate) fn report_search() -> SearchConfig {
-    let mut search = SearchConfig::default();
-    search.estimation.training.epochs = 60;
-    search.estimation.low_fidelity = Some(LowFidelity { epochs: 10, ..LowFidelity::default() });
-    search.estimation.promote_fraction = 0.3;
-    search
+    search_estimated(60, 10, 0.3)
 }
 
 /// The search of the sleep-wake and development experiments: `dgnn search`'s defaults with the
@@ -48,10 +44,17 @@ pub(crate) fn report_search() -> SearchConfig {
 /// of issue 15 (30 full-fidelity epochs, a 5-epoch low-fidelity estimate, 20 % promoted); pinned
 /// so that those reports stay reproducible from their configs.
 pub(crate) fn cheap_search() -> SearchConfig {
+    search_estimated(30, 5, 0.2)
+}
+
+/// `dgnn search`'s defaults with `epochs` full-fidelity epochs, a `low_epochs` low-fidelity
+/// estimate (on the default share of the training part) and `promote` of each batch promoted.
+fn search_estimated(epochs: usize, low_epochs: usize, promote: f64) -> SearchConfig {
     let mut search = SearchConfig::default();
-    search.estimation.training.epochs = 30;
-    search.estimation.low_fidelity = Some(LowFidelity { epochs: 5, ..LowFidelity::default() });
-    search.estimation.promote_fraction = 0.2;
+    search.estimation.training.epochs = epochs;
+    search.estimation.low_fidelity =
+        Some(LowFidelity { epochs: low_epochs, ..LowFidelity::default() });
+    search.estimation.promote_fraction = promote;
     search
 }
 
