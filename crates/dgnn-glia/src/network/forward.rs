@@ -145,7 +145,7 @@ impl Network {
             transpose(out, n_out, pre);
             let demand = &mut ws.demand[l][..t_count * batch];
             let theta = &mut ws.theta[l][..t_count * batch];
-            let sides = (index, demand, theta);
+            let sides = (index, demand, theta, batch);
             match act {
                 Activation::Tanh => throttle(pre, out, sides, f64::abs),
                 Activation::Relu => throttle(pre, out, sides, |h| h.clamp(0.0, 1.0)),
@@ -209,16 +209,18 @@ pub(super) fn transpose(src: &[f64], cols: usize, dst: &mut [f64]) {
 /// activations `pre` neuron-major (`n × batch`), every sample's demand `Σ_{i∈T} r(h_i)` (summed
 /// over the neurons in increasing order, `r` = `activity`), its factor
 /// `θ_T = min(1, cap_T / demand)`, and every neuron of the territory scaled by it into `out`
-/// (`batch × n`). `demand` and `theta` are territory-major (`t_count × batch`). Each sample's
+/// (`batch × n`, `batch` samples). `demand` and `theta` are territory-major (`t_count × batch`). Each sample's
 /// sum is the same chain as alone, so the bits do not depend on the batch.
 fn throttle(
     pre: &[f64],
     out: &mut [f64],
-    (index, demand, theta): (&TerritoryIndex, &mut [f64], &mut [f64]),
+    (index, demand, theta, batch): (&TerritoryIndex, &mut [f64], &mut [f64], usize),
     activity: impl Fn(f64) -> f64,
 ) {
-    let batch = demand.len() / index.caps.len().max(1);
-    let n = pre.len() / batch.max(1);
+    if batch == 0 {
+        return;
+    }
+    let n = pre.len() / batch;
     let by_territory = demand.chunks_exact_mut(batch).zip(theta.chunks_exact_mut(batch));
     for (t, (sums, factors)) in by_territory.enumerate() {
         let members = index.members(t);
@@ -446,6 +448,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_empty_batch_passes_through_the_throttle() {
+        // A pass over no samples (an empty context's evaluation) does nothing, and its
+        // territory-major buffers of length 0 are not cut into rows of 0.
+        let net = super::super::fixtures::full_network(3, true);
+        let mut ws = Workspace::new(&net, 4);
+        net.forward(&mut ws, 0, 0, None);
+        let mut grads = Grads::zeros(&net);
+        net.backward(&mut ws, &[], 0, &mut grads);
     }
 
     #[test]
